@@ -1,0 +1,174 @@
+"""Cross-reference checks of a scenario (ids exist, values within their issue's scale).
+
+Kept apart from :mod:`detente.scenario` so that the value objects stay readable. Each
+check raises :class:`~detente.errors.ScenarioError` with the path of the offending
+field, which :mod:`detente.io` turns into a file and line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any
+
+from detente.errors import PathPart, ScenarioError
+
+if TYPE_CHECKING:
+    from detente.quantity import Range
+    from detente.scenario import Acceptance, Issue, Scenario
+
+
+def _unique(ids: Iterable[str], where: str, what: str) -> None:
+    seen: dict[str, int] = {}
+    for index, ident in enumerate(ids):
+        if ident in seen:
+            raise ScenarioError(
+                f"duplicate {what} id {ident!r} (first used at {where}[{seen[ident]}])",
+                (where, index, "id" if what != "signatory" else "actor"),
+            )
+        seen[ident] = index
+
+
+def _within(value: Range, issue: Issue, path: Sequence[PathPart], what: str) -> None:
+    lo, hi = issue.scale
+    if value.low < lo or value.high > hi:
+        raise ScenarioError(
+            f"{what} {value.describe()} lies outside the scale of issue {issue.id!r} "
+            f"[{lo:g}, {hi:g}]",
+            path,
+        )
+
+
+def _check_acceptance(
+    scenario: Scenario,
+    acc: Acceptance,
+    base: tuple[PathPart, ...],
+    issues: dict[str, Issue],
+) -> None:
+    for key in ("accepts", "tolerance"):
+        for issue_id in getattr(acc, key):
+            if issue_id not in issues:
+                raise ScenarioError(
+                    f"unknown issue {issue_id!r}; expected one of {sorted(issues)}", (*base, key, issue_id)
+                )
+    for issue_id, bounds in acc.accepts.items():
+        for k, bound in enumerate(bounds):
+            _within(bound, issues[issue_id], (*base, "accepts", issue_id, k), "accepted bound")
+
+
+def check_scenario(scenario: Scenario) -> None:
+    """Raise :class:`ScenarioError` at the first cross-reference problem found."""
+    _unique((s.id for s in scenario.sources), "sources", "source")
+    _unique((i.id for i in scenario.issues), "issues", "issue")
+    _unique((a.id for a in scenario.actors), "actors", "actor")
+    if scenario.horizon <= scenario.as_of:
+        raise ScenarioError(
+            f"horizon {scenario.horizon} must come after as_of {scenario.as_of}", ("horizon",)
+        )
+    issues = {i.id: i for i in scenario.issues}
+    actors = {a.id for a in scenario.actors}
+    taken: set[str] = set()
+    for a_index, actor in enumerate(scenario.actors):
+        for issue_id, stance in actor.stances.items():
+            path: tuple[PathPart, ...] = ("actors", a_index, "stances", issue_id)
+            if issue_id not in issues:
+                raise ScenarioError(f"unknown issue {issue_id!r}; expected one of {sorted(issues)}", path)
+            _within(stance.position, issues[issue_id], (*path, "position"), "position")
+            taken.add(issue_id)
+    for i_index, issue in enumerate(scenario.issues):
+        if issue.id not in taken:
+            raise ScenarioError(f"no actor takes a stance on issue {issue.id!r}", ("issues", i_index))
+    if scenario.agreement is not None:
+        _check_agreement(scenario, issues, actors)
+    for d_index, key_date in enumerate(scenario.dates):
+        if not scenario.as_of <= key_date.date <= scenario.horizon:
+            raise ScenarioError(
+                f"date {key_date.date} lies outside as_of..horizon "
+                f"({scenario.as_of}..{scenario.horizon})",
+                ("dates", d_index, "date"),
+            )
+    _check_evidence(scenario)
+
+
+def _check_agreement(scenario: Scenario, issues: dict[str, Issue], actors: set[str]) -> None:
+    agreement = scenario.agreement
+    if agreement is None:
+        return
+    _unique((s.actor for s in agreement.signatories), "agreement.signatories", "signatory")
+    for s_index, signatory in enumerate(agreement.signatories):
+        base: tuple[PathPart, ...] = ("agreement", "signatories", s_index)
+        if signatory.actor not in actors:
+            raise ScenarioError(
+                f"unknown actor {signatory.actor!r}; expected one of {sorted(actors)}", (*base, "actor")
+            )
+        _check_acceptance(scenario, signatory, base, issues)
+        seen: set[str] = set()
+        for r_index, ratifier in enumerate(signatory.ratifiers):
+            r_base = (*base, "ratifiers", r_index)
+            if ratifier.actor not in actors:
+                raise ScenarioError(
+                    f"unknown actor {ratifier.actor!r}; expected one of {sorted(actors)}",
+                    (*r_base, "actor"),
+                )
+            if ratifier.actor in seen:
+                raise ScenarioError(f"ratifier {ratifier.actor!r} listed twice", (*r_base, "actor"))
+            seen.add(ratifier.actor)
+            _check_acceptance(scenario, ratifier, r_base, issues)
+
+
+def resolve_path(document: Any, about: str) -> Any:
+    """Follow a dotted evidence path through a dumped scenario.
+
+    List items are addressed by their ``id`` (or ``actor`` for signatories and
+    ratifiers, ``date`` for key dates), e.g. ``agreement.signatories.russia.leader``.
+    Raises ``KeyError`` naming the first segment that does not resolve.
+    """
+    node = document
+    for segment in about.split("."):
+        if isinstance(node, dict):
+            if segment in node:
+                node = node[segment]
+                continue
+            numeric = _as_number(segment)
+            if numeric is not None and numeric in node:
+                node = node[numeric]
+                continue
+            raise KeyError(segment)
+        if isinstance(node, list):
+            for item in node:
+                if isinstance(item, dict) and segment in (
+                    str(item.get("id")),
+                    str(item.get("actor")),
+                    str(item.get("date")),
+                ):
+                    node = item
+                    break
+            else:
+                raise KeyError(segment)
+            continue
+        raise KeyError(segment)
+    return node
+
+
+def _as_number(text: str) -> float | None:
+    try:
+        return float(text)
+    except ValueError:
+        return None
+
+
+def _check_evidence(scenario: Scenario) -> None:
+    sources = {s.id for s in scenario.sources}
+    document = scenario.model_dump(mode="python", by_alias=True)
+    for e_index, entry in enumerate(scenario.evidence):
+        if entry.source is not None and entry.source not in sources:
+            raise ScenarioError(
+                f"unknown source {entry.source!r}; expected one of {sorted(sources)}",
+                ("evidence", e_index, "source"),
+            )
+        try:
+            resolve_path(document, entry.about)
+        except KeyError as exc:
+            raise ScenarioError(
+                f"{entry.about!r} names no parameter of this scenario (no {exc.args[0]!r} there)",
+                ("evidence", e_index, "about"),
+            ) from None

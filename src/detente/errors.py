@@ -1,0 +1,77 @@
+"""Error types of detente.
+
+Every problem with user input is raised as a :class:`DetenteError` subclass whose
+message names *where* (file, line, field) and *what was expected*. The command line
+turns these into one line on stderr and exit code 2; it never shows a traceback for
+them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+__all__ = ["DetenteError", "ModelError", "ScenarioError", "format_path"]
+
+PathPart = str | int
+
+
+def format_path(path: Sequence[PathPart]) -> str:
+    """Render a location inside a scenario as ``actors[2].stances.territory.position``."""
+    out = ""
+    for part in path:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out
+
+
+class DetenteError(Exception):
+    """Base class of every error detente reports to a user."""
+
+
+class ScenarioError(DetenteError):
+    """A scenario (file or object) is invalid.
+
+    Parameters
+    ----------
+    message:
+        What is wrong and what was expected.
+    path:
+        Location of the offending value inside the scenario document, e.g.
+        ``("actors", 2, "capability")``.
+    file, line:
+        Where the value stands on disk, when the scenario came from a file. Filled in
+        by the readers in :mod:`detente.io`.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        path: Sequence[PathPart] = (),
+        *,
+        file: str | None = None,
+        line: int | None = None,
+    ) -> None:
+        self.message = message
+        self.path = tuple(path)
+        self.file = file
+        self.line = line
+        super().__init__(str(self))
+
+    def located(self, file: str | None, line: int | None) -> ScenarioError:
+        """Return a copy of this error placed at ``file``:``line``."""
+        return ScenarioError(self.message, self.path, file=file, line=line)
+
+    def __str__(self) -> str:
+        where = ""
+        if self.file is not None:
+            where = self.file + (f":{self.line}" if self.line is not None else "") + ": "
+        elif self.line is not None:
+            where = f"line {self.line}: "
+        field = f"{format_path(self.path)}: " if self.path else ""
+        return f"{where}{field}{self.message}"
+
+
+class ModelError(DetenteError):
+    """A model cannot produce a forecast for the input it was given."""
