@@ -69,9 +69,15 @@ class AgreementVerdict:
     possible: bool
     explanation: str
     issues: dict[str, dict[str, Any]]
+    extra: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"possible": self.possible, "explanation": self.explanation, "issues": self.issues}
+        return {
+            "possible": self.possible,
+            "explanation": self.explanation,
+            "issues": self.issues,
+            **self.extra,
+        }
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,1 @@
+"""Analyses built on the models: backtests against real negotiations, sensitivity, counterfactuals."""

@@ -1,0 +1,194 @@
+"""Load and save scenario files (YAML or JSON), with errors that name file, line and field."""
+
+from __future__ import annotations
+
+import difflib
+import os
+import tempfile
+import types
+import typing
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from detente.errors import PathPart, ScenarioError, format_path
+from detente.io.yaml_reader import LineMap, parse_document
+from detente.scenario import Scenario
+
+__all__ = ["load_scenario", "parse_scenario", "read_text", "save_scenario", "write_atomically"]
+
+
+def read_text(path: str | os.PathLike[str]) -> str:
+    """Read a UTF-8 text file; a missing or unreadable file is a :class:`ScenarioError`."""
+    name = str(path)
+    try:
+        return Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ScenarioError("no such file", file=name) from None
+    except IsADirectoryError:
+        raise ScenarioError("is a directory, expected a file", file=name) from None
+    except UnicodeDecodeError as exc:
+        raise ScenarioError(f"not UTF-8 text ({exc.reason} at byte {exc.start})", file=name) from None
+    except OSError as exc:
+        raise ScenarioError(f"cannot read: {exc.strerror}", file=name) from None
+
+
+def load_scenario(path: str | os.PathLike[str]) -> Scenario:
+    """Read and validate a scenario file (``.yaml``, ``.yml`` or ``.json``)."""
+    return parse_scenario(read_text(path), str(path))
+
+
+def parse_scenario(text: str, file: str = "<scenario>") -> Scenario:
+    """Validate scenario ``text``; errors carry ``file`` and the line of the field."""
+    data, lines = parse_document(text, file)
+    if not isinstance(data, dict):
+        raise ScenarioError(
+            f"expected a mapping of scenario fields at the top, got {type(data).__name__}",
+            file=file,
+            line=1,
+        )
+    try:
+        return Scenario.from_dict(data)
+    except ValidationError as exc:
+        raise _from_validation(exc, data, lines, file) from None
+    except ScenarioError as exc:
+        raise exc.located(file, lines.line_of(exc.path)) from None
+
+
+def _document_path(loc: tuple[Any, ...], data: Any, error_type: str) -> tuple[PathPart, ...]:
+    """Drop pydantic's union/validator tags from ``loc``, keeping real document keys."""
+    path: list[PathPart] = []
+    node = data
+    for index, part in enumerate(loc):
+        last = index == len(loc) - 1
+        if isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            path.append(part)
+            node = node[part]
+        elif isinstance(node, dict) and part in node:
+            path.append(part)
+            node = node[part]
+        elif isinstance(node, dict) and isinstance(part, str) and _as_float(part) in node:
+            key = _as_float(part)
+            path.append(part)
+            node = node[key]
+        elif last and error_type == "missing":
+            path.append(part)
+    return tuple(path)
+
+
+def _as_float(text: str) -> float | None:
+    try:
+        return float(text)
+    except ValueError:
+        return None
+
+
+def _model_at(path: tuple[PathPart, ...]) -> type[BaseModel] | None:
+    """The pydantic model class that validates the mapping found at ``path``."""
+    annotation: Any = Scenario
+    for part in path:
+        annotation = _unwrap(annotation)
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            field = annotation.model_fields.get(str(part))
+            if field is None:
+                field = next(
+                    (f for f in annotation.model_fields.values() if f.alias == part), None
+                )
+            if field is None:
+                return None
+            annotation = field.annotation
+        else:
+            args = typing.get_args(annotation)
+            if not args:
+                return None
+            annotation = args[-1]
+    annotation = _unwrap(annotation)
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    return None
+
+
+def _unwrap(annotation: Any) -> Any:
+    while True:
+        origin = typing.get_origin(annotation)
+        if origin is typing.Annotated:
+            annotation = typing.get_args(annotation)[0]
+        elif origin in (typing.Union, types.UnionType):
+            options = [a for a in typing.get_args(annotation) if a is not type(None)]
+            annotation = options[0]
+        else:
+            return annotation
+
+
+def _message(error: Any, path: tuple[PathPart, ...]) -> str:
+    kind = error["type"]
+    given = error.get("input")
+    if kind == "missing":
+        return "required field is missing"
+    if kind == "extra_forbidden":
+        model = _model_at(path[:-1])
+        allowed = sorted(
+            (f.alias or name) for name, f in model.model_fields.items()
+        ) if model else []
+        hint = difflib.get_close_matches(str(path[-1]), allowed, n=1)
+        text = f"unknown field {path[-1]!r}"
+        if hint:
+            text += f"; did you mean {hint[0]!r}?"
+        if allowed:
+            text += f" (allowed here: {', '.join(allowed)})"
+        return text
+    if kind in {"float_type", "float_parsing", "int_type", "int_parsing"}:
+        return f"expected a number, got {given!r}"
+    if kind.startswith("date"):
+        return f"expected a date as YYYY-MM-DD, got {given!r}"
+    if kind in {"list_type", "tuple_type"}:
+        return f"expected a list, got {given!r}"
+    if kind in {"dict_type", "model_type", "model_attributes_type"}:
+        return f"expected a mapping of fields, got {given!r}"
+    if kind == "string_type":
+        return f"expected text, got {given!r}"
+    message = str(error["msg"])
+    for prefix in ("Value error, ", "Assertion failed, "):
+        message = message.removeprefix(prefix)
+    return message
+
+
+def _from_validation(exc: ValidationError, data: Any, lines: LineMap, file: str) -> ScenarioError:
+    found = []
+    for error in exc.errors():
+        path = _document_path(tuple(error["loc"]), data, error["type"])
+        found.append((lines.line_of(path) or 0, path, _message(error, path)))
+    found.sort(key=lambda item: item[0])
+    line, path, message = found[0]
+    if len(found) > 1:
+        others = "; ".join(f"line {ln}: {format_path(p)}" for ln, p, _ in found[1:4])
+        more = f" ({len(found) - 1} more problem{'s' if len(found) > 2 else ''}: {others}"
+        message += more + (", ..." if len(found) > 4 else "") + ")"
+    return ScenarioError(message, path, file=file, line=line or None)
+
+
+def write_atomically(path: str | os.PathLike[str], text: str | bytes) -> None:
+    """Write ``path`` whole or not at all (temp file in the same folder, then rename)."""
+    target = Path(path)
+    mode = "wb" if isinstance(text, bytes) else "w"
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent or Path("."))
+    try:
+        with os.fdopen(fd, mode, **({} if isinstance(text, bytes) else {"encoding": "utf-8"})) as fh:
+            fh.write(text)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def save_scenario(scenario: Scenario, path: str | os.PathLike[str]) -> None:
+    """Write ``scenario`` as YAML (or JSON when ``path`` ends in ``.json``), atomically."""
+    data = scenario.to_dict()
+    if str(path).endswith(".json"):
+        import json
+
+        write_atomically(path, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+    else:
+        write_atomically(path, yaml.safe_dump(data, sort_keys=False, allow_unicode=True))

@@ -1,0 +1,111 @@
+"""Read scenario documents (YAML or JSON) keeping the line of every value.
+
+PyYAML's safe composer gives a node tree with marks; we build the plain Python data
+from it ourselves so that we also get a map from each value's path (``("actors", 2,
+"capability")``) to its 1-based line. JSON is valid YAML 1.2 flow syntax for the
+documents we read, so one reader serves both. Duplicate keys are an error here (plain
+``yaml.safe_load`` silently keeps the last one).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import yaml
+
+from detente.errors import PathPart, ScenarioError
+
+__all__ = ["LineMap", "parse_document"]
+
+
+class LineMap:
+    """1-based line numbers of the values (and keys) of a parsed document."""
+
+    def __init__(self) -> None:
+        self._lines: dict[tuple[PathPart, ...], int] = {}
+
+    def add(self, path: tuple[PathPart, ...], line: int) -> None:
+        self._lines.setdefault(path, line)
+
+    def line_of(self, path: Sequence[PathPart]) -> int | None:
+        """Line of ``path``, or of its nearest ancestor that has one."""
+        key = tuple(path)
+        while True:
+            if key in self._lines:
+                return self._lines[key]
+            if not key:
+                return None
+            key = key[:-1]
+
+
+def _construct(node: yaml.Node, path: tuple[PathPart, ...], lines: LineMap, file: str) -> Any:
+    lines.add(path, node.start_mark.line + 1)
+    if isinstance(node, yaml.MappingNode):
+        out: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise ScenarioError(
+                    "mapping keys must be plain values", path, file=file, line=key_node.start_mark.line + 1
+                )
+            key = _scalar(key_node)
+            if isinstance(key, list | dict):
+                raise ScenarioError("mapping keys must be plain values", path, file=file)
+            if key in out:
+                raise ScenarioError(
+                    f"duplicate key {key!r}", (*path, key), file=file, line=key_node.start_mark.line + 1
+                )
+            child = (*path, key)
+            lines.add(child, key_node.start_mark.line + 1)
+            out[key] = _construct(value_node, child, lines, file)
+        return out
+    if isinstance(node, yaml.SequenceNode):
+        return [_construct(item, (*path, i), lines, file) for i, item in enumerate(node.value)]
+    return _scalar(node)
+
+
+_CONSTRUCTOR = yaml.SafeLoader(stream="")
+
+
+def _scalar(node: yaml.Node) -> Any:
+    """Resolve a scalar node with the safe loader's rules (ints, floats, dates, ...)."""
+    return _CONSTRUCTOR.construct_object(node, deep=True)
+
+
+def parse_document(text: str, file: str) -> tuple[Any, LineMap]:
+    """Parse YAML/JSON ``text``; return the data and its :class:`LineMap`.
+
+    Raises
+    ------
+    ScenarioError
+        On a syntax error (with the line it was found on), an empty document, more
+        than one document, or a duplicate key.
+    """
+    lines = LineMap()
+    try:
+        nodes = list(yaml.compose_all(text, Loader=yaml.SafeLoader))
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        problem = exc.problem or "syntax error"
+        if "mapping values are not allowed" in problem:
+            problem += " (a text containing ': ' must be put in quotes)"
+        line = None if mark is None else mark.line + 1
+        raise ScenarioError(f"not valid YAML/JSON: {problem}", file=file, line=line) from None
+    except yaml.YAMLError as exc:
+        raise ScenarioError(f"not valid YAML/JSON: {exc}", file=file) from None
+    if not nodes or nodes[0] is None:
+        raise ScenarioError("the file is empty; expected a scenario mapping", file=file, line=1)
+    if len(nodes) > 1:
+        raise ScenarioError(
+            "the file holds several YAML documents; expected one scenario",
+            file=file,
+            line=nodes[1].start_mark.line + 1,
+        )
+    try:
+        data = _construct(nodes[0], (), lines, file)
+    except yaml.constructor.ConstructorError as exc:
+        mark = exc.problem_mark
+        raise ScenarioError(
+            f"cannot read value: {exc.problem}", file=file, line=None if mark is None else mark.line + 1
+        ) from None
+    return data, lines
