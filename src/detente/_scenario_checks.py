@@ -48,7 +48,8 @@ def _check_acceptance(
         for issue_id in getattr(acc, key):
             if issue_id not in issues:
                 raise ScenarioError(
-                    f"unknown issue {issue_id!r}; expected one of {sorted(issues)}", (*base, key, issue_id)
+                    f"unknown issue {issue_id!r}; expected one of {sorted(issues)}",
+                    (*base, key, issue_id),
                 )
     for issue_id, bounds in acc.accepts.items():
         for k, bound in enumerate(bounds):
@@ -71,12 +72,16 @@ def check_scenario(scenario: Scenario) -> None:
         for issue_id, stance in actor.stances.items():
             path: tuple[PathPart, ...] = ("actors", a_index, "stances", issue_id)
             if issue_id not in issues:
-                raise ScenarioError(f"unknown issue {issue_id!r}; expected one of {sorted(issues)}", path)
+                raise ScenarioError(
+                    f"unknown issue {issue_id!r}; expected one of {sorted(issues)}", path
+                )
             _within(stance.position, issues[issue_id], (*path, "position"), "position")
             taken.add(issue_id)
     for i_index, issue in enumerate(scenario.issues):
         if issue.id not in taken:
-            raise ScenarioError(f"no actor takes a stance on issue {issue.id!r}", ("issues", i_index))
+            raise ScenarioError(
+                f"no actor takes a stance on issue {issue.id!r}", ("issues", i_index)
+            )
     if scenario.agreement is not None:
         _check_agreement(scenario, issues, actors)
     for d_index, key_date in enumerate(scenario.dates):
@@ -86,6 +91,10 @@ def check_scenario(scenario: Scenario) -> None:
                 f"({scenario.as_of}..{scenario.horizon})",
                 ("dates", d_index, "date"),
             )
+    if scenario.dynamics is not None:
+        from detente.dynamics import check_dynamics
+
+        check_dynamics(scenario)
     _check_evidence(scenario)
 
 
@@ -98,7 +107,8 @@ def _check_agreement(scenario: Scenario, issues: dict[str, Issue], actors: set[s
         base: tuple[PathPart, ...] = ("agreement", "signatories", s_index)
         if signatory.actor not in actors:
             raise ScenarioError(
-                f"unknown actor {signatory.actor!r}; expected one of {sorted(actors)}", (*base, "actor")
+                f"unknown actor {signatory.actor!r}; expected one of {sorted(actors)}",
+                (*base, "actor"),
             )
         _check_acceptance(scenario, signatory, base, issues)
         seen: set[str] = set()

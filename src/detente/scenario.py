@@ -27,6 +27,7 @@ from typing import Annotated, Any, Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
+from detente.dynamics import DynamicsSpec
 from detente.errors import ScenarioError
 from detente.quantity import Quantity, Range
 
@@ -47,7 +48,6 @@ __all__ = [
     "Stance",
 ]
 
-SCHEMA = "detente/1"
 Id = Annotated[str, Field(min_length=1, pattern=r"^[A-Za-z0-9_][A-Za-z0-9_.\-]*$")]
 Bounds = tuple[Quantity, Quantity]
 
@@ -144,17 +144,32 @@ class Acceptance(_Strict):
     accepts: dict[str, Bounds] = Field(default_factory=dict)
     tolerance: dict[str, Quantity] = Field(default_factory=dict)
 
-    @model_validator(mode="after")
-    def _check(self) -> Acceptance:
-        for issue_id, (lo, hi) in self.accepts.items():
+    @field_validator("accepts")
+    @classmethod
+    def _ordered(cls, value: dict[str, Bounds]) -> dict[str, Bounds]:
+        for issue_id, (lo, hi) in value.items():
             if lo.mode > hi.mode:
-                raise ValueError(f"accepts for {issue_id!r} must be [low, high] with low <= high")
-        for issue_id, tol in self.tolerance.items():
+                raise ValueError(
+                    f"accepts for {issue_id!r} must be [low, high] with low <= high, "
+                    f"got [{lo.mode:g}, {hi.mode:g}]"
+                )
+        return value
+
+    @field_validator("tolerance")
+    @classmethod
+    def _nonneg(cls, value: dict[str, Range]) -> dict[str, Range]:
+        for issue_id, tol in value.items():
             if tol.low < 0:
                 raise ValueError(f"tolerance for {issue_id!r} must be >= 0")
+        return value
+
+    @model_validator(mode="after")
+    def _check(self) -> Acceptance:
         both = set(self.accepts) & set(self.tolerance)
         if both:
-            raise ValueError(f"give either accepts or tolerance for an issue, not both: {sorted(both)}")
+            raise ValueError(
+                f"give either accepts or tolerance for an issue, not both: {sorted(both)}"
+            )
         return self
 
 
@@ -208,7 +223,9 @@ class KeyDate(_Strict):
 class Evidence(_Strict):
     """Why a parameter has the value it has: a quote from a source, a judgment, or both."""
 
-    about: str = Field(min_length=1, description="Dotted path to the parameter, e.g. actors.russia.capability")
+    about: str = Field(
+        min_length=1, description="Dotted path to the parameter, e.g. actors.russia.capability"
+    )
     source: str | None = None
     quote: str | None = None
     judgment: str | None = None
@@ -276,7 +293,7 @@ class IssueData:
 class Scenario(_Strict):
     """A whole negotiation. Build it with :func:`detente.io.load_scenario` or directly."""
 
-    schema_: Literal["detente/1"] = Field(SCHEMA, alias="schema")
+    schema_: Literal["detente/1"] = Field("detente/1", alias="schema")
     title: str
     description: str = ""
     as_of: dt.date
@@ -287,6 +304,7 @@ class Scenario(_Strict):
     actors: list[Actor] = Field(min_length=1)
     agreement: Agreement | None = None
     dates: list[KeyDate] = Field(default_factory=list)
+    dynamics: DynamicsSpec | None = None
     evidence: list[Evidence] = Field(default_factory=list)
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
@@ -295,7 +313,9 @@ class Scenario(_Strict):
     def from_dict(cls, data: Any) -> Scenario:
         """Validate a plain mapping (as read from YAML/JSON)."""
         scale = data.get("salience_scale", 1) if isinstance(data, dict) else 1
-        return cls.model_validate(data, context={"salience_scale": scale if scale in (1, 100) else 1})
+        return cls.model_validate(
+            data, context={"salience_scale": scale if scale in (1, 100) else 1}
+        )
 
     @model_validator(mode="after")
     def _cross_references(self) -> Scenario:

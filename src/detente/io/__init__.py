@@ -13,7 +13,14 @@ from detente.io.scenario_file import load_scenario, parse_scenario, save_scenari
 from detente.io.tables import load_table
 from detente.scenario import Scenario
 
-__all__ = ["load_any", "load_scenario", "load_table", "parse_scenario", "save_scenario", "write_atomically"]
+__all__ = [
+    "load_any",
+    "load_scenario",
+    "load_table",
+    "parse_scenario",
+    "save_scenario",
+    "write_atomically",
+]
 
 TABLE_SUFFIXES = {".csv", ".tsv", ".txt"}
 

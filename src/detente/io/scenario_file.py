@@ -30,7 +30,9 @@ def read_text(path: str | os.PathLike[str]) -> str:
     except IsADirectoryError:
         raise ScenarioError("is a directory, expected a file", file=name) from None
     except UnicodeDecodeError as exc:
-        raise ScenarioError(f"not UTF-8 text ({exc.reason} at byte {exc.start})", file=name) from None
+        raise ScenarioError(
+            f"not UTF-8 text ({exc.reason} at byte {exc.start})", file=name
+        ) from None
     except OSError as exc:
         raise ScenarioError(f"cannot read: {exc.strerror}", file=name) from None
 
@@ -63,10 +65,8 @@ def _document_path(loc: tuple[Any, ...], data: Any, error_type: str) -> tuple[Pa
     node = data
     for index, part in enumerate(loc):
         last = index == len(loc) - 1
-        if isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
-            path.append(part)
-            node = node[part]
-        elif isinstance(node, dict) and part in node:
+        in_list = isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
+        if in_list or (isinstance(node, dict) and part in node):
             path.append(part)
             node = node[part]
         elif isinstance(node, dict) and isinstance(part, str) and _as_float(part) in node:
@@ -93,9 +93,7 @@ def _model_at(path: tuple[PathPart, ...]) -> type[BaseModel] | None:
         if isinstance(annotation, type) and issubclass(annotation, BaseModel):
             field = annotation.model_fields.get(str(part))
             if field is None:
-                field = next(
-                    (f for f in annotation.model_fields.values() if f.alias == part), None
-                )
+                field = next((f for f in annotation.model_fields.values() if f.alias == part), None)
             if field is None:
                 return None
             annotation = field.annotation
@@ -129,9 +127,9 @@ def _message(error: Any, path: tuple[PathPart, ...]) -> str:
         return "required field is missing"
     if kind == "extra_forbidden":
         model = _model_at(path[:-1])
-        allowed = sorted(
-            (f.alias or name) for name, f in model.model_fields.items()
-        ) if model else []
+        allowed = (
+            sorted((f.alias or name) for name, f in model.model_fields.items()) if model else []
+        )
         hint = difflib.get_close_matches(str(path[-1]), allowed, n=1)
         text = f"unknown field {path[-1]!r}"
         if hint:
@@ -160,7 +158,8 @@ def _from_validation(exc: ValidationError, data: Any, lines: LineMap, file: str)
     for error in exc.errors():
         path = _document_path(tuple(error["loc"]), data, error["type"])
         found.append((lines.line_of(path) or 0, path, _message(error, path)))
-    found.sort(key=lambda item: item[0])
+    # an unknown key usually explains a "missing" one (a typo): report it first
+    found.sort(key=lambda item: (not item[2].startswith("unknown field"), item[0]))
     line, path, message = found[0]
     if len(found) > 1:
         others = "; ".join(f"line {ln}: {format_path(p)}" for ln, p, _ in found[1:4])
@@ -169,14 +168,14 @@ def _from_validation(exc: ValidationError, data: Any, lines: LineMap, file: str)
     return ScenarioError(message, path, file=file, line=line or None)
 
 
-def write_atomically(path: str | os.PathLike[str], text: str | bytes) -> None:
+def write_atomically(path: str | os.PathLike[str], content: str | bytes) -> None:
     """Write ``path`` whole or not at all (temp file in the same folder, then rename)."""
     target = Path(path)
-    mode = "wb" if isinstance(text, bytes) else "w"
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent or Path("."))
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
     try:
-        with os.fdopen(fd, mode, **({} if isinstance(text, bytes) else {"encoding": "utf-8"})) as fh:
-            fh.write(text)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -46,9 +46,13 @@ def _number(text: str, file: str, line: int, column: str) -> float:
         value = float(text.strip())
     except ValueError:
         shown = text.strip() or "an empty cell"
-        raise ScenarioError(f"expected a number, got {shown!r}", (column,), file=file, line=line) from None
+        raise ScenarioError(
+            f"expected a number, got {shown!r}", (column,), file=file, line=line
+        ) from None
     if value != value or value in (float("inf"), float("-inf")):
-        raise ScenarioError(f"expected a finite number, got {text.strip()!r}", (column,), file=file, line=line)
+        raise ScenarioError(
+            f"expected a finite number, got {text.strip()!r}", (column,), file=file, line=line
+        )
     return value
 
 
@@ -61,13 +65,16 @@ def _rows(text: str) -> list[list[str]]:
     return list(csv.reader(io.StringIO(text)))
 
 
-def _base(title: str, issues: list[dict[str, Any]], actors: list[dict[str, Any]], scale: int) -> dict[str, Any]:
+def _base(
+    title: str, issues: list[dict[str, Any]], actors: list[dict[str, Any]], scale: int
+) -> dict[str, Any]:
     today = dt.date.today()
     return {
         "schema": "detente/1",
         "title": title,
         "as_of": today,
-        "horizon": today.replace(year=today.year + 1) if not (today.month == 2 and today.day == 29)
+        "horizon": today.replace(year=today.year + 1)
+        if not (today.month == 2 and today.day == 29)
         else today + dt.timedelta(days=365),
         "salience_scale": scale,
         "issues": issues,
@@ -86,14 +93,26 @@ def _validate(data: dict[str, Any], file: str, line_of_actor: Sequence[int]) -> 
     except ValidationError as exc:
         error = exc.errors()[0]
         loc = error["loc"]
-        line = line_of_actor[loc[1]] if len(loc) > 1 and loc[0] == "actors" and isinstance(loc[1], int) else None
+        line = (
+            line_of_actor[loc[1]]
+            if len(loc) > 1 and loc[0] == "actors" and isinstance(loc[1], int)
+            else None
+        )
         message = str(error["msg"]).removeprefix("Value error, ")
-        raise ScenarioError(message, tuple(str(p) for p in loc[2:] if not str(p).startswith("function")),
-                            file=file, line=line) from None
+        raise ScenarioError(
+            message,
+            tuple(str(p) for p in loc[2:] if not str(p).startswith("function")),
+            file=file,
+            line=line,
+        ) from None
 
 
 def read_classic_csv(
-    text: str, file: str = "<csv>", *, scale: tuple[float, float] | None = None, title: str | None = None
+    text: str,
+    file: str = "<csv>",
+    *,
+    scale: tuple[float, float] | None = None,
+    title: str | None = None,
 ) -> Scenario:
     """Read the classic ``actor,capability,position,salience[,issue]`` table."""
     rows = _rows(text)
@@ -128,7 +147,9 @@ def read_classic_csv(
             continue
         if len(row) != len(header):
             raise ScenarioError(
-                f"expected {len(header)} cells as in the header, found {len(row)}", file=file, line=index
+                f"expected {len(header)} cells as in the header, found {len(row)}",
+                file=file,
+                line=index,
             )
         name = row[col["actor"]].strip()
         if not name:
@@ -136,7 +157,10 @@ def read_classic_csv(
         issue_id = _slug(row[col["issue"]], "issue") if "issue" in col else "issue"
         if (name, issue_id) in seen:
             raise ScenarioError(
-                f"actor {name!r} appears twice for issue {issue_id!r}", ("actor",), file=file, line=index
+                f"actor {name!r} appears twice for issue {issue_id!r}",
+                ("actor",),
+                file=file,
+                line=index,
             )
         seen.add((name, issue_id))
         capability = _number(row[col["capability"]], file, index, "capability")
@@ -154,7 +178,9 @@ def read_classic_csv(
             actor_id,
             {
                 "id": actor_id,
-                "name": row[col["name"]].strip() if "name" in col and row[col["name"]].strip() else name,
+                "name": row[col["name"]].strip()
+                if "name" in col and row[col["name"]].strip()
+                else name,
                 "capability": capability,
                 "stances": {},
             },
@@ -173,7 +199,9 @@ def read_classic_csv(
         raise ScenarioError("no actor rows under the header", file=file, line=2)
     issues = []
     for issue_id in issue_order:
-        lo, hi = scale if scale is not None else (min(positions[issue_id]), max(positions[issue_id]))
+        lo, hi = (
+            scale if scale is not None else (min(positions[issue_id]), max(positions[issue_id]))
+        )
         if scale is None and lo == hi:
             raise ScenarioError(
                 f"cannot infer the scale of issue {issue_id!r}: every position is {lo:g}; "
@@ -209,7 +237,8 @@ def read_ktab_csv(text: str, file: str = "<csv>", *, title: str | None = None) -
     if len(header) < 3 + 2 * n_dims:
         raise ScenarioError(
             f"line 1 declares {n_dims} dimension(s): expected {3 + 2 * n_dims} header cells "
-            f"(Actor, Description, Power, then a position and a salience per dimension), found {len(header)}",
+            "(Actor, Description, Power, then a position and a salience per dimension), "
+            f"found {len(header)}",
             file=file,
             line=2,
         )
@@ -241,7 +270,10 @@ def read_ktab_csv(text: str, file: str = "<csv>", *, title: str | None = None) -
             for value, column in ((position, header[3 + 2 * k]), (salience, header[4 + 2 * k])):
                 if not 0 <= value <= 100:
                     raise ScenarioError(
-                        f"expected a value in 0..100, got {value:g}", (column,), file=file, line=line
+                        f"expected a value in 0..100, got {value:g}",
+                        (column,),
+                        file=file,
+                        line=line,
                     )
             stances[issue_id] = {"position": position, "salience": salience}
         actors.append(
@@ -254,7 +286,10 @@ def read_ktab_csv(text: str, file: str = "<csv>", *, title: str | None = None) -
             }
         )
         lines.append(line)
-    issues = [{"id": i, "name": label, "scale": [0, 100]} for i, label in zip(issue_ids, issue_ids, strict=True)]
+    issues = [
+        {"id": i, "name": label, "scale": [0, 100]}
+        for i, label in zip(issue_ids, issue_ids, strict=True)
+    ]
     data = _base(title or first[0] or Path(file).stem, issues, actors, 100)
     data["description"] = first[1]
     return _validate(data, file, lines)
@@ -269,7 +304,10 @@ def detect_table_format(text: str) -> str:
 
 
 def load_table(
-    path: str | os.PathLike[str], *, scale: tuple[float, float] | None = None, fmt: str | None = None
+    path: str | os.PathLike[str],
+    *,
+    scale: tuple[float, float] | None = None,
+    fmt: str | None = None,
 ) -> Scenario:
     """Read a CSV table, detecting its format unless ``fmt`` says ``classic`` or ``ktab``."""
     text = read_text(path)

@@ -46,14 +46,20 @@ def _construct(node: yaml.Node, path: tuple[PathPart, ...], lines: LineMap, file
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
                 raise ScenarioError(
-                    "mapping keys must be plain values", path, file=file, line=key_node.start_mark.line + 1
+                    "mapping keys must be plain values",
+                    path,
+                    file=file,
+                    line=key_node.start_mark.line + 1,
                 )
             key = _scalar(key_node)
             if isinstance(key, list | dict):
                 raise ScenarioError("mapping keys must be plain values", path, file=file)
             if key in out:
                 raise ScenarioError(
-                    f"duplicate key {key!r}", (*path, key), file=file, line=key_node.start_mark.line + 1
+                    f"duplicate key {key!r}",
+                    (*path, key),
+                    file=file,
+                    line=key_node.start_mark.line + 1,
                 )
             child = (*path, key)
             lines.add(child, key_node.start_mark.line + 1)
@@ -61,7 +67,16 @@ def _construct(node: yaml.Node, path: tuple[PathPart, ...], lines: LineMap, file
         return out
     if isinstance(node, yaml.SequenceNode):
         return [_construct(item, (*path, i), lines, file) for i, item in enumerate(node.value)]
-    return _scalar(node)
+    try:
+        return _scalar(node)
+    except (ValueError, yaml.constructor.ConstructorError) as exc:
+        kind = " as a date (YYYY-MM-DD)" if str(node.tag).endswith("timestamp") else ""
+        raise ScenarioError(
+            f"cannot read {node.value!r}{kind}: {exc}",
+            path,
+            file=file,
+            line=node.start_mark.line + 1,
+        ) from None
 
 
 _CONSTRUCTOR = yaml.SafeLoader(stream="")
@@ -106,6 +121,8 @@ def parse_document(text: str, file: str) -> tuple[Any, LineMap]:
     except yaml.constructor.ConstructorError as exc:
         mark = exc.problem_mark
         raise ScenarioError(
-            f"cannot read value: {exc.problem}", file=file, line=None if mark is None else mark.line + 1
+            f"cannot read value: {exc.problem}",
+            file=file,
+            line=None if mark is None else mark.line + 1,
         ) from None
     return data, lines

@@ -22,7 +22,9 @@ DEFAULT = "russia_japan_2018"
 def embedded_names() -> list[str]:
     """Names of the scenarios shipped with detente, sorted."""
     folder = resources.files(__name__)
-    return sorted(p.name.removesuffix(".yaml") for p in folder.iterdir() if p.name.endswith(".yaml"))
+    return sorted(
+        p.name.removesuffix(".yaml") for p in folder.iterdir() if p.name.endswith(".yaml")
+    )
 
 
 def embedded_text(name: str = DEFAULT) -> str:

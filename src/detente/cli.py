@@ -1,0 +1,278 @@
+"""The ``detente`` command: thin glue from arguments to io, models and reports.
+
+Errors in the user's input (:class:`~detente.errors.DetenteError`) print one line on
+stderr and exit with code 2; never a traceback. Heavy libraries (numpy, pydantic,
+rich, matplotlib) are imported inside the commands so that ``detente --help`` starts
+fast.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, NoReturn
+
+import click
+
+from detente import __version__
+from detente.errors import DetenteError
+
+if TYPE_CHECKING:
+    from detente.scenario import Scenario
+
+FORMATS = click.Choice(["table", "json", "markdown"])
+
+
+def _parse_scale(text: str | None) -> tuple[float, float] | None:
+    if text is None:
+        return None
+    try:
+        lo, hi = (float(part) for part in text.split(":"))
+    except ValueError:
+        raise click.BadParameter(f"expected LO:HI such as 0:100, got {text!r}") from None
+    if not lo < hi:
+        raise click.BadParameter(f"expected LO < HI, got {text!r}")
+    return lo, hi
+
+
+def load(path: str | None, scale: str | None = None, table_format: str | None = None) -> Scenario:
+    """A scenario file, a CSV table, an embedded scenario's name, or the default."""
+    from pathlib import Path
+
+    from detente.io import load_any
+    from detente.scenarios import DEFAULT, embedded_names, load_embedded
+
+    if path is None:
+        return load_embedded(DEFAULT)
+    if not Path(path).exists() and path in embedded_names():
+        return load_embedded(path)
+    return load_any(path, scale=_parse_scale(scale), table_format=table_format)
+
+
+def _console() -> Any:
+    from rich.console import Console
+
+    return Console(soft_wrap=False)
+
+
+def _print_json(document: Any) -> None:
+    click.echo(json.dumps(document, indent=2, ensure_ascii=False, allow_nan=False))
+
+
+scenario_argument = click.argument("scenario", required=False, metavar="[SCENARIO]")
+scale_option = click.option(
+    "--scale",
+    metavar="LO:HI",
+    help="Scale of a classic CSV table (default: min..max of positions).",
+)
+table_option = click.option(
+    "--table-format",
+    type=click.Choice(["classic", "ktab"]),
+    help="Format of a CSV table (default: detected from its first lines).",
+)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="detente")
+def cli() -> None:
+    """Forecast negotiations: the likely outcome, whether and when an agreement is
+    signed, how sure we are, and what would change the answer.
+
+    SCENARIO is a YAML/JSON scenario file, a CSV table (classic actor,capability,
+    position,salience or KTAB), or the name of an embedded scenario. Without it,
+    commands use the default: the Russia-Japan peace treaty as of September 2018.
+    """
+
+
+@cli.command()
+@scenario_argument
+@click.option(
+    "--model", "-m", "models", multiple=True, help="Model to run (repeatable; default: all)."
+)
+@click.option("--format", "-f", "fmt", type=FORMATS, default="table", show_default=True)
+@click.option("--rounds", is_flag=True, help="Show the expected-utility model's rounds.")
+@click.option(
+    "--plot", type=click.Path(dir_okay=False), help="Draw a figure to this PNG/SVG/PDF file."
+)
+@scale_option
+@table_option
+def forecast(
+    scenario: str | None,
+    models: Sequence[str],
+    fmt: str,
+    rounds: bool,
+    plot: str | None,
+    scale: str | None,
+    table_format: str | None,
+) -> None:
+    """Forecast each issue with each model and judge whether an agreement is possible."""
+    from detente.forecasting import forecast_document, run_models
+
+    loaded = load(scenario, scale, table_format)
+    results = run_models(loaded, models or None)
+    document = forecast_document(loaded, results, source=scenario)
+    if plot:
+        _plot_rounds(document, plot)
+    if fmt == "json":
+        _print_json(document)
+        return
+    if fmt == "markdown":
+        from detente.report.forecast_tables import forecast_markdown
+
+        click.echo(forecast_markdown(document))
+        return
+    from detente.report.forecast_tables import forecast_renderables
+
+    console = _console()
+    for renderable in forecast_renderables(document):
+        console.print(renderable)
+    if rounds:
+        _print_rounds(document, console)
+
+
+def _eu_rounds(document: dict[str, Any]) -> list[tuple[str, list[dict[str, Any]]]]:
+    found = []
+    for issue in document["issues"]:
+        for entry in issue["forecasts"]:
+            if "rounds" in entry:
+                found.append((issue["name"], entry["rounds"]))
+    return found
+
+
+def _print_rounds(document: dict[str, Any], console: Any) -> None:
+    found = _eu_rounds(document)
+    if not found:
+        raise DetenteError("--rounds needs a model with rounds (e.g. --model expected-utility)")
+    from detente.report.trajectories import rounds_table
+
+    for name, rounds in found:
+        console.print(rounds_table(rounds, title=name))
+
+
+def _plot_rounds(document: dict[str, Any], path: str) -> None:
+    found = _eu_rounds(document)
+    if not found:
+        raise DetenteError("--plot needs a model with rounds (e.g. --model expected-utility)")
+    from detente.report.trajectories import plot_trajectories
+
+    for index, (name, rounds) in enumerate(found):
+        target = path if index == 0 else _numbered(path, index + 1)
+        plot_trajectories(rounds, target, title=name)
+
+
+def _numbered(path: str, number: int) -> str:
+    from pathlib import Path
+
+    p = Path(path)
+    return str(p.with_name(f"{p.stem}-{number}{p.suffix}"))
+
+
+@cli.command()
+@click.argument("files", nargs=-1, required=True)
+@scale_option
+@table_option
+def validate(files: Sequence[str], scale: str | None, table_format: str | None) -> None:
+    """Check scenario files; print one line per file (exit 2 at the first invalid one)."""
+    from detente.provenance import untraced
+
+    for path in files:
+        loaded = load(path, scale, table_format)
+        missing = untraced(loaded)
+        note = f"; {len(missing)} parameter(s) without evidence" if missing else ""
+        click.echo(
+            f"{path}: valid ({len(loaded.actors)} actors, {len(loaded.issues)} issues{note})"
+        )
+
+
+@cli.command()
+@scenario_argument
+@click.option(
+    "--format",
+    "-f",
+    "fmt",
+    type=click.Choice(["table", "json", "yaml"]),
+    default="table",
+    show_default=True,
+)
+@scale_option
+@table_option
+def show(scenario: str | None, fmt: str, scale: str | None, table_format: str | None) -> None:
+    """Print a scenario as tables, each parameter with the evidence it rests on."""
+    loaded = load(scenario, scale, table_format)
+    if fmt == "json":
+        _print_json(loaded.to_dict())
+        return
+    if fmt == "yaml":
+        import yaml
+
+        click.echo(yaml.safe_dump(loaded.to_dict(), sort_keys=False, allow_unicode=True), nl=False)
+        return
+    from detente.report.scenario_tables import scenario_renderables
+
+    console = _console()
+    for renderable in scenario_renderables(loaded):
+        console.print(renderable)
+
+
+@cli.command(name="models")
+@click.option("--format", "-f", "fmt", type=click.Choice(["table", "json"]), default="table")
+def models_command(fmt: str) -> None:
+    """List the registered models with their sources."""
+    from detente.models import available_models, get_model
+
+    rows = [get_model(name) for name in available_models()]
+    if fmt == "json":
+        _print_json([{"name": m.name, "title": m.title, "citation": m.citation} for m in rows])
+        return
+    from rich.table import Table
+
+    table = Table(title="detente models")
+    table.add_column("Name", style="bold")
+    table.add_column("What it computes")
+    table.add_column("Source")
+    for model in rows:
+        table.add_row(model.name, model.title, model.citation)
+    _console().print(table)
+
+
+@cli.command()
+def scenarios() -> None:
+    """List the embedded example scenarios."""
+    from detente.scenarios import DEFAULT, embedded_names, load_embedded
+
+    for name in embedded_names():
+        mark = " (default)" if name == DEFAULT else ""
+        click.echo(f"{name}{mark}: {load_embedded(name).title}")
+
+
+def _fail(message: str) -> NoReturn:
+    click.echo(f"detente: error: {message}", err=True)
+    sys.exit(2)
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Entry point of the ``detente`` command."""
+    try:
+        cli.main(
+            args=list(argv) if argv is not None else None,
+            prog_name="detente",
+            standalone_mode=False,
+        )
+    except DetenteError as exc:
+        _fail(str(exc))
+    except click.exceptions.Abort:
+        click.echo("Aborted.", err=True)
+        sys.exit(130)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(2 if exc.exit_code in (1, 2) else exc.exit_code)
+    except BrokenPipeError:
+        sys.stderr.close()
+        sys.exit(1)
+    except OSError as exc:
+        _fail(f"{exc.filename or ''}: {exc.strerror}" if exc.filename else str(exc))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,103 @@
+"""Run several models on a scenario and gather one result document.
+
+This is the library entry point behind ``detente forecast``: choose models, run them,
+judge the agreement with the two-level model when the scenario has signatories, and
+return a JSON-ready document (documented in ``docs/json-output.md``) that the report
+layer renders as a table, Markdown or JSON.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from detente import __version__
+from detente.errors import DetenteError
+from detente.models import available_models, get_model
+from detente.models.base import Forecast, RngLike, as_generator
+from detente.scenario import Scenario
+
+__all__ = ["default_models", "forecast_document", "run_models"]
+
+
+def default_models(scenario: Scenario) -> list[str]:
+    """Every registered model that can run on ``scenario``."""
+    names = []
+    for name in available_models():
+        model = get_model(name)
+        if model.requires_agreement and scenario.agreement is None:
+            continue
+        names.append(name)
+    return names
+
+
+def run_models(
+    scenario: Scenario, models: Sequence[str] | None = None, *, rng: RngLike = None
+) -> list[Forecast]:
+    """Run ``models`` (default: :func:`default_models`) on ``scenario``."""
+    names = list(models) if models else default_models(scenario)
+    generator = as_generator(rng)
+    out = []
+    for name in names:
+        model = get_model(name)
+        if model.requires_agreement and scenario.agreement is None:
+            raise DetenteError(
+                f"model {name!r} needs an agreement with signatories, and this scenario has none"
+            )
+        out.append(model.forecast(scenario, rng=generator))
+    return out
+
+
+def forecast_document(
+    scenario: Scenario,
+    forecasts: Sequence[Forecast],
+    *,
+    source: str | None = None,
+) -> dict[str, Any]:
+    """The JSON-ready result: per issue, each model's outcome and nearest labelled point.
+
+    When the scenario has an agreement, ``agreement`` holds the two-level verdict
+    (computed here if the two-level model was not among ``forecasts``).
+    """
+    from detente.models.two_level import MODEL as TWO_LEVEL
+
+    issues = []
+    for issue in scenario.issues:
+        rows = []
+        for forecast in forecasts:
+            item = next(i for i in forecast.issues if i.issue_id == issue.id)
+            entry: dict[str, Any] = {"model": forecast.model, "outcome": item.outcome}
+            if item.outcome is not None:
+                anchor = issue.nearest_anchor(item.outcome)
+                if anchor is not None:
+                    entry["nearest_anchor"] = {"value": anchor[0], "label": anchor[1]}
+            entry.update(item.details)
+            rows.append(entry)
+        issues.append(
+            {
+                "id": issue.id,
+                "name": issue.name,
+                "scale": list(issue.scale),
+                "status_quo": None if issue.status_quo is None else issue.status_quo.mode,
+                "anchors": {f"{k:g}": v for k, v in sorted(issue.anchors.items())},
+                "forecasts": rows,
+            }
+        )
+    document: dict[str, Any] = {
+        "detente_version": __version__,
+        "scenario": {
+            "title": scenario.title,
+            "as_of": scenario.as_of.isoformat(),
+            "horizon": scenario.horizon.isoformat(),
+            "source": source,
+        },
+        "models": [{"name": f.model, "citation": get_model(f.model).citation} for f in forecasts],
+        "issues": issues,
+    }
+    if scenario.agreement is not None:
+        verdict = next((f.agreement for f in forecasts if f.model == TWO_LEVEL.name), None)
+        if verdict is None:
+            verdict = TWO_LEVEL.forecast(scenario).agreement
+        if verdict is not None:
+            document["agreement"] = {"name": scenario.agreement.name, **verdict.to_dict()}
+    return document

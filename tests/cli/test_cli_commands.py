@@ -1,0 +1,172 @@
+"""The ``detente`` command as a user runs it: output, exit codes, one-line errors."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from detente.cli import main
+
+EC_CSV = Path(__file__).resolve().parents[3] / "shared" / "data" / "ec-emissions" / "actors.csv"
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = 0
+    try:
+        main(list(args))
+    except SystemExit as exc:
+        code = int(exc.code or 0)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_forecast_default_reaches_the_article_conclusion(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, out, err = run(capsys, "forecast")
+    assert code == 0 and err == ""
+    assert "Russia-Japan peace treaty" in out
+    assert "No agreement is possible now" in out
+    assert "compromise" in out and "two-level" in out
+
+
+def test_forecast_json(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(
+        capsys, "forecast", "--format", "json", "--model", "compromise", "--model", "median"
+    )
+    assert code == 0
+    document = json.loads(out)
+    territory = next(i for i in document["issues"] if i["id"] == "territory")
+    assert [f["model"] for f in territory["forecasts"]] == ["compromise", "median"]
+    assert territory["forecasts"][1]["outcome"] == 100
+    assert territory["forecasts"][1]["nearest_anchor"] == {
+        "value": 100,
+        "label": "no territorial change",
+    }
+    # with signatories the two-level verdict is always included
+    assert document["agreement"]["possible"] is False
+    assert document["agreement"]["issues"]["territory"]["gap"]["size"] == 35
+
+
+def test_forecast_markdown(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "forecast", "-f", "markdown")
+    assert code == 0
+    assert out.startswith("# Russia-Japan")
+    assert "| compromise |" in out and "## Verdict:" in out
+
+
+@pytest.mark.skipif(not EC_CSV.exists(), reason=f"shared data not found at {EC_CSV}")
+def test_forecast_on_the_classic_csv(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "forecast", str(EC_CSV), "--model", "median", "--format", "json")
+    assert code == 0
+    document = json.loads(out)
+    assert document["issues"][0]["scale"] == [4, 10]
+    assert document["issues"][0]["forecasts"][0]["outcome"] == 7.0  # Scholz et al. 2011: 7.0
+    assert "agreement" not in document
+
+
+def test_show_prints_provenance(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "400")  # no wrapping inside the quotes
+    code, out, _ = run(capsys, "show")
+    assert code == 0
+    assert "Provenance" in out and "impossible for Putin to make concessions" in out
+    assert "no evidence given" not in out
+
+
+def test_show_yaml_round_trips(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    code, out, _ = run(capsys, "show", "--format", "yaml")
+    assert code == 0
+    path = tmp_path / "copy.yaml"
+    path.write_text(out)
+    code, out2, err = run(capsys, "validate", str(path))
+    assert code == 0 and "valid (4 actors, 2 issues)" in out2, err
+    from detente.io import load_scenario
+    from detente.scenarios import load_embedded
+
+    assert load_scenario(path) == load_embedded()
+
+
+def test_models_lists_citations(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "models", "--format", "json")
+    rows = {m["name"]: m for m in json.loads(out)}
+    assert (
+        code == 0
+        and "Putnam" in rows["two-level"]["citation"]
+        and "Nash" in rows["nash"]["citation"]
+    )
+
+
+def test_scenarios_lists_the_default(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "scenarios")
+    assert code == 0 and "russia_japan_2018 (default)" in out
+
+
+def test_bad_file_is_one_line_and_exit_2(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    path = tmp_path / "bad.yaml"
+    path.write_text(
+        "schema: detente/1\ntitle: x\nas_of: 2020-01-01\nhorizon: 2021-01-01\n"
+        "issues: []\nactors: []\n"
+    )
+    code, out, err = run(capsys, "forecast", str(path))
+    assert code == 2 and out == ""
+    assert err.count("\n") == 1
+    assert err.startswith(f"detente: error: {path}:5: issues: ")
+    assert "Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (["forecast", "nope.yaml"], "nope.yaml: no such file"),
+        (["forecast", "--model", "oracle"], "unknown model 'oracle'"),
+        (["forecast", "--format", "pdf"], "Invalid value for '--format'"),
+        (["forecast", "x.csv", "--scale", "10"], "expected LO:HI"),
+        (["frobnicate"], "No such command"),
+        (["validate"], "Missing argument"),
+    ],
+)
+def test_usage_errors_exit_2(
+    capsys: pytest.CaptureFixture[str], args: list[str], words: str
+) -> None:
+    code, _, err = run(capsys, *args)
+    assert code == 2 and words in err and "Traceback" not in err
+
+
+def test_two_level_on_a_scenario_without_agreement(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    path = tmp_path / "t.csv"
+    path.write_text("actor,capability,position,salience\nA,1,0,50\nB,1,10,50\n")
+    code, _, err = run(capsys, "forecast", str(path), "--model", "two-level")
+    assert code == 2 and "needs an agreement" in err
+
+
+def test_help_does_not_import_heavy_libraries() -> None:
+    # `detente --help` must start fast: the CLI module imports no numpy, pydantic or rich
+    probe = (
+        "import sys, detente.cli; heavy = {'numpy', 'pydantic', 'rich', 'matplotlib', 'yaml'};"
+        "print(sorted(heavy & set(sys.modules)))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "[]"
+
+
+def test_console_script_runs() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "detente.cli", "forecast", "--model", "median", "-f", "json"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["issues"][0]["forecasts"][0]["model"] == "median"

@@ -1,0 +1,122 @@
+"""Shared hypothesis strategies: random valid scenarios (as plain mappings and objects)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hypothesis import strategies as st
+
+from detente.scenario import Scenario
+
+finite = {"allow_nan": False, "allow_infinity": False}
+
+
+@st.composite
+def scenario_dicts(
+    draw: st.DrawFn,
+    *,
+    min_actors: int = 1,
+    max_actors: int = 7,
+    max_issues: int = 2,
+    with_agreement: bool | None = None,
+    status_quo: bool | None = None,
+) -> dict[str, Any]:
+    """A valid ``detente/1`` scenario mapping with random actors, issues and weights."""
+    n_actors = draw(st.integers(min_actors, max_actors))
+    n_issues = draw(st.integers(1, max_issues))
+    issues = []
+    for k in range(n_issues):
+        lo = draw(st.floats(-100, 100, **finite))
+        width = draw(st.floats(1, 200, **finite))
+        issue: dict[str, Any] = {"id": f"i{k}", "name": f"issue {k}", "scale": [lo, lo + width]}
+        has_sq = draw(st.booleans()) if status_quo is None else status_quo
+        if has_sq:
+            issue["status_quo"] = draw(st.floats(lo, lo + width, **finite))
+        issues.append(issue)
+    actors = []
+    for a in range(n_actors):
+        stances = {}
+        for issue in issues:
+            lo, hi = issue["scale"]
+            stances[issue["id"]] = {
+                "position": draw(st.floats(lo, hi, **finite)),
+                "salience": draw(st.floats(0.05, 1, **finite)),
+            }
+        actors.append(
+            {
+                "id": f"a{a}",
+                "name": f"actor {a}",
+                "capability": draw(st.floats(0.05, 10, **finite)),
+                "stances": stances,
+            }
+        )
+    data: dict[str, Any] = {
+        "schema": "detente/1",
+        "title": "random",
+        "as_of": "2020-01-01",
+        "horizon": "2022-01-01",
+        "issues": issues,
+        "actors": actors,
+    }
+    agree = (draw(st.booleans()) if with_agreement is None else with_agreement) and n_actors >= 2
+    if agree:
+        signatories = []
+        for a in range(2):
+            tolerance = {i["id"]: draw(st.floats(0, 100, **finite)) for i in issues}
+            signatories.append({"actor": f"a{a}", "tolerance": tolerance})
+        if n_actors >= 3:
+            signatories[0]["ratifiers"] = [
+                {
+                    "actor": "a2",
+                    "tolerance": {i["id"]: draw(st.floats(0, 100, **finite)) for i in issues},
+                }
+            ]
+        data["agreement"] = {"name": "deal", "signatories": signatories}
+    return data
+
+
+def scenarios(**kwargs: Any) -> st.SearchStrategy[Scenario]:
+    """Random valid :class:`Scenario` objects (see :func:`scenario_dicts`)."""
+    return scenario_dicts(**kwargs).map(Scenario.from_dict)
+
+
+def minimal(**overrides: Any) -> dict[str, Any]:
+    """A small valid scenario mapping to start hand-made cases from."""
+    data: dict[str, Any] = {
+        "schema": "detente/1",
+        "title": "hand-made",
+        "as_of": "2020-01-01",
+        "horizon": "2021-01-01",
+        "issues": [{"id": "x", "name": "X", "scale": [0, 10]}],
+        "actors": [
+            {
+                "id": "a",
+                "name": "A",
+                "capability": 1,
+                "stances": {"x": {"position": 0, "salience": 1}},
+            },
+            {
+                "id": "b",
+                "name": "B",
+                "capability": 1,
+                "stances": {"x": {"position": 10, "salience": 1}},
+            },
+        ],
+    }
+    data.update(overrides)
+    return data
+
+
+def one_issue(positions: list[float], weights: list[tuple[float, float]], **issue: Any) -> Scenario:
+    """A one-issue scenario from positions and (capability, salience) pairs."""
+    spec = {"id": "x", "name": "X", "scale": [0, 10], **issue}
+    actors = [
+        {
+            "id": f"a{i}",
+            "name": f"A{i}",
+            "capability": c,
+            "stances": {"x": {"position": p, "salience": s}},
+        }
+        for i, (p, (c, s)) in enumerate(zip(positions, weights, strict=True))
+    ]
+    return Scenario.from_dict(minimal(issues=[spec], actors=actors))

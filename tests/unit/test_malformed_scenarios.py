@@ -1,0 +1,268 @@
+"""Malformed scenario files: each gives one clear error naming file, line and field."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from detente.errors import ScenarioError
+from detente.io import load_any, load_scenario
+
+GOOD = """\
+schema: detente/1
+title: Test
+as_of: 2020-01-01
+horizon: 2021-01-01
+sources:
+  - id: src
+    title: A source
+issues:
+  - id: x
+    name: X
+    scale: [0, 10]
+    status_quo: 5
+actors:
+  - id: a
+    name: A
+    capability: 1
+    stances:
+      x: {position: 2, salience: 0.5}
+  - id: b
+    name: B
+    capability: 2
+    stances:
+      x: {position: 8, salience: 0.9}
+agreement:
+  name: Deal
+  signatories:
+    - actor: a
+      accepts: {x: [0, 6]}
+    - actor: b
+      tolerance: {x: 3}
+evidence:
+  - about: actors.a.capability
+    source: src
+    quote: something
+"""
+
+
+def write(tmp_path: Path, text: str, name: str = "s.yaml") -> Path:
+    path = tmp_path / name
+    path.write_text(textwrap.dedent(text), encoding="utf-8")
+    return path
+
+
+def error_for(tmp_path: Path, text: str, name: str = "s.yaml") -> ScenarioError:
+    path = write(tmp_path, text, name)
+    with pytest.raises(ScenarioError) as info:
+        load_any(path)
+    return info.value
+
+
+def test_the_good_file_loads(tmp_path: Path) -> None:
+    scenario = load_scenario(write(tmp_path, GOOD))
+    assert [a.id for a in scenario.actors] == ["a", "b"]
+
+
+# (replace this, with that, expected line, expected field, expected words)
+CASES = [
+    ("title: Test\n", "title: Test\ncolour: red\n", 3, "colour", "unknown field 'colour'"),
+    (
+        "    capability: 1\n",
+        "    capabilty: 1\n",
+        16,
+        "actors[0].capabilty",
+        "did you mean 'capability'",
+    ),
+    (
+        "    capability: 1\n",
+        "    capability: lots\n",
+        16,
+        "actors[0].capability",
+        "expected a number or a range",
+    ),
+    (
+        "    capability: 1\n",
+        "    capability: -1\n",
+        16,
+        "actors[0].capability",
+        "capability must be >= 0",
+    ),
+    (
+        "      x: {position: 2, salience: 0.5}",
+        "      x: {position: 12, salience: 0.5}",
+        18,
+        "actors[0].stances.x.position",
+        "outside the scale",
+    ),
+    (
+        "      x: {position: 2, salience: 0.5}",
+        "      x: {position: 2, salience: 5}",
+        18,
+        "actors[0].stances.x.salience",
+        "salience must lie in 0..1",
+    ),
+    (
+        "      x: {position: 2, salience: 0.5}",
+        "      y: {position: 2, salience: 0.5}",
+        18,
+        "actors[0].stances.y",
+        "unknown issue 'y'",
+    ),
+    ("  - id: b\n", "  - id: a\n", 19, "actors[1].id", "duplicate actor id 'a'"),
+    (
+        "    - actor: a\n",
+        "    - actor: z\n",
+        27,
+        "agreement.signatories[0].actor",
+        "unknown actor 'z'",
+    ),
+    (
+        "      accepts: {x: [0, 6]}",
+        "      accepts: {x: [0, 16]}",
+        28,
+        "agreement.signatories[0].accepts.x[1]",
+        "outside the scale",
+    ),
+    (
+        "      accepts: {x: [0, 6]}",
+        "      accepts: {x: [6, 0]}",
+        28,
+        "agreement.signatories[0].accepts",
+        "low <= high",
+    ),
+    (
+        "      tolerance: {x: 3}",
+        "      tolerance: {w: 3}",
+        30,
+        "agreement.signatories[1].tolerance.w",
+        "unknown issue 'w'",
+    ),
+    ("    scale: [0, 10]", "    scale: [10, 0]", 9, "issues[0]", "min < max"),
+    ("    status_quo: 5", "    status_quo: 50", 9, "issues[0]", "status_quo must lie within"),
+    ("as_of: 2020-01-01", "as_of: 2020-13-01", 3, "as_of", "as a date (YYYY-MM-DD)"),
+    ("as_of: 2020-01-01", "as_of: next spring", 3, "as_of", "expected a date as YYYY-MM-DD"),
+    ("horizon: 2021-01-01", "horizon: 2019-01-01", 4, "horizon", "must come after as_of"),
+    ("schema: detente/1", "schema: detente/9", 1, "schema", "detente/1"),
+    (
+        "    source: src\n",
+        "    source: nowhere\n",
+        33,
+        "evidence[0].source",
+        "unknown source 'nowhere'",
+    ),
+    (
+        "  - about: actors.a.capability",
+        "  - about: actors.q.capability",
+        32,
+        "evidence[0].about",
+        "names no parameter",
+    ),
+    ("    quote: something\n", "", 32, "evidence[0]", "needs a quote, a judgment, or both"),
+    ("    source: src\n", "", 32, "evidence[0]", "a quote needs the id of the source"),
+    (
+        "      accepts: {x: [0, 6]}",
+        "      accepts: {x: [0, 6, 8]}",
+        28,
+        "agreement.signatories[0].accepts.x",
+        "Tuple should have at most 2 items",
+    ),
+]
+
+
+@pytest.mark.parametrize(("old", "new", "line", "field", "words"), CASES)
+def test_malformed_file_names_line_and_field(
+    tmp_path: Path, old: str, new: str, line: int, field: str, words: str
+) -> None:
+    assert old in GOOD, old
+    text = GOOD.replace(old, new, 1)
+    error = error_for(tmp_path, text)
+    message = str(error)
+    assert message.startswith(f"{tmp_path / 's.yaml'}:{line}: {field}: "), message
+    assert words in message
+
+
+def test_yaml_syntax_error_has_a_line(tmp_path: Path) -> None:
+    error = error_for(tmp_path, GOOD.replace("  - id: b\n", "  - id: b\n   bad indent: [\n"))
+    assert error.line is not None and "not valid YAML" in str(error)
+
+
+def test_unquoted_colon_gets_a_hint(tmp_path: Path) -> None:
+    error = error_for(tmp_path, GOOD.replace("    name: B\n", "    name: B: the second\n"))
+    assert error.line == 20 and "must be put in quotes" in str(error)
+
+
+def test_duplicate_key(tmp_path: Path) -> None:
+    error = error_for(
+        tmp_path, GOOD.replace("    capability: 2\n", "    capability: 2\n    capability: 3\n")
+    )
+    assert error.line == 22 and "duplicate key 'capability'" in str(error)
+
+
+def test_empty_actor_list(tmp_path: Path) -> None:
+    start = GOOD.index("actors:")
+    end = GOOD.index("agreement:")
+    text = (
+        GOOD[:start]
+        + "actors: []\n"
+        + GOOD[end:].split("evidence:")[0].replace("agreement:", "x_agreement:")
+    )
+    error = error_for(tmp_path, text.replace("x_agreement:", "agreement:").split("agreement:")[0])
+    assert "actors" in str(error) and "at least 1 item" in str(error)
+
+
+def test_missing_required_field(tmp_path: Path) -> None:
+    error = error_for(tmp_path, GOOD.replace("    name: A\n", ""))
+    assert error.path == ("actors", 0, "name")
+    assert "required field is missing" in str(error) and error.line == 14
+
+
+def test_range_out_of_order(tmp_path: Path) -> None:
+    error = error_for(
+        tmp_path, GOOD.replace("capability: 2", "capability: {low: 3, mode: 2, high: 4}")
+    )
+    assert error.line == 21 and "low <= mode <= high" in str(error)
+
+
+def test_several_problems_are_counted(tmp_path: Path) -> None:
+    text = GOOD.replace("capability: 1", "capability: x").replace("capability: 2", "capability: y")
+    message = str(error_for(tmp_path, text))
+    assert ":16: " in message and "1 more problem" in message and "line 21" in message
+
+
+def test_empty_file(tmp_path: Path) -> None:
+    error = error_for(tmp_path, "")
+    assert "empty" in str(error)
+
+
+def test_not_a_mapping(tmp_path: Path) -> None:
+    assert "expected a mapping" in str(error_for(tmp_path, "- just\n- a list\n"))
+
+
+def test_two_documents(tmp_path: Path) -> None:
+    assert "several YAML documents" in str(error_for(tmp_path, GOOD + "---\ntitle: again\n"))
+
+
+def test_missing_file(tmp_path: Path) -> None:
+    with pytest.raises(ScenarioError, match="no such file"):
+        load_any(tmp_path / "nope.yaml")
+
+
+def test_binary_file(tmp_path: Path) -> None:
+    path = tmp_path / "s.yaml"
+    path.write_bytes(b"\xff\xfe\x00bad")
+    with pytest.raises(ScenarioError, match="not UTF-8"):
+        load_any(path)
+
+
+def test_json_scenario_errors_have_lines(tmp_path: Path) -> None:
+    text = (
+        '{"schema": "detente/1", "title": "T", "as_of": "2020-01-01", "horizon": "2021-01-01",\n'
+        ' "issues": [{"id": "x", "name": "X", "scale": [0, 1]}],\n'
+        ' "actors": [{"id": "a", "name": "A", "capability": "strong",\n'
+        '             "stances": {"x": {"position": 0.5, "salience": 1}}}]}\n'
+    )
+    error = error_for(tmp_path, text, "s.json")
+    assert error.line == 3 and error.path == ("actors", 0, "capability")
