@@ -95,7 +95,39 @@ def check_scenario(scenario: Scenario) -> None:
         from detente.dynamics import check_dynamics
 
         check_dynamics(scenario)
+    _check_outcome(scenario, issues)
     _check_evidence(scenario)
+
+
+def _check_outcome(scenario: Scenario, issues: dict[str, Issue]) -> None:
+    outcome = scenario.outcome
+    if outcome is None:
+        return
+    sources = {s.id for s in scenario.sources}
+    for index, source in enumerate(outcome.sources):
+        if source not in sources:
+            raise ScenarioError(
+                f"unknown source {source!r}; expected one of {sorted(sources)}",
+                ("outcome", "sources", index),
+            )
+    if outcome.date is not None and outcome.date < scenario.as_of:
+        raise ScenarioError(
+            f"the outcome date {outcome.date} comes before as_of {scenario.as_of}: a case must be "
+            "encoded as known before its outcome",
+            ("outcome", "date"),
+        )
+    for issue_id, value in outcome.settled.items():
+        if issue_id not in issues:
+            raise ScenarioError(
+                f"unknown issue {issue_id!r}; expected one of {sorted(issues)}",
+                ("outcome", "settled", issue_id),
+            )
+        lo, hi = issues[issue_id].scale
+        if not lo <= value <= hi:
+            raise ScenarioError(
+                f"settled value {value:g} lies outside the scale [{lo:g}, {hi:g}]",
+                ("outcome", "settled", issue_id),
+            )
 
 
 def _check_agreement(scenario: Scenario, issues: dict[str, Issue], actors: set[str]) -> None:

@@ -246,6 +246,23 @@ def scenarios() -> None:
         click.echo(f"{name}{mark}: {load_embedded(name).title}")
 
 
+def _add_subcommands() -> None:
+    """Add the ``COMMAND`` of every public module of :mod:`detente.commands`."""
+    import importlib
+    import pkgutil
+
+    from detente import commands
+
+    for info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda i: i.name):
+        if info.name.startswith("_"):
+            continue
+        module = importlib.import_module(f"{commands.__name__}.{info.name}")
+        cli.add_command(module.COMMAND)
+
+
+_add_subcommands()
+
+
 def _fail(message: str) -> NoReturn:
     click.echo(f"detente: error: {message}", err=True)
     sys.exit(2)

@@ -32,7 +32,7 @@ _TEXT = {
     "schema",
 }
 # Top-level blocks that hold no parameters of the negotiation itself.
-_SKIP_TOP = {"sources", "evidence", "schema", "salience_scale", "title", "description"}
+_SKIP_TOP = {"sources", "evidence", "schema", "salience_scale", "title", "description", "outcome"}
 
 
 @dataclass(frozen=True)

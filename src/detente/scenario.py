@@ -39,6 +39,7 @@ __all__ = [
     "Issue",
     "IssueData",
     "KeyDate",
+    "KnownOutcome",
     "Leader",
     "Motive",
     "Ratifier",
@@ -48,7 +49,7 @@ __all__ = [
     "Stance",
 ]
 
-Id = Annotated[str, Field(min_length=1, pattern=r"^[A-Za-z0-9_][A-Za-z0-9_.\-]*$")]
+Id = Annotated[str, Field(min_length=1, pattern=r"^[A-Za-z0-9_][A-Za-z0-9_\-]*$")]
 Bounds = tuple[Quantity, Quantity]
 
 
@@ -239,6 +240,21 @@ class Evidence(_Strict):
         return self
 
 
+class KnownOutcome(_Strict):
+    """How a historical negotiation actually ended (for backtests; never read by models).
+
+    ``agreed`` says whether the agreement was signed between ``as_of`` and the
+    scenario's ``horizon``; ``date`` when it was (or when it failed, e.g. a referendum);
+    ``settled`` the outcome on each issue, on the issue's scale, where one was reached.
+    """
+
+    agreed: bool
+    date: dt.date | None = None
+    settled: dict[str, float] = Field(default_factory=dict)
+    description: str = ""
+    sources: list[str] = Field(default_factory=list)
+
+
 class Actor(_Strict):
     """A party at the table, or at home."""
 
@@ -305,6 +321,7 @@ class Scenario(_Strict):
     agreement: Agreement | None = None
     dates: list[KeyDate] = Field(default_factory=list)
     dynamics: DynamicsSpec | None = None
+    outcome: KnownOutcome | None = None
     evidence: list[Evidence] = Field(default_factory=list)
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)

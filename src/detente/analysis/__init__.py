@@ -1,1 +1,1 @@
-"""Analyses built on the models: backtests against real negotiations, sensitivity, counterfactuals."""
+"""Analyses built on the models: backtests on real negotiations, sensitivity, counterfactuals."""

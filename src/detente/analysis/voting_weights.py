@@ -41,9 +41,10 @@ votes no longer exist; :func:`council_weights` raises for later dates rather tha
 inventing a table.
 
 A state that took a position on a proposal introduced before it joined the EU (in DEU
-I-II: new member states on a few proposals of early 2004, Bulgaria and Romania on
-proposals of 2004-2006) negotiated as a member by the time of the decision. It gets
-the weight of the first table in which it appears (its weight on accession), not zero.
+I-II: five 2004 entrants on one issue of a proposal of December 2003; Bulgaria and
+Romania on 31 issues of proposals of 2004-2006) negotiated as a member by the time of
+the decision. It gets the weight of the first table in which it appears (its weight on
+accession), not zero.
 """
 
 from __future__ import annotations

@@ -44,8 +44,8 @@ import datetime as dt
 import io
 import os
 import re
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 from pydantic import ValidationError
@@ -54,7 +54,15 @@ from detente.errors import DetenteError, ScenarioError
 from detente.io.scenario_file import read_text
 from detente.scenario import Scenario
 
-__all__ = ["ACTOR_NAMES", "DeuIssue", "MissingSalience", "parse_deu", "parse_intro", "read_deu"]
+__all__ = [
+    "ACTOR_NAMES",
+    "CapabilityFn",
+    "DeuIssue",
+    "MissingSalience",
+    "parse_deu",
+    "parse_intro",
+    "read_deu",
+]
 
 ACTOR_NAMES: dict[str, str] = {
     "com": "European Commission", "ep": "European Parliament",
@@ -69,7 +77,8 @@ ACTOR_NAMES: dict[str, str] = {
 """DEU actor codes and the names given to the scenario actors."""
 
 MissingSalience = Literal["mean", "drop"] | float
-CapabilityFn = Any  # Callable[[dt.date, Sequence[str]], Mapping[str, float]]; see voting_weights
+CapabilityFn = Callable[[dt.date, Sequence[str]], Mapping[str, float]]
+"""``f(intro_date, actor_codes) -> {code: capability}``; see ``detente.analysis.voting_weights``."""
 
 _REQUIRED = ("prnr", "isnr", "prname", "proc", "counvte", "intro", "rp", "out")
 _HORIZON = dt.timedelta(days=5 * 365)
@@ -134,6 +143,13 @@ def parse_intro(text: str) -> dt.date:
         When ``text`` is in none of these forms or names no valid date.
     """
     value = text.strip()
+    try:
+        return _parse_intro(value)
+    except ValueError as exc:  # a real-looking date that does not exist, e.g. 31-02-05
+        raise ValueError(f"expected a date dd-mm-yy, got {value!r} ({exc})") from None
+
+
+def _parse_intro(value: str) -> dt.date:
     short = re.fullmatch(r"(\d{1,2})-(\d{1,2})-(\d{2})", value)
     if short:
         day, month, yy = (int(g) for g in short.groups())
@@ -146,7 +162,7 @@ def parse_intro(text: str) -> dt.date:
     if mangled:
         yyyy, month, yy = (int(g) for g in mangled.groups())
         return dt.date(1900 + yy if yy >= 50 else 2000 + yy, month, yyyy % 100)
-    raise ValueError(f"expected a date dd-mm-yy, got {value!r}")
+    raise ValueError("not in any of the forms dd-mm-yy, dd-mm-yyyy, yyyy-mm-dd")
 
 
 def read_deu(
@@ -194,7 +210,9 @@ def parse_deu(
     """Parse the text of a DEU TSV file; see :func:`read_deu`."""
     if not (missing_salience in ("mean", "drop") or _is_salience(missing_salience)):
         raise ScenarioError(
-            f"missing_salience must be 'mean', 'drop' or a number in 0..100, got {missing_salience!r}"
+            "missing_salience must be 'mean', 'drop' or a number in 0..100, "
+            f"got {missing_salience!r}",
+            file=file,
         )
     reader = csv.reader(io.StringIO(text), delimiter="\t")
     header: list[str] | None = None
@@ -341,7 +359,7 @@ def _issue(
         return issue
     caps = _capabilities(capabilities, intro, tuple(positions), file, line)
     scenario = _scenario(issue, caps, file, line)
-    return DeuIssue(**{**issue.__dict__, "scenario": scenario})
+    return replace(issue, scenario=scenario)
 
 
 def _fill_saliences(
@@ -350,10 +368,8 @@ def _fill_saliences(
     coded = [s for s in saliences.values() if s is not None]
     if rule == "drop":
         return {code: s for code, s in saliences.items() if s is not None}
-    if rule == "mean":
-        fill = sum(coded) / len(coded) if coded else 50.0
-    else:
-        fill = float(rule)
+    mean = sum(coded) / len(coded) if coded else 50.0
+    fill = mean if rule == "mean" else float(rule)
     return {code: fill if s is None else s for code, s in saliences.items()}
 
 
@@ -413,6 +429,10 @@ def _scenario(issue: DeuIssue, caps: Mapping[str, float], file: str, line: int) 
         raise exc.located(file, line) from None
     except ValidationError as exc:
         error = exc.errors()[0]
-        where = tuple(str(p) for p in error["loc"] if not str(p).startswith("function"))
+        where = tuple(
+            p if isinstance(p, int) else str(p)
+            for p in error["loc"]
+            if not str(p).startswith("function")
+        )
         message = str(error["msg"]).removeprefix("Value error, ")
         raise ScenarioError(message, where or ("isnr",), file=file, line=line) from None

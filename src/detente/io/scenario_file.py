@@ -145,6 +145,8 @@ def _message(error: Any, path: tuple[PathPart, ...]) -> str:
         return f"expected a list, got {given!r}"
     if kind in {"dict_type", "model_type", "model_attributes_type"}:
         return f"expected a mapping of fields, got {given!r}"
+    if kind == "string_pattern_mismatch":
+        return f"an id may hold only letters, digits, '_' and '-' (no spaces or dots), got {given!r}"
     if kind == "string_type":
         return f"expected text, got {given!r}"
     message = str(error["msg"])

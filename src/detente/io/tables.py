@@ -57,7 +57,7 @@ def _number(text: str, file: str, line: int, column: str) -> float:
 
 
 def _slug(text: str, fallback: str) -> str:
-    slug = re.sub(r"[^A-Za-z0-9_.\-]+", "_", text.strip()).strip("_")
+    slug = re.sub(r"[^A-Za-z0-9_\-]+", "_", text.strip()).strip("_")
     return slug or fallback
 
 

@@ -1,0 +1,81 @@
+"""``detente backtest``: measure the models' track record on real negotiations."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import click
+
+from detente.commands._shared import console, print_json, progress_bar
+
+
+@click.group(name="backtest")
+def COMMAND() -> None:  # noqa: N802 - the name the command registry looks for
+    """Score the models against negotiations whose outcome is known."""
+
+
+@COMMAND.command(name="deu")
+@click.argument("path", type=click.Path(dir_okay=False))
+@click.option(
+    "--model", "-m", "models", multiple=True, help="Model to score (repeatable; default: all)."
+)
+@click.option(
+    "--capabilities",
+    type=click.Choice(["council", "equal"]),
+    default="council",
+    show_default=True,
+    help="Council voting weights in force at the proposal's date, or equal weights.",
+)
+@click.option(
+    "--institution-weight",
+    type=float,
+    default=1.0,
+    show_default=True,
+    help="Weight of the Commission and Parliament, as a multiple of the mean member-state weight.",
+)
+@click.option("--seed", type=int, default=0, show_default=True, help="Seed of the bootstrap.")
+@click.option("--bootstrap", type=click.IntRange(min=1), default=2000, show_default=True)
+@click.option(
+    "--format", "-f", "fmt", type=click.Choice(["table", "json", "markdown"]), default="table"
+)
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+def deu(
+    path: str,
+    models: Sequence[str],
+    capabilities: str,
+    institution_weight: float,
+    seed: int,
+    bootstrap: int,
+    fmt: str,
+    quiet: bool,
+) -> None:
+    """Backtest on the DEU dataset of EU legislative negotiations (a DEU-format TSV file).
+
+    Prints per model the mean and median absolute error against the actual outcome, the
+    share within 10 points, a bootstrap 95% interval of the MAE, and the paired
+    difference against the compromise model. See docs/backtest-deu.md.
+    """
+    from detente.analysis.backtest import run_deu_backtest
+
+    with progress_bar("Scoring DEU issues", quiet=quiet) as update:
+        result = run_deu_backtest(
+            path,
+            models=list(models) or None,
+            capabilities=capabilities,
+            seed=seed,
+            bootstrap=bootstrap,
+            institution_weight=institution_weight,
+            progress=update,
+        )
+    if fmt == "json":
+        print_json(result.to_dict())
+    elif fmt == "markdown":
+        from detente.report.backtest_tables import backtest_markdown
+
+        click.echo(backtest_markdown(result))
+    else:
+        from detente.report.backtest_tables import backtest_note, backtest_table
+
+        out = console()
+        out.print(backtest_table(result))
+        out.print(backtest_note(result))
