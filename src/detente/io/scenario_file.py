@@ -146,7 +146,9 @@ def _message(error: Any, path: tuple[PathPart, ...]) -> str:
     if kind in {"dict_type", "model_type", "model_attributes_type"}:
         return f"expected a mapping of fields, got {given!r}"
     if kind == "string_pattern_mismatch":
-        return f"an id may hold only letters, digits, '_' and '-' (no spaces or dots), got {given!r}"
+        return (
+            f"an id may hold only letters, digits, '_' and '-' (no spaces or dots), got {given!r}"
+        )
     if kind == "string_type":
         return f"expected text, got {given!r}"
     message = str(error["msg"])
