@@ -93,8 +93,22 @@ def cli() -> None:
 @click.option("--format", "-f", "fmt", type=FORMATS, default="table", show_default=True)
 @click.option("--rounds", is_flag=True, help="Show the expected-utility model's rounds.")
 @click.option(
-    "--plot", type=click.Path(dir_okay=False), help="Draw a figure to this PNG/SVG/PDF file."
+    "--plot",
+    type=click.Path(dir_okay=False),
+    help="Draw a figure (PNG/SVG/PDF): with --runs the P(agreement by date) curve and its band, "
+    "otherwise the expected-utility trajectories.",
 )
+@click.option(
+    "--runs",
+    type=click.IntRange(min=1),
+    help="Monte Carlo: sample N scenarios from the ranges; report medians, 90%% intervals and "
+    "P(agreement by date).",
+)
+@click.option(
+    "--seed", type=int, default=0, show_default=True, help="Seed of the Monte Carlo draws."
+)
+@click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True)
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 @scale_option
 @table_option
 def forecast(
@@ -103,17 +117,34 @@ def forecast(
     fmt: str,
     rounds: bool,
     plot: str | None,
+    runs: int | None,
+    seed: int,
+    workers: int,
+    quiet: bool,
     scale: str | None,
     table_format: str | None,
 ) -> None:
-    """Forecast each issue with each model and judge whether an agreement is possible."""
+    """Forecast each issue with each model and judge whether an agreement is possible.
+
+    With --runs, also whether and when it is signed: the probability of agreement by
+    each date, with its uncertainty across the scenario's ranges.
+    """
     from detente.forecasting import forecast_document, run_models
 
     loaded = load(scenario, scale, table_format)
     results = run_models(loaded, models or None)
     document = forecast_document(loaded, results, source=scenario)
+    monte_carlo = None
+    if runs is not None:
+        monte_carlo = _monte_carlo(loaded, models, runs, seed, workers, quiet)
+        _merge_monte_carlo(document, monte_carlo.to_dict())
     if plot:
-        _plot_rounds(document, plot)
+        if monte_carlo is not None:
+            from detente.report.agreement import plot_agreement_curve
+
+            plot_agreement_curve(monte_carlo, plot, title=loaded.title)
+        else:
+            _plot_rounds(document, plot)
     if fmt == "json":
         _print_json(document)
         return
@@ -127,8 +158,42 @@ def forecast(
     console = _console()
     for renderable in forecast_renderables(document):
         console.print(renderable)
+    if monte_carlo is not None:
+        from detente.report.agreement import agreement_table
+
+        console.print(agreement_table(monte_carlo))
     if rounds:
         _print_rounds(document, console)
+
+
+def _monte_carlo(
+    scenario: Scenario, models: Sequence[str], runs: int, seed: int, workers: int, quiet: bool
+) -> Any:
+    from detente.commands._shared import progress_bar
+    from detente.uncertainty import run_monte_carlo
+
+    with progress_bar(f"Sampling {runs:,} scenarios", quiet=quiet) as update:
+        return run_monte_carlo(
+            scenario,
+            runs=runs,
+            seed=seed,
+            models=list(models) or None,
+            workers=workers,
+            progress=lambda done: update(done, runs),
+        )
+
+
+def _merge_monte_carlo(document: dict[str, Any], result: dict[str, Any]) -> None:
+    """Add the Monte Carlo summaries: ``monte_carlo`` whole, and ``agreement.by`` etc."""
+    document["monte_carlo"] = result
+    dated = result.get("agreement")
+    if dated is not None:
+        target = document.setdefault("agreement", {})
+        for key in ("by", "by_interval", "labels", "median_time", "agreed_outcome"):
+            if key in dated:
+                target[key] = dated[key]
+        target["dated_model"] = dated.get("model")
+        target["possible_share"] = dated.get("possible")
 
 
 def _eu_rounds(document: dict[str, Any]) -> list[tuple[str, list[dict[str, Any]]]]:

@@ -77,6 +77,38 @@ def _win_set_table(agreement: dict[str, Any]) -> Table:
     return table
 
 
+def _interval_rows(document: dict[str, Any]) -> list[tuple[str, str, str, str, str]]:
+    """(model, issue, median, 90% interval, draws) rows of a Monte Carlo run."""
+    rows = []
+    for model, result in document.get("monte_carlo", {}).get("models", {}).items():
+        for issue_id, summary in result.get("outcome", {}).items():
+            if not summary.get("n"):
+                continue
+            rows.append(
+                (
+                    model,
+                    issue_id,
+                    _fmt(summary["median"]),
+                    f"{_fmt(summary['p05'])}–{_fmt(summary['p95'])}",
+                    f"{summary['n']:,}",
+                )
+            )
+    return rows
+
+
+def _interval_table(document: dict[str, Any]) -> Table:
+    runs = document["monte_carlo"]["runs"]
+    table = Table(
+        title=f"Outcomes across {runs:,} draws of the scenario's ranges",
+        title_justify="left",
+    )
+    for column in ("Model", "Issue", "Median", "90% interval", "Draws"):
+        table.add_column(column, justify="left" if column in ("Model", "Issue") else "right")
+    for row in _interval_rows(document):
+        table.add_row(*row)
+    return table
+
+
 def forecast_renderables(document: dict[str, Any]) -> list[RenderableType]:
     """Rich renderables: a header, one table per issue, then the agreement verdict."""
     scenario = document["scenario"]
@@ -93,6 +125,8 @@ def forecast_renderables(document: dict[str, Any]) -> list[RenderableType]:
         for entry in issue["forecasts"]:
             table.add_row(entry["model"], _fmt(entry["outcome"]), _anchor(entry), _note(entry))
         out.append(table)
+    if "monte_carlo" in document:
+        out.append(_interval_table(document))
     agreement = document.get("agreement")
     if agreement is not None:
         style = "green" if agreement["possible"] else "red"
@@ -129,6 +163,14 @@ def forecast_markdown(document: dict[str, Any]) -> str:
                 f"| {_note(entry)} |"
             )
         lines.append("")
+    if "monte_carlo" in document:
+        lines += [
+            f"## Outcomes across {document['monte_carlo']['runs']:,} draws",
+            "",
+            "| Model | Issue | Median | 90% interval | Draws |",
+            "|---|---|---:|---:|---:|",
+        ]
+        lines += ["| " + " | ".join(row) + " |" for row in _interval_rows(document)] + [""]
     agreement = document.get("agreement")
     if agreement is not None:
         lines += [
@@ -152,6 +194,9 @@ def forecast_markdown(document: dict[str, Any]) -> str:
                     f"{ratifiers or '—'} | {'empty' if win is None else f'{win[0]:g}–{win[1]:g}'} |"
                 )
         lines.append("")
+        if "by" in agreement:
+            lines += ["| Signed by | Probability |", "|---|---:|"]
+            lines += [f"| {day} | {p:.2f} |" for day, p in agreement["by"].items()] + [""]
     models = document.get("models", [])
     if models:
         lines += ["## Models", ""] + [f"- **{m['name']}**: {m['citation']}" for m in models] + [""]

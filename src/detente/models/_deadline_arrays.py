@@ -1,0 +1,337 @@
+"""Arrays of the dated model: every signatory's sets over time, for many draws at once.
+
+Private to :mod:`detente.models.deadline_bargaining`. :func:`structure` reads what does
+not vary between draws (who signs, who ratifies, the time grid); :func:`inputs` turns
+``n`` sampled parameter sets (a :class:`~detente.uncertainty.Draws`) and shock paths
+into arrays of shape ``(S, J, n, K)``: signatories x issues x draws x steps (the draw
+and step axes last, so that every per-signatory, per-issue slice is contiguous).
+
+An acceptable set is stored as an *anchor* (the actor's position, clipped into the
+set) with a reach below and above it, so that widening or narrowing moves both ends
+relative to the actor's own position and never excludes it (Putnam's win-set shrinks
+towards the constituency's ideal point as it hardens).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from detente.dynamics import DEFAULT_DISCOUNT_RATE, DynamicsSpec, Timeline, shock_offsets, timeline
+from detente.errors import ModelError, PathPart
+from detente.scenario import Acceptance, Scenario
+from detente.uncertainty import Draws
+
+__all__ = ["Inputs", "Structure", "inputs", "sample_shocks", "structure"]
+
+Path = tuple[PathPart, ...]
+
+
+@dataclass(frozen=True)
+class Role:
+    """One acceptable set: a signatory's own (level I) or one of its ratifiers' (level II)."""
+
+    signatory: int
+    own: bool
+    actor: str
+    actor_index: int
+    acceptance: Acceptance
+    path: Path
+    drift_path: Path | None
+
+
+@dataclass(frozen=True)
+class Structure:
+    """What does not change between draws."""
+
+    scenario: Scenario
+    spec: DynamicsSpec
+    line: Timeline
+    issue_ids: tuple[str, ...]
+    scale_lo: np.ndarray
+    scale_hi: np.ndarray
+    signatories: tuple[str, ...]
+    signatory_actor: tuple[int, ...]
+    roles: tuple[Role, ...]
+    term_years: tuple[float | None, ...]
+    turnover_step: tuple[int | None, ...]
+    dynamics_index: tuple[int | None, ...]
+    legacy: tuple[frozenset[str], ...]
+    shock_roles: tuple[tuple[int, ...], ...] = field(default=())
+
+    @property
+    def width(self) -> np.ndarray:
+        return np.asarray(self.scale_hi - self.scale_lo)
+
+
+def structure(scenario: Scenario) -> Structure:
+    """Read the fixed structure of ``scenario`` (a :class:`ModelError` without an agreement)."""
+    agreement = scenario.agreement
+    if agreement is None:
+        raise ModelError(
+            "model 'deadline-bargaining' needs an agreement with signatories in the scenario "
+            "(the 'agreement' block)"
+        )
+    spec = scenario.dynamics or DynamicsSpec()
+    line = timeline(scenario)
+    actor_index = {a.id: k for k, a in enumerate(scenario.actors)}
+    roles: list[Role] = []
+    term_years: list[float | None] = []
+    turnover: list[int | None] = []
+    dyn_index: list[int | None] = []
+    legacy: list[frozenset[str]] = []
+    for s, signatory in enumerate(agreement.signatories):
+        d_index, entry = spec.signatory(signatory.actor)
+        dyn_index.append(d_index)
+        legacy.append(frozenset(entry.legacy))
+        d_path: Path | None = None if d_index is None else ("dynamics", "signatories", d_index)
+        base: Path = ("agreement", "signatories", s)
+        roles.append(
+            Role(
+                s,
+                True,
+                signatory.actor,
+                actor_index[signatory.actor],
+                signatory,
+                base,
+                None if d_path is None else (*d_path, "drift"),
+            )
+        )
+        drifts = {r.actor: k for k, r in enumerate(entry.ratifiers)}
+        for r, ratifier in enumerate(signatory.ratifiers):
+            r_drift = None
+            if d_path is not None and ratifier.actor in drifts:
+                r_drift = (*d_path, "ratifiers", drifts[ratifier.actor], "drift")
+            roles.append(
+                Role(
+                    s,
+                    False,
+                    ratifier.actor,
+                    actor_index[ratifier.actor],
+                    ratifier,
+                    (*base, "ratifiers", r),
+                    r_drift,
+                )
+            )
+        ends = None if signatory.leader is None else signatory.leader.term_ends
+        term_years.append(_term(line, ends))
+        turnover.append(None if term_years[-1] is None else _first_step_from(line, ends))
+    shock_roles = tuple(
+        tuple(k for k, role in enumerate(roles) if role.actor == shock.target)
+        for shock in spec.shocks
+    )
+    return Structure(
+        scenario=scenario,
+        spec=spec,
+        line=line,
+        issue_ids=tuple(i.id for i in scenario.issues),
+        scale_lo=np.array([i.scale[0] for i in scenario.issues], dtype=float),
+        scale_hi=np.array([i.scale[1] for i in scenario.issues], dtype=float),
+        signatories=tuple(s.actor for s in agreement.signatories),
+        signatory_actor=tuple(actor_index[s.actor] for s in agreement.signatories),
+        roles=tuple(roles),
+        term_years=tuple(term_years),
+        turnover_step=tuple(turnover),
+        dynamics_index=tuple(dyn_index),
+        legacy=tuple(legacy),
+        shock_roles=shock_roles,
+    )
+
+
+def _term(line: Timeline, ends: dt.date | None) -> float | None:
+    if ends is None or ends <= line.as_of:
+        return None
+    return line.years_at(ends)
+
+
+def _first_step_from(line: Timeline, ends: dt.date | None) -> int | None:
+    """First step that starts on or after ``ends`` (``None`` if the term outlasts the grid)."""
+    if ends is None:
+        return None
+    for k in range(1, line.steps):
+        if line.dates[k - 1] >= ends:
+            return k
+    return None
+
+
+def sample_shocks(st: Structure, draws: Draws, rng: np.random.Generator) -> np.ndarray:
+    """Shock paths, shape ``(n, H, K)``: cumulative event size per shock and grid date."""
+    n, shocks = draws.n, st.spec.shocks
+    out = np.zeros((n, len(shocks), st.line.steps))
+    for h, shock in enumerate(shocks):
+        hazard = draws.get(("dynamics", "shocks", h, "hazard"))
+        out[:, h, :] = shock_offsets(st.line, hazard, shock.size, rng)
+    return out
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """Per-draw arrays (draws on the last axes): sets over time, saliences, costs, signing."""
+
+    own_lo: np.ndarray  # (S, J, n, K) the leader's own set
+    own_hi: np.ndarray
+    win_lo: np.ndarray  # (S, J, n, K) the ratifiers' intersection (Putnam's win-set)
+    win_hi: np.ndarray
+    salience: np.ndarray  # (S, J, n)
+    cost: np.ndarray  # (S, n, K) cost of delay over each step (motive weight x years)
+    compromise: np.ndarray  # (J, n) capability x salience mean of signatories (nan: none)
+    decay: np.ndarray  # (n, K) chance a reached agreement is still unsigned a step later
+    status_quo: np.ndarray  # (J, n) nan where the issue has none
+
+
+def _set_of(st: Structure, role: Role, draws: Draws) -> tuple[np.ndarray, ...]:
+    """Anchor, reach below, reach above (each (J, n)) and which issues it constrains (J,)."""
+    scenario, n = st.scenario, draws.n
+    actor = scenario.actors[role.actor_index]
+    acc = role.acceptance
+    lo_s, hi_s = st.scale_lo, st.scale_hi
+    J = len(st.issue_ids)
+    anchor = np.repeat(((lo_s + hi_s) / 2)[:, None], n, axis=1)
+    down = np.repeat(((hi_s - lo_s) / 2)[:, None], n, axis=1)
+    up = down.copy()
+    bound = np.zeros(J, dtype=bool)
+    stance_path: Path = ("actors", role.actor_index, "stances")
+    for j, issue in enumerate(scenario.issues):
+        has_stance = issue.id in actor.stances
+        pos = draws.get((*stance_path, issue.id, "position")) if has_stance else None
+        if issue.id in acc.accepts:
+            lo = np.clip(draws.get((*role.path, "accepts", issue.id, 0)), lo_s[j], hi_s[j])
+            hi = np.clip(draws.get((*role.path, "accepts", issue.id, 1)), lo_s[j], hi_s[j])
+            mid = (lo + hi) / 2  # a draw with crossed bounds collapses to their midpoint
+            lo, hi = np.where(lo > hi, mid, lo), np.where(lo > hi, mid, hi)
+            a = mid if pos is None else np.clip(pos, lo, hi)
+            anchor[j], down[j], up[j] = a, a - lo, hi - a
+        elif issue.id in acc.tolerance and pos is not None:
+            tol = draws.get((*role.path, "tolerance", issue.id))
+            anchor[j], down[j], up[j] = pos, tol, tol
+        elif pos is not None and issue.status_quo is not None:
+            reach = np.abs(draws.get(("issues", j, "status_quo")) - pos)
+            anchor[j], down[j], up[j] = pos, reach, reach
+        else:
+            continue  # no constraint: the whole scale
+        bound[j] = True
+    return anchor, down, up, bound
+
+
+def _role_sets(
+    st: Structure, r: int, role: Role, draws: Draws, shocks: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Bounds ``(J, n, K)`` of one role's set at every grid date, and its constrained issues."""
+    n, years, width = draws.n, st.line.years, st.width
+    anchor, down, up, bound = _set_of(st, role, draws)
+    drift = np.zeros(n) if role.drift_path is None else draws.get(role.drift_path)
+    trend = drift[:, None] * years[None, :]  # (n, K), fraction of the scale
+    widen = [trend for _ in st.issue_ids]
+    shift = [np.zeros_like(trend) for _ in st.issue_ids]
+    for h, shock in enumerate(st.spec.shocks):
+        if r not in st.shock_roles[h]:
+            continue
+        for j, issue_id in enumerate(st.issue_ids):
+            if shock.issue in (None, issue_id):
+                if shock.effect == "width":
+                    widen[j] = widen[j] + shocks[:, h, :]
+                else:
+                    shift[j] = shift[j] + shocks[:, h, :]
+    factor = None
+    k_t = st.turnover_step[role.signatory]
+    if role.own and k_t is not None:
+        factor = np.ones((n, st.line.steps))
+        factor[:, k_t:] = draws.get((*role.path, "leader", "successor_flexibility"))[:, None]
+    lo = np.empty((len(st.issue_ids), n, st.line.steps))
+    hi = np.empty_like(lo)
+    for j in range(len(st.issue_ids)):
+        if not bound[j]:
+            lo[j], hi[j] = st.scale_lo[j], st.scale_hi[j]
+            continue
+        extra = widen[j] * width[j]
+        d, u = down[j][:, None], up[j][:, None]
+        if factor is not None:
+            d, u = d * factor, u * factor
+        a = anchor[j][:, None] + shift[j] * width[j]
+        lo[j] = np.clip(a - np.maximum(0.0, d + extra), st.scale_lo[j], st.scale_hi[j])
+        hi[j] = np.clip(a + np.maximum(0.0, u + extra), st.scale_lo[j], st.scale_hi[j])
+    return lo, hi, bound
+
+
+def inputs(st: Structure, draws: Draws, shocks: np.ndarray) -> Inputs:
+    """All arrays the chain needs, for the ``n`` draws in ``draws``."""
+    scenario, line, n = st.scenario, st.line, draws.n
+    K, S, J = line.steps, len(st.signatories), len(st.issue_ids)
+    own_lo = np.empty((S, J, n, K))
+    own_hi = np.empty((S, J, n, K))
+    win_lo = np.empty((S, J, n, K))
+    win_hi = np.empty((S, J, n, K))
+    win_lo[:] = st.scale_lo[None, :, None, None]
+    win_hi[:] = st.scale_hi[None, :, None, None]
+    for r, role in enumerate(st.roles):
+        lo, hi, _ = _role_sets(st, r, role, draws, shocks)
+        s = role.signatory
+        if role.own:
+            own_lo[s], own_hi[s] = lo, hi
+        else:
+            np.maximum(win_lo[s], lo, out=win_lo[s])
+            np.minimum(win_hi[s], hi, out=win_hi[s])
+    salience = np.zeros((S, J, n))
+    weight = np.zeros((S, J, n))
+    position = np.zeros((S, J, n))
+    cost = np.empty((S, n, K))
+    for s, a_index in enumerate(st.signatory_actor):
+        actor = scenario.actors[a_index]
+        capability = draws.get(("actors", a_index, "capability"))
+        for j, issue_id in enumerate(st.issue_ids):
+            if issue_id in actor.stances:
+                base: Path = ("actors", a_index, "stances", issue_id)
+                salience[s, j] = draws.get((*base, "salience"))
+                position[s, j] = draws.get((*base, "position"))
+                weight[s, j] = capability * salience[s, j]
+        cost[s] = _cost(st, s, draws)
+    total = weight.sum(axis=0)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        compromise = np.where(total > 0, (weight * position).sum(axis=0) / total, np.nan)
+    lag = draws.get(("dynamics", "signing_lag"), 0.0) / 12.0  # months -> years
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        rate = np.where(lag[:, None] > 0, line.step_years[None, :] / lag[:, None], np.inf)
+    decay = np.exp(-rate)
+    status_quo = np.full((J, n), np.nan)
+    for j, issue in enumerate(scenario.issues):
+        if issue.status_quo is not None:
+            status_quo[j] = draws.get(("issues", j, "status_quo"))
+    return Inputs(own_lo, own_hi, win_lo, win_hi, salience, cost, compromise, decay, status_quo)
+
+
+def _cost(st: Structure, s: int, draws: Draws) -> np.ndarray:
+    """Cost of delay of signatory ``s`` over each step, shape ``(n, K)``.
+
+    ``r * B * dt`` (the discounted value of the deal forgone, Rubinstein 1982) plus, for
+    legacy motives of total weight ``L`` valued only before the term end ``T``,
+    ``L * ln((T - t0) / (T - t1))``: the integral of ``L / (T - t)``, the value of the
+    legacy spread over the time left (infinite in the step ending at ``T``).
+    """
+    line, n = st.line, draws.n
+    actor = st.scenario.actors[st.signatory_actor[s]]
+    value = np.zeros(n)
+    legacy = np.zeros(n)
+    for m, motive in enumerate(actor.motives):
+        w = draws.get(("actors", st.signatory_actor[s], "motives", m, "weight"))
+        if motive.id in st.legacy[s]:
+            legacy = legacy + w
+        else:
+            value = value + w
+    d_index = st.dynamics_index[s]
+    rate = (
+        np.full(n, DEFAULT_DISCOUNT_RATE)
+        if d_index is None
+        else draws.get(("dynamics", "signatories", d_index, "discount_rate"))
+    )
+    cost = (rate * value)[:, None] * line.step_years[None, :]
+    term = st.term_years[s]
+    if term is not None and np.any(legacy > 0):
+        start = line.years - line.step_years
+        before = line.years <= term + 1e-12
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            log = np.where(before, np.log((term - start) / np.maximum(term - line.years, 0.0)), 0.0)
+            extra = np.where(legacy[:, None] > 0, legacy[:, None] * log[None, :], 0.0)
+        cost = cost + extra
+    return np.asarray(cost)

@@ -1,0 +1,693 @@
+"""Monte Carlo over a scenario's uncertain numbers: sampling, seeds, workers, summaries.
+
+Every scenario number may be a range ``{low, mode, high}`` (a triangular distribution,
+:mod:`detente.quantity`). :func:`run_monte_carlo` draws all of them jointly ``runs``
+times and reports, for every number the forecast gives, its mean, median and 90%
+interval across draws.
+
+Reproducibility. Draws are cut into *seed blocks* of :data:`SEED_BLOCK` draws; seed
+block *b* gets the *b*-th child of ``numpy.random.SeedSequence(seed).spawn(...)``, which
+it splits again into one stream for the parameters, one for the dated model's shocks
+and one for the static models. Which worker runs a block, and how many blocks a task
+holds (``block_size``), changes nothing: the same seed gives the same output for any
+``workers`` and ``block_size``. Means are folded in seed-block order; quantiles come
+from histograms whose merge is order-free.
+
+Memory does not grow with ``runs``: each task returns fixed-size summaries (per-number
+histograms of :data:`BINS` bins with each bin's min and max, and per-seed-block sums),
+so the parent holds only those. Quantiles are exact when a bin holds one distinct
+value and otherwise interpolated between the bin's min and max (error below
+1/:data:`BINS` of the number's range).
+
+Models. A model with a vectorised ``forecast_draws`` (the dated model) runs on whole
+batches of draws. Every other registered model runs once per draw on a sampled
+:class:`~detente.scenario.Scenario` (built with ``model_copy``, no re-validation), on an
+evenly spread subsample of at most ``static_runs`` draws, because some are slow (the
+expected-utility model takes about 0.1 s a draw).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from typing import Any, Protocol, runtime_checkable
+
+import numpy as np
+from pydantic import BaseModel
+
+from detente.errors import DetenteError, PathPart
+from detente.quantity import Range
+from detente.scenario import Scenario
+
+__all__ = [
+    "BINS",
+    "SEED_BLOCK",
+    "DatedDraws",
+    "DatedModel",
+    "Draws",
+    "MonteCarloResult",
+    "ScenarioSampler",
+    "run_monte_carlo",
+]
+
+Path = tuple[PathPart, ...]
+SEED_BLOCK = 128
+"""Draws per seed block: the unit that owns a random stream."""
+BINS = 512
+"""Histogram bins per reported number."""
+
+
+# -- sampling ------------------------------------------------------------------------
+
+
+class Draws:
+    """``n`` sampled values of every number of a scenario, looked up by path."""
+
+    def __init__(self, columns: dict[Path, int], matrix: np.ndarray, fixed: dict[Path, float]):
+        self._columns = columns
+        self.matrix = matrix
+        self._fixed = fixed
+
+    @property
+    def n(self) -> int:
+        return int(self.matrix.shape[0])
+
+    def get(self, path: Path, default: float | None = None) -> np.ndarray:
+        """Values of the number at ``path``, shape ``(n,)`` (``default`` if it has none)."""
+        column = self._columns.get(path)
+        if column is not None:
+            return np.asarray(self.matrix[:, column])
+        if path in self._fixed:
+            return np.full(self.n, self._fixed[path])
+        if default is None:
+            raise KeyError(path)
+        return np.full(self.n, float(default))
+
+    @staticmethod
+    def concat(parts: Sequence[Draws]) -> Draws:
+        first = parts[0]
+        return Draws(first._columns, np.concatenate([p.matrix for p in parts]), first._fixed)
+
+
+def _leaves(node: Any, path: Path) -> Iterator[tuple[Path, Range]]:
+    if isinstance(node, Range):
+        yield path, node
+    elif isinstance(node, BaseModel):
+        for name in type(node).model_fields:
+            yield from _leaves(getattr(node, name), (*path, name))
+    elif isinstance(node, list | tuple):
+        for index, item in enumerate(node):
+            yield from _leaves(item, (*path, index))
+    elif isinstance(node, dict):
+        for key, item in node.items():
+            if isinstance(key, str):
+                yield from _leaves(item, (*path, key))
+
+
+class ScenarioSampler:
+    """Samples every range of a scenario jointly (independent triangular draws).
+
+    Parameters
+    ----------
+    scenario:
+        The scenario whose ranges are sampled; fixed numbers stay fixed.
+    """
+
+    def __init__(self, scenario: Scenario) -> None:
+        self.scenario = scenario
+        leaves = dict(_leaves(scenario, ()))
+        self.uncertain: tuple[Path, ...] = tuple(p for p, r in leaves.items() if not r.is_fixed)
+        self._ranges = [leaves[p] for p in self.uncertain]
+        self._columns = {p: k for k, p in enumerate(self.uncertain)}
+        self._fixed = {p: r.mode for p, r in leaves.items() if r.is_fixed}
+        self._dirty = {p[:k] for p in self.uncertain for k in range(1, len(p) + 1)}
+
+    def sample(self, rng: np.random.Generator, n: int) -> Draws:
+        """``n`` joint draws, one column per uncertain number, in a fixed order."""
+        matrix = np.empty((n, len(self._ranges)))
+        for k, r in enumerate(self._ranges):
+            matrix[:, k] = rng.triangular(r.low, r.mode, r.high, size=n)
+        return Draws(self._columns, matrix, self._fixed)
+
+    def modes(self, n: int = 1) -> Draws:
+        """``n`` copies of the modes (what the static models use)."""
+        row = np.array([r.mode for r in self._ranges])
+        return Draws(self._columns, np.tile(row, (n, 1)), self._fixed)
+
+    def scenario_at(self, draws: Draws, i: int) -> Scenario:
+        """Draw ``i`` as a scenario whose every number is fixed (no re-validation).
+
+        An ``accepts`` pair whose sampled bounds cross collapses to their midpoint.
+        """
+        values = draws.matrix[i]
+        out = self._rebuild(self.scenario, (), values)
+        assert isinstance(out, Scenario)
+        return out
+
+    def _rebuild(self, node: Any, path: Path, values: np.ndarray) -> Any:
+        if isinstance(node, Range):
+            v = float(values[self._columns[path]])
+            return Range.model_construct(low=v, mode=v, high=v)
+        if isinstance(node, BaseModel):
+            update = {
+                name: self._rebuild(getattr(node, name), (*path, name), values)
+                for name in type(node).model_fields
+                if (*path, name) in self._dirty
+            }
+            return node.model_copy(update=update)
+        if isinstance(node, list | tuple):
+            items = [
+                self._rebuild(x, (*path, k), values) if (*path, k) in self._dirty else x
+                for k, x in enumerate(node)
+            ]
+            if len(items) == 2 and path[-2:-1] == ("accepts",) and items[0].mode > items[1].mode:
+                mid = (items[0].mode + items[1].mode) / 2
+                items = [Range.model_construct(low=mid, mode=mid, high=mid)] * 2
+            return tuple(items) if isinstance(node, tuple) else items
+        if isinstance(node, dict):
+            return {
+                k: self._rebuild(x, (*path, k), values) if (*path, k) in self._dirty else x
+                for k, x in node.items()
+            }
+        return node  # pragma: no cover - only containers lead to ranges
+
+
+# -- the vectorised model protocol ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DatedDraws:
+    """What a dated model returns for ``n`` draws (K grid dates, J issues)."""
+
+    dates: tuple[Any, ...]  # the K grid dates (datetime.date)
+    by: np.ndarray  # (n, K) probability of agreement by each date
+    outcome: np.ndarray  # (n, J) issue outcome (nan: none)
+    agreed: np.ndarray  # (n, J) expected agreed point given agreement (nan: never agreed)
+    median_index: np.ndarray  # (n,) first date index with P >= 0.5 (K: not by the horizon)
+
+
+@runtime_checkable
+class DatedModel(Protocol):
+    """A model that forecasts whole batches of draws at once."""
+
+    name: str
+
+    def grid(self, scenario: Scenario) -> tuple[tuple[Any, ...], dict[Any, str]]:
+        """The grid dates and the named ones among them."""
+        ...
+
+    def sample_process(
+        self, scenario: Scenario, draws: Draws, rng: np.random.Generator
+    ) -> np.ndarray:
+        """The model's own randomness for ``draws`` (first axis: draws)."""
+        ...
+
+    def forecast_draws(self, scenario: Scenario, draws: Draws, process: np.ndarray) -> DatedDraws:
+        """Forecast every draw."""
+        ...
+
+
+# -- streaming summaries -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Spec:
+    """A group of reported numbers sharing a histogram range: ``columns`` of them."""
+
+    lo: float
+    hi: float
+    bins: int
+    columns: int
+
+
+class _Hist:
+    """Per column: counts, minimum and maximum per bin over ``[lo, hi]`` (order-free merge)."""
+
+    def __init__(self, spec: _Spec) -> None:
+        self.spec = spec
+        shape = (spec.columns, spec.bins)
+        self.count = np.zeros(shape, dtype=np.int64)
+        self.min = np.full(shape, np.inf)
+        self.max = np.full(shape, -np.inf)
+
+    def add(self, values: np.ndarray) -> None:
+        """Add rows of ``values`` (shape ``(n, columns)``); non-finite entries are skipped."""
+        spec = self.spec
+        ok = np.isfinite(values)
+        span = spec.hi - spec.lo
+        scaled = np.where(ok, (values - spec.lo) / span * spec.bins if span > 0 else 0.0, 0.0)
+        idx = np.clip(scaled.astype(np.int64), 0, spec.bins - 1)
+        flat = (idx + np.arange(spec.columns)[None, :] * spec.bins)[ok]
+        kept = values[ok]
+        self.count += np.bincount(flat, minlength=self.count.size).reshape(self.count.shape)
+        np.minimum.at(self.min.reshape(-1), flat, kept)
+        np.maximum.at(self.max.reshape(-1), flat, kept)
+
+    def merge(self, other: _Hist) -> None:
+        self.count += other.count
+        np.minimum(self.min, other.min, out=self.min)
+        np.maximum(self.max, other.max, out=self.max)
+
+    def nth(self, column: int, rank: int) -> float:
+        """The ``rank``-th smallest value (0-based), interpolated within its bin."""
+        count = self.count[column]
+        cumulative = np.cumsum(count)
+        b = int(np.searchsorted(cumulative, rank, side="right"))
+        before = int(cumulative[b - 1]) if b else 0
+        c, low, high = int(count[b]), self.min[column, b], self.max[column, b]
+        if c == 1 or low == high:
+            return float(low)
+        return float(low + (high - low) * (rank - before) / (c - 1))
+
+    def quantile(self, column: int, q: float) -> float | None:
+        """The ``q`` quantile (numpy's default 'linear' rule, within-bin interpolation)."""
+        total = int(self.count[column].sum())
+        if total == 0:
+            return None
+        h = (total - 1) * q
+        low, high = math.floor(h), math.ceil(h)
+        a, b = self.nth(column, low), self.nth(column, high)
+        return a + (b - a) * (h - low)
+
+
+Sums = dict[str, tuple[np.ndarray, np.ndarray]]  # group -> (sum per column, count per column)
+
+
+@dataclass
+class _Part:
+    """What one task returns: merged histograms, and sums per seed block in block order."""
+
+    hists: dict[str, _Hist]
+    sums: list[Sums]
+
+
+def _collect(blocks: list[dict[str, np.ndarray]], specs: dict[str, _Spec]) -> _Part:
+    sums: list[Sums] = []
+    for values in blocks:
+        block: Sums = {}
+        for key, arr in values.items():
+            ok = np.isfinite(arr)
+            block[key] = (np.sum(np.where(ok, arr, 0.0), axis=0), np.sum(ok, axis=0))
+        sums.append(block)
+    hists: dict[str, _Hist] = {}
+    for key in {k for values in blocks for k in values}:
+        hist = _Hist(specs[key])
+        hist.add(np.concatenate([values[key] for values in blocks if key in values]))
+        hists[key] = hist
+    return _Part(hists, sums)
+
+
+# -- tasks -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Task:
+    scenario: Scenario
+    dated: tuple[str, ...]
+    static: tuple[str, ...]
+    blocks: tuple[tuple[int, int, np.random.SeedSequence], ...]  # (start, stop, seed)
+    stride: int
+
+
+def _specs(scenario: Scenario, dated: Sequence[str], static: Sequence[str]) -> dict[str, _Spec]:
+    from detente.models import get_model
+
+    specs: dict[str, _Spec] = {}
+    for name in (*dated, *static):
+        for issue in scenario.issues:
+            specs[f"{name}|outcome|{issue.id}"] = _Spec(*issue.scale, BINS, 1)
+            if name in dated:
+                specs[f"{name}|agreed|{issue.id}"] = _Spec(*issue.scale, BINS, 1)
+        specs[f"{name}|possible"] = _Spec(0.0, 1.0, 2, 1)
+    for name in dated:
+        model = get_model(name)
+        assert isinstance(model, DatedModel)
+        steps = len(model.grid(scenario)[0])
+        specs[f"{name}|by"] = _Spec(0.0, 1.0, BINS, steps)
+        specs[f"{name}|median_index"] = _Spec(-0.5, steps + 0.5, steps + 1, 1)
+    return specs
+
+
+def _dated_values(
+    task: _Task, sampler: ScenarioSampler, blocks: list[Any], values: list[dict[str, np.ndarray]]
+) -> None:
+    from detente.models import get_model
+
+    scenario = task.scenario
+    everything = Draws.concat([b[3] for b in blocks])
+    for d, name in enumerate(task.dated):
+        model = get_model(name)
+        assert isinstance(model, DatedModel)
+        process = np.concatenate(
+            [
+                model.sample_process(scenario, b[3], np.random.default_rng(b[2][2 + d]))
+                for b in blocks
+            ]
+        )
+        result = model.forecast_draws(scenario, everything, process)
+        offset = 0
+        for index, (start, stop, _, _) in enumerate(blocks):
+            cut = slice(offset, offset + stop - start)
+            offset += stop - start
+            out = values[index]
+            for j, issue in enumerate(scenario.issues):
+                out[f"{name}|outcome|{issue.id}"] = result.outcome[cut, j : j + 1]
+                out[f"{name}|agreed|{issue.id}"] = result.agreed[cut, j : j + 1]
+            out[f"{name}|possible"] = (result.by[cut, -1:] > 0).astype(float)
+            out[f"{name}|by"] = result.by[cut]
+            out[f"{name}|median_index"] = result.median_index[cut, None].astype(float)
+
+
+def _static_values(
+    task: _Task, sampler: ScenarioSampler, blocks: list[Any], values: list[dict[str, np.ndarray]]
+) -> None:
+    from detente.models import get_model
+
+    for index, (start, stop, streams, draws) in enumerate(blocks):
+        rng = np.random.default_rng(streams[1])
+        collected: dict[str, list[float]] = {}
+        for i in range(start, stop):
+            if i % task.stride:
+                continue
+            sampled = sampler.scenario_at(draws, i - start)
+            for name in task.static:
+                forecast = get_model(name).forecast(sampled, rng=rng)
+                for item in forecast.issues:
+                    value = np.nan if item.outcome is None else item.outcome
+                    collected.setdefault(f"{name}|outcome|{item.issue_id}", []).append(value)
+                if forecast.agreement is not None:
+                    possible = float(forecast.agreement.possible)
+                    collected.setdefault(f"{name}|possible", []).append(possible)
+        for key, items in collected.items():
+            values[index][key] = np.array(items, dtype=float)[:, None]
+
+
+def _run_task(task: _Task) -> _Part:
+    """Run one task (whole seed blocks); safe to call in a worker process."""
+    sampler = ScenarioSampler(task.scenario)
+    blocks = []
+    for start, stop, seq in task.blocks:
+        streams = seq.spawn(2 + len(task.dated))  # parameters, static models, dated models
+        draws = sampler.sample(np.random.default_rng(streams[0]), stop - start)
+        blocks.append((start, stop, streams, draws))
+    values: list[dict[str, np.ndarray]] = [{} for _ in blocks]
+    if task.dated:
+        _dated_values(task, sampler, blocks, values)
+    if task.static:
+        _static_values(task, sampler, blocks, values)
+    return _collect(values, _specs(task.scenario, task.dated, task.static))
+
+
+# -- results ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Summary:
+    """Mean, median and 90% interval (5th to 95th percentile) of one number across draws."""
+
+    mean: float | None
+    median: float | None
+    p05: float | None
+    p95: float | None
+    n: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "mean": self.mean,
+            "median": self.median,
+            "p05": self.p05,
+            "p95": self.p95,
+            "n": self.n,
+        }
+
+
+@dataclass(frozen=True)
+class AgreementSummary:
+    """The dated model's answer to *whether and when*, with its uncertainty."""
+
+    model: str
+    as_of: Any  # datetime.date: the curve starts here at 0
+    dates: tuple[Any, ...]
+    labels: dict[Any, str]
+    by: tuple[Summary, ...]  # one per grid date: mean = P(agreement by that date)
+    possible: float
+    median_time: Any  # first date where the mean curve reaches 0.5, or None
+    median_time_draws: dict[str, Any]  # median / p05 / p95 across draws (None: after horizon)
+    agreed: dict[str, Summary]
+
+    def p_by(self, day: Any) -> float:
+        """P(agreement by ``day``): the curve at the last grid date on or before ``day``."""
+        index = [k for k, d in enumerate(self.dates) if d <= day]
+        if not index:
+            return 0.0
+        value = self.by[index[-1]].mean
+        return 0.0 if value is None else value
+
+    def report_dates(self) -> list[Any]:
+        """The named dates (key dates, term ends, year ends, horizon), in order."""
+        return sorted(self.labels)
+
+    def to_dict(self) -> dict[str, Any]:
+        named = self.report_dates()
+        return {
+            "model": self.model,
+            "by": {d.isoformat(): self.p_by(d) for d in named},
+            "by_interval": {d.isoformat(): self.by[self.dates.index(d)].to_dict() for d in named},
+            "labels": {d.isoformat(): self.labels[d] for d in named},
+            "possible": self.possible,
+            "median_time": None if self.median_time is None else self.median_time.isoformat(),
+            "median_time_draws": {
+                k: None if v is None else v.isoformat() for k, v in self.median_time_draws.items()
+            },
+            "agreed_outcome": {k: v.to_dict() for k, v in self.agreed.items()},
+            "curve": [
+                {"date": d.isoformat(), **s.to_dict()}
+                for d, s in zip(self.dates, self.by, strict=True)
+            ],
+        }
+
+
+@dataclass(frozen=True)
+class MonteCarloResult:
+    """Summaries across draws of every number the forecast reports (see :meth:`to_dict`)."""
+
+    title: str
+    runs: int
+    seed: int
+    static_runs: int
+    models: tuple[str, ...]
+    issues: dict[str, str]
+    outcomes: dict[str, dict[str, Summary]]
+    possible: dict[str, float | None]
+    agreement: AgreementSummary | None
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready: ``{"runs", "seed", "models": {...}, "agreement": {"by": {date: p}}}``."""
+        out: dict[str, Any] = {
+            "scenario": self.title,
+            "runs": self.runs,
+            "seed": self.seed,
+            "static_runs": self.static_runs,
+            "seed_block": SEED_BLOCK,
+            "interval": "90% (5th to 95th percentile across draws)",
+            "models": {
+                name: {
+                    "outcome": {k: v.to_dict() for k, v in self.outcomes[name].items()},
+                    "agreement_possible": self.possible.get(name),
+                }
+                for name in self.models
+            },
+        }
+        if self.agreement is not None:
+            out["agreement"] = self.agreement.to_dict()
+        return out
+
+
+def _summary(
+    hist: _Hist | None, total: tuple[np.ndarray, np.ndarray] | None, column: int = 0
+) -> Summary:
+    if hist is None or total is None or int(total[1][column]) == 0:
+        return Summary(None, None, None, None, 0)
+    n = int(total[1][column])
+    return Summary(
+        float(total[0][column]) / n,
+        hist.quantile(column, 0.5),
+        hist.quantile(column, 0.05),
+        hist.quantile(column, 0.95),
+        n,
+    )
+
+
+def _model_names(scenario: Scenario, models: Sequence[str] | None) -> list[str]:
+    from detente.models import available_models, get_model
+
+    names = list(available_models()) if models is None else list(dict.fromkeys(models))
+    chosen = []
+    for name in names:
+        model = get_model(name)  # an unknown name raises DetenteError listing the choices
+        if model.requires_agreement and scenario.agreement is None:
+            if models is not None:
+                raise DetenteError(
+                    f"model {name!r} needs an agreement with signatories, "
+                    "and this scenario has none"
+                )
+            continue
+        chosen.append(name)
+    return sorted(chosen)
+
+
+def run_monte_carlo(
+    scenario: Scenario,
+    *,
+    runs: int,
+    seed: int,
+    models: Sequence[str] | None = None,
+    workers: int = 1,
+    block_size: int = 1024,
+    progress: Callable[[int], None] | None = None,
+    static_runs: int = 200,
+) -> MonteCarloResult:
+    """Forecast ``runs`` joint draws of the scenario's ranges and summarise across draws.
+
+    Parameters
+    ----------
+    scenario:
+        The scenario; every range ``{low, mode, high}`` is sampled as a triangular law.
+    runs:
+        Number of draws (>= 1).
+    seed:
+        Root seed; ``numpy.random.SeedSequence(seed).spawn`` gives each seed block of
+        :data:`SEED_BLOCK` draws its own stream, so the output depends on ``seed`` and
+        ``runs`` only, never on ``workers`` or ``block_size``.
+    models:
+        Registered model names (default: every model that applies to the scenario).
+    workers:
+        Processes (``concurrent.futures.ProcessPoolExecutor``); 1 runs in this process.
+    block_size:
+        Draws per task, rounded up to a multiple of :data:`SEED_BLOCK`; bounds memory
+        (the dated model holds arrays of block_size x steps x signatories x issues).
+    progress:
+        Called after each task with the number of draws completed so far.
+    static_runs:
+        At most this many draws, evenly spread, for models without a vectorised path.
+
+    Returns
+    -------
+    MonteCarloResult
+        Mean, median and 90% interval of every number; ``to_dict()`` is JSON-ready.
+    """
+    from detente.models import get_model
+
+    checks = (
+        ("runs", runs, 1),
+        ("workers", workers, 1),
+        ("block_size", block_size, 1),
+        ("static_runs", static_runs, 0),
+        ("seed", seed, 0),
+    )
+    for label, value, least in checks:
+        if isinstance(value, bool) or not isinstance(value, int) or value < least:
+            raise DetenteError(f"{label} must be an integer >= {least}, got {value!r}")
+    names = _model_names(scenario, models)
+    dated = tuple(n for n in names if isinstance(get_model(n), DatedModel))
+    static = tuple(n for n in names if n not in dated) if static_runs else ()
+    stride = max(1, math.ceil(runs / static_runs)) if static_runs else runs + 1
+    static_count = len(range(0, runs, stride)) if static else 0
+    n_blocks = math.ceil(runs / SEED_BLOCK)
+    seeds = np.random.SeedSequence(seed).spawn(n_blocks)
+    spans = [(b * SEED_BLOCK, min(runs, (b + 1) * SEED_BLOCK), seeds[b]) for b in range(n_blocks)]
+    per_task = max(1, math.ceil(block_size / SEED_BLOCK))
+    tasks = [
+        _Task(scenario, dated, static, tuple(spans[i : i + per_task]), stride)
+        for i in range(0, n_blocks, per_task)
+    ]
+    hists: dict[str, _Hist] = {}
+    totals: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+    done = 0
+
+    def fold(task: _Task, part: _Part) -> None:
+        nonlocal done
+        for key, hist in part.hists.items():
+            if key in hists:
+                hists[key].merge(hist)
+            else:
+                hists[key] = hist
+        for block in part.sums:  # in seed-block order, so the float sums are reproducible
+            for key, (s, c) in block.items():
+                if key in totals:
+                    totals[key] = (totals[key][0] + s, totals[key][1] + c)
+                else:
+                    totals[key] = (s, c)
+        done += sum(stop - start for start, stop, _ in task.blocks)
+        if progress is not None:
+            progress(done)
+
+    if workers == 1 or len(tasks) == 1:
+        for task in tasks:
+            fold(task, _run_task(task))
+    else:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            for task, part in zip(tasks, pool.map(_run_task, tasks), strict=True):
+                fold(task, part)
+    return _result(scenario, runs, seed, static_count, names, dated, hists, totals)
+
+
+def _result(
+    scenario: Scenario,
+    runs: int,
+    seed: int,
+    static_count: int,
+    names: Sequence[str],
+    dated: Sequence[str],
+    hists: dict[str, _Hist],
+    totals: dict[str, tuple[np.ndarray, np.ndarray]],
+) -> MonteCarloResult:
+    from detente.models import get_model
+
+    def summary(key: str, column: int = 0) -> Summary:
+        return _summary(hists.get(key), totals.get(key), column)
+
+    outcomes = {
+        name: {issue.id: summary(f"{name}|outcome|{issue.id}") for issue in scenario.issues}
+        for name in names
+    }
+    possible = {name: summary(f"{name}|possible").mean for name in names}
+    agreement = None
+    if dated:
+        name = dated[0]
+        model = get_model(name)
+        assert isinstance(model, DatedModel)
+        dates, labels = model.grid(scenario)
+        by = tuple(summary(f"{name}|by", k) for k in range(len(dates)))
+        crossing = [k for k, s in enumerate(by) if s.mean is not None and s.mean >= 0.5]
+        index_hist = hists[f"{name}|median_index"]
+        total = int(index_hist.count[0].sum())
+
+        def date_at(q: float) -> Any:
+            k = round(index_hist.nth(0, min(total - 1, math.floor((total - 1) * q + 1e-9))))
+            return dates[k] if k < len(dates) else None
+
+        agreement = AgreementSummary(
+            model=name,
+            as_of=scenario.as_of,
+            dates=tuple(dates),
+            labels=dict(labels),
+            by=by,
+            possible=summary(f"{name}|possible").mean or 0.0,
+            median_time=dates[crossing[0]] if crossing else None,
+            median_time_draws={"median": date_at(0.5), "p05": date_at(0.05), "p95": date_at(0.95)},
+            agreed={issue.id: summary(f"{name}|agreed|{issue.id}") for issue in scenario.issues},
+        )
+    return MonteCarloResult(
+        title=scenario.title,
+        runs=runs,
+        seed=seed,
+        static_runs=static_count,
+        models=tuple(names),
+        issues={issue.id: issue.name for issue in scenario.issues},
+        outcomes=outcomes,
+        possible=possible,
+        agreement=agreement,
+    )
