@@ -196,12 +196,14 @@ def _merge_monte_carlo(document: dict[str, Any], result: dict[str, Any]) -> None
         target["possible_share"] = dated.get("possible")
 
 
-def _eu_rounds(document: dict[str, Any]) -> list[tuple[str, list[dict[str, Any]]]]:
+def _eu_rounds(
+    document: dict[str, Any],
+) -> list[tuple[str, list[dict[str, Any]], tuple[float, float]]]:
     found = []
     for issue in document["issues"]:
         for entry in issue["forecasts"]:
             if "rounds" in entry:
-                found.append((issue["name"], entry["rounds"]))
+                found.append((issue["name"], entry["rounds"], tuple(issue["scale"])))
     return found
 
 
@@ -211,7 +213,7 @@ def _print_rounds(document: dict[str, Any], console: Any) -> None:
         raise DetenteError("--rounds needs a model with rounds (e.g. --model expected-utility)")
     from detente.report.trajectories import rounds_table
 
-    for name, rounds in found:
+    for name, rounds, _ in found:
         console.print(rounds_table(rounds, title=name))
 
 
@@ -221,9 +223,9 @@ def _plot_rounds(document: dict[str, Any], path: str) -> None:
         raise DetenteError("--plot needs a model with rounds (e.g. --model expected-utility)")
     from detente.report.trajectories import plot_trajectories
 
-    for index, (name, rounds) in enumerate(found):
+    for index, (name, rounds, scale) in enumerate(found):
         target = path if index == 0 else _numbered(path, index + 1)
-        plot_trajectories(rounds, target, title=name)
+        plot_trajectories(rounds, target, title=name, scale=scale)
 
 
 def _numbered(path: str, number: int) -> str:

@@ -172,6 +172,12 @@ def _from_validation(exc: ValidationError, data: Any, lines: LineMap, file: str)
     return ScenarioError(message, path, file=file, line=line or None)
 
 
+def _umask() -> int:
+    current = os.umask(0o022)
+    os.umask(current)
+    return current
+
+
 def write_atomically(path: str | os.PathLike[str], content: str | bytes) -> None:
     """Write ``path`` whole or not at all (temp file in the same folder, then rename)."""
     target = Path(path)
@@ -180,6 +186,8 @@ def write_atomically(path: str | os.PathLike[str], content: str | bytes) -> None
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
+        # mkstemp makes the file private (0600); give it the mode a plain open() would
+        os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

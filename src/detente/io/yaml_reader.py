@@ -10,6 +10,7 @@ documents we read, so one reader serves both. Duplicate keys are an error here (
 from __future__ import annotations
 
 from collections.abc import Sequence
+import re
 from typing import Any
 
 import yaml
@@ -79,7 +80,17 @@ def _construct(node: yaml.Node, path: tuple[PathPart, ...], lines: LineMap, file
         ) from None
 
 
-_CONSTRUCTOR = yaml.SafeLoader(stream="")
+class _Loader(yaml.SafeLoader):
+    """The safe loader, also reading JSON/YAML 1.2 floats without a dot (``1e-05``)."""
+
+
+_Loader.add_implicit_resolver(
+    "tag:yaml.org,2002:float",
+    re.compile(r"^[-+]?[0-9]+[eE][-+]?[0-9]+$"),
+    list("-+0123456789"),
+)
+
+_CONSTRUCTOR = _Loader(stream="")
 
 
 def _scalar(node: yaml.Node) -> Any:
@@ -98,7 +109,7 @@ def parse_document(text: str, file: str) -> tuple[Any, LineMap]:
     """
     lines = LineMap()
     try:
-        nodes = list(yaml.compose_all(text, Loader=yaml.SafeLoader))
+        nodes = list(yaml.compose_all(text, Loader=_Loader))
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or "syntax error"
@@ -108,6 +119,8 @@ def parse_document(text: str, file: str) -> tuple[Any, LineMap]:
         raise ScenarioError(f"not valid YAML/JSON: {problem}", file=file, line=line) from None
     except yaml.YAMLError as exc:
         raise ScenarioError(f"not valid YAML/JSON: {exc}", file=file) from None
+    except RecursionError:
+        raise ScenarioError("the document is nested too deeply to be a scenario", file=file) from None
     if not nodes or nodes[0] is None:
         raise ScenarioError("the file is empty; expected a scenario mapping", file=file, line=1)
     if len(nodes) > 1:
@@ -118,6 +131,8 @@ def parse_document(text: str, file: str) -> tuple[Any, LineMap]:
         )
     try:
         data = _construct(nodes[0], (), lines, file)
+    except RecursionError:
+        raise ScenarioError("the document is nested too deeply to be a scenario", file=file) from None
     except yaml.constructor.ConstructorError as exc:
         mark = exc.problem_mark
         raise ScenarioError(
