@@ -79,3 +79,39 @@ def deu(
         out = console()
         out.print(backtest_table(result))
         out.print(backtest_note(result))
+
+
+@COMMAND.command(name="cases")
+@click.argument("directory", metavar="[DIR]", default="cases", type=click.Path(file_okay=False))
+@click.option(
+    "--runs", type=click.IntRange(min=1), default=2000, show_default=True, help="Draws per case."
+)
+@click.option("--seed", type=int, default=0, show_default=True, help="Root seed of the draws.")
+@click.option(
+    "--format", "-f", "fmt", type=click.Choice(["table", "json", "markdown"]), default="table"
+)
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+def cases(directory: str, runs: int, seed: int, fmt: str, quiet: bool) -> None:
+    """Backtest the dated model on historical cases (scenarios with an outcome block).
+
+    For each case in DIR (default: cases), P(agreement by the horizon) from the
+    deadline-bargaining model's Monte Carlo is scored against what happened with the
+    Brier score, beside the same model at the modes, the two-level model's "possible
+    now" verdict and the base rate. See docs/backtest-cases.md.
+    """
+    from detente.analysis.case_backtest import run_case_backtest
+
+    with progress_bar("Scoring cases", quiet=quiet) as update:
+        result = run_case_backtest(directory, runs=runs, seed=seed, progress=update)
+    if fmt == "json":
+        print_json(result.to_dict())
+    elif fmt == "markdown":
+        from detente.report.case_tables import case_markdown
+
+        click.echo(case_markdown(result))
+    else:
+        from detente.report.case_tables import case_tables
+
+        out = console()
+        for table in case_tables(result):
+            out.print(table)

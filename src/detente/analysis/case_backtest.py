@@ -1,0 +1,401 @@
+"""Backtest the dated model on historical peace and territory cases (``cases/``).
+
+Each case is a scenario (schema ``detente/1``) encoded as of a date before its outcome,
+with a ``horizon`` closing the forecast window and the actual outcome in its
+``outcome`` block (:class:`~detente.scenario.KnownOutcome`, which no model reads).
+For every case four forecasters give a probability that the agreement is concluded
+by the horizon, and each is scored against ``outcome.agreed``:
+
+``deadline-bargaining``
+    The dated model (:mod:`detente.models.deadline_bargaining`) run through
+    :func:`detente.uncertainty.run_monte_carlo`: P(agreement by ``horizon``), the mean
+    over ``runs`` joint draws of the scenario's ranges.
+``deadline-bargaining:modes``
+    The same model with every range at its mode (its own ``forecast``): the chance of
+    agreement from the concession process alone, without the spread of the parameters.
+    Comparing it with the Monte Carlo forecaster shows what the parameter uncertainty
+    (independent draws of every actor's bounds) does to the forecast.
+``two-level``
+    The static two-level model's verdict at the modes (Putnam 1988): "an agreement is
+    possible now" read as probability 1, otherwise 0. A binary forecaster, so its Brier
+    score is its share of wrong verdicts.
+``baseline:base-rate``
+    The same probability for every case: the share of cases in the folder whose
+    agreement was concluded. It is computed from the outcomes it is scored on
+    (in-sample), so it flatters itself slightly; it is the "climatology" reference of
+    the Brier skill score.
+
+Scores. The Brier score (Brier 1950) is the mean squared difference between the
+forecast probability and the outcome (1 agreed, 0 not): 0 is perfect, 0.25 is what a
+constant 0.5 earns, and a constant equal to the base rate *f* earns *f(1 - f)*. The
+skill score is ``1 - brier / brier_base_rate`` (positive: better than the base rate).
+The calibration table (reliability diagram, Murphy & Winkler 1977) bins the forecasts
+into equal-width probability bins and compares, per bin, the mean forecast with the
+observed frequency of agreement.
+
+Seeds. Case *c* runs with its own seed, drawn from
+``numpy.random.SeedSequence([seed, crc32(case name)])``, so a case's probability does
+not depend on which other cases sit in the folder or in what order they run.
+
+Sources: Brier, G. W. (1950), "Verification of forecasts expressed in terms of
+probability", *Monthly Weather Review* 78(1): 1-3; Murphy, A. H. & Winkler, R. L.
+(1977), "Reliability of subjective probability forecasts of precipitation and
+temperature", *Journal of the Royal Statistical Society C* 26(1): 41-47; Putnam, R. D.
+(1988), *International Organization* 42(3): 427-460.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import zlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from detente.analysis.scores import (
+    CalibrationBin,
+    ForecasterScore,
+    brier_score,
+    calibration_table,
+    score_forecaster,
+)
+from detente.errors import DetenteError
+from detente.scenario import Scenario
+
+__all__ = [
+    "BASE_RATE",
+    "CASE_SUFFIXES",
+    "DATED_AT_MODES",
+    "DATED_MODEL",
+    "FORECASTERS",
+    "STATIC_MODEL",
+    "CalibrationBin",
+    "CaseBacktestResult",
+    "CaseRow",
+    "ForecasterScore",
+    "backtest_cases",
+    "brier_score",
+    "calibration_table",
+    "case_seed",
+    "dated_probability",
+    "dated_probability_at_modes",
+    "load_cases",
+    "run_case_backtest",
+    "score_forecaster",
+    "static_verdict",
+]
+
+DATED_MODEL = "deadline-bargaining"
+DATED_AT_MODES = "deadline-bargaining:modes"
+STATIC_MODEL = "two-level"
+BASE_RATE = "baseline:base-rate"
+FORECASTERS = (DATED_MODEL, DATED_AT_MODES, STATIC_MODEL, BASE_RATE)
+CASE_SUFFIXES = (".yaml", ".yml", ".json")
+
+
+# -- the cases ---------------------------------------------------------------------------
+
+
+def load_cases(folder: str | os.PathLike[str]) -> list[tuple[str, Scenario]]:
+    """Every case scenario in ``folder`` (``*.yaml``, ``*.yml``, ``*.json``), by file name.
+
+    Raises
+    ------
+    DetenteError
+        When the folder does not exist, holds no case, or a case has no ``outcome``
+        block (a :class:`~detente.errors.ScenarioError` names a malformed file).
+    """
+    from detente.io import load_scenario
+
+    root = Path(folder)
+    if not root.is_dir():
+        raise DetenteError(f"{root}: not a folder of cases")
+    files = sorted(p for p in root.iterdir() if p.is_file() and p.suffix in CASE_SUFFIXES)
+    if not files:
+        raise DetenteError(f"{root}: no case files ({', '.join(CASE_SUFFIXES)})")
+    cases = []
+    for path in files:
+        scenario = load_scenario(path)
+        if scenario.outcome is None:
+            raise DetenteError(f"{path}: a case needs an 'outcome' block (what actually happened)")
+        cases.append((path.stem, scenario))
+    return cases
+
+
+def case_seed(seed: int, name: str) -> int:
+    """The Monte Carlo seed of case ``name``: ``SeedSequence([seed, crc32(name)])``."""
+    sequence = np.random.SeedSequence([seed, zlib.crc32(name.encode("utf-8"))])
+    return int(sequence.generate_state(1, dtype=np.uint32)[0])
+
+
+def dated_probability(
+    scenario: Scenario,
+    *,
+    runs: int,
+    seed: int,
+    workers: int = 1,
+    progress: Callable[[int], None] | None = None,
+) -> float:
+    """P(agreement by ``horizon``) from the dated model, averaged over ``runs`` draws.
+
+    Parameters
+    ----------
+    scenario:
+        A scenario with an ``agreement``.
+    runs, seed, workers:
+        Passed to :func:`detente.uncertainty.run_monte_carlo` (the dated model only).
+    progress:
+        Called with the number of draws done so far.
+
+    Returns
+    -------
+    float
+        ``agreement.by[horizon]`` of the Monte Carlo result: the mean over draws of the
+        probability that the agreement is signed by the horizon.
+    """
+    from detente.uncertainty import run_monte_carlo
+
+    result = run_monte_carlo(
+        scenario, runs=runs, seed=seed, models=[DATED_MODEL], workers=workers, progress=progress
+    )
+    document = result.to_dict()
+    by = document.get("agreement", {}).get("by", {})
+    key = scenario.horizon.isoformat()
+    if key not in by:
+        raise DetenteError(f"the dated model reported no probability at the horizon {key}")
+    return float(by[key])
+
+
+def dated_probability_at_modes(scenario: Scenario, *, seed: int) -> float:
+    """P(agreement by ``horizon``) from the dated model at the modes of every range.
+
+    ``seed`` drives the model's own randomness (shock paths, when the scenario has any).
+    """
+    from detente.models import get_model
+
+    forecast = get_model(DATED_MODEL).forecast(scenario, rng=seed)
+    by = {} if forecast.agreement is None else forecast.agreement.extra.get("by", {})
+    key = scenario.horizon.isoformat()
+    if key not in by:
+        raise DetenteError(f"the dated model reported no probability at the horizon {key}")
+    return float(by[key])
+
+
+def static_verdict(scenario: Scenario) -> bool:
+    """The two-level model's verdict at the modes: is an agreement possible now?"""
+    from detente.models import get_model
+
+    forecast = get_model(STATIC_MODEL).forecast(scenario)
+    if forecast.agreement is None:  # pragma: no cover - the two-level model always judges
+        raise DetenteError(f"model {STATIC_MODEL!r} gave no verdict")
+    return forecast.agreement.possible
+
+
+@dataclass(frozen=True)
+class CaseRow:
+    """One case: its window, what happened, and each forecaster's probability."""
+
+    case: str
+    title: str
+    as_of: dt.date
+    horizon: dt.date
+    outcome: bool
+    outcome_date: dt.date | None
+    p: float
+    p_modes: float
+    possible_now: bool
+    base_rate: float
+    seed: int
+
+    def forecast(self, forecaster: str) -> float:
+        """The probability ``forecaster`` gave this case."""
+        if forecaster == DATED_MODEL:
+            return self.p
+        if forecaster == DATED_AT_MODES:
+            return self.p_modes
+        if forecaster == STATIC_MODEL:
+            return 1.0 if self.possible_now else 0.0
+        if forecaster == BASE_RATE:
+            return self.base_rate
+        raise KeyError(forecaster)
+
+    def squared_error(self, forecaster: str = DATED_MODEL) -> float:
+        return (self.forecast(forecaster) - float(self.outcome)) ** 2
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "case": self.case,
+            "title": self.title,
+            "as_of": self.as_of.isoformat(),
+            "horizon": self.horizon.isoformat(),
+            "p": self.p,
+            "outcome": self.outcome,
+            "outcome_date": None if self.outcome_date is None else self.outcome_date.isoformat(),
+            "squared_error": self.squared_error(),
+            "seed": self.seed,
+            "p_modes": self.p_modes,
+            "p_modes_squared_error": self.squared_error(DATED_AT_MODES),
+            "two_level_possible_now": self.possible_now,
+            "two_level_squared_error": self.squared_error(STATIC_MODEL),
+            "base_rate": self.base_rate,
+            "base_rate_squared_error": self.squared_error(BASE_RATE),
+        }
+
+
+@dataclass(frozen=True)
+class CaseBacktestResult:
+    """The scored cases: one row per case and one score per forecaster."""
+
+    source: str
+    runs: int
+    seed: int
+    bins: int
+    rows: tuple[CaseRow, ...]
+    scores: tuple[ForecasterScore, ...]
+
+    def score(self, forecaster: str) -> ForecasterScore:
+        for item in self.scores:
+            if item.forecaster == forecaster:
+                return item
+        raise KeyError(forecaster)
+
+    @property
+    def brier(self) -> dict[str, float]:
+        return {item.forecaster: item.brier for item in self.scores}
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready: ``{"brier": {forecaster: score}, "cases": [row, ...], ...}``."""
+        return {
+            "source": self.source,
+            "runs": self.runs,
+            "seed": self.seed,
+            "n": len(self.rows),
+            "agreed": sum(row.outcome for row in self.rows),
+            "brier": self.brier,
+            "scores": [item.to_dict() for item in self.scores],
+            "cases": [row.to_dict() for row in self.rows],
+        }
+
+
+def backtest_cases(
+    cases: Sequence[tuple[str, Scenario]],
+    *,
+    runs: int,
+    seed: int,
+    bins: int = 5,
+    workers: int = 1,
+    progress: Callable[[int, int], None] | None = None,
+    source: str = "",
+) -> CaseBacktestResult:
+    """Forecast and score named case scenarios (see the module docstring).
+
+    Parameters
+    ----------
+    cases:
+        ``(name, scenario)`` pairs; every scenario needs an ``agreement`` and an
+        ``outcome``.
+    runs:
+        Monte Carlo draws per case for the dated model.
+    seed:
+        Root seed; case ``name`` runs with :func:`case_seed` ``(seed, name)``.
+    bins:
+        Bins of the calibration tables.
+    workers:
+        Processes per Monte Carlo run (the result does not depend on it).
+    progress:
+        Called as ``progress(done, total)`` in draws, ``total = runs * len(cases)``.
+    source:
+        Where the cases came from, for the report.
+
+    Returns
+    -------
+    CaseBacktestResult
+        Rows in the order given and scores of :data:`FORECASTERS`.
+    """
+    if not cases:
+        raise DetenteError("no cases to score")
+    names = [name for name, _ in cases]
+    if len(set(names)) != len(names):
+        raise DetenteError(f"case names must be unique, got {names}")
+    for name, scenario in cases:
+        if scenario.outcome is None:
+            raise DetenteError(f"case {name!r} has no 'outcome' block")
+        if scenario.agreement is None:
+            raise DetenteError(f"case {name!r} has no 'agreement' block to forecast")
+    outcomes = [bool(s.outcome.agreed) for _, s in cases if s.outcome is not None]
+    base_rate = sum(outcomes) / len(outcomes)
+    total = runs * len(cases)
+    partial: list[tuple[str, Scenario, float, float, bool, int]] = []
+    for index, (name, scenario) in enumerate(cases):
+        offset = index * runs
+
+        def tick(done: int, offset: int = offset) -> None:
+            if progress is not None:
+                progress(offset + done, total)
+
+        own_seed = case_seed(seed, name)
+        p = dated_probability(scenario, runs=runs, seed=own_seed, workers=workers, progress=tick)
+        p_modes = dated_probability_at_modes(scenario, seed=own_seed)
+        partial.append((name, scenario, p, p_modes, static_verdict(scenario), own_seed))
+    rows = tuple(
+        CaseRow(
+            case=name,
+            title=scenario.title,
+            as_of=scenario.as_of,
+            horizon=scenario.horizon,
+            outcome=outcome,
+            outcome_date=None if scenario.outcome is None else scenario.outcome.date,
+            p=p,
+            p_modes=p_modes,
+            possible_now=possible,
+            base_rate=base_rate,
+            seed=own_seed,
+        )
+        for (name, scenario, p, p_modes, possible, own_seed), outcome in zip(
+            partial, outcomes, strict=True
+        )
+    )
+    reference = brier_score([base_rate] * len(rows), outcomes)
+    kinds = {
+        DATED_MODEL: "model",
+        DATED_AT_MODES: "model",
+        STATIC_MODEL: "model",
+        BASE_RATE: "baseline",
+    }
+    scores = tuple(
+        score_forecaster(
+            name,
+            kinds[name],
+            [row.forecast(name) for row in rows],
+            outcomes,
+            reference=reference,
+            bins=bins,
+        )
+        for name in FORECASTERS
+    )
+    return CaseBacktestResult(source, runs, seed, bins, rows, scores)
+
+
+def run_case_backtest(
+    folder: str | os.PathLike[str] = "cases",
+    *,
+    runs: int = 2000,
+    seed: int = 0,
+    bins: int = 5,
+    workers: int = 1,
+    progress: Callable[[int, int], None] | None = None,
+) -> CaseBacktestResult:
+    """Load every case in ``folder`` (:func:`load_cases`) and score it (:func:`backtest_cases`)."""
+    return backtest_cases(
+        load_cases(folder),
+        runs=runs,
+        seed=seed,
+        bins=bins,
+        workers=workers,
+        progress=progress,
+        source=str(folder),
+    )
