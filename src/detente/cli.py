@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 import click
 
 from detente import __version__
+from detente.commands.runs import record, recorded_note, store_options
 from detente.errors import DetenteError
 
 if TYPE_CHECKING:
@@ -111,6 +112,7 @@ def cli() -> None:
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 @scale_option
 @table_option
+@store_options
 def forecast(
     scenario: str | None,
     models: Sequence[str],
@@ -123,6 +125,8 @@ def forecast(
     quiet: bool,
     scale: str | None,
     table_format: str | None,
+    store: str | None,
+    no_store: bool,
 ) -> None:
     """Forecast each issue with each model and judge whether an agreement is possible.
 
@@ -138,6 +142,16 @@ def forecast(
     if runs is not None:
         monte_carlo = _monte_carlo(loaded, models, runs, seed, workers, quiet)
         _merge_monte_carlo(document, monte_carlo.to_dict())
+    recorded = record(
+        store,
+        no_store,
+        command="forecast",
+        scenario=loaded,
+        result=document,
+        options={"models": list(models), "source": scenario, "workers": workers},
+        seed=seed if runs is not None else None,
+        runs=runs,
+    )
     if plot:
         if monte_carlo is not None:
             from detente.report.agreement import plot_agreement_curve
@@ -164,6 +178,7 @@ def forecast(
         console.print(agreement_table(monte_carlo))
     if rounds:
         _print_rounds(document, console)
+    recorded_note(recorded)
 
 
 def _monte_carlo(

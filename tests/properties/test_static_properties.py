@@ -8,10 +8,11 @@ from typing import Any
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from strategies import scenario_dicts
 
 from detente.models import get_model
 from detente.scenario import Scenario
+
+from strategies import scenario_dicts
 
 WEIGHTED = ["compromise", "median", "nash"]
 SETTINGS = settings(max_examples=60, deadline=None)
@@ -58,7 +59,9 @@ def test_reflecting_the_scale_reflects_the_outcome(name: str, data: dict[str, An
         stance["position"] = mirror(stance["position"], lo, hi)
     if "status_quo" in mirrored["issues"][0]:
         mirrored["issues"][0]["status_quo"] = mirror(mirrored["issues"][0]["status_quo"], lo, hi)
-    assert outcome(name, mirrored) == pytest.approx(lo + hi - outcome(name, data), abs=1e-7 * (hi - lo))
+    assert outcome(name, mirrored) == pytest.approx(
+        lo + hi - outcome(name, data), abs=1e-7 * (hi - lo)
+    )
 
 
 @pytest.mark.parametrize("name", ["compromise", "median"])

@@ -275,7 +275,9 @@ def test_deep_nesting_is_a_clear_error(tmp_path: Path) -> None:
 
 def test_json_exponent_numbers_are_numbers(tmp_path: Path) -> None:
     # JSON (and YAML 1.2) write 0.00001 as 1e-05; YAML 1.1 would read it as text
-    text = GOOD.replace("capability: 1\n", "capability: 1e-05\n").replace("status_quo: 5", "status_quo: 5E+0")
+    text = GOOD.replace("capability: 1\n", "capability: 1e-05\n").replace(
+        "status_quo: 5", "status_quo: 5E+0"
+    )
     scenario = load_scenario(write(tmp_path, text))
     assert scenario.actor("a").capability.mode == 1e-05
     assert scenario.issues[0].status_quo is not None and scenario.issues[0].status_quo.mode == 5.0
@@ -294,4 +296,7 @@ def test_saved_files_get_the_usual_permissions(tmp_path: Path) -> None:
         os.umask(old)
     assert stat.S_IMODE((tmp_path / "copy.yaml").stat().st_mode) == 0o644
     assert load_scenario(tmp_path / "copy.yaml") == load_scenario(tmp_path / "s.yaml")
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["copy.yaml", "s.yaml"]  # no temp file left
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "copy.yaml",
+        "s.yaml",
+    ]  # no temp file left

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 import click
 
 from detente.commands._shared import console, print_json, progress_bar
+from detente.commands.runs import record, recorded_note, store_options
 
 
 @click.group(name="backtest")
@@ -39,6 +40,7 @@ def COMMAND() -> None:  # noqa: N802 - the name the command registry looks for
     "--format", "-f", "fmt", type=click.Choice(["table", "json", "markdown"]), default="table"
 )
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+@store_options
 def deu(
     path: str,
     models: Sequence[str],
@@ -48,6 +50,8 @@ def deu(
     bootstrap: int,
     fmt: str,
     quiet: bool,
+    store: str | None,
+    no_store: bool,
 ) -> None:
     """Backtest on the DEU dataset of EU legislative negotiations (a DEU-format TSV file).
 
@@ -67,6 +71,21 @@ def deu(
             institution_weight=institution_weight,
             progress=update,
         )
+    recorded = record(
+        store,
+        no_store,
+        command="backtest deu",
+        scenario=None,
+        result=result.to_dict(),
+        options={
+            "path": path,
+            "models": list(models),
+            "capabilities": capabilities,
+            "institution_weight": institution_weight,
+            "bootstrap": bootstrap,
+        },
+        seed=seed,
+    )
     if fmt == "json":
         print_json(result.to_dict())
     elif fmt == "markdown":
@@ -79,6 +98,7 @@ def deu(
         out = console()
         out.print(backtest_table(result))
         out.print(backtest_note(result))
+        recorded_note(recorded)
 
 
 @COMMAND.command(name="cases")
@@ -91,7 +111,16 @@ def deu(
     "--format", "-f", "fmt", type=click.Choice(["table", "json", "markdown"]), default="table"
 )
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
-def cases(directory: str, runs: int, seed: int, fmt: str, quiet: bool) -> None:
+@store_options
+def cases(
+    directory: str,
+    runs: int,
+    seed: int,
+    fmt: str,
+    quiet: bool,
+    store: str | None,
+    no_store: bool,
+) -> None:
     """Backtest the dated model on historical cases (scenarios with an outcome block).
 
     For each case in DIR (default: cases), P(agreement by the horizon) from the
@@ -103,6 +132,16 @@ def cases(directory: str, runs: int, seed: int, fmt: str, quiet: bool) -> None:
 
     with progress_bar("Scoring cases", quiet=quiet) as update:
         result = run_case_backtest(directory, runs=runs, seed=seed, progress=update)
+    recorded = record(
+        store,
+        no_store,
+        command="backtest cases",
+        scenario=None,
+        result=result.to_dict(),
+        options={"directory": directory},
+        seed=seed,
+        runs=runs,
+    )
     if fmt == "json":
         print_json(result.to_dict())
     elif fmt == "markdown":
@@ -115,3 +154,4 @@ def cases(directory: str, runs: int, seed: int, fmt: str, quiet: bool) -> None:
         out = console()
         for table in case_tables(result):
             out.print(table)
+        recorded_note(recorded)

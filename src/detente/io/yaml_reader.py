@@ -9,8 +9,8 @@ documents we read, so one reader serves both. Duplicate keys are an error here (
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 import re
+from collections.abc import Sequence
 from typing import Any
 
 import yaml
@@ -120,7 +120,9 @@ def parse_document(text: str, file: str) -> tuple[Any, LineMap]:
     except yaml.YAMLError as exc:
         raise ScenarioError(f"not valid YAML/JSON: {exc}", file=file) from None
     except RecursionError:
-        raise ScenarioError("the document is nested too deeply to be a scenario", file=file) from None
+        raise ScenarioError(
+            "the document is nested too deeply to be a scenario", file=file
+        ) from None
     if not nodes or nodes[0] is None:
         raise ScenarioError("the file is empty; expected a scenario mapping", file=file, line=1)
     if len(nodes) > 1:
@@ -132,7 +134,9 @@ def parse_document(text: str, file: str) -> tuple[Any, LineMap]:
     try:
         data = _construct(nodes[0], (), lines, file)
     except RecursionError:
-        raise ScenarioError("the document is nested too deeply to be a scenario", file=file) from None
+        raise ScenarioError(
+            "the document is nested too deeply to be a scenario", file=file
+        ) from None
     except yaml.constructor.ConstructorError as exc:
         mark = exc.problem_mark
         raise ScenarioError(

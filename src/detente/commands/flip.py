@@ -1,0 +1,98 @@
+"""``detente flip``: what would it take to flip the answer (the smallest change)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import click
+
+from detente.commands._shared import console, print_json, progress_bar
+from detente.commands.runs import record, recorded_note, store_options
+
+
+@click.command(name="flip")
+@click.argument("scenario", required=False, metavar="[SCENARIO]")
+@click.option(
+    "--target",
+    type=click.Choice(["auto", "zopa", "dated"]),
+    default="auto",
+    show_default=True,
+    help="The answer to flip: two-level agreement possible (zopa), P(agreement by the "
+    "horizon) across 50% (dated), or dated when that model is registered (auto).",
+)
+@click.option(
+    "--runs",
+    type=click.IntRange(min=0),
+    default=0,
+    show_default=True,
+    help="Dated target: Monte Carlo draws per evaluation (0: at the modes).",
+)
+@click.option("--seed", type=int, default=0, show_default=True, help="Seed of draws and shocks.")
+@click.option(
+    "--shock-paths",
+    type=click.IntRange(min=1),
+    default=64,
+    show_default=True,
+    help="Dated target at the modes: shock paths averaged over.",
+)
+@click.option("--no-pairs", is_flag=True, help="Do not search pairs when no single change flips.")
+@click.option(
+    "--param",
+    "params",
+    multiple=True,
+    metavar="PATH",
+    help="Search only this parameter (repeatable; short forms as in whatif).",
+)
+@click.option("--limit", type=click.IntRange(min=1), default=5, show_default=True)
+@click.option(
+    "--format", "-f", "fmt", type=click.Choice(["table", "json", "markdown"]), default="table"
+)
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+@store_options
+def COMMAND(  # noqa: N802 - the name the command registry looks for
+    scenario: str | None,
+    target: str,
+    runs: int,
+    seed: int,
+    shock_paths: int,
+    no_pairs: bool,
+    params: Sequence[str],
+    limit: int,
+    fmt: str,
+    quiet: bool,
+    store: str | None,
+    no_store: bool,
+) -> None:
+    """The smallest change to one parameter (then a pair) that flips the answer, in the
+    scenario's own words. See docs/explain.md for the search."""
+    from detente.analysis.flip import find_flips
+    from detente.cli import load
+    from detente.commands.whatif import expand_path
+    from detente.report.explain_tables import flip_document
+
+    loaded = load(scenario)
+    paths = [expand_path(loaded, p) for p in params] or None
+    with progress_bar("Searching", quiet=quiet) as update:
+        result = find_flips(
+            loaded, target=target, runs=runs, seed=seed, shock_paths=shock_paths,
+            pairs=not no_pairs, limit=limit, paths=paths, progress=update,
+        )  # fmt: skip
+    document = flip_document(loaded, result)
+    options = {"target": result.target, "shock_paths": shock_paths, "pairs": not no_pairs,
+               "params": paths}  # fmt: skip
+    recorded = record(
+        store, no_store, command="flip", scenario=loaded, result=document, options=options,
+        seed=seed, runs=runs,
+    )  # fmt: skip
+    if fmt == "json":
+        print_json(document)
+        return
+    from detente.report.explain_tables import flip_markdown, flip_renderables
+
+    if fmt == "markdown":
+        click.echo(flip_markdown(document))
+        return
+    out = console()
+    for renderable in flip_renderables(document):
+        out.print(renderable)
+    recorded_note(recorded)

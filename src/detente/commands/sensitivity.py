@@ -1,0 +1,190 @@
+"""``detente sensitivity``: which inputs drive the forecast (one at a time, or Sobol)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+import click
+
+from detente.commands._shared import console, print_json, progress_bar
+from detente.commands.runs import record, recorded_note, store_options
+
+if TYPE_CHECKING:
+    from detente.scenario import Scenario
+
+
+@click.command(name="sensitivity")
+@click.argument("scenario", required=False, metavar="[SCENARIO]")
+@click.option(
+    "--method",
+    type=click.Choice(["oat", "sobol"]),
+    default="oat",
+    show_default=True,
+    help="One at a time (tornado) or variance-based Sobol indices (needs SALib).",
+)
+@click.option("--model", "-m", "models", multiple=True, help="Static model (repeatable).")
+@click.option(
+    "--runs",
+    type=click.IntRange(min=0),
+    default=256,
+    show_default=True,
+    help="Monte Carlo draws for P(agreement by the horizon) (0: at the modes).",
+)
+@click.option("--seed", type=int, default=0, show_default=True, help="Seed of every draw.")
+@click.option(
+    "-N",
+    "--samples",
+    "samples",
+    type=click.IntRange(min=2),
+    default=64,
+    show_default=True,
+    help="Sobol base sample N, a power of 2 (N x (parameters + 2) evaluations).",
+)
+@click.option(
+    "--metric",
+    help="Rank (and plot) by this headline number, e.g. two-level:gap; 'any' ranks by the "
+    "largest effect on any. Default: P(agreement) if it moves, else the two-level gap.",
+)
+@click.option("--top", type=click.IntRange(min=1), default=20, show_default=True)
+@click.option(
+    "--plot", type=click.Path(dir_okay=False), help="Draw a tornado (or Sobol) chart: PNG/SVG/PDF."
+)
+@click.option(
+    "--format", "-f", "fmt", type=click.Choice(["table", "json", "markdown"]), default="table"
+)
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+@store_options
+def COMMAND(  # noqa: N802 - the name the command registry looks for
+    scenario: str | None,
+    method: str,
+    models: Sequence[str],
+    runs: int,
+    seed: int,
+    samples: int,
+    metric: str | None,
+    top: int,
+    plot: str | None,
+    fmt: str,
+    quiet: bool,
+    store: str | None,
+    no_store: bool,
+) -> None:
+    """Rank the scenario's ranged parameters by their effect on the headline numbers.
+
+    The headline numbers: each static model's outcome per issue, the two-level gap and
+    verdict, and P(agreement by the horizon) when the dated model is registered. See
+    docs/explain.md.
+    """
+    from detente.cli import load
+
+    loaded = load(scenario)
+    _check_early(loaded, models, metric, plot)
+    options: dict[str, object] = {"method": method, "models": list(models), "metric": metric}
+    if method == "sobol":
+        _sobol(loaded, models, samples, seed, metric, top, plot, fmt, store, no_store, options)
+        return
+    from detente.analysis.sensitivity import one_at_a_time
+
+    with progress_bar("Swinging parameters", quiet=quiet) as update:
+        result = one_at_a_time(
+            loaded, models=list(models) or None, runs=runs, seed=seed, progress=update
+        )
+    ranking = None if metric == "any" else (metric or result.headline())
+    document = result.to_dict(ranking)
+    if plot:
+        from detente.report.tornado import plot_tornado
+
+        plot_tornado(result, plot, metric=ranking, top=top)
+    recorded = record(
+        store, no_store, command="sensitivity", scenario=loaded, result=document,
+        options=options, seed=seed, runs=runs,
+    )  # fmt: skip
+    if fmt == "json":
+        print_json(document)
+        return
+    from detente.report.explain_tables import sensitivity_markdown, sensitivity_table
+
+    if fmt == "markdown":
+        click.echo(sensitivity_markdown(result, ranking, top))
+        return
+    out = console()
+    out.print(sensitivity_table(result, ranking, top))
+    out.print(
+        "[dim]Effect: spread of the number over low, mode and high, in units of its scale "
+        f"(issue width; 1 for probabilities). Metrics: {', '.join(m.id for m in result.metrics)}."
+        "[/dim]"
+    )
+    recorded_note(recorded)
+
+
+def _sobol(
+    loaded: Scenario,
+    models: Sequence[str],
+    samples: int,
+    seed: int,
+    metric: str | None,
+    top: int,
+    plot: str | None,
+    fmt: str,
+    store: str | None,
+    no_store: bool,
+    options: dict[str, object],
+) -> None:
+    from detente.analysis.sensitivity import sobol_sensitivity
+    from detente.errors import DetenteError
+
+    result = sobol_sensitivity(loaded, n=samples, seed=seed, models=list(models) or None)
+    chosen = metric or result.headline()
+    if chosen is not None and chosen not in result.indices:
+        raise DetenteError(
+            f"unknown metric {chosen!r}; expected one of {', '.join(result.indices)}"
+        )
+    document = result.to_dict()
+    if plot:
+        if chosen is None:
+            raise DetenteError("no headline number varies over the ranges: nothing to plot")
+        from detente.report.tornado import plot_sobol
+
+        plot_sobol(result, plot, metric=chosen, top=top)
+    recorded = record(
+        store, no_store, command="sensitivity", scenario=loaded, result=document,
+        options={**options, "samples": samples}, seed=seed,
+    )  # fmt: skip
+    if fmt != "table":
+        print_json(document)
+        return
+    from detente.report.explain_tables import sobol_table
+
+    out = console()
+    if chosen is None:
+        out.print("No headline number varies over the ranges: every Sobol index is undefined.")
+    else:
+        out.print(sobol_table(result, chosen, top))
+        out.print(
+            f"[dim]{result.evaluations} evaluations; estimators of Saltelli et al. (2010) via "
+            "SALib. Other metrics: --metric, or --format json for all.[/dim]"
+        )
+    recorded_note(recorded)
+
+
+def _check_early(
+    loaded: Scenario, models: Sequence[str], metric: str | None, plot: str | None
+) -> None:
+    """Refuse a bad --metric or --plot name before the (slow) computation."""
+    from pathlib import Path
+
+    from detente.analysis.edits import dated_model
+    from detente.analysis.sensitivity import headline_metrics, static_models
+    from detente.errors import DetenteError
+
+    if plot and Path(plot).suffix.lower() not in (".png", ".svg", ".pdf"):
+        raise DetenteError(f"{plot}: expected a .png, .svg or .pdf file name for the figure")
+    if metric in (None, "any"):
+        return
+    names = static_models(loaded, list(models) or None)
+    known = [
+        m.id for m in headline_metrics(loaded, names, with_dated=dated_model(loaded) is not None)
+    ]
+    if metric not in known:
+        raise DetenteError(f"unknown metric {metric!r}; expected one of {', '.join(known)}")

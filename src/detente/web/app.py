@@ -1,0 +1,202 @@
+"""The workbench web app: the JSON API, the page and its assets, and the safety rails.
+
+:func:`create_app` builds a FastAPI application (FastAPI and uvicorn are the optional
+``detente[web]`` extra; nothing in the core imports this package). Rails:
+
+* request bodies over ``max_body`` bytes answer 413 before any parsing;
+* only the Host names in ``allowed_hosts`` are served (default: the loopback names),
+  which stops DNS-rebinding pages from reaching a local server;
+* every response carries a Content-Security-Policy allowing this origin only: the
+  page loads nothing from the internet, and could not if it tried;
+* the page's three assets are read from package data into memory; no route maps a
+  request to a file path;
+* Monte Carlo requests are capped at ``max_runs`` draws and ``time_budget`` seconds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, MutableMapping, Sequence
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.trustedhost import TrustedHostMiddleware
+
+from detente import __version__
+from detente.errors import DetenteError, format_path
+from detente.web.api import MAX_RUNS, router
+from detente.web.service import BudgetExceededError
+
+__all__ = ["MAX_BODY", "Settings", "create_app"]
+
+MAX_BODY = 256 * 1024
+"""Largest request body accepted, in bytes."""
+LOOPBACK = ("127.0.0.1", "localhost", "::1", "[::1]")
+
+_ASSETS = {
+    "app.js": "text/javascript; charset=utf-8",
+    "style.css": "text/css; charset=utf-8",
+}
+_CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; "
+    "form-action 'self'; frame-ancestors 'none'"
+)
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Limits of one app instance."""
+
+    max_runs: int = MAX_RUNS
+    time_budget: float = 10.0
+    max_body: int = MAX_BODY
+
+
+class BodyLimit:
+    """ASGI middleware: read at most ``limit`` bytes of a request body, else answer 413."""
+
+    def __init__(self, app: ASGIApp, limit: int) -> None:
+        self.app = app
+        self.limit = limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = dict(scope.get("headers") or [])
+        declared = headers.get(b"content-length")
+        if declared is not None and (not declared.isdigit() or int(declared) > self.limit):
+            await self._refuse(scope, receive, send)
+            return
+        chunks: list[bytes] = []
+        size = 0
+        while True:
+            message = await receive()
+            if message["type"] != "http.request":
+                break
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > self.limit:
+                await self._refuse(scope, receive, send)
+                return
+            chunks.append(chunk)
+            if not message.get("more_body", False):
+                break
+        body = b"".join(chunks)
+        delivered = False
+
+        async def replay() -> Message:
+            nonlocal delivered
+            if not delivered:
+                delivered = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            return await receive()
+
+        await self.app(scope, replay, send)
+
+    async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
+        response = JSONResponse(
+            {"error": f"the request body is over the limit of {self.limit // 1024} KiB"},
+            status_code=413,
+        )
+        await response(scope, receive, send)
+
+
+def _asset(name: str) -> str:
+    return resources.files("detente.web").joinpath("static", name).read_text(encoding="utf-8")
+
+
+def _request_error(exc: RequestValidationError) -> str:
+    problems = []
+    for item in exc.errors()[:3]:
+        where = format_path([p for p in item.get("loc", ()) if isinstance(p, str | int)])
+        problems.append(f"{where}: {item.get('msg', 'invalid')}")
+    more = len(exc.errors()) - len(problems)
+    return "request: " + "; ".join(problems) + (f" (and {more} more)" if more > 0 else "")
+
+
+def create_app(
+    *,
+    max_runs: int = MAX_RUNS,
+    time_budget: float = 10.0,
+    max_body: int = MAX_BODY,
+    allowed_hosts: Sequence[str] | None = None,
+) -> FastAPI:
+    """The workbench app.
+
+    Parameters
+    ----------
+    max_runs:
+        Most Monte Carlo draws a request may ask for (at most :data:`api.MAX_RUNS`).
+    time_budget:
+        Seconds a Monte Carlo run may take before the request answers 503.
+    max_body:
+        Largest request body in bytes (413 above it).
+    allowed_hosts:
+        Host names served; default the loopback names. ``["*"]`` serves any.
+    """
+    app = FastAPI(
+        title="detente workbench",
+        version=__version__,
+        description="Forecast a negotiation scenario and explore what-if changes.",
+        docs_url=None,  # the interactive docs load their scripts from a CDN
+        redoc_url=None,
+    )
+    app.state.settings = Settings(min(max_runs, MAX_RUNS), time_budget, max_body)
+    page = _asset("index.html")
+    assets = {name: _asset(name) for name in _ASSETS}
+
+    @app.exception_handler(BudgetExceededError)
+    async def _over_budget(request: Request, exc: BudgetExceededError) -> JSONResponse:
+        return JSONResponse({"error": str(exc)}, status_code=503)
+
+    @app.exception_handler(DetenteError)
+    async def _invalid(request: Request, exc: DetenteError) -> JSONResponse:
+        return JSONResponse({"error": str(exc)}, status_code=422)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        message = "the body is not valid JSON" if exc.status_code == 400 else str(exc.detail)
+        return JSONResponse({"error": message}, status_code=exc.status_code, headers=exc.headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def _bad_request(request: Request, exc: RequestValidationError) -> JSONResponse:
+        return JSONResponse({"error": _request_error(exc)}, status_code=422)
+
+    @app.middleware("http")
+    async def _headers(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        response = await call_next(request)
+        response.headers["Content-Security-Policy"] = _CSP
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["Referrer-Policy"] = "no-referrer"
+        response.headers.setdefault("Cache-Control", "no-store")
+        return response
+
+    @app.get("/", include_in_schema=False)
+    def index() -> HTMLResponse:
+        return HTMLResponse(page)
+
+    @app.get("/static/{name}", include_in_schema=False)
+    def static(name: str) -> Response:
+        if name not in assets:
+            return JSONResponse({"error": f"no asset named {name!r}"}, status_code=404)
+        return Response(assets[name], media_type=_ASSETS[name])
+
+    app.include_router(router)
+    app.add_middleware(BodyLimit, limit=max_body)
+    # added last, so it runs first: an unknown Host is refused before the body is read
+    app.add_middleware(TrustedHostMiddleware, allowed_hosts=list(allowed_hosts or LOOPBACK))
+    return app

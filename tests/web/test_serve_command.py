@@ -1,0 +1,55 @@
+"""``detente serve``: loopback by default, a clear error without the web extra."""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+import pytest
+
+from detente.cli import main
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = 0
+    try:
+        main(list(args))
+    except SystemExit as exc:
+        code = int(exc.code or 0)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.mark.parametrize("missing", ["uvicorn", "fastapi"])
+def test_without_the_web_extra_serve_says_what_to_install(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, missing: str
+) -> None:
+    monkeypatch.setitem(sys.modules, missing, None)  # makes `import missing` fail
+    for name in [m for m in sys.modules if m.startswith("detente.web")]:
+        monkeypatch.delitem(sys.modules, name)
+    code, out, err = run(capsys, "serve")
+    assert code == 2 and out == ""
+    assert err.startswith("detente: error: detente serve needs the web extra")
+    assert "pip install 'detente[web]'" in err and err.count("\n") == 1
+
+
+def test_serve_binds_to_loopback_unless_told(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    uvicorn = pytest.importorskip("uvicorn")
+    pytest.importorskip("fastapi")
+    calls: list[dict[str, Any]] = []
+    monkeypatch.setattr(uvicorn, "run", lambda app, **kw: calls.append({"app": app, **kw}))
+    code, _, err = run(capsys, "serve", "--port", "8123")
+    assert code == 0
+    assert calls[0]["host"] == "127.0.0.1" and calls[0]["port"] == 8123
+    assert "http://127.0.0.1:8123/" in err and "warning" not in err
+    code, _, err = run(capsys, "serve", "--host", "0.0.0.0", "--max-runs", "500")
+    assert code == 0 and calls[1]["host"] == "0.0.0.0"
+    assert "warning: binding to 0.0.0.0" in err
+    assert calls[1]["app"].state.settings.max_runs == 500
+
+
+def test_serve_rejects_a_bad_port(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "serve", "--port", "70000")
+    assert code == 2 and "--port" in err
