@@ -6,6 +6,7 @@ commands share.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -43,8 +44,8 @@ def record(
 ) -> tuple[int, str] | None:
     """Record a run unless ``--no-store``; return its id and the store's path.
 
-    A store named with ``--store`` that cannot be written is an error (exit 2, before
-    any output); the default store failing only warns on stderr, so a read-only home
+    A store chosen with ``--store`` or ``DETENTE_STORE`` that cannot be written is an
+    error (exit 2, before any output); the default store failing only warns on stderr, so a read-only home
     never costs the user a forecast.
     """
     from detente.errors import DetenteError
@@ -59,8 +60,8 @@ def record(
             seed=seed, runs=runs,
         )  # fmt: skip
     except (DetenteError, OSError) as exc:
-        if store is not None:
-            raise
+        if store is not None or os.environ.get("DETENTE_STORE"):
+            raise  # a store the user chose must work
         click.echo(f"detente: warning: run not recorded ({exc}); use --no-store", err=True)
         return None
     return run_id, str(path)
