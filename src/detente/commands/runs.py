@@ -45,8 +45,8 @@ def record(
     """Record a run unless ``--no-store``; return its id and the store's path.
 
     A store chosen with ``--store`` or ``DETENTE_STORE`` that cannot be written is an
-    error (exit 2, before any output); the default store failing only warns on stderr, so a read-only home
-    never costs the user a forecast.
+    error (exit 2, before any output); the default store failing only warns on stderr,
+    so a read-only home never costs the user a forecast.
     """
     from detente.errors import DetenteError
     from detente.store import record_run, resolve_store
