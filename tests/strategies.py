@@ -120,3 +120,43 @@ def one_issue(positions: list[float], weights: list[tuple[float, float]], **issu
         for i, (p, (c, s)) in enumerate(zip(positions, weights, strict=True))
     ]
     return Scenario.from_dict(minimal(issues=[spec], actors=actors))
+
+
+def attrition_pair(**dynamics: Any) -> dict[str, Any]:
+    """Two signatories on one 0-100 issue; Russia accepts 60-100, Japan 0-40 (gap 20).
+
+    Russia has one motive of weight 0.5 and discount rate 0.2 a year, so its cost of
+    delay is 0.1 a year; its stake is salience 1 x gap 20/100 = 0.2, so it concedes at
+    hazard 0.5 a year. Japan has no motive: no cost of delay, it never concedes.
+    """
+    data: dict[str, Any] = {
+        "schema": "detente/1",
+        "title": "hand-worked",
+        "as_of": "2020-01-01",
+        "horizon": "2022-01-01",
+        "issues": [{"id": "t", "name": "territory", "scale": [0, 100]}],
+        "actors": [
+            {
+                "id": "ru",
+                "name": "Russia",
+                "capability": 1,
+                "stances": {"t": {"position": 100, "salience": 1}},
+                "motives": [{"id": "deal", "description": "wants it", "weight": 0.5}],
+            },
+            {
+                "id": "jp",
+                "name": "Japan",
+                "capability": 1,
+                "stances": {"t": {"position": 0, "salience": 1}},
+            },
+        ],
+        "agreement": {
+            "name": "treaty",
+            "signatories": [
+                {"actor": "ru", "accepts": {"t": [60, 100]}},
+                {"actor": "jp", "accepts": {"t": [0, 40]}},
+            ],
+        },
+        "dynamics": {"signatories": [{"actor": "ru", "discount_rate": 0.2}], **dynamics},
+    }
+    return data

@@ -9,19 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from detente.cli import main
+from cli_helpers import run_cli as run
 
 EC_CSV = Path(__file__).resolve().parents[3] / "shared" / "data" / "ec-emissions" / "actors.csv"
-
-
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    code = 0
-    try:
-        main(list(args))
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def test_forecast_default_reaches_the_article_conclusion(

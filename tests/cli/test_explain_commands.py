@@ -9,8 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from detente.cli import main
-
+from cli_helpers import run_cli as run
 from strategies import minimal
 
 RP_FLOOR = "agreement.signatories.russia.ratifiers.russian_public.accepts.territory.0"
@@ -24,16 +23,6 @@ def store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("DETENTE_STORE", str(path))
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
     return path
-
-
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    code = 0
-    try:
-        main(list(args))
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def one_line_error(code: int, out: str, err: str) -> str:

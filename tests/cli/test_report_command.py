@@ -7,20 +7,11 @@ from pathlib import Path
 
 import pytest
 
+from cli_helpers import run_cli as run
+
 pytest.importorskip("matplotlib", reason="reports draw with matplotlib (detente[plot])")
 
-from detente.cli import main
 from detente.scenarios import embedded_text, load_embedded
-
-
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    code = 0
-    try:
-        main(list(args))
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def test_report_html_from_the_command_line(

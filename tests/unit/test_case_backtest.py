@@ -38,7 +38,6 @@ from detente.analysis.case_backtest import (
     run_case_backtest,
     static_verdict,
 )
-from detente.cli import main
 from detente.errors import DetenteError
 from detente.report.case_tables import (
     calibration_rows,
@@ -48,6 +47,8 @@ from detente.report.case_tables import (
     score_rows,
 )
 from detente.scenario import Scenario
+
+from cli_helpers import run_cli as _cli
 
 RUNS = 128  # one seed block: enough for probabilities that are exactly 0 or 1
 
@@ -311,16 +312,6 @@ def test_load_cases_errors(tmp_path: Path) -> None:
     _write(tmp_path, {"x": data})
     with pytest.raises(DetenteError, match="needs an 'outcome'"):
         load_cases(tmp_path)
-
-
-def _cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    code = 0
-    try:
-        main(list(args))
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @pytest.fixture

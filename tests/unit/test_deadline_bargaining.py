@@ -25,51 +25,13 @@ from detente.scenario import Scenario
 from detente.scenarios import load_embedded
 from detente.uncertainty import ScenarioSampler, run_monte_carlo
 
+from strategies import attrition_pair as base
+
 AS_OF = dt.date(2020, 1, 1)
 
 
 def years(day: dt.date) -> float:
     return (day - AS_OF).days / 365.25
-
-
-def base(**dynamics: Any) -> dict[str, Any]:
-    """Two signatories on one 0-100 issue; Russia accepts 60-100, Japan 0-40 (gap 20).
-
-    Russia has one motive of weight 0.5 and discount rate 0.2 a year, so its cost of
-    delay is 0.1 a year; its stake is salience 1 x gap 20/100 = 0.2, so it concedes at
-    hazard 0.5 a year. Japan has no motive: no cost of delay, it never concedes.
-    """
-    data: dict[str, Any] = {
-        "schema": "detente/1",
-        "title": "hand-worked",
-        "as_of": AS_OF.isoformat(),
-        "horizon": "2022-01-01",
-        "issues": [{"id": "t", "name": "territory", "scale": [0, 100]}],
-        "actors": [
-            {
-                "id": "ru",
-                "name": "Russia",
-                "capability": 1,
-                "stances": {"t": {"position": 100, "salience": 1}},
-                "motives": [{"id": "deal", "description": "wants it", "weight": 0.5}],
-            },
-            {
-                "id": "jp",
-                "name": "Japan",
-                "capability": 1,
-                "stances": {"t": {"position": 0, "salience": 1}},
-            },
-        ],
-        "agreement": {
-            "name": "treaty",
-            "signatories": [
-                {"actor": "ru", "accepts": {"t": [60, 100]}},
-                {"actor": "jp", "accepts": {"t": [0, 40]}},
-            ],
-        },
-        "dynamics": {"signatories": [{"actor": "ru", "discount_rate": 0.2}], **dynamics},
-    }
-    return data
 
 
 def curve(data: dict[str, Any]) -> dict[str, float]:

@@ -23,41 +23,14 @@ from detente.report.agreement import agreement_table, plot_agreement_curve
 from detente.scenario import Scenario
 from detente.uncertainty import BINS, ScenarioSampler, _Hist, _Spec, run_monte_carlo
 
+from strategies import attrition_pair
+
 AS_OF = dt.date(2020, 1, 1)
 
 
 def dated(**extra: Any) -> dict[str, Any]:
-    """Russia concedes at hazard 0.5 a year (see tests/unit/test_deadline_bargaining.py)."""
-    data: dict[str, Any] = {
-        "schema": "detente/1",
-        "title": "fixed",
-        "as_of": AS_OF.isoformat(),
-        "horizon": "2022-01-01",
-        "issues": [{"id": "t", "name": "territory", "scale": [0, 100]}],
-        "actors": [
-            {
-                "id": "ru",
-                "name": "Russia",
-                "capability": 1,
-                "stances": {"t": {"position": 100, "salience": 1}},
-                "motives": [{"id": "deal", "description": "wants it", "weight": 0.5}],
-            },
-            {
-                "id": "jp",
-                "name": "Japan",
-                "capability": 1,
-                "stances": {"t": {"position": 0, "salience": 1}},
-            },
-        ],
-        "agreement": {
-            "name": "treaty",
-            "signatories": [
-                {"actor": "ru", "accepts": {"t": [60, 100]}},
-                {"actor": "jp", "accepts": {"t": [0, 40]}},
-            ],
-        },
-        "dynamics": {"signatories": [{"actor": "ru", "discount_rate": 0.2}]},
-    }
+    """Russia concedes at hazard 0.5 a year (see :func:`strategies.attrition_pair`)."""
+    data = attrition_pair()
     data.update(extra)
     return data
 

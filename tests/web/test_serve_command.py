@@ -7,17 +7,7 @@ from typing import Any
 
 import pytest
 
-from detente.cli import main
-
-
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    code = 0
-    try:
-        main(list(args))
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
+from cli_helpers import run_cli as run
 
 
 @pytest.mark.parametrize("missing", ["uvicorn", "fastapi"])
