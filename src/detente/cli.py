@@ -80,9 +80,9 @@ def cli() -> None:
     """Forecast negotiations: the likely outcome, whether and when an agreement is
     signed, how sure we are, and what would change the answer.
 
-    SCENARIO is a YAML/JSON scenario file, a CSV table (classic actor,capability,
-    position,salience or KTAB), or the name of an embedded scenario. Without it,
-    commands use the default: the Russia-Japan peace treaty as of September 2018.
+    SCENARIO is a YAML/JSON scenario file, a CSV table (the classic table or
+    KTAB's), or the name of an embedded scenario (see `detente scenarios`). Without
+    it, commands use the default: the Russia-Japan peace treaty as of September 2018.
     """
 
 

@@ -379,10 +379,7 @@ def shock_offsets(
     if most == 0:
         return np.zeros((n, line.steps))
     times = rng.uniform(0.0, span, size=(n, most))
-    if size.is_fixed:
-        sizes = np.full((n, most), size.mode)
-    else:
-        sizes = rng.triangular(size.low, size.mode, size.high, size=(n, most))
+    sizes = np.asarray(size.sample(rng, (n, most)), dtype=float)
     sizes = np.where(np.arange(most)[None, :] < counts[:, None], sizes, 0.0)
     arrived = times[:, :, None] <= line.years[None, None, :]
     return np.asarray(np.sum(sizes[:, :, None] * arrived, axis=1))

@@ -1,18 +1,54 @@
 """Uncertain numbers: a scenario value is either a number or a range ``{low, mode, high}``.
 
-Static models use the *mode*; uncertainty analysis samples the range. A range is read
-as a triangular distribution on ``[low, high]`` with its peak at ``mode`` (the
-analyst's best guess). This module is pure: no IO, no global randomness.
+Static models use the *mode*; uncertainty analysis samples the range. By default a
+range is a triangular distribution on ``[low, high]`` peaking at ``mode`` (the analyst's
+best guess). A range may name another bounded distribution with ``dist``:
+
+``triangular`` (default)
+    density rising linearly from ``low`` to ``mode`` and falling to ``high``.
+``uniform``
+    every value in ``[low, high]`` equally likely; ``mode`` (the value static models
+    use) defaults to the midpoint.
+``pert``
+    the Beta-PERT distribution (Malcolm, Roseboom, Clark & Fazar 1959; Vose 2008,
+    *Risk Analysis*, 3rd ed., ch. 9): ``low + (high - low) * Beta(a, b)`` with
+    ``a = 1 + 4 (mode - low) / (high - low)`` and ``b = 1 + 4 (high - mode) / (high - low)``;
+    smoother than the triangle, with less weight in the tails.
+
+Only bounded laws are offered: every scenario number has a valid domain (a scale, 0-1,
+>= 0) that an unbounded law would leave. This module is pure: no IO, no global
+randomness.
 """
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import numpy as np
-from pydantic import BaseModel, BeforeValidator, ConfigDict, PlainSerializer, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    PlainSerializer,
+    SerializerFunctionWrapHandler,
+    model_serializer,
+    model_validator,
+)
 
-__all__ = ["Quantity", "Range", "as_range"]
+__all__ = ["DISTRIBUTIONS", "Quantity", "Range", "as_range", "triangular_ppf"]
+
+DISTRIBUTIONS = ("triangular", "uniform", "pert")
+
+
+def triangular_ppf(u: np.ndarray, low: float, mode: float, high: float) -> np.ndarray:
+    """Inverse CDF of the triangular distribution on ``[low, high]`` peaking at ``mode``."""
+    u = np.asarray(u, dtype=float)
+    if high <= low:
+        return np.full_like(u, low)
+    cut = (mode - low) / (high - low)
+    left = low + np.sqrt(u * (high - low) * (mode - low))
+    right = high - np.sqrt((1 - u) * (high - low) * (high - mode))
+    return np.where(u < cut, left, right)
 
 
 class Range(BaseModel):
@@ -23,6 +59,23 @@ class Range(BaseModel):
     low: float
     mode: float
     high: float
+    dist: Literal["triangular", "uniform", "pert"] = "triangular"
+
+    @model_serializer(mode="wrap")
+    def _omit_default_law(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        out: dict[str, Any] = handler(self)
+        if self.dist == "triangular":
+            out.pop("dist", None)
+        return out
+
+    @model_validator(mode="before")
+    @classmethod
+    def _uniform_mode(cls, data: Any) -> Any:
+        if isinstance(data, dict) and data.get("dist") == "uniform" and "mode" not in data:
+            low, high = data.get("low"), data.get("high")
+            if isinstance(low, int | float) and isinstance(high, int | float):
+                return {**data, "mode": (low + high) / 2}
+        return data
 
     @model_validator(mode="after")
     def _ordered(self) -> Range:
@@ -40,11 +93,34 @@ class Range(BaseModel):
         """True when the value is known exactly (``low == high``)."""
         return self.low == self.high
 
-    def sample(self, rng: np.random.Generator, size: int | None = None) -> Any:
-        """Draw from the triangular distribution (a fixed value returns itself)."""
+    def sample(self, rng: np.random.Generator, size: Any = None) -> Any:
+        """Draw from the range's distribution (a fixed value returns itself)."""
         if self.is_fixed:
             return self.mode if size is None else np.full(size, self.mode)
+        if self.dist == "uniform":
+            return rng.uniform(self.low, self.high, size=size)
+        if self.dist == "pert":
+            a, b = self._pert_shape()
+            return self.low + (self.high - self.low) * rng.beta(a, b, size=size)
         return rng.triangular(self.low, self.mode, self.high, size=size)
+
+    def ppf(self, u: np.ndarray) -> np.ndarray:
+        """Inverse CDF: the value below which a share ``u`` of the draws fall."""
+        u = np.asarray(u, dtype=float)
+        if self.is_fixed:
+            return np.full_like(u, self.mode)
+        if self.dist == "uniform":
+            return self.low + u * (self.high - self.low)
+        if self.dist == "pert":
+            from scipy.stats import beta  # only Sobol analysis needs it (the analysis extra)
+
+            a, b = self._pert_shape()
+            return np.asarray(self.low + (self.high - self.low) * beta.ppf(u, a, b), dtype=float)
+        return triangular_ppf(u, self.low, self.mode, self.high)
+
+    def _pert_shape(self) -> tuple[float, float]:
+        width = self.high - self.low
+        return 1 + 4 * (self.mode - self.low) / width, 1 + 4 * (self.high - self.mode) / width
 
     def __float__(self) -> float:
         return float(self.mode)
@@ -53,7 +129,8 @@ class Range(BaseModel):
         """``"7"`` for a fixed value, ``"7 (5–9)"`` for a range."""
         if self.is_fixed:
             return format(self.mode, fmt)
-        return f"{self.mode:{fmt}} ({self.low:{fmt}}–{self.high:{fmt}})"
+        law = "" if self.dist == "triangular" else f"{self.dist} "
+        return f"{self.mode:{fmt}} ({law}{self.low:{fmt}}–{self.high:{fmt}})"
 
 
 def as_range(value: Any) -> Any:
@@ -69,10 +146,13 @@ def as_range(value: Any) -> Any:
     return value
 
 
-def _serialise(value: Range) -> float | dict[str, float]:
+def _serialise(value: Range) -> float | dict[str, Any]:
     if value.is_fixed:
         return value.mode
-    return {"low": value.low, "mode": value.mode, "high": value.high}
+    out: dict[str, Any] = {"low": value.low, "mode": value.mode, "high": value.high}
+    if value.dist != "triangular":
+        out["dist"] = value.dist
+    return out
 
 
 Quantity = Annotated[Range, BeforeValidator(as_range), PlainSerializer(_serialise)]

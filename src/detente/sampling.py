@@ -69,7 +69,7 @@ def _leaves(node: Any, path: Path) -> Iterator[tuple[Path, Range]]:
 
 
 class ScenarioSampler:
-    """Samples every range of a scenario jointly (independent triangular draws).
+    """Samples every range of a scenario jointly (independent draws, each from its own law).
 
     Parameters
     ----------
@@ -90,7 +90,7 @@ class ScenarioSampler:
         """``n`` joint draws, one column per uncertain number, in a fixed order."""
         matrix = np.empty((n, len(self._ranges)))
         for k, r in enumerate(self._ranges):
-            matrix[:, k] = rng.triangular(r.low, r.mode, r.high, size=n)
+            matrix[:, k] = r.sample(rng, n)
         return Draws(self._columns, matrix, self._fixed)
 
     def modes(self, n: int = 1) -> Draws:

@@ -1,6 +1,6 @@
 """Monte Carlo over a scenario's uncertain numbers: sampling, seeds, workers, summaries.
 
-Every scenario number may be a range ``{low, mode, high}`` (a triangular distribution,
+Every scenario number may be a range ``{low, mode, high}`` (triangular, or a named law,
 :mod:`detente.quantity`). :func:`run_monte_carlo` draws all of them jointly ``runs``
 times and reports, for every number the forecast gives, its mean, median and 90%
 interval across draws.
@@ -437,7 +437,7 @@ def run_monte_carlo(
     Parameters
     ----------
     scenario:
-        The scenario; every range ``{low, mode, high}`` is sampled as a triangular law.
+        The scenario; every range is sampled from its law (triangular by default).
     runs:
         Number of draws (>= 1).
     seed:

@@ -193,8 +193,8 @@ def test_widening_a_ratifier_never_lowers_the_probability(
     wide = copy.deepcopy(data)
     lo, hi = data["agreement"]["signatories"][0]["ratifiers"][0]["accepts"]["i0"]
     wide["agreement"]["signatories"][0]["ratifiers"][0]["accepts"]["i0"] = [
-        lo - down * (lo - lo_s),
-        hi + up * (hi_s - hi),
+        max(lo_s, lo - down * (lo - lo_s)),  # clamped: rounding must not leave the scale
+        min(hi_s, hi + up * (hi_s - hi)),
     ]
     narrow_by, wide_by = forecast(data, seed).by, forecast(wide, seed).by
     assert np.all(wide_by >= narrow_by - 1e-12)

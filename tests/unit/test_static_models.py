@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from pydantic import ValidationError
 
 from detente.errors import ModelError
 from detente.models import get_model
@@ -195,3 +196,40 @@ def test_zero_weights_are_a_clear_error() -> None:
     for name in ("compromise", "median", "nash"):
         with pytest.raises(ModelError, match="zero weight"):
             get_model(name).forecast(s)
+
+
+# -- named distributions of a range -------------------------------------------------------
+
+
+def test_uniform_and_pert_ranges() -> None:
+    from detente.quantity import Range
+
+    uniform = Range.model_validate({"dist": "uniform", "low": 2, "high": 6})
+    assert uniform.mode == 4  # the midpoint, what static models use
+    assert list(uniform.ppf(np.array([0.0, 0.25, 1.0]))) == [2, 3, 6]
+    draws = uniform.sample(np.random.default_rng(1), 200_000)
+    # uniform on [2, 6]: mean 4, variance 16/12
+    assert draws.min() >= 2 and draws.max() <= 6
+    assert draws.mean() == pytest.approx(4, abs=0.01)
+    assert draws.var() == pytest.approx(16 / 12, rel=0.01)
+    pert = Range.model_validate({"dist": "pert", "low": 0, "mode": 3, "high": 12})
+    # Beta-PERT: a = 1 + 4*3/12 = 2, b = 1 + 4*9/12 = 4; mean (0 + 4*3 + 12)/6 = 4
+    # variance of 12 * Beta(2, 4): 144 * (2*4) / (6^2 * 7) = 32/7
+    sample = pert.sample(np.random.default_rng(2), 200_000)
+    assert sample.mean() == pytest.approx(4, abs=0.02)
+    assert sample.var() == pytest.approx(32 / 7, rel=0.02)
+    # median of Beta(2, 4) is about 0.3138 -> 3.766 on [0, 12]
+    assert float(pert.ppf(np.array([0.5]))[0]) == pytest.approx(12 * 0.31381, abs=1e-3)
+    assert pert.describe() == "3 (pert 0–12)"
+
+
+def test_a_named_law_round_trips_through_a_scenario_file() -> None:
+    data = minimal()
+    data["actors"][0]["capability"] = {"dist": "pert", "low": 0.5, "mode": 1, "high": 3}
+    scenario = Scenario.from_dict(data)
+    assert scenario.actor("a").capability.dist == "pert"
+    again = Scenario.from_dict(scenario.to_dict())
+    assert again == scenario
+    with pytest.raises(ValidationError, match="triangular"):
+        data["actors"][0]["capability"] = {"dist": "normal", "low": 0, "mode": 1, "high": 2}
+        Scenario.from_dict(data)

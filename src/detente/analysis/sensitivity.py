@@ -21,8 +21,8 @@ the estimators of Saltelli et al. (2010), "Variance based sensitivity analysis o
 output. Design and estimator for the total sensitivity index", *Computer Physics
 Communications* 181(2): 259-270, as implemented by SALib (Herman & Usher 2017, "SALib:
 An open-source Python library for sensitivity analysis", *JOSS* 2(9): 97). The inputs
-are the triangular distributions of the scenario's ranges (SALib samples the unit cube;
-the inverse triangular CDF is applied here).
+are the distributions of the scenario's ranges (SALib samples the unit cube; each
+range's inverse CDF, :meth:`detente.quantity.Range.ppf`, is applied here).
 """
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ import numpy as np
 from detente.analysis.edits import DatedEvaluator, ParameterInfo, dated_model, ranged_parameters
 from detente.analysis.edits import set_parameter as _set
 from detente.errors import DetenteError
-from detente.quantity import Range
+from detente.quantity import Range, triangular_ppf
 from detente.scenario import Scenario
 
 __all__ = [
@@ -276,17 +276,6 @@ def one_at_a_time(
 # -- Sobol indices ---------------------------------------------------------------------
 
 
-def triangular_ppf(u: np.ndarray, low: float, mode: float, high: float) -> np.ndarray:
-    """Inverse CDF of the triangular distribution on ``[low, high]`` peaking at ``mode``."""
-    u = np.asarray(u, dtype=float)
-    if high <= low:
-        return np.full_like(u, low)
-    cut = (mode - low) / (high - low)
-    left = low + np.sqrt(u * (high - low) * (mode - low))
-    right = high - np.sqrt((1 - u) * (high - low) * (high - mode))
-    return np.where(u < cut, left, right)
-
-
 @dataclass(frozen=True)
 class SobolIndices:
     """First-order and total Sobol indices of one output, with 95% bootstrap intervals."""
@@ -305,13 +294,14 @@ def sobol_analysis(
     n: int,
     seed: int,
 ) -> list[SobolIndices | None]:
-    """Sobol indices of each output of ``function`` over triangular inputs.
+    """Sobol indices of each output of ``function`` over the ranges' distributions.
 
     ``function`` maps an ``(M, D)`` matrix of inputs to ``(M,)`` or ``(M, K)`` outputs;
-    ``ranges`` are the D inputs' triangular laws; ``n`` (a power of 2) is the base sample
-    of Saltelli's design without second-order indices, so ``function`` sees
-    ``n * (D + 2)`` rows; ``seed`` seeds the scrambled Sobol' sequence and the bootstrap
-    of the 95% intervals. Returns one :class:`SobolIndices` per output, ``None`` where
+    ``ranges`` are the D inputs' laws (triangular unless a range names another); ``n``
+    (a power of 2) is the base sample of Saltelli's design without second-order
+    indices, so ``function`` sees ``n * (D + 2)`` rows; ``seed`` seeds the scrambled
+    Sobol' sequence and the bootstrap of the 95% intervals. Returns one
+    :class:`SobolIndices` per output, ``None`` where
     an output does not vary (the indices are undefined) or is not finite everywhere.
     Estimators: Saltelli et al. (2010), Comput. Phys. Commun. 181(2): 259-270, as
     implemented in SALib (Herman & Usher 2017, JOSS 2(9): 97).
@@ -333,9 +323,7 @@ def sobol_analysis(
         "bounds": [[0.0, 1.0]] * len(ranges),
     }
     unit = sampler.sample(problem, n, calc_second_order=False, seed=seed)
-    inputs = np.column_stack(
-        [triangular_ppf(unit[:, k], r.low, r.mode, r.high) for k, r in enumerate(ranges)]
-    )
+    inputs = np.column_stack([r.ppf(unit[:, k]) for k, r in enumerate(ranges)])
     outputs = np.asarray(function(inputs), dtype=float)
     if outputs.ndim == 1:
         outputs = outputs[:, None]
