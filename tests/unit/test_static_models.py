@@ -15,6 +15,23 @@ from detente.scenario import Scenario
 from strategies import minimal, one_issue
 
 
+def ec_emissions_inputs() -> Scenario:
+    """Table 1 of Scholz, Calbert & Smith (2011): (capability, position, salience 0-100)."""
+    rows = [
+        (0.08, 4, 80),
+        (0.08, 7, 40),
+        (0.03, 4, 20),
+        (0.16, 4, 80),
+        (0.16, 10, 60),
+        (0.16, 10, 60),
+        (0.16, 10, 90),
+        (0.05, 7, 10),
+        (0.05, 4, 100),
+        (0.08, 7, 70),
+    ]
+    return one_issue([r[1] for r in rows], [(r[0], r[2] / 100) for r in rows], scale=[4, 10])
+
+
 def outcome(model: str, scenario: Scenario) -> float | None:
     return get_model(model).forecast(scenario).outcome("x")
 
@@ -31,19 +48,7 @@ def test_compromise_weighted_mean_by_hand() -> None:
 def test_compromise_ec_emissions_inputs() -> None:
     # Scholz et al. (2011) report the weighted mean of the EC car-emissions inputs as 7.39
     # (capability x salience weights); we recompute it from their Table 1.
-    rows = [
-        (0.08, 4, 80),
-        (0.08, 7, 40),
-        (0.03, 4, 20),
-        (0.16, 4, 80),
-        (0.16, 10, 60),
-        (0.16, 10, 60),
-        (0.16, 10, 90),
-        (0.05, 7, 10),
-        (0.05, 4, 100),
-        (0.08, 7, 70),
-    ]
-    s = one_issue([r[1] for r in rows], [(r[0], r[2] / 100) for r in rows], scale=[4, 10])
+    s = ec_emissions_inputs()
     assert outcome("compromise", s) == pytest.approx(7.39, abs=0.005)
 
 
@@ -67,19 +72,7 @@ def test_median_exact_split_takes_midpoint() -> None:
 
 def test_median_ec_emissions_inputs() -> None:
     # Scholz et al. (2011): weighted median of the inputs (before round 1) is 7.0
-    rows = [
-        (0.08, 4, 80),
-        (0.08, 7, 40),
-        (0.03, 4, 20),
-        (0.16, 4, 80),
-        (0.16, 10, 60),
-        (0.16, 10, 60),
-        (0.16, 10, 90),
-        (0.05, 7, 10),
-        (0.05, 4, 100),
-        (0.08, 7, 70),
-    ]
-    s = one_issue([r[1] for r in rows], [(r[0], r[2] / 100) for r in rows], scale=[4, 10])
+    s = ec_emissions_inputs()
     assert outcome("median", s) == 7.0
 
 
