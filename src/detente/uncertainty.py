@@ -36,6 +36,7 @@ from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 
+from detente._streaming import BINS, _collect, _Hist, _Part, _Spec
 from detente.errors import DetenteError
 from detente.sampling import Draws, ScenarioSampler
 from detente.scenario import Scenario
@@ -53,8 +54,6 @@ __all__ = [
 
 SEED_BLOCK = 128
 """Draws per seed block: the unit that owns a random stream."""
-BINS = 512
-"""Histogram bins per reported number."""
 
 
 # -- the vectorised model protocol ---------------------------------------------------
@@ -90,96 +89,6 @@ class DatedModel(Protocol):
     def forecast_draws(self, scenario: Scenario, draws: Draws, process: np.ndarray) -> DatedDraws:
         """Forecast every draw."""
         ...
-
-
-# -- streaming summaries -------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _Spec:
-    """A group of reported numbers sharing a histogram range: ``columns`` of them."""
-
-    lo: float
-    hi: float
-    bins: int
-    columns: int
-
-
-class _Hist:
-    """Per column: counts, minimum and maximum per bin over ``[lo, hi]`` (order-free merge)."""
-
-    def __init__(self, spec: _Spec) -> None:
-        self.spec = spec
-        shape = (spec.columns, spec.bins)
-        self.count = np.zeros(shape, dtype=np.int64)
-        self.min = np.full(shape, np.inf)
-        self.max = np.full(shape, -np.inf)
-
-    def add(self, values: np.ndarray) -> None:
-        """Add rows of ``values`` (shape ``(n, columns)``); non-finite entries are skipped."""
-        spec = self.spec
-        ok = np.isfinite(values)
-        span = spec.hi - spec.lo
-        scaled = np.where(ok, (values - spec.lo) / span * spec.bins if span > 0 else 0.0, 0.0)
-        idx = np.clip(scaled.astype(np.int64), 0, spec.bins - 1)
-        flat = (idx + np.arange(spec.columns)[None, :] * spec.bins)[ok]
-        kept = values[ok]
-        self.count += np.bincount(flat, minlength=self.count.size).reshape(self.count.shape)
-        np.minimum.at(self.min.reshape(-1), flat, kept)
-        np.maximum.at(self.max.reshape(-1), flat, kept)
-
-    def merge(self, other: _Hist) -> None:
-        self.count += other.count
-        np.minimum(self.min, other.min, out=self.min)
-        np.maximum(self.max, other.max, out=self.max)
-
-    def nth(self, column: int, rank: int) -> float:
-        """The ``rank``-th smallest value (0-based), interpolated within its bin."""
-        count = self.count[column]
-        cumulative = np.cumsum(count)
-        b = int(np.searchsorted(cumulative, rank, side="right"))
-        before = int(cumulative[b - 1]) if b else 0
-        c, low, high = int(count[b]), self.min[column, b], self.max[column, b]
-        if c == 1 or low == high:
-            return float(low)
-        return float(low + (high - low) * (rank - before) / (c - 1))
-
-    def quantile(self, column: int, q: float) -> float | None:
-        """The ``q`` quantile (numpy's default 'linear' rule, within-bin interpolation)."""
-        total = int(self.count[column].sum())
-        if total == 0:
-            return None
-        h = (total - 1) * q
-        low, high = math.floor(h), math.ceil(h)
-        a, b = self.nth(column, low), self.nth(column, high)
-        return a + (b - a) * (h - low)
-
-
-Sums = dict[str, tuple[np.ndarray, np.ndarray]]  # group -> (sum per column, count per column)
-
-
-@dataclass
-class _Part:
-    """What one task returns: merged histograms, and sums per seed block in block order."""
-
-    hists: dict[str, _Hist]
-    sums: list[Sums]
-
-
-def _collect(blocks: list[dict[str, np.ndarray]], specs: dict[str, _Spec]) -> _Part:
-    sums: list[Sums] = []
-    for values in blocks:
-        block: Sums = {}
-        for key, arr in values.items():
-            ok = np.isfinite(arr)
-            block[key] = (np.sum(np.where(ok, arr, 0.0), axis=0), np.sum(ok, axis=0))
-        sums.append(block)
-    hists: dict[str, _Hist] = {}
-    for key in {k for values in blocks for k in values}:
-        hist = _Hist(specs[key])
-        hist.add(np.concatenate([values[key] for values in blocks if key in values]))
-        hists[key] = hist
-    return _Part(hists, sums)
 
 
 # -- tasks -----------------------------------------------------------------------------
