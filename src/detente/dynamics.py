@@ -39,10 +39,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Annotated, Literal
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field
 
 from detente.errors import PathPart, ScenarioError
-from detente.quantity import Quantity, Range
+from detente.quantity import Quantity, Range, nonnegative
 
 if TYPE_CHECKING:
     from detente.scenario import Scenario
@@ -94,7 +94,7 @@ class SignatoryDynamics(_Strict):
     """Patience, legacy and drift of one signatory's leader, and its ratifiers' drift."""
 
     actor: Id
-    discount_rate: Quantity = Field(
+    discount_rate: Annotated[Quantity, nonnegative()] = Field(
         default_factory=lambda: _fixed(DEFAULT_DISCOUNT_RATE),
         description=(
             "Continuous yearly discount rate r >= 0; the cost of a year's delay is r times the "
@@ -116,13 +116,6 @@ class SignatoryDynamics(_Strict):
     )
     ratifiers: list[RatifierDynamics] = Field(default_factory=list)
 
-    @field_validator("discount_rate")
-    @classmethod
-    def _nonneg(cls, value: Range) -> Range:
-        if value.low < 0:
-            raise ValueError(f"discount_rate must be >= 0, got {value.describe()}")
-        return value
-
 
 class Shock(_Strict):
     """Events arriving at random (a Poisson process) that move one actor's acceptable set."""
@@ -140,20 +133,15 @@ class Shock(_Strict):
     issue: Id | None = Field(
         None, description="Only this issue (default: every issue it constrains)."
     )
-    hazard: Quantity = Field(description="Expected number of events per year (>= 0).")
+    hazard: Annotated[Quantity, nonnegative("events per year")] = Field(
+        description="Expected number of events per year (>= 0)."
+    )
     size: Quantity = Field(
         description=(
             "Size of one event as a fraction of the issue's scale width; each event draws its "
             "own size from this range."
         )
     )
-
-    @field_validator("hazard")
-    @classmethod
-    def _rate(cls, value: Range) -> Range:
-        if value.low < 0:
-            raise ValueError(f"hazard must be >= 0 events per year, got {value.describe()}")
-        return value
 
 
 class DynamicsSpec(_Strict):
@@ -162,7 +150,7 @@ class DynamicsSpec(_Strict):
     step_months: int = Field(
         1, ge=1, le=12, description="Length of one step of the time grid, in months. Default 1."
     )
-    signing_lag: Quantity = Field(
+    signing_lag: Annotated[Quantity, nonnegative("months")] = Field(
         default_factory=lambda: _fixed(0.0),
         description=(
             "Mean time in months from the moment a zone of agreement exists to the signature "
@@ -172,13 +160,6 @@ class DynamicsSpec(_Strict):
     )
     signatories: list[SignatoryDynamics] = Field(default_factory=list)
     shocks: list[Shock] = Field(default_factory=list)
-
-    @field_validator("signing_lag")
-    @classmethod
-    def _lag(cls, value: Range) -> Range:
-        if value.low < 0:
-            raise ValueError(f"signing_lag must be >= 0 months, got {value.describe()}")
-        return value
 
     def signatory(self, actor: str) -> tuple[int | None, SignatoryDynamics]:
         """Index and entry of ``actor`` (``None`` and the defaults when it is not listed)."""

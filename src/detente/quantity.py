@@ -26,16 +26,18 @@ from typing import Annotated, Any, Literal
 
 import numpy as np
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
     PlainSerializer,
     SerializerFunctionWrapHandler,
+    ValidationInfo,
     model_serializer,
     model_validator,
 )
 
-__all__ = ["DISTRIBUTIONS", "Quantity", "Range", "as_range", "triangular_ppf"]
+__all__ = ["DISTRIBUTIONS", "Quantity", "Range", "as_range", "nonnegative", "triangular_ppf"]
 
 DISTRIBUTIONS = ("triangular", "uniform", "pert")
 
@@ -157,3 +159,19 @@ def _serialise(value: Range) -> float | dict[str, Any]:
 
 Quantity = Annotated[Range, BeforeValidator(as_range), PlainSerializer(_serialise)]
 """A scenario number: plain (``7``) or uncertain (``{low: 5, mode: 7, high: 9}``)."""
+
+
+def nonnegative(unit: str = "") -> AfterValidator:
+    """A validator for ``Annotated[Quantity, nonnegative("months")]``: the whole range >= 0.
+
+    The message names the field and, when given, the unit: ``"signing_lag must be >= 0
+    months, got -1"``.
+    """
+    suffix = f" {unit}" if unit else ""
+
+    def check(value: Range, info: ValidationInfo) -> Range:
+        if value.low < 0:
+            raise ValueError(f"{info.field_name} must be >= 0{suffix}, got {value.describe()}")
+        return value
+
+    return AfterValidator(check)

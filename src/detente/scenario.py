@@ -29,7 +29,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validat
 
 from detente.dynamics import DynamicsSpec
 from detente.errors import ScenarioError
-from detente.quantity import Quantity, Range
+from detente.quantity import Quantity, Range, nonnegative
 
 __all__ = [
     "Acceptance",
@@ -143,7 +143,7 @@ class Acceptance(_Strict):
     """
 
     accepts: dict[str, Bounds] = Field(default_factory=dict)
-    tolerance: dict[str, Quantity] = Field(default_factory=dict)
+    tolerance: dict[str, Annotated[Quantity, nonnegative()]] = Field(default_factory=dict)
 
     @field_validator("accepts")
     @classmethod
@@ -154,14 +154,6 @@ class Acceptance(_Strict):
                     f"accepts for {issue_id!r} must be [low, high] with low <= high, "
                     f"got [{lo.mode:g}, {hi.mode:g}]"
                 )
-        return value
-
-    @field_validator("tolerance")
-    @classmethod
-    def _nonneg(cls, value: dict[str, Range]) -> dict[str, Range]:
-        for issue_id, tol in value.items():
-            if tol.low < 0:
-                raise ValueError(f"tolerance for {issue_id!r} must be >= 0")
         return value
 
     @model_validator(mode="after")
@@ -185,17 +177,10 @@ class Leader(_Strict):
 
     name: str
     term_ends: dt.date | None = None
-    successor_flexibility: Quantity = Field(
+    successor_flexibility: Annotated[Quantity, nonnegative()] = Field(
         default_factory=lambda: Range(low=1.0, mode=1.0, high=1.0),
         description="Width of the successor's acceptable set relative to the leader's (0-1+).",
     )
-
-    @field_validator("successor_flexibility")
-    @classmethod
-    def _nonneg(cls, value: Range) -> Range:
-        if value.low < 0:
-            raise ValueError("successor_flexibility must be >= 0")
-        return value
 
 
 class Signatory(Acceptance):
@@ -260,17 +245,10 @@ class Actor(_Strict):
 
     id: Id
     name: str
-    capability: Quantity
+    capability: Annotated[Quantity, nonnegative()]
     stances: dict[str, Stance] = Field(default_factory=dict)
     motives: list[Motive] = Field(default_factory=list)
     description: str = ""
-
-    @field_validator("capability")
-    @classmethod
-    def _nonneg(cls, value: Range) -> Range:
-        if value.low < 0:
-            raise ValueError(f"capability must be >= 0, got {value.describe()}")
-        return value
 
 
 class IssueData:
