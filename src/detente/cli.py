@@ -8,7 +8,6 @@ fast.
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, NoReturn
@@ -16,6 +15,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 import click
 
 from detente import __version__
+from detente.commands._shared import console, print_json
 from detente.commands.runs import record, recorded_note, store_options
 from detente.errors import DetenteError
 
@@ -49,16 +49,6 @@ def load(path: str | None, scale: str | None = None, table_format: str | None = 
     if not Path(path).exists() and path in embedded_names():
         return load_embedded(path)
     return load_any(path, scale=_parse_scale(scale), table_format=table_format)
-
-
-def _console() -> Any:
-    from rich.console import Console
-
-    return Console(soft_wrap=False)
-
-
-def _print_json(document: Any) -> None:
-    click.echo(json.dumps(document, indent=2, ensure_ascii=False, allow_nan=False))
 
 
 scenario_argument = click.argument("scenario", required=False, metavar="[SCENARIO]")
@@ -138,6 +128,12 @@ def forecast(
     loaded = load(scenario, scale, table_format)
     results = run_models(loaded, models or None)
     document = forecast_document(loaded, results, source=scenario)
+    # check option combinations before any work is recorded or printed
+    for option, wanted in (("--rounds", rounds), ("--plot without --runs", plot and runs is None)):
+        if wanted and not _eu_rounds(document):
+            raise DetenteError(
+                f"{option} needs a model with rounds (e.g. --model expected-utility)"
+            )
     monte_carlo = None
     if runs is not None:
         monte_carlo = _monte_carlo(loaded, models, runs, seed, workers, quiet)
@@ -160,7 +156,7 @@ def forecast(
         else:
             _plot_rounds(document, plot)
     if fmt == "json":
-        _print_json(document)
+        print_json(document)
         return
     if fmt == "markdown":
         from detente.report.forecast_tables import forecast_markdown
@@ -169,15 +165,15 @@ def forecast(
         return
     from detente.report.forecast_tables import forecast_renderables
 
-    console = _console()
+    out = console()
     for renderable in forecast_renderables(document):
-        console.print(renderable)
+        out.print(renderable)
     if monte_carlo is not None:
         from detente.report.agreement import agreement_table
 
-        console.print(agreement_table(monte_carlo))
+        out.print(agreement_table(monte_carlo))
     if rounds:
-        _print_rounds(document, console)
+        _print_rounds(document, out)
     recorded_note(recorded)
 
 
@@ -222,23 +218,17 @@ def _eu_rounds(
     return found
 
 
-def _print_rounds(document: dict[str, Any], console: Any) -> None:
-    found = _eu_rounds(document)
-    if not found:
-        raise DetenteError("--rounds needs a model with rounds (e.g. --model expected-utility)")
+def _print_rounds(document: dict[str, Any], out: Any) -> None:
     from detente.report.trajectories import rounds_table
 
-    for name, rounds, _ in found:
-        console.print(rounds_table(rounds, title=name))
+    for name, rounds, _ in _eu_rounds(document):
+        out.print(rounds_table(rounds, title=name))
 
 
 def _plot_rounds(document: dict[str, Any], path: str) -> None:
-    found = _eu_rounds(document)
-    if not found:
-        raise DetenteError("--plot needs a model with rounds (e.g. --model expected-utility)")
     from detente.report.trajectories import plot_trajectories
 
-    for index, (name, rounds, scale) in enumerate(found):
+    for index, (name, rounds, scale) in enumerate(_eu_rounds(document)):
         target = path if index == 0 else _numbered(path, index + 1)
         plot_trajectories(rounds, target, title=name, scale=scale)
 
@@ -283,7 +273,7 @@ def show(scenario: str | None, fmt: str, scale: str | None, table_format: str | 
     """Print a scenario as tables, each parameter with the evidence it rests on."""
     loaded = load(scenario, scale, table_format)
     if fmt == "json":
-        _print_json(loaded.to_dict())
+        print_json(loaded.to_dict())
         return
     if fmt == "yaml":
         import yaml
@@ -292,9 +282,9 @@ def show(scenario: str | None, fmt: str, scale: str | None, table_format: str | 
         return
     from detente.report.scenario_tables import scenario_renderables
 
-    console = _console()
+    out = console()
     for renderable in scenario_renderables(loaded):
-        console.print(renderable)
+        out.print(renderable)
 
 
 @cli.command(name="models")
@@ -305,7 +295,7 @@ def models_command(fmt: str) -> None:
 
     rows = [get_model(name) for name in available_models()]
     if fmt == "json":
-        _print_json([{"name": m.name, "title": m.title, "citation": m.citation} for m in rows])
+        print_json([{"name": m.name, "title": m.title, "citation": m.citation} for m in rows])
         return
     from rich.table import Table
 
@@ -315,7 +305,7 @@ def models_command(fmt: str) -> None:
     table.add_column("Source")
     for model in rows:
         table.add_row(model.name, model.title, model.citation)
-    _console().print(table)
+    console().print(table)
 
 
 @cli.command()

@@ -119,6 +119,8 @@ def test_bad_file_is_one_line_and_exit_2(
         (["forecast", "--model", "oracle"], "unknown model 'oracle'"),
         (["forecast", "--format", "pdf"], "Invalid value for '--format'"),
         (["forecast", "x.csv", "--scale", "10"], "expected LO:HI"),
+        (["forecast", "-m", "median", "--rounds"], "--rounds needs a model with rounds"),
+        (["forecast", "-m", "median", "--plot", "x.png"], "--plot without --runs needs a model"),
         (["frobnicate"], "No such command"),
         (["validate"], "Missing argument"),
     ],
@@ -126,8 +128,9 @@ def test_bad_file_is_one_line_and_exit_2(
 def test_usage_errors_exit_2(
     capsys: pytest.CaptureFixture[str], args: list[str], words: str
 ) -> None:
-    code, _, err = run(capsys, *args)
+    code, out, err = run(capsys, *args)
     assert code == 2 and words in err and "Traceback" not in err
+    assert out == ""  # nothing printed before the error
 
 
 def test_two_level_on_a_scenario_without_agreement(
