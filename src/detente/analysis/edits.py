@@ -420,11 +420,9 @@ def dated_model(scenario: Scenario) -> DatedModel | None:
     """The registered dated model (batch ``forecast_draws``) if any applies to ``scenario``."""
     if scenario.agreement is None:
         return None
-    try:
-        from detente.models import available_models, get_model
-        from detente.uncertainty import DatedModel
-    except ImportError:  # pragma: no cover - Monte Carlo not installed
-        return None
+    from detente.models import available_models, get_model
+    from detente.uncertainty import DatedModel
+
     for name in available_models():
         model = get_model(name)
         if isinstance(model, DatedModel):

@@ -127,10 +127,8 @@ def safe_name(filename: str | None) -> str:
 
 def parameters(scenario: Scenario) -> list[dict[str, Any]]:
     """The numbers a what-if may change, with their domain (for sliders), and leader dates."""
-    try:
-        from detente.analysis.edits import numeric_parameters
-    except ImportError:
-        return []
+    from detente.analysis.edits import numeric_parameters
+
     out: list[dict[str, Any]] = []
     for info in numeric_parameters(scenario):
         if info.kind not in ("capability", "position", "salience", "bound", "tolerance"):
@@ -190,15 +188,10 @@ _MC_LOCK = threading.BoundedSemaphore(2)  # at most two Monte Carlo runs at a ti
 
 
 def _dated_models(scenario: Scenario) -> list[str]:
-    from detente.models import available_models, get_model
+    from detente.analysis.edits import dated_model
 
-    try:
-        from detente.uncertainty import DatedModel
-    except ImportError:
-        return []
-    if scenario.agreement is None:
-        return []
-    return [n for n in available_models() if isinstance(get_model(n), DatedModel)]
+    model = dated_model(scenario)
+    return [] if model is None else [model.name]
 
 
 def monte_carlo(scenario: Scenario, *, runs: int, seed: int, budget: float) -> dict[str, Any]:
@@ -232,18 +225,16 @@ def monte_carlo(scenario: Scenario, *, runs: int, seed: int, budget: float) -> d
     return out
 
 
-def _verdict(scenario: Scenario, forecasts: Sequence[Any]) -> dict[str, Any] | None:
-    """The two-level verdict now, and the dated model's outlook, for the page's headline."""
-    if scenario.agreement is None:
+def _verdict(
+    scenario: Scenario, forecasts: Sequence[Any], document: dict[str, Any]
+) -> dict[str, Any] | None:
+    """The two-level verdict now (from the forecast document) and the dated model's outlook."""
+    now = document.get("agreement")
+    if now is None:
         return None
     from detente.models.two_level import MODEL as TWO_LEVEL
 
-    now = next((f.agreement for f in forecasts if f.model == TWO_LEVEL.name), None)
-    if now is None:
-        now = TWO_LEVEL.forecast(scenario).agreement
-    if now is None:  # pragma: no cover - the two-level model always judges an agreement
-        raise DetenteError("the two-level model gave no verdict")
-    head, *lines = now.explanation.splitlines()
+    head, *lines = now["explanation"].splitlines()
     outlook = []
     for forecast in forecasts:
         agreement = forecast.agreement
@@ -264,7 +255,7 @@ def _verdict(scenario: Scenario, forecasts: Sequence[Any]) -> dict[str, Any] | N
                     f"{name}: if the leaders conceded, the ratifiers would accept "
                     f"{inside[0]:g}–{inside[1]:g}."
                 )
-    return {"possible": now.possible, "headline": head, "lines": lines, "outlook": outlook}
+    return {"possible": now["possible"], "headline": head, "lines": lines, "outlook": outlook}
 
 
 def _positions(scenario: Scenario) -> dict[str, list[dict[str, Any]]]:
@@ -315,7 +306,7 @@ def forecast_payload(scenario: Scenario, *, runs: int, seed: int, budget: float)
             "as_of": scenario.as_of,
             "horizon": scenario.horizon,
             "positions": _positions(scenario),
-            "verdict": _verdict(scenario, forecasts),
+            "verdict": _verdict(scenario, forecasts, document),
             "document": document,
             "monte_carlo": curve,
             "notes": notes,
@@ -381,10 +372,8 @@ def whatif_payload(
     budget: float,
 ) -> dict[str, Any]:
     """The forecast before and after ``changes`` (``(path, value)`` pairs, applied in order)."""
-    try:
-        from detente.analysis.edits import set_parameters
-    except ImportError:
-        raise DetenteError("what-if edits are not available in this installation") from None
+    from detente.analysis.edits import set_parameters
+
     edits = {path: _value(path, raw) for path, raw in changes}
     edited = set_parameters(scenario, edits)
     started = time.monotonic()
