@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import base64
-import importlib.util
 import io
 from html.parser import HTMLParser
-from typing import Any
 
 import pytest
 
@@ -78,10 +76,15 @@ def test_sections_come_in_order_each_present_or_noted(report: doc.Report) -> Non
         else:
             assert section.blocks, section.id
     present = [s.id for s in report.sections if s.omitted is None]
-    # the engines of these exist in this tree, so their sections must be there
-    assert {"scenario", "forecasts", "two-level", "trajectories", "evidence"} <= set(present)
-    if importlib.util.find_spec("detente.uncertainty") is not None:
-        assert "agreement-curve" in present
+    # the default scenario has an agreement and every engine ships, so all are there
+    assert {
+        "scenario",
+        "forecasts",
+        "two-level",
+        "trajectories",
+        "agreement-curve",
+        "evidence",
+    } <= set(present)
 
 
 def test_html_is_one_file_with_every_image_inline(page: tuple[str, Page]) -> None:
@@ -125,8 +128,7 @@ def test_the_sensitivity_section_ranks_the_bounds_that_set_the_gap(
     page: tuple[str, Page], report: doc.Report
 ) -> None:
     section = next(s for s in report.sections if s.id == "sensitivity")
-    if section.omitted is not None:
-        pytest.skip(section.omitted)
+    assert section.omitted is None, section.omitted
     _, parsed = page
     text = parsed.text("sensitivity")
     # P(agreement) is 0 whatever one range does, so the tornado shows the two-level gap,
@@ -141,8 +143,7 @@ def test_the_curve_section_lists_every_named_date(
     page: tuple[str, Page], report: doc.Report, scenario: Scenario
 ) -> None:
     section = next(s for s in report.sections if s.id == "agreement-curve")
-    if section.omitted is not None:
-        pytest.skip(section.omitted)
+    assert section.omitted is None, section.omitted
     _, parsed = page
     text = parsed.text("agreement-curve")
     for key in scenario.dates:
@@ -181,21 +182,6 @@ def test_markdown_has_the_same_sections_with_png_images(scenario: Scenario) -> N
         assert pixels.shape[0] > 100 and pixels.shape[1] > 300
     assert "http://" not in text and "https://" not in text
     assert "| compromise |" in text
-
-
-def test_sections_without_their_engine_are_omitted_with_a_note(
-    monkeypatch: pytest.MonkeyPatch, scenario: Scenario
-) -> None:
-    real = importlib.util.find_spec
-
-    def missing(name: str, *args: Any) -> Any:
-        return None if name == "detente.uncertainty" else real(name, *args)
-
-    monkeypatch.setattr(importlib.util, "find_spec", missing)
-    report = doc.build_report(scenario, runs=1, seed=0, sensitivity=False)
-    curve = next(s for s in report.sections if s.id == "agreement-curve")
-    assert curve.omitted is not None and "not installed" in curve.omitted
-    assert "Omitted: The Monte Carlo engine" in doc.render_html(report)
 
 
 def test_a_scenario_without_an_agreement_omits_the_agreement_sections(

@@ -14,7 +14,6 @@ as its title and a one-line note saying why it is omitted.
 from __future__ import annotations
 
 import html
-import importlib.util
 import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -116,14 +115,6 @@ def _pct(value: float | None) -> str:
 # -- sections ------------------------------------------------------------------------
 
 
-def _missing(section: Section, module: str, what: str) -> bool:
-    """Note ``section`` as omitted, and say so, when ``module`` is not installed."""
-    if importlib.util.find_spec(module) is not None:
-        return False
-    section.omitted = f"{what} ({module}) is not installed."
-    return True
-
-
 def _summary(scenario: Scenario, source: str | None) -> Section:
     section = Section("scenario", "Scenario")
     if scenario.description.strip():
@@ -222,9 +213,7 @@ def _trajectories(document: dict[str, Any], fmt: ImageFormat) -> Section:
         if entry.get("rounds")
     ]
     if not found:
-        section.omitted = "The expected-utility model (the engine with rounds) is not installed."
-        return section
-    if _missing(section, "detente.report.trajectories", "The trajectory plot"):
+        section.omitted = "No model with rounds (expected-utility) was run."
         return section
     scales = {issue["name"]: tuple(issue["scale"]) for issue in document["issues"]}
     for name, entry in found:
@@ -250,18 +239,14 @@ def _agreement_curve(
     if scenario.agreement is None:
         section.omitted = "The scenario names no agreement, so there is nothing to be signed."
         return section
-    if _missing(section, "detente.uncertainty", "The Monte Carlo engine") or _missing(
-        section, "detente.report.agreement", "The curve's plot"
-    ):
-        return section
-    from detente.models import available_models, get_model
-    from detente.uncertainty import DatedModel, run_monte_carlo
+    from detente.analysis.edits import dated_model
+    from detente.uncertainty import run_monte_carlo
 
-    dated = [n for n in available_models() if isinstance(get_model(n), DatedModel)]
-    if not dated:
-        section.omitted = "No dated model is installed to say when an agreement is signed."
+    model = dated_model(scenario)
+    if model is None:
+        section.omitted = "No dated model is registered to say when an agreement is signed."
         return section
-    result = run_monte_carlo(scenario, runs=runs, seed=seed, models=dated, progress=progress)
+    result = run_monte_carlo(scenario, runs=runs, seed=seed, models=[model.name], progress=progress)
     if result.agreement is None:
         section.omitted = "The Monte Carlo run returned no agreement curve."
         return section
@@ -288,10 +273,6 @@ def _agreement_curve(
 
 def _sensitivity(scenario: Scenario, runs: int, seed: int, fmt: ImageFormat) -> Section:
     section = Section("sensitivity", "What moves the forecast: sensitivity")
-    if _missing(section, "detente.analysis.sensitivity", "The sensitivity engine") or _missing(
-        section, "detente.report.tornado", "The tornado plot"
-    ):
-        return section
     from detente.analysis.sensitivity import one_at_a_time
 
     result = one_at_a_time(scenario, runs=runs, seed=seed)
