@@ -10,8 +10,8 @@ with its 90% band; matplotlib is imported there only (Agg, no display needed).
 from __future__ import annotations
 
 import datetime as dt
+import io
 import os
-import tempfile
 import textwrap
 from pathlib import Path
 from typing import Any
@@ -19,6 +19,7 @@ from typing import Any
 from rich.table import Table
 from rich.text import Text
 
+from detente.io.scenario_file import write_atomically
 from detente.uncertainty import AgreementSummary, MonteCarloResult, Summary
 
 __all__ = ["agreement_table", "plot_agreement_curve"]
@@ -170,13 +171,6 @@ def plot_agreement_curve(
     ax.set_title(textwrap.fill(heading, 90), fontsize=10)
     ax.legend(loc="best", fontsize=8)
     ax.grid(alpha=0.3)
-    target = Path(path)
-    suffix = target.suffix or ".png"
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=suffix, dir=target.parent or ".")
-    os.close(fd)
-    try:
-        fig.savefig(tmp, format=suffix.lstrip("."))
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format=(Path(path).suffix or ".png").lstrip("."))
+    write_atomically(path, buffer.getvalue())

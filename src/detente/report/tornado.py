@@ -8,12 +8,13 @@ a half-written image and a failed drawing leaves any previous file in place.
 
 from __future__ import annotations
 
+import io
 import os
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from detente.errors import DetenteError
+from detente.io.scenario_file import write_atomically
 
 if TYPE_CHECKING:
     from detente.analysis.sensitivity import SensitivityResult, SobolResult
@@ -33,16 +34,9 @@ def save_figure(figure: Any, path: str | os.PathLike[str]) -> Path:
         raise DetenteError(f"{target}: expected a .png, .svg or .pdf file name for the figure")
     FigureCanvasAgg(figure)
     target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(
-        prefix=f".{target.name}.", suffix=target.suffix, dir=target.parent
-    )
-    os.close(handle)
-    try:
-        figure.savefig(temp, format=fmt, bbox_inches="tight")
-        os.replace(temp, target)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format=fmt, bbox_inches="tight")
+    write_atomically(target, buffer.getvalue())
     return target
 
 

@@ -12,13 +12,15 @@ position}, "offers": [{"from", "to", "type", "new_position"}, ...]}``.
 
 from __future__ import annotations
 
+import io
 import os
-import tempfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from rich.table import Table
+
+from detente.io.scenario_file import write_atomically
 
 __all__ = ["plot_trajectories", "rounds_table"]
 
@@ -149,15 +151,9 @@ def plot_trajectories(
         ax.grid(True, alpha=0.3)
         target.parent.mkdir(parents=True, exist_ok=True)
         fmt = target.suffix.lstrip(".") or "png"
-        handle, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-        try:
-            with os.fdopen(handle, "wb") as stream:
-                fig.savefig(stream, format=fmt, dpi=150)
-            os.chmod(temp, 0o644)  # mkstemp makes it private; a report is for reading
-            os.replace(temp, target)
-        except BaseException:
-            Path(temp).unlink(missing_ok=True)
-            raise
+        buffer = io.BytesIO()
+        fig.savefig(buffer, format=fmt, dpi=150)
+        write_atomically(target, buffer.getvalue())
     finally:
         plt.close(fig)
     return target
