@@ -17,35 +17,40 @@ from detente.models import available_models, get_model
 from detente.models.base import Forecast, RngLike, as_generator
 from detente.scenario import Scenario
 
-__all__ = ["default_models", "forecast_document", "run_models"]
+__all__ = ["forecast_document", "run_models", "select_models"]
 
 
-def default_models(scenario: Scenario) -> list[str]:
-    """Every registered model that can run on ``scenario``."""
-    names = []
-    for name in available_models():
-        model = get_model(name)
-        if model.requires_agreement and scenario.agreement is None:
-            continue
-        names.append(name)
+def select_models(scenario: Scenario, models: Sequence[str] | None = None) -> list[str]:
+    """The models to run on ``scenario``, in the order given, each once.
+
+    Without ``models``: every registered model that can run on ``scenario``. A named
+    model that is unknown, or that needs an agreement the scenario lacks, is a
+    :class:`DetenteError`.
+    """
+    if not models:
+        return [
+            name
+            for name in available_models()
+            if not (get_model(name).requires_agreement and scenario.agreement is None)
+        ]
+    names = list(dict.fromkeys(models))
+    for name in names:
+        if get_model(name).requires_agreement and scenario.agreement is None:
+            raise DetenteError(
+                f"model {name!r} needs an agreement with signatories, and this scenario has none"
+            )
     return names
 
 
 def run_models(
     scenario: Scenario, models: Sequence[str] | None = None, *, rng: RngLike = None
 ) -> list[Forecast]:
-    """Run ``models`` (default: :func:`default_models`) on ``scenario``."""
-    names = list(models) if models else default_models(scenario)
+    """Run ``models`` (default: every one that applies, :func:`select_models`)."""
     generator = as_generator(rng)
-    out = []
-    for name in names:
-        model = get_model(name)
-        if model.requires_agreement and scenario.agreement is None:
-            raise DetenteError(
-                f"model {name!r} needs an agreement with signatories, and this scenario has none"
-            )
-        out.append(model.forecast(scenario, rng=generator))
-    return out
+    return [
+        get_model(name).forecast(scenario, rng=generator)
+        for name in select_models(scenario, models)
+    ]
 
 
 def forecast_document(

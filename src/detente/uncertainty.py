@@ -312,24 +312,6 @@ def _summary(
     )
 
 
-def _model_names(scenario: Scenario, models: Sequence[str] | None) -> list[str]:
-    from detente.models import available_models, get_model
-
-    names = list(available_models()) if models is None else list(dict.fromkeys(models))
-    chosen = []
-    for name in names:
-        model = get_model(name)  # an unknown name raises DetenteError listing the choices
-        if model.requires_agreement and scenario.agreement is None:
-            if models is not None:
-                raise DetenteError(
-                    f"model {name!r} needs an agreement with signatories, "
-                    "and this scenario has none"
-                )
-            continue
-        chosen.append(name)
-    return sorted(chosen)
-
-
 def run_monte_carlo(
     scenario: Scenario,
     *,
@@ -382,7 +364,9 @@ def run_monte_carlo(
     for label, value, least in checks:
         if isinstance(value, bool) or not isinstance(value, int) or value < least:
             raise DetenteError(f"{label} must be an integer >= {least}, got {value!r}")
-    names = _model_names(scenario, models)
+    from detente.forecasting import select_models
+
+    names = sorted(select_models(scenario, models))
     dated = tuple(n for n in names if isinstance(get_model(n), DatedModel))
     static = tuple(n for n in names if n not in dated) if static_runs else ()
     stride = max(1, math.ceil(runs / static_runs)) if static_runs else runs + 1

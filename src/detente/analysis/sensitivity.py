@@ -85,12 +85,11 @@ def pick_headline(spread: Mapping[str, float]) -> str | None:
 
 def static_models(scenario: Scenario, models: Sequence[str] | None = None) -> list[str]:
     """The static (non-dated) models among ``models`` (default: all that apply)."""
-    from detente.forecasting import default_models
+    from detente.forecasting import select_models
     from detente.models import get_model
     from detente.uncertainty import DatedModel
 
-    names = list(models) if models else default_models(scenario)
-    return [n for n in names if not isinstance(get_model(n), DatedModel)]
+    return [n for n in select_models(scenario, models) if not isinstance(get_model(n), DatedModel)]
 
 
 def headline_metrics(
