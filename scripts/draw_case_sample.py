@@ -128,8 +128,15 @@ def draw_icb(data: Path, rng: np.random.Generator, n: int) -> list[dict[str, obj
             continue
         delay = 14 if term is None else min(14, max(1, (term - trig).days // 2))
         as_of = trig + dt.timedelta(days=delay)
-        forms = {"1": "formal agreement", "2": "semi-formal", "3": "tacit", "4": "unilateral",
-                 "5": "imposed", "6": "faded", "7": "other"}
+        forms = {
+            "1": "formal agreement",
+            "2": "semi-formal",
+            "3": "tacit",
+            "4": "unilateral",
+            "5": "imposed",
+            "6": "faded",
+            "7": "other",
+        }
         out.append(
             {
                 "stratum": "icb",
@@ -164,8 +171,14 @@ def draw_ucdp(data: Path, rng: np.random.Generator, n: int) -> list[dict[str, ob
         for r in rows
         if 1946 <= int(r["year"]) <= 2018 and not r["location"].startswith(EXISTING_UCDP)
     ]
-    outcomes = {"1": "peace agreement", "2": "ceasefire", "3": "government victory",
-                "4": "rebel victory", "5": "low activity", "6": "actor ceases to exist"}
+    outcomes = {
+        "1": "peace agreement",
+        "2": "ceasefire",
+        "3": "government victory",
+        "4": "rebel victory",
+        "5": "low activity",
+        "6": "actor ceases to exist",
+    }
     out: list[dict[str, object]] = []
     seen: set[str] = set()
     for i in rng.permutation(len(frame)):
@@ -185,9 +198,7 @@ def draw_ucdp(data: Path, rng: np.random.Generator, n: int) -> list[dict[str, ob
         kind = "interstate" if row["type_of_conflict"] == "2" else "intrastate"
         hint = f"{kind}; incompatibility {row['incompatibility']}"
         if end is not None:
-            hint += f"; episode ended {end_date} by " + outcomes.get(
-                end["outcome"], "unknown"
-            )
+            hint += f"; episode ended {end_date} by " + outcomes.get(end["outcome"], "unknown")
         else:
             hint += "; episode not ended in the data"
         out.append(
