@@ -199,9 +199,12 @@ def _models(options: Mapping[str, Any], result: Any) -> list[str]:
     if given:
         return [str(m) for m in given]
     listed = result.get("models") if isinstance(result, Mapping) else None
-    if isinstance(listed, list):
-        return [str(m["name"]) if isinstance(m, Mapping) else str(m) for m in listed]
-    return []
+    if not isinstance(listed, list):
+        return []
+    # a list of names, or of objects naming their model by "name" (forecasts) or "model"
+    # (backtest scores); an entry that names none is skipped rather than guessed
+    names = [m.get("name", m.get("model")) if isinstance(m, Mapping) else m for m in listed]
+    return [str(name) for name in names if isinstance(name, str | int) and name != ""]
 
 
 def record_run(
