@@ -120,18 +120,9 @@ def backtest_table(result: BacktestResult) -> Table:
     return table
 
 
-def _md_escape(text: str) -> str:
-    return text.replace("|", "\\|")
-
-
 def backtest_markdown(result: BacktestResult) -> str:
     """A Markdown pipe table of the backtest followed by :func:`backtest_note`."""
-    lines = [
-        "| " + " | ".join(HEADERS) + " |",
-        "|" + "|".join([":---"] + ["---:"] * (len(HEADERS) - 1)) + "|",
-    ]
-    lines += [
-        "| " + " | ".join(_md_escape(cell) for cell in cells) + " |"
-        for cells in backtest_rows(result)
-    ]
-    return "\n".join(lines) + "\n\n" + _md_escape(backtest_note(result)) + "\n"
+    from detente.report.markdown import markdown_table, markdown_text
+
+    lines = markdown_table(HEADERS, backtest_rows(result), numeric_from=1)
+    return "\n".join(lines) + "\n\n" + markdown_text(backtest_note(result)) + "\n"

@@ -147,24 +147,19 @@ def case_tables(result: CaseBacktestResult) -> list[Table]:
     return [cases, scores, calibration]
 
 
-def _md_escape(text: str) -> str:
-    return text.replace("|", "\\|")
-
-
 def _markdown(headers: tuple[str, ...], rows: list[tuple[str, ...]]) -> list[str]:
-    lines = [
-        "| " + " | ".join(headers) + " |",
-        "|" + "|".join([":---"] + ["---:"] * (len(headers) - 1)) + "|",
-    ]
-    lines += ["| " + " | ".join(_md_escape(cell) for cell in cells) + " |" for cells in rows]
-    return lines
+    from detente.report.markdown import markdown_table
+
+    return markdown_table(headers, rows, numeric_from=1)
 
 
 def case_markdown(result: CaseBacktestResult) -> str:
     """Markdown: the case table, the score table, the calibration table and the note."""
+    from detente.report.markdown import markdown_text
+
     lines = [*_markdown(CASE_HEADERS, case_rows(result)), ""]
     lines += [*_markdown(SCORE_HEADERS, score_rows(result)), ""]
     lines += [f"Calibration of {DATED_MODEL}:", ""]
     lines += [*_markdown(CALIBRATION_HEADERS, calibration_rows(result)), ""]
-    lines.append(_md_escape(case_note(result)))
+    lines.append(markdown_text(case_note(result)))
     return "\n".join(lines) + "\n"

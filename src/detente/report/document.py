@@ -24,6 +24,8 @@ from detente import __version__
 from detente.errors import DetenteError
 from detente.report import figures
 from detente.report.figures import ImageFormat, data_uri
+from detente.report.forecast_tables import forecast_note, forecast_rows
+from detente.report.markdown import markdown_table, markdown_text
 
 if TYPE_CHECKING:
     from detente.scenario import Scenario
@@ -179,12 +181,9 @@ def _forecasts(scenario: Scenario, document: dict[str, Any], fmt: ImageFormat) -
         section.blocks.append(Subheading(issue["name"]))
         picture = figures.forecast_figure(scenario, issue, fmt=fmt)
         section.blocks.append(Figure(picture, fmt, f"Forecasts on {issue['name']}"))
-        rows = []
-        for entry in issue["forecasts"]:
-            anchor = entry.get("nearest_anchor")
-            label = "" if anchor is None else f"{anchor['value']:g}: {anchor['label']}"
-            rows.append((entry["model"], _num(entry["outcome"]), label))
-        section.blocks.append(Table(("Model", "Forecast", "Nearest labelled point"), rows))
+        section.blocks.append(
+            Table(("Model", "Forecast", "Nearest labelled point", "Note"), forecast_rows(issue))
+        )
     return section
 
 
@@ -217,11 +216,9 @@ def _trajectories(document: dict[str, Any], fmt: ImageFormat) -> Section:
         return section
     scales = {issue["name"]: tuple(issue["scale"]) for issue in document["issues"]}
     for name, entry in found:
-        state = "converged" if entry.get("converged") else "did not converge"
-        played = len(entry["rounds"]) - 1
         section.blocks.append(Subheading(name))
         section.blocks.append(
-            Paragraph(f"{played} rounds, {state}; forecast {entry['outcome']:.1f}.")
+            Paragraph(f"Forecast {entry['outcome']:.1f}: {forecast_note(entry)}.")
         )
         picture = figures.trajectories_figure(entry["rounds"], name, scale=scales[name], fmt=fmt)
         section.blocks.append(Figure(picture, fmt, f"Expected-utility rounds on {name}"))
@@ -431,42 +428,39 @@ def render_html(report: Report) -> str:
 # -- Markdown ------------------------------------------------------------------------
 
 
-def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
-
-
 def _md_block(block: Block) -> str:
+    esc = markdown_text
     if isinstance(block, Paragraph):
-        return f"**{block.text}**" if block.strong else block.text
+        return f"**{esc(block.text)}**" if block.strong else esc(block.text)
     if isinstance(block, Subheading):
-        return f"### {block.text}"
+        return f"### {esc(block.text)}"
     if isinstance(block, Table):
-        width = len(block.headers)
-        lines = ["| " + " | ".join(_cell(h) for h in block.headers) + " |"]
-        lines.append("|" + "---|" * width)
-        lines.extend("| " + " | ".join(_cell(c) for c in row) + " |" for row in block.rows)
-        return "\n".join(lines)
+        return "\n".join(markdown_table(block.headers, block.rows))
     if isinstance(block, Quote):
-        text = f"> `{block.about}`"
+        text = f"> {esc(block.about)}"
         if block.quote:
-            text += f"<br>\n> “{block.quote}”"
+            text += f"<br>\n> “{esc(block.quote)}”"
             if block.source:
-                text += f" — *{block.source}*"
+                text += f" — *{esc(block.source)}*"
         if block.judgment:
-            text += f"<br>\n> Judgment: {block.judgment}"
+            text += f"<br>\n> Judgment: {esc(block.judgment)}"
         return text
-    alt = block.alt.replace("[", "(").replace("]", ")")
-    return f"![{alt}]({block.uri})"
+    return f"![{esc(block.alt)}]({block.uri})"
 
 
 def render_markdown(report: Report) -> str:
-    """The report as Markdown, images as data URIs (PNG displays in most viewers)."""
-    out = [f"# {report.title}", "", report.subtitle, ""]
-    out += [f"{k}. [{s.title}](#{s.id})" for k, s in enumerate(report.sections, start=1)]
+    """The report as Markdown, images as data URIs (PNG displays in most viewers).
+
+    Every text from the scenario is escaped (:mod:`detente.report.markdown`), so a name
+    holding HTML or Markdown shows as written and injects nothing.
+    """
+    esc = markdown_text
+    out = [f"# {esc(report.title)}", "", esc(report.subtitle), ""]
+    out += [f"{k}. [{esc(s.title)}](#{s.id})" for k, s in enumerate(report.sections, start=1)]
     for section in report.sections:
-        out += ["", f'<a id="{section.id}"></a>', "", f"## {section.title}", ""]
+        out += ["", f'<a id="{section.id}"></a>', "", f"## {esc(section.title)}", ""]
         if section.omitted is not None:
-            out += [f"*Omitted: {section.omitted}*"]
+            out += [f"*Omitted: {esc(section.omitted)}*"]
         for block in section.blocks:
             out += [_md_block(block), ""]
     return "\n".join(out).rstrip() + "\n"

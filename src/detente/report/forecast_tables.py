@@ -13,28 +13,86 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-__all__ = ["forecast_markdown", "forecast_renderables"]
+from detente.report.markdown import markdown_table, markdown_text
+
+__all__ = [
+    "forecast_markdown",
+    "forecast_note",
+    "forecast_renderables",
+    "forecast_rows",
+    "no_agreement",
+    "outcome_text",
+]
 
 
 def _fmt(value: float | None) -> str:
     return "—" if value is None else f"{value:.1f}"
 
 
+def no_agreement(entry: dict[str, Any]) -> bool:
+    """Whether a model's forecast is that no agreement is reached (the status quo stays).
+
+    The two-level model says so with ``agreement: false``, Nash bargaining with
+    ``improves_on_status_quo: false`` and the dated model with ``agreed: null``.
+    """
+    return (
+        entry.get("agreement") is False
+        or entry.get("improves_on_status_quo") is False
+        or ("agreed" in entry and entry["agreed"] is None)
+    )
+
+
+def outcome_text(entry: dict[str, Any]) -> str:
+    """The Outcome cell: the number, or "no agreement" (never the status quo as a deal)."""
+    return "no agreement" if no_agreement(entry) else _fmt(entry["outcome"])
+
+
 def _anchor(entry: dict[str, Any]) -> str:
     anchor = entry.get("nearest_anchor")
-    return "" if anchor is None else f"{anchor['value']:g}: {anchor['label']}"
+    if anchor is None or no_agreement(entry):
+        return ""
+    return f"{anchor['value']:g}: {anchor['label']}"
 
 
-def _note(entry: dict[str, Any]) -> str:
-    if entry["model"] == "two-level":
-        return "agreement possible" if entry.get("agreement") else "no agreement: status quo"
-    if entry.get("improves_on_status_quo") is False:
-        return "no point beats the status quo for all"
+def forecast_note(entry: dict[str, Any]) -> str:
+    """What a reader must know to read the number: no agreement, or how the rounds ended.
+
+    A run of the expected-utility model that did not converge is a cycle, not a
+    settlement: its forecast is the average of the rounds' weighted medians (the rule
+    ``average-median``), or the last round's median when that rule was chosen.
+    """
+    if no_agreement(entry):
+        status_quo = entry.get("status_quo", entry.get("outcome"))
+        stays = "" if status_quo is None else f" ({status_quo:g})"
+        if entry["model"] == "nash":
+            return f"no point beats the status quo for all: it stays{stays}"
+        if "p_agreement" in entry:
+            return f"P(agreement) {entry['p_agreement']:.2f}: the status quo stays{stays}"
+        return f"no agreement: the status quo stays{stays}"
+    if entry["model"] == "two-level" and entry.get("agreement"):
+        return "agreement possible"
     if "rounds" in entry:
-        rounds = len(entry["rounds"]) - 1
-        state = "converged" if entry.get("converged") else "did not converge"
-        return f"{rounds} rounds, {state}"
+        rounds = entry.get("stopped_after", len(entry["rounds"]) - 1)
+        if entry.get("converged"):
+            return f"converged after {rounds} rounds"
+        if entry.get("outcome_rule") == "final-median":
+            return (
+                f"did not converge in {rounds} rounds (it cycles); the forecast is the last "
+                "round's median"
+            )
+        return (
+            f"did not converge in {rounds} rounds (it cycles); the forecast is the average "
+            "median over the rounds"
+        )
     return ""
+
+
+def forecast_rows(issue: dict[str, Any]) -> list[tuple[str, str, str, str]]:
+    """(model, outcome, nearest labelled point, note) for each forecast on one issue."""
+    return [
+        (entry["model"], outcome_text(entry), _anchor(entry), forecast_note(entry))
+        for entry in issue["forecasts"]
+    ]
 
 
 def _issue_title(issue: dict[str, Any]) -> str:
@@ -122,8 +180,8 @@ def forecast_renderables(document: dict[str, Any]) -> list[RenderableType]:
         table.add_column("Outcome", justify="right")
         table.add_column("Nearest labelled point")
         table.add_column("Note", style="dim")
-        for entry in issue["forecasts"]:
-            table.add_row(entry["model"], _fmt(entry["outcome"]), _anchor(entry), _note(entry))
+        for row in forecast_rows(issue):
+            table.add_row(*row)
         out.append(table)
     if "monte_carlo" in document:
         out.append(_interval_table(document))
@@ -142,45 +200,37 @@ def forecast_renderables(document: dict[str, Any]) -> list[RenderableType]:
 
 
 def forecast_markdown(document: dict[str, Any]) -> str:
-    """The same content as :func:`forecast_renderables`, as Markdown."""
+    """The same content as :func:`forecast_renderables`, as Markdown (every name escaped)."""
     scenario = document["scenario"]
     lines = [
-        f"# {scenario['title']}",
+        f"# {markdown_text(scenario['title'])}",
         "",
         f"As of {scenario['as_of']}, horizon {scenario['horizon']}.",
         "",
     ]
     for issue in document["issues"]:
-        lines += [
-            f"## {_issue_title(issue)}",
-            "",
-            "| Model | Outcome | Nearest labelled point | Note |",
-            "|---|---:|---|---|",
-        ]
-        for entry in issue["forecasts"]:
-            lines.append(
-                f"| {entry['model']} | {_fmt(entry['outcome'])} | {_anchor(entry)} "
-                f"| {_note(entry)} |"
-            )
+        lines += [f"## {markdown_text(_issue_title(issue))}", ""]
+        lines += markdown_table(
+            ("Model", "Outcome", "Nearest labelled point", "Note"), forecast_rows(issue)
+        )
         lines.append("")
     if "monte_carlo" in document:
-        lines += [
-            f"## Outcomes across {document['monte_carlo']['runs']:,} draws",
-            "",
-            "| Model | Issue | Median | 90% interval | Draws |",
-            "|---|---|---:|---:|---:|",
-        ]
-        lines += ["| " + " | ".join(row) + " |" for row in _interval_rows(document)] + [""]
+        lines += [f"## Outcomes across {document['monte_carlo']['runs']:,} draws", ""]
+        lines += markdown_table(
+            ("Model", "Issue", "Median", "90% interval", "Draws"),
+            _interval_rows(document),
+            numeric_from=2,
+        )
+        lines.append("")
     agreement = document.get("agreement")
     if agreement is not None:
         lines += [
-            f"## Verdict: {agreement['name']}",
+            f"## Verdict: {markdown_text(agreement['name'])}",
             "",
-            agreement["explanation"],
+            markdown_text(agreement["explanation"]),
             "",
-            "| Issue | Signatory | Accepts | Ratifiers accept | Win-set |",
-            "|---|---|---|---|---|",
         ]
+        rows = []
         for issue_id, verdict in agreement["issues"].items():
             for side in verdict["signatories"]:
                 ratifiers = ", ".join(
@@ -188,16 +238,31 @@ def forecast_markdown(document: dict[str, Any]) -> str:
                     for r in side["ratifiers"]
                 )
                 win = side["win_set"]
-                lines.append(
-                    f"| {issue_id} | {side['actor']} "
-                    f"| {side['accepts'][0]:g}–{side['accepts'][1]:g} | "
-                    f"{ratifiers or '—'} | {'empty' if win is None else f'{win[0]:g}–{win[1]:g}'} |"
+                rows.append(
+                    (
+                        issue_id,
+                        side["actor"],
+                        f"{side['accepts'][0]:g}–{side['accepts'][1]:g}",
+                        ratifiers or "—",
+                        "empty" if win is None else f"{win[0]:g}–{win[1]:g}",
+                    )
                 )
+        lines += markdown_table(
+            ("Issue", "Signatory", "Accepts", "Ratifiers accept", "Win-set"), rows
+        )
         lines.append("")
         if "by" in agreement:
-            lines += ["| Signed by | Probability |", "|---|---:|"]
-            lines += [f"| {day} | {p:.2f} |" for day, p in agreement["by"].items()] + [""]
+            lines += markdown_table(
+                ("Signed by", "Probability"),
+                [(day, f"{p:.2f}") for day, p in agreement["by"].items()],
+                numeric_from=1,
+            )
+            lines.append("")
     models = document.get("models", [])
     if models:
-        lines += ["## Models", ""] + [f"- **{m['name']}**: {m['citation']}" for m in models] + [""]
+        lines += ["## Models", ""]
+        lines += [
+            f"- **{markdown_text(m['name'])}**: {markdown_text(m['citation'])}" for m in models
+        ]
+        lines.append("")
     return "\n".join(lines)

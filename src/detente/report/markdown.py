@@ -1,0 +1,47 @@
+"""Markdown that shows names as written: every piece of scenario text is escaped.
+
+A name such as ``<script>alert(1)</script>`` or ``**x** | y`` must print as itself in a
+Markdown report, not as HTML, emphasis or a broken table. :func:`markdown_text` escapes
+the characters CommonMark gives a meaning (backslash escapes, and HTML entities for
+``<``, ``>`` and ``&`` so no raw HTML reaches the page); :func:`markdown_cell` also
+escapes the pipe and turns newlines into ``<br>``, for pipe-table cells.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+
+__all__ = ["markdown_cell", "markdown_table", "markdown_text"]
+
+_PUNCTUATION = re.compile(r"([\\`*_|~])")
+_LINK = re.compile(r"\](?=[(\[:])")  # "](" "][" "]:" make a link or a link definition
+
+
+def markdown_text(text: str) -> str:
+    """``text`` escaped for Markdown: ``<``, ``>``, ``&`` as entities; the markup
+    characters ``\\ ` * _ | ~`` with a backslash; a ``]`` that would close a link (before
+    ``(``, ``[`` or ``:``) and a ``#`` that would open a heading likewise. Other brackets
+    stay as they are, so ``[8.3, 40.0]`` reads as written."""
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    text = _LINK.sub(r"\\]", _PUNCTUATION.sub(r"\\\1", text))
+    return "\\" + text if text.startswith("#") else text
+
+
+def markdown_cell(text: str) -> str:
+    """``text`` escaped for a pipe-table cell (newlines become ``<br>``)."""
+    return "<br>".join(markdown_text(line) for line in text.splitlines()) if text else ""
+
+
+def markdown_table(
+    headers: Sequence[str], rows: Iterable[Sequence[str]], *, numeric_from: int | None = None
+) -> list[str]:
+    """The lines of a pipe table; columns from ``numeric_from`` on are right-aligned."""
+    if numeric_from is None:
+        aligns = ["---"] * len(headers)
+    else:
+        aligns = [":---" if i < numeric_from else "---:" for i in range(len(headers))]
+    lines = ["| " + " | ".join(markdown_cell(h) for h in headers) + " |"]
+    lines.append("|" + "|".join(aligns) + "|")
+    lines += ["| " + " | ".join(markdown_cell(c) for c in row) + " |" for row in rows]
+    return lines

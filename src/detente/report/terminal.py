@@ -1,0 +1,170 @@
+"""Honest terminal output: names made safe for the terminal, tables that never cut numbers.
+
+Two rules every terminal table of detente follows (they are applied by
+:class:`SafeConsole`, the console the commands print with, so no renderer can forget):
+
+* **Nothing reaches the terminal raw.** Text from a scenario (actor and issue names,
+  labels, titles) may hold ANSI escape sequences or other control characters; each C0
+  or C1 control character other than newline and tab is shown as its Unicode "control
+  picture" (ESC becomes ``␛``), one character for one, so a name can neither move the
+  cursor, recolour the screen nor set the window title. Strings are never read as rich
+  markup or emoji codes either: ``[Japan]`` prints as ``[Japan]``.
+* **Numbers are never truncated.** Rich shrinks a table that is wider than the terminal
+  by cutting cells to ``23…``. :func:`fit_table` instead keeps numeric columns whole (no
+  wrapping), lets text columns wrap between words, and when even that does not fit (the
+  widest number plus the longest word of each text column is wider than the terminal)
+  stacks the table: one block per row, each cell on its own ``header: value`` line.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from rich.cells import cell_len
+from rich.console import Console, ConsoleOptions, Group, RenderableType
+from rich.padding import Padding
+from rich.segment import Segment
+from rich.table import Table
+from rich.text import Text
+
+__all__ = ["SafeConsole", "fit_table", "plain", "terminal_safe"]
+
+# C0 controls except tab and newline, DEL, and the C1 controls
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def _picture(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    if code < 0x20:
+        return chr(0x2400 + code)  # U+2400..U+241F: SYMBOL FOR NULL .. UNIT SEPARATOR
+    return "\u2421" if code == 0x7F else "\ufffd"  # DELETE symbol; C1: replacement char
+
+
+def terminal_safe(text: str) -> str:
+    """``text`` with every control character but ``\\n`` and ``\\t`` made visible.
+
+    One character replaces one character (so the styles of a rich ``Text`` stay in
+    place): C0 controls become their control pictures (``\\x1b`` -> ``␛``), DEL ``␡``,
+    C1 controls ``\ufffd``.
+    """
+    return _CONTROL.sub(_picture, text)
+
+
+def plain(cell: Any) -> str | None:
+    """The text of a table cell (``str`` or rich ``Text``), ``None`` for other renderables."""
+    if isinstance(cell, Text):
+        return cell.plain
+    if isinstance(cell, str):
+        return cell
+    return None
+
+
+# a cell is numeric when it holds digits and nothing but number punctuation
+_NUMERIC = re.compile(r"[\s\d.,+\-−–—%\[\]()<>=≈×/:$€]*\d[\s\d.,+\-−–—%\[\]()<>=≈×/:$€]*")
+
+
+def _longest_word(text: str) -> int:
+    return max((cell_len(word) for word in text.split()), default=0)
+
+
+def _longest_line(text: str) -> int:
+    return max((cell_len(line) for line in text.splitlines()), default=0)
+
+
+def fit_table(table: Table, width: int) -> RenderableType:
+    """``table`` made to fit ``width`` columns without cutting any number or word.
+
+    Numeric columns (every non-empty cell digits and number punctuation) are set not to
+    wrap and other columns to wrap between words (folding a word longer than the column
+    rather than cutting it). When the numbers at full width plus the longest word of
+    every other column (and the borders and padding) exceed ``width``, the table is
+    stacked instead: the title, then per row one ``header: value`` line per non-empty
+    cell. Tables holding other renderables than text are returned unchanged.
+    """
+    columns = table.columns
+    texts: list[list[str]] = []
+    for column in columns:
+        cells = [plain(cell) for cell in column.cells]
+        if any(cell is None for cell in cells):
+            return table
+        texts.append([cell for cell in cells if cell is not None])
+    numeric = [
+        bool(cells) and all(_NUMERIC.fullmatch(c) for c in cells if c.strip()) for cells in texts
+    ]
+    header_words = [_longest_word(plain(column.header) or "") for column in columns]
+    needed = [
+        max(header_words[i], *(_longest_line(c) if numeric[i] else _longest_word(c) for c in cells))
+        if cells
+        else header_words[i]
+        for i, cells in enumerate(texts)
+    ]
+    _, right, _, left = Padding.unpack(table.padding)
+    overhead = len(columns) * (left + right) + (len(columns) + 1 if table.box else 0)
+    if sum(needed) + overhead <= width:
+        for column, is_number, minimum in zip(columns, numeric, needed, strict=True):
+            column.no_wrap = is_number
+            column.overflow = "fold"
+            column.min_width = max(column.min_width or 0, minimum)
+        return table
+    return _stacked(table, texts)
+
+
+def _stacked(table: Table, texts: list[list[str]]) -> RenderableType:
+    headers = [plain(column.header) or "" for column in table.columns]
+    parts: list[RenderableType] = []
+    if table.title is not None:
+        parts.append(table.title if isinstance(table.title, Text) else Text(str(table.title)))
+    rows = max((len(cells) for cells in texts), default=0)
+    for row in range(rows):
+        grid = Table.grid(padding=(0, 1))
+        grid.add_column(style="bold", no_wrap=True)
+        grid.add_column(overflow="fold")
+        for header, cells in zip(headers, texts, strict=True):
+            value = cells[row] if row < len(cells) else ""
+            if value.strip():
+                grid.add_row(Text(f"{header}:" if header else ""), Text(value))
+        parts.append(grid)
+        if row + 1 < rows:
+            parts.append(Text(""))
+    if table.caption is not None:
+        parts.append(table.caption if isinstance(table.caption, Text) else Text(table.caption))
+    return Group(*parts)
+
+
+def _fitted(renderable: Any, width: int) -> Any:
+    if isinstance(renderable, Table):
+        return fit_table(renderable, width)
+    if isinstance(renderable, Group):
+        return Group(*(_fitted(r, width) for r in renderable.renderables))
+    return renderable
+
+
+class SafeConsole(Console):
+    """A rich console that prints every string literally and safely, and fits tables.
+
+    Strings are neither markup nor emoji codes; control characters in any text become
+    visible (:func:`terminal_safe`); tables go through :func:`fit_table` at the
+    console's width.
+    """
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("markup", False)
+        kwargs.setdefault("emoji", False)
+        kwargs.setdefault("soft_wrap", False)
+        super().__init__(**kwargs)
+
+    def print(self, *objects: Any, **kwargs: Any) -> None:
+        super().print(*(_fitted(o, self.width) for o in objects), **kwargs)
+
+    def render(self, renderable: Any, options: ConsoleOptions | None = None) -> Iterable[Segment]:
+        return _safe_segments(super().render(renderable, options))
+
+
+def _safe_segments(segments: Iterable[Segment]) -> Iterator[Segment]:
+    for segment in segments:
+        if segment.control is None and _CONTROL.search(segment.text):
+            yield Segment(terminal_safe(segment.text), segment.style)
+        else:
+            yield segment
