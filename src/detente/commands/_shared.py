@@ -13,11 +13,12 @@ import click
 __all__ = ["console", "print_json", "progress_bar"]
 
 
-def console() -> Any:
-    """A rich console on stdout."""
-    from rich.console import Console
+def console(width: int | None = None) -> Any:
+    """The console the commands print with: a :class:`~detente.report.terminal.SafeConsole`
+    on stdout (strings literal, control characters visible, tables never cut)."""
+    from detente.report.terminal import SafeConsole
 
-    return Console(soft_wrap=False)
+    return SafeConsole(width=width)
 
 
 def print_json(document: Any) -> None:

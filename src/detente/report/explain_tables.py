@@ -16,6 +16,8 @@ from rich.console import RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from detente.report.markdown import markdown_table, markdown_text
+
 if TYPE_CHECKING:
     from detente.analysis.flip import Change, Flip, FlipResult
     from detente.analysis.sensitivity import SensitivityResult, SobolResult
@@ -219,15 +221,21 @@ def flip_renderables(document: dict[str, Any]) -> list[RenderableType]:
 
 def flip_markdown(document: dict[str, Any]) -> str:
     """The flip result as Markdown."""
-    lines = [f"# What would it take: {document['scenario']}", "", f"Now: {_answer_text(document)}."]
-    lines += ["", document["summary"], ""]
+    esc = markdown_text
+    lines = [
+        f"# What would it take: {esc(document['scenario'])}",
+        "",
+        f"Now: {esc(_answer_text(document))}.",
+    ]
+    lines += ["", esc(document["summary"]), ""]
     flips = [("single", f) for f in document["singles"]] + [("pair", f) for f in document["pairs"]]
     if flips:
-        lines += ["| Kind | Change | Size | After |", "|---|---|---:|---:|"]
-        for kind, flip in flips:
-            cell = _change_cell(flip).replace("\n", "<br>")
-            lines.append(f"| {kind} | {cell} | {flip['size']:.3f} | {flip['after']:.2f} |")
-        lines += ["", *(f"- {f['sentence']}" for _, f in flips), ""]
+        rows = [
+            (kind, _change_cell(flip), f"{flip['size']:.3f}", f"{flip['after']:.2f}")
+            for kind, flip in flips
+        ]
+        lines += markdown_table(("Kind", "Change", "Size", "After"), rows, numeric_from=2)
+        lines += ["", *(f"- {esc(f['sentence'])}" for _, f in flips), ""]
     return "\n".join(lines)
 
 
@@ -278,9 +286,8 @@ def sensitivity_markdown(
     """The ranking as Markdown."""
     columns = _sensitivity_columns(metric)
     about = f" on {metric}" if metric else ""
-    lines = [f"# Sensitivity{about}: {result.title}", "", "| " + " | ".join(columns) + " |"]
-    lines.append("|" + "|".join("---" for _ in columns) + "|")
-    lines += ["| " + " | ".join(row) + " |" for row in _sensitivity_rows(result, metric, top)]
+    lines = [f"# Sensitivity{markdown_text(about)}: {markdown_text(result.title)}", ""]
+    lines += markdown_table(columns, _sensitivity_rows(result, metric, top))
     return "\n".join([*lines, ""])
 
 
@@ -329,10 +336,10 @@ def whatif_renderables(document: dict[str, Any]) -> list[RenderableType]:
     comparison = document["comparison"]
     table = Table(title="Forecast before and after", title_justify="left")
     table.add_column("Issue", min_width=9, no_wrap=True)
-    table.add_column("Model", min_width=10, no_wrap=True, overflow="ellipsis")
+    table.add_column("Model", min_width=10)
     for column in ("Before", "After", "Δ"):
         table.add_column(column, justify="right", min_width=5, no_wrap=True)
-    table.add_column("Nearest point after", max_width=18, no_wrap=True, overflow="ellipsis")
+    table.add_column("Nearest point after")
     for row in comparison["outcomes"]:
         table.add_row(
             row["issue"], row["model"], _num(row["before"], 3), _num(row["after"], 3),
@@ -376,27 +383,27 @@ def _plain(value: Any) -> str:
 
 def whatif_markdown(document: dict[str, Any]) -> str:
     """The what-if comparison as Markdown."""
-    lines = [f"# What if: {document['scenario']['title']}", ""]
+    lines = [f"# What if: {markdown_text(document['scenario']['title'])}", ""]
     if document["changes"]:
-        lines += ["| Parameter | Before | After |", "|---|---|---|"]
-        lines += [
-            f"| {c['path']} | {_plain(c['before'])} | {_plain(c['after'])} |"
-            for c in document["changes"]
-        ]
+        lines += markdown_table(
+            ("Parameter", "Before", "After"),
+            [(c["path"], _plain(c["before"]), _plain(c["after"])) for c in document["changes"]],
+        )
     else:
         lines.append("No changes: the plain forecast.")
-    lines += ["", "| Issue | Model | Before | After | Change | Nearest labelled point after |",
-              "|---|---|---:|---:|---:|---|"]  # fmt: skip
-    for row in document["comparison"]["outcomes"]:
-        lines.append(
-            f"| {row['issue']} | {row['model']} | {_num(row['before'], 3)} | "
-            f"{_num(row['after'], 3)} | {_delta(row['change'])} | {row['anchor_after'] or ''} |"
-        )
+    lines.append("")
+    rows = [
+        (row["issue"], row["model"], _num(row["before"], 3), _num(row["after"], 3),
+         _delta(row["change"]), row["anchor_after"] or "")
+        for row in document["comparison"]["outcomes"]
+    ]  # fmt: skip
+    headers = ("Issue", "Model", "Before", "After", "Change", "Nearest labelled point after")
+    lines += markdown_table(headers, rows)
     agreement = document["comparison"].get("agreement")
     if agreement is not None:
         old, new = agreement["possible"]
         lines += ["", f"**Agreement: {_verdict(old)} → {_verdict(new)}.**", "",
-                  agreement["explanation"][1]]  # fmt: skip
+                  markdown_text(agreement["explanation"][1])]  # fmt: skip
     dated = _dated_change(document["comparison"])
     if dated:
         lines += ["", dated + "."]
@@ -409,11 +416,9 @@ def whatif_markdown(document: dict[str, Any]) -> str:
 def runs_table(records: Sequence[RunRecord], store: str) -> Table:
     """One line per recorded run, newest first."""
     table = Table(title=f"Runs in {store}", title_justify="left")
-    widths = {"ID": 3, "When (UTC)": 16, "Command": 11, "Scenario": 20, "Seed": 4, "Runs": 4}
-    for column, width in widths.items():
+    for column in ("ID", "When (UTC)", "Command", "Scenario", "Seed", "Runs"):
         right = column in ("ID", "Seed", "Runs")
-        table.add_column(column, justify="right" if right else "left", no_wrap=True,
-                         overflow="ellipsis", min_width=width, max_width=width)  # fmt: skip
+        table.add_column(column, justify="right" if right else "left")
     for r in records:
         table.add_row(
             str(r.id), r.created_at[:16].replace("T", " "), r.command, r.scenario_title or "—",

@@ -10,10 +10,10 @@ Two rules every terminal table of detente follows (they are applied by
   cursor, recolour the screen nor set the window title. Strings are never read as rich
   markup or emoji codes either: ``[Japan]`` prints as ``[Japan]``.
 * **Numbers are never truncated.** Rich shrinks a table that is wider than the terminal
-  by cutting cells to ``23…``. :func:`fit_table` instead keeps numeric columns whole (no
-  wrapping), lets text columns wrap between words, and when even that does not fit (the
-  widest number plus the longest word of each text column is wider than the terminal)
-  stacks the table: one block per row, each cell on its own ``header: value`` line.
+  by cutting cells to ``23…``. :func:`fit_table` instead gives every column at least its
+  longest word and wraps cells between words only, and when even that does not fit (the
+  longest words of all columns are wider than the terminal) stacks the table: one block
+  per row, each cell on its own ``header: value`` line.
 """
 
 from __future__ import annotations
@@ -61,10 +61,6 @@ def plain(cell: Any) -> str | None:
     return None
 
 
-# a cell is numeric when it holds digits and nothing but number punctuation
-_NUMERIC = re.compile(r"[\s\d.,+\-−–—%\[\]()<>=≈×/:$€]*\d[\s\d.,+\-−–—%\[\]()<>=≈×/:$€]*")
-
-
 def _longest_word(text: str) -> int:
     return max((cell_len(word) for word in text.split()), default=0)
 
@@ -76,12 +72,13 @@ def _longest_line(text: str) -> int:
 def fit_table(table: Table, width: int) -> RenderableType:
     """``table`` made to fit ``width`` columns without cutting any number or word.
 
-    Numeric columns (every non-empty cell digits and number punctuation) are set not to
-    wrap and other columns to wrap between words (folding a word longer than the column
-    rather than cutting it). When the numbers at full width plus the longest word of
-    every other column (and the borders and padding) exceed ``width``, the table is
-    stacked instead: the title, then per row one ``header: value`` line per non-empty
-    cell. Tables holding other renderables than text are returned unchanged.
+    A table that fits is returned as it is. Otherwise every column gets at least its
+    longest word (a number such as ``44.76`` or ``[-0.13,`` is one word, so it is never
+    split) and the remaining width is shared out towards each column's natural width;
+    cells wrap between words only. When even the longest words (plus borders and
+    padding) exceed ``width``, the table is stacked instead: the title, then per row one
+    ``header: value`` line per non-empty cell. Tables holding other renderables than
+    text are returned unchanged.
     """
     columns = table.columns
     texts: list[list[str]] = []
@@ -90,25 +87,39 @@ def fit_table(table: Table, width: int) -> RenderableType:
         if any(cell is None for cell in cells):
             return table
         texts.append([cell for cell in cells if cell is not None])
-    numeric = [
-        bool(cells) and all(_NUMERIC.fullmatch(c) for c in cells if c.strip()) for cells in texts
-    ]
-    header_words = [_longest_word(plain(column.header) or "") for column in columns]
+    headers = [plain(column.header) or "" for column in columns]
     needed = [
-        max(header_words[i], *(_longest_line(c) if numeric[i] else _longest_word(c) for c in cells))
-        if cells
-        else header_words[i]
-        for i, cells in enumerate(texts)
+        max([_longest_word(h)] + [_longest_word(c) for c in cells])
+        for h, cells in zip(headers, texts, strict=True)
+    ]
+    natural = [
+        max([_longest_line(h)] + [_longest_line(c) for c in cells])
+        for h, cells in zip(headers, texts, strict=True)
     ]
     _, right, _, left = Padding.unpack(table.padding)
-    overhead = len(columns) * (left + right) + (len(columns) + 1 if table.box else 0)
-    if sum(needed) + overhead <= width:
-        for column, is_number, minimum in zip(columns, numeric, needed, strict=True):
-            column.no_wrap = is_number
-            column.overflow = "fold"
-            column.min_width = max(column.min_width or 0, minimum)
-        return table
-    return _stacked(table, texts)
+    available = width - len(columns) * (left + right) - (len(columns) + 1 if table.box else 0)
+    if sum(needed) > available:
+        return _stacked(table, texts)
+    if sum(natural) > available:
+        widths = _share_out(needed, natural, available)
+        for column, assigned in zip(columns, widths, strict=True):
+            column.width, column.min_width, column.max_width = assigned, None, None
+            column.no_wrap, column.overflow = False, "fold"
+    return table
+
+
+def _share_out(needed: list[int], natural: list[int], available: int) -> list[int]:
+    """Column widths: each its ``needed`` width, the rest of ``available`` filled up
+    towards each ``natural`` width, the smallest shortfalls first (water-filling)."""
+    widths = list(needed)
+    spare = available - sum(needed)
+    order = sorted(range(len(widths)), key=lambda i: natural[i] - needed[i])
+    for rank, index in enumerate(order):
+        share = spare // (len(order) - rank)
+        grant = min(natural[index] - needed[index], share)
+        widths[index] += grant
+        spare -= grant
+    return widths
 
 
 def _stacked(table: Table, texts: list[list[str]]) -> RenderableType:
