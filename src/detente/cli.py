@@ -15,53 +15,24 @@ from typing import TYPE_CHECKING, Any, NoReturn
 import click
 
 from detente import __version__
-from detente.commands._shared import console, print_json
-from detente.commands.runs import record, recorded_note, store_options
+from detente.commands._options import (
+    FIGURE_SUFFIXES,
+    ScenarioInput,
+    announce,
+    check_output,
+    format_option,
+    input_options,
+    load,
+    scenario_input,
+)
+from detente.commands._shared import console, print_json, print_markdown
+from detente.commands.runs import Recorder, store_options
 from detente.errors import DetenteError
 
 if TYPE_CHECKING:
     from detente.scenario import Scenario
 
-FORMATS = click.Choice(["table", "json", "markdown"])
-
-
-def _parse_scale(text: str | None) -> tuple[float, float] | None:
-    if text is None:
-        return None
-    try:
-        lo, hi = (float(part) for part in text.split(":"))
-    except ValueError:
-        raise click.BadParameter(f"expected LO:HI such as 0:100, got {text!r}") from None
-    if not lo < hi:
-        raise click.BadParameter(f"expected LO < HI, got {text!r}")
-    return lo, hi
-
-
-def load(path: str | None, scale: str | None = None, table_format: str | None = None) -> Scenario:
-    """A scenario file, a CSV table, an embedded scenario's name, or the default."""
-    from pathlib import Path
-
-    from detente.io import load_any
-    from detente.scenarios import DEFAULT, embedded_names, load_embedded
-
-    if path is None:
-        return load_embedded(DEFAULT)
-    if not Path(path).exists() and path in embedded_names():
-        return load_embedded(path)
-    return load_any(path, scale=_parse_scale(scale), table_format=table_format)
-
-
-scenario_argument = click.argument("scenario", required=False, metavar="[SCENARIO]")
-scale_option = click.option(
-    "--scale",
-    metavar="LO:HI",
-    help="Scale of a classic CSV table (default: min..max of positions).",
-)
-table_option = click.option(
-    "--table-format",
-    type=click.Choice(["classic", "ktab"]),
-    help="Format of a CSV table (default: detected from its first lines).",
-)
+__all__ = ["cli", "load", "main"]
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -77,22 +48,23 @@ def cli() -> None:
 
 
 @cli.command()
-@scenario_argument
+@scenario_input
 @click.option(
     "--model", "-m", "models", multiple=True, help="Model to run (repeatable; default: all)."
 )
-@click.option("--format", "-f", "fmt", type=FORMATS, default="table", show_default=True)
+@format_option()
 @click.option("--rounds", is_flag=True, help="Show the expected-utility model's rounds.")
 @click.option(
     "--plot",
     type=click.Path(dir_okay=False),
     help="Draw a figure (PNG/SVG/PDF): with --runs the P(agreement by date) curve and its band, "
-    "otherwise the expected-utility trajectories.",
+    "otherwise the expected-utility trajectories (with several issues, one file per issue: "
+    "NAME-ISSUE.png). Every file written is named on stderr.",
 )
 @click.option(
     "--runs",
     type=click.IntRange(min=1),
-    help="Monte Carlo: sample N scenarios from the ranges; report medians, 90%% intervals and "
+    help="Monte Carlo: sample N scenarios from the ranges; report medians, 90% intervals and "
     "P(agreement by date).",
 )
 @click.option(
@@ -100,11 +72,9 @@ def cli() -> None:
 )
 @click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True)
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
-@scale_option
-@table_option
 @store_options
 def forecast(
-    scenario: str | None,
+    scenario: ScenarioInput,
     models: Sequence[str],
     fmt: str,
     rounds: bool,
@@ -113,48 +83,46 @@ def forecast(
     seed: int,
     workers: int,
     quiet: bool,
-    scale: str | None,
-    table_format: str | None,
-    store: str | None,
-    no_store: bool,
+    recorder: Recorder,
 ) -> None:
     """Forecast each issue with each model and judge whether an agreement is possible.
 
     With --runs, also whether and when it is signed: the probability of agreement by
     each date, with its uncertainty across the scenario's ranges.
     """
-    from detente.forecasting import forecast_document, run_models
+    from detente.forecasting import forecast_document, run_models, select_models
 
-    loaded = load(scenario, scale, table_format)
-    results = run_models(loaded, models or None)
-    document = forecast_document(loaded, results, source=scenario)
-    # check option combinations before any work is recorded or printed
+    loaded = scenario.load()
+    # every check before any work: options that need the expected-utility rounds, the figure
     for option, wanted in (("--rounds", rounds), ("--plot without --runs", plot and runs is None)):
-        if wanted and not _eu_rounds(document):
+        if wanted and "expected-utility" not in select_models(loaded, list(models) or None):
             raise DetenteError(
                 f"{option} needs a model with rounds (e.g. --model expected-utility)"
             )
+    if plot:
+        check_output(plot, what="figure", suffixes=FIGURE_SUFFIXES)
+    results = run_models(loaded, models or None)
+    document = forecast_document(loaded, results, source=scenario.source)
     monte_carlo = None
     if runs is not None:
         monte_carlo = _monte_carlo(loaded, models, runs, seed, workers, quiet)
         _merge_monte_carlo(document, monte_carlo.to_dict())
-    recorded = record(
-        store,
-        no_store,
-        command="forecast",
-        scenario=loaded,
-        result=document,
-        options={"models": list(models), "source": scenario, "workers": workers},
-        seed=seed if runs is not None else None,
-        runs=runs,
-    )
     if plot:
         if monte_carlo is not None:
             from detente.report.agreement import plot_agreement_curve
 
             plot_agreement_curve(monte_carlo, plot, title=loaded.title)
+            announce(f"wrote {plot} (P(agreement by date) over {runs:,} draws)")
         else:
             _plot_rounds(document, plot)
+    recorder.record(
+        command="forecast",
+        scenario=loaded,
+        result=document,
+        options={"models": list(models), "source": scenario.source, "workers": workers},
+        seed=seed if runs is not None else None,
+        runs=runs,
+    )
     if fmt == "json":
         print_json(document)
         return
@@ -174,7 +142,6 @@ def forecast(
         out.print(agreement_table(monte_carlo))
     if rounds:
         _print_rounds(document, out)
-    recorded_note(recorded)
 
 
 def _monte_carlo(
@@ -209,69 +176,63 @@ def _merge_monte_carlo(document: dict[str, Any], result: dict[str, Any]) -> None
 
 def _eu_rounds(
     document: dict[str, Any],
-) -> list[tuple[str, list[dict[str, Any]], tuple[float, float]]]:
+) -> list[tuple[str, str, list[dict[str, Any]], tuple[float, float]]]:
+    """(issue id, issue name, rounds, scale) of each issue with expected-utility rounds."""
     found = []
     for issue in document["issues"]:
         for entry in issue["forecasts"]:
             if "rounds" in entry:
-                found.append((issue["name"], entry["rounds"], tuple(issue["scale"])))
+                found.append((issue["id"], issue["name"], entry["rounds"], tuple(issue["scale"])))
     return found
 
 
 def _print_rounds(document: dict[str, Any], out: Any) -> None:
     from detente.report.trajectories import rounds_table
 
-    for name, rounds, _ in _eu_rounds(document):
+    for _, name, rounds, _ in _eu_rounds(document):
         out.print(rounds_table(rounds, title=name))
 
 
 def _plot_rounds(document: dict[str, Any], path: str) -> None:
-    from detente.report.trajectories import plot_trajectories
-
-    for index, (name, rounds, scale) in enumerate(_eu_rounds(document)):
-        target = path if index == 0 else _numbered(path, index + 1)
-        plot_trajectories(rounds, target, title=name, scale=scale)
-
-
-def _numbered(path: str, number: int) -> str:
+    """One trajectory figure per issue: ``path`` itself for one issue, else
+    ``STEM-ISSUE.SUFFIX`` for each; each file written is announced."""
     from pathlib import Path
 
-    p = Path(path)
-    return str(p.with_name(f"{p.stem}-{number}{p.suffix}"))
+    from detente.report.trajectories import plot_trajectories
+
+    found = _eu_rounds(document)
+    for issue_id, name, rounds, scale in found:
+        p = Path(path)
+        target = path if len(found) == 1 else str(p.with_name(f"{p.stem}-{issue_id}{p.suffix}"))
+        plot_trajectories(rounds, target, title=name, scale=scale)
+        announce(f"wrote {target} (expected-utility rounds on {name})")
 
 
 @cli.command()
 @click.argument("files", nargs=-1, required=True)
-@scale_option
-@table_option
+@input_options
 def validate(files: Sequence[str], scale: str | None, table_format: str | None) -> None:
     """Check scenario files; print one line per file (exit 2 at the first invalid one)."""
     from detente.provenance import untraced
+    from detente.report.terminal import terminal_safe
 
     for path in files:
         loaded = load(path, scale, table_format)
         missing = untraced(loaded)
         note = f"; {len(missing)} parameter(s) without evidence" if missing else ""
         click.echo(
-            f"{path}: valid ({len(loaded.actors)} actors, {len(loaded.issues)} issues{note})"
+            terminal_safe(
+                f"{path}: valid ({len(loaded.actors)} actors, {len(loaded.issues)} issues{note})"
+            )
         )
 
 
 @cli.command()
-@scenario_argument
-@click.option(
-    "--format",
-    "-f",
-    "fmt",
-    type=click.Choice(["table", "json", "yaml"]),
-    default="table",
-    show_default=True,
-)
-@scale_option
-@table_option
-def show(scenario: str | None, fmt: str, scale: str | None, table_format: str | None) -> None:
+@scenario_input
+@format_option(yaml=True)
+def show(scenario: ScenarioInput, fmt: str) -> None:
     """Print a scenario as tables, each parameter with the evidence it rests on."""
-    loaded = load(scenario, scale, table_format)
+    loaded = scenario.load()
     if fmt == "json":
         print_json(loaded.to_dict())
         return
@@ -282,13 +243,16 @@ def show(scenario: str | None, fmt: str, scale: str | None, table_format: str | 
         return
     from detente.report.scenario_tables import scenario_renderables
 
+    if fmt == "markdown":
+        print_markdown(scenario_renderables(loaded))
+        return
     out = console()
     for renderable in scenario_renderables(loaded):
         out.print(renderable)
 
 
 @cli.command(name="models")
-@click.option("--format", "-f", "fmt", type=click.Choice(["table", "json"]), default="table")
+@format_option()
 def models_command(fmt: str) -> None:
     """List the registered models with their sources."""
     from detente.models import available_models, get_model
@@ -305,17 +269,21 @@ def models_command(fmt: str) -> None:
     table.add_column("Source")
     for model in rows:
         table.add_row(model.name, model.title, model.citation)
-    console().print(table)
+    if fmt == "markdown":
+        print_markdown([table])
+    else:
+        console().print(table)
 
 
 @cli.command()
 def scenarios() -> None:
     """List the embedded example scenarios."""
+    from detente.report.terminal import terminal_safe
     from detente.scenarios import DEFAULT, embedded_names, load_embedded
 
     for name in embedded_names():
         mark = " (default)" if name == DEFAULT else ""
-        click.echo(f"{name}{mark}: {load_embedded(name).title}")
+        click.echo(terminal_safe(f"{name}{mark}: {load_embedded(name).title}"))
 
 
 def _add_subcommands() -> None:
@@ -336,7 +304,11 @@ _add_subcommands()
 
 
 def _fail(message: str) -> NoReturn:
-    click.echo(f"detente: error: {message}", err=True)
+    """One line on stderr (control characters made visible), exit code 2."""
+    import re
+
+    flat = " ".join(message.split())
+    click.echo("detente: error: " + re.sub(r"[\x00-\x1f\x7f-\x9f]", "?", flat), err=True)
     sys.exit(2)
 
 
@@ -353,9 +325,11 @@ def main(argv: Sequence[str] | None = None) -> None:
     except click.exceptions.Abort:
         click.echo("Aborted.", err=True)
         sys.exit(130)
+    except click.UsageError as exc:
+        where = exc.ctx.command_path if exc.ctx is not None else "detente"
+        _fail(f"{exc.format_message()} (see '{where} --help')")
     except click.ClickException as exc:
-        exc.show()
-        sys.exit(2 if exc.exit_code in (1, 2) else exc.exit_code)
+        _fail(exc.format_message())
     except BrokenPipeError:
         sys.stderr.close()
         sys.exit(1)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -18,7 +19,7 @@ def test_forecast_default_reaches_the_article_conclusion(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     code, out, err = run(capsys, "forecast")
-    assert code == 0 and err == ""
+    assert code == 0 and re.fullmatch(r"recorded as run 1 in \S+runs\.sqlite3\n", err)
     assert "Russia-Japan peace treaty" in out
     assert "No agreement is possible now" in out
     assert "compromise" in out and "two-level" in out

@@ -53,7 +53,7 @@ def test_whatif_opens_a_zone(capsys: pytest.CaptureFixture[str], store: Path) ->
         "--set", f"{RU_FLOOR}=50",
         "-m", "compromise", "-m", "two-level", "-f", "json",
     )  # fmt: skip
-    assert code == 0 and err == ""
+    assert code == 0 and err == f"recorded as run 1 in {store}\n"
     document = json.loads(out)
     assert [c["path"] for c in document["changes"]] == [RP_FLOOR, RU_FLOOR]
     assert document["changes"][0]["before"] == {"low": 70.0, "mode": 85.0, "high": 100.0}
@@ -73,12 +73,12 @@ def test_whatif_opens_a_zone(capsys: pytest.CaptureFixture[str], store: Path) ->
 
 def test_whatif_table_and_markdown(capsys: pytest.CaptureFixture[str]) -> None:
     args = ("whatif", "-s", "russia.accepts.territory.0=50", "-m", "two-level")
-    code, out, _ = run(capsys, *args)
+    code, out, err = run(capsys, *args)
     assert code == 0
     out = " ".join(out.split())
     assert "russia.accepts.territory.0" in out and "80 (70–90)" in out
     assert "Agreement: not possible → not possible (gaps: territory 35 → 35" in out
-    assert "Recorded as run 1 in" in out
+    assert err.startswith("recorded as run 1 in")
     code, out, _ = run(capsys, *args, "-f", "markdown", "--no-store")
     assert code == 0
     assert out.startswith("# What if: Russia-Japan")

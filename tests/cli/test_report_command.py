@@ -22,7 +22,10 @@ def test_report_html_from_the_command_line(
         capsys, "report", "-o", str(target), "--runs", "128", "--seed", "3", "--no-sensitivity"
     )
     assert code == 0 and out == ""
-    summary = rf"wrote {re.escape(str(target))} \(\d sections; omitted: (\S+, )*sensitivity\)\n"
+    summary = (
+        rf"wrote {re.escape(str(target))} \(\d sections; omitted: (\S+, )*sensitivity\)\n"
+        r"recorded as run 1 in \S+\n"
+    )
     assert re.fullmatch(summary, err)
     text = target.read_text(encoding="utf-8")
     assert text.startswith("<!DOCTYPE html>")

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
 import click
 
-__all__ = ["console", "print_json", "progress_bar"]
+__all__ = ["console", "print_json", "print_markdown", "progress_bar"]
 
 
 def console(width: int | None = None) -> Any:
@@ -24,6 +24,13 @@ def console(width: int | None = None) -> Any:
 def print_json(document: Any) -> None:
     """Print ``document`` as indented JSON (NaN is not valid JSON and is refused)."""
     click.echo(json.dumps(document, indent=2, ensure_ascii=False, allow_nan=False))
+
+
+def print_markdown(renderables: Iterable[Any]) -> None:
+    """Print terminal renderables (tables, texts) as Markdown."""
+    from detente.report.markdown import renderables_markdown
+
+    click.echo(renderables_markdown(renderables), nl=False)
 
 
 @contextmanager

@@ -6,8 +6,9 @@ from collections.abc import Sequence
 
 import click
 
+from detente.commands._options import format_option
 from detente.commands._shared import console, print_json, progress_bar
-from detente.commands.runs import record, recorded_note, store_options
+from detente.commands.runs import Recorder, store_options
 
 
 @click.group(name="backtest")
@@ -36,9 +37,7 @@ def COMMAND() -> None:  # noqa: N802 - the name the command registry looks for
 )
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of the bootstrap.")
 @click.option("--bootstrap", type=click.IntRange(min=1), default=2000, show_default=True)
-@click.option(
-    "--format", "-f", "fmt", type=click.Choice(["table", "json", "markdown"]), default="table"
-)
+@format_option()
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 @store_options
 def deu(
@@ -50,8 +49,7 @@ def deu(
     bootstrap: int,
     fmt: str,
     quiet: bool,
-    store: str | None,
-    no_store: bool,
+    recorder: Recorder,
 ) -> None:
     """Backtest on the DEU dataset of EU legislative negotiations (a DEU-format TSV file).
 
@@ -71,9 +69,7 @@ def deu(
             institution_weight=institution_weight,
             progress=update,
         )
-    recorded = record(
-        store,
-        no_store,
+    recorder.record(
         command="backtest deu",
         scenario=None,
         result=result.to_dict(),
@@ -93,12 +89,10 @@ def deu(
 
         click.echo(backtest_markdown(result))
     else:
-        from detente.report.backtest_tables import backtest_note, backtest_table
+        from detente.report.backtest_tables import backtest_table
 
         out = console()
         out.print(backtest_table(result))
-        out.print(backtest_note(result))
-        recorded_note(recorded)
 
 
 @COMMAND.command(name="cases")
@@ -107,9 +101,7 @@ def deu(
     "--runs", type=click.IntRange(min=1), default=2000, show_default=True, help="Draws per case."
 )
 @click.option("--seed", type=int, default=0, show_default=True, help="Root seed of the draws.")
-@click.option(
-    "--format", "-f", "fmt", type=click.Choice(["table", "json", "markdown"]), default="table"
-)
+@format_option()
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 @store_options
 def cases(
@@ -118,8 +110,7 @@ def cases(
     seed: int,
     fmt: str,
     quiet: bool,
-    store: str | None,
-    no_store: bool,
+    recorder: Recorder,
 ) -> None:
     """Backtest the dated model on historical cases (scenarios with an outcome block).
 
@@ -132,9 +123,7 @@ def cases(
 
     with progress_bar("Scoring cases", quiet=quiet) as update:
         result = run_case_backtest(directory, runs=runs, seed=seed, progress=update)
-    recorded = record(
-        store,
-        no_store,
+    recorder.record(
         command="backtest cases",
         scenario=None,
         result=result.to_dict(),
@@ -154,4 +143,3 @@ def cases(
         out = console()
         for table in case_tables(result):
             out.print(table)
-        recorded_note(recorded)

@@ -6,12 +6,13 @@ from collections.abc import Sequence
 
 import click
 
+from detente.commands._options import ScenarioInput, format_option, scenario_input
 from detente.commands._shared import console, print_json, progress_bar
-from detente.commands.runs import record, recorded_note, store_options
+from detente.commands.runs import Recorder, store_options
 
 
 @click.command(name="flip")
-@click.argument("scenario", required=False, metavar="[SCENARIO]")
+@scenario_input
 @click.option(
     "--target",
     type=click.Choice(["auto", "zopa", "dated"]),
@@ -44,13 +45,11 @@ from detente.commands.runs import record, recorded_note, store_options
     help="Search only this parameter (repeatable; short forms as in whatif).",
 )
 @click.option("--limit", type=click.IntRange(min=1), default=5, show_default=True)
-@click.option(
-    "--format", "-f", "fmt", type=click.Choice(["table", "json", "markdown"]), default="table"
-)
+@format_option()
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 @store_options
 def COMMAND(  # noqa: N802 - the name the command registry looks for
-    scenario: str | None,
+    scenario: ScenarioInput,
     target: str,
     runs: int,
     seed: int,
@@ -60,17 +59,15 @@ def COMMAND(  # noqa: N802 - the name the command registry looks for
     limit: int,
     fmt: str,
     quiet: bool,
-    store: str | None,
-    no_store: bool,
+    recorder: Recorder,
 ) -> None:
     """The smallest change to one parameter (then a pair) that flips the answer, in the
     scenario's own words. See docs/explain.md for the search."""
     from detente.analysis.flip import find_flips
-    from detente.cli import load
     from detente.commands.whatif import expand_path
     from detente.report.explain_tables import flip_document
 
-    loaded = load(scenario)
+    loaded = scenario.load()
     paths = [expand_path(loaded, p) for p in params] or None
     with progress_bar("Searching", quiet=quiet) as update:
         result = find_flips(
@@ -80,10 +77,9 @@ def COMMAND(  # noqa: N802 - the name the command registry looks for
     document = flip_document(loaded, result)
     options = {"target": result.target, "shock_paths": shock_paths, "pairs": not no_pairs,
                "params": paths}  # fmt: skip
-    recorded = record(
-        store, no_store, command="flip", scenario=loaded, result=document, options=options,
-        seed=seed, runs=runs,
-    )  # fmt: skip
+    recorder.record(
+        command="flip", scenario=loaded, result=document, options=options, seed=seed, runs=runs
+    )
     if fmt == "json":
         print_json(document)
         return
@@ -95,4 +91,3 @@ def COMMAND(  # noqa: N802 - the name the command registry looks for
     out = console()
     for renderable in flip_renderables(document):
         out.print(renderable)
-    recorded_note(recorded)

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import click
 
+from detente.commands._options import ScenarioInput, announce, check_output, scenario_input
 from detente.commands._shared import progress_bar
+from detente.commands.runs import Recorder, store_options
 
 
 @click.command(name="report")
-@click.argument("scenario", required=False, metavar="[SCENARIO]")
+@scenario_input
 @click.option(
     "--output",
     "-o",
     required=True,
-    type=click.Path(dir_okay=False, writable=True),
+    metavar="FILE",
     help="File to write: .html or .md (the format follows the suffix).",
 )
 @click.option(
@@ -36,15 +38,17 @@ from detente.commands._shared import progress_bar
     show_default=True,
     help="Include the sensitivity tornado (the slowest section).",
 )
-@click.option("--quiet", "-q", is_flag=True, help="No progress bar, no summary line.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+@store_options
 def COMMAND(  # noqa: N802 - the name the command registry looks for
-    scenario: str | None,
+    scenario: ScenarioInput,
     output: str,
     runs: int,
     seed: int,
     images: str | None,
     sensitivity: bool,
     quiet: bool,
+    recorder: Recorder,
 ) -> None:
     """Write a report on SCENARIO: summary and evidence, forecasts on each issue's scale,
     the two-level picture, expected-utility rounds, P(agreement by date) with its band and
@@ -56,23 +60,23 @@ def COMMAND(  # noqa: N802 - the name the command registry looks for
     import importlib.util
     from typing import Literal, cast
 
-    from detente.cli import load
     from detente.errors import DetenteError
     from detente.io import write_atomically
     from detente.report.document import build_report, render_html, render_markdown, report_format
 
-    kind = report_format(output)  # a bad suffix fails before any work is done
+    kind = report_format(output)  # a bad suffix or folder fails before any work is done
+    check_output(output, what="report")
     if importlib.util.find_spec("matplotlib") is None:
         raise DetenteError(
             "detente report draws its figures with matplotlib, which is not installed; "
             "install it with: pip install 'detente[plot]'"
         )
-    loaded = load(scenario)
+    loaded = scenario.load()
     chosen = cast(Literal["svg", "png"], images or ("svg" if kind == "html" else "png"))
     with progress_bar("Monte Carlo draws", quiet=quiet) as update:
         report = build_report(
             loaded,
-            source=scenario,
+            source=scenario.source,
             runs=runs,
             seed=seed,
             image_format=chosen,
@@ -80,8 +84,20 @@ def COMMAND(  # noqa: N802 - the name the command registry looks for
             progress=lambda done: update(done, runs),
         )
     write_atomically(output, render_html(report) if kind == "html" else render_markdown(report))
-    if not quiet:
-        omitted = [s.id for s in report.sections if s.omitted is not None]
-        note = f"; omitted: {', '.join(omitted)}" if omitted else ""
-        present = len(report.sections) - len(omitted)
-        click.echo(f"wrote {output} ({present} sections{note})", err=True)
+    omitted = {s.id: s.omitted for s in report.sections if s.omitted is not None}
+    note = f"; omitted: {', '.join(omitted)}" if omitted else ""
+    announce(f"wrote {output} ({len(report.sections) - len(omitted)} sections{note})")
+    recorder.record(
+        command="report",
+        scenario=loaded,
+        result={
+            "output": output,
+            "format": kind,
+            "sections": [
+                {"id": s.id, "title": s.title, "omitted": s.omitted} for s in report.sections
+            ],
+        },
+        options={"source": scenario.source, "images": chosen, "sensitivity": sensitivity},
+        seed=seed,
+        runs=runs,
+    )

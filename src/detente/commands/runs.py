@@ -6,13 +6,17 @@ commands share.
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from detente.commands._shared import console, print_json
+from detente.commands._options import announce, format_option, unwritable_folder
+from detente.commands._shared import console, print_json, print_markdown
 
 if TYPE_CHECKING:
     from detente.scenario import Scenario
@@ -25,71 +29,115 @@ _STORE_HELP = (
 )
 
 
-def store_options(function: F) -> F:
-    """Add ``--store PATH`` and ``--no-store`` to a command."""
-    function = click.option("--no-store", is_flag=True, help="Do not record this run.")(function)
-    return click.option("--store", metavar="PATH", help=_STORE_HELP)(function)
+@dataclass
+class Recorder:
+    """Where a command records its run (``path`` ``None``: nowhere), checked up front.
 
-
-def record(
-    store: str | None,
-    no_store: bool,
-    *,
-    command: str,
-    scenario: Scenario | None,
-    result: Any,
-    options: dict[str, Any],
-    seed: int | None = None,
-    runs: int | None = None,
-) -> tuple[int, str] | None:
-    """Record a run unless ``--no-store``; return its id and the store's path.
-
-    A store chosen with ``--store`` or ``DETENTE_STORE`` that cannot be written is an
-    error (exit 2, before any output); the default store failing only warns on stderr,
-    so a read-only home never costs the user a forecast.
+    Made by :func:`store_options` before the command does any work, so a store the user
+    chose that cannot be opened or written (``--store``, ``DETENTE_STORE``) stops the
+    command at once (exit 2), and the default store failing only warns: a read-only home
+    never costs the user a forecast. The command calls :meth:`record` after everything
+    else it writes has been written, so a failed command records nothing.
     """
+
+    path: Path | None
+    recorded: int | None = None
+
+    def record(
+        self,
+        *,
+        command: str,
+        scenario: Scenario | None,
+        result: Any,
+        options: dict[str, Any],
+        seed: int | None = None,
+        runs: int | None = None,
+    ) -> None:
+        """Record the run (unless ``--no-store``) and say so on stderr."""
+        if self.path is None:
+            return
+        from detente.store import record_run
+
+        self.recorded = record_run(
+            self.path, command=command, scenario=scenario, result=result, options=options,
+            seed=seed, runs=runs,
+        )  # fmt: skip
+        announce(f"recorded as run {self.recorded} in {self.path}")
+
+
+def _check_store(path: Path) -> None:
+    """Raise unless a run could be recorded in ``path``, without writing anything: an
+    existing store must open as a detente store this version can write; otherwise the
+    nearest existing folder above it must let files (and folders) be made in it."""
+    from detente.store import StoreError, connect
+
+    if path.exists():
+        with connect(path, create=False):
+            return
+    problem = unwritable_folder(path)
+    if problem is not None:
+        raise StoreError(f"cannot make the run store {path}: {problem}")
+
+
+def open_recorder(store: str | None, no_store: bool) -> Recorder:
+    """The :class:`Recorder` of ``--store``/``--no-store``, its store checked now, before
+    any work (nothing is created until a run is recorded)."""
     from detente.errors import DetenteError
-    from detente.store import record_run, resolve_store
+    from detente.store import resolve_store
 
     path = resolve_store(store, no_store)
     if path is None:
-        return None
+        return Recorder(None)
     try:
-        run_id = record_run(
-            path, command=command, scenario=scenario, result=result, options=options,
-            seed=seed, runs=runs,
-        )  # fmt: skip
+        _check_store(path)
     except (DetenteError, OSError) as exc:
         if store is not None or os.environ.get("DETENTE_STORE"):
             raise  # a store the user chose must work
-        click.echo(f"detente: warning: run not recorded ({exc}); use --no-store", err=True)
-        return None
-    return run_id, str(path)
+        click.echo(f"detente: warning: runs will not be recorded ({exc}); use --no-store", err=True)
+        return Recorder(None)
+    return Recorder(path)
 
 
-def recorded_note(recorded: tuple[int, str] | None) -> None:
-    """Print "Recorded as run N in PATH" (dim) after a table."""
-    if recorded is not None:
-        from rich.text import Text
+def store_options(function: F) -> F:
+    """Add ``--store PATH`` and ``--no-store``; the command receives ``recorder: Recorder``."""
 
-        console().print(Text(f"Recorded as run {recorded[0]} in {recorded[1]}", style="dim"))
+    @functools.wraps(function)
+    def wrapper(*args: Any, store: str | None, no_store: bool, **kwargs: Any) -> Any:
+        return function(*args, recorder=open_recorder(store, no_store), **kwargs)
+
+    wrapped = click.option("--no-store", is_flag=True, help="Do not record this run.")(wrapper)
+    return click.option("--store", metavar="PATH", help=_STORE_HELP)(wrapped)  # type: ignore[return-value]
+
+
+def _read_store_option(function: F) -> F:
+    """``--store`` on a ``runs`` subcommand (overrides one given before the subcommand);
+    the subcommand receives the resolved path as ``store: str``."""
+
+    @functools.wraps(function)
+    def wrapper(*args: Any, store: str | None, **kwargs: Any) -> Any:
+        from detente.store import resolve_store
+
+        chosen = store or click.get_current_context().obj
+        return function(*args, store=str(resolve_store(chosen)), **kwargs)
+
+    help_text = _STORE_HELP.replace("record to", "read")
+    return click.option("--store", metavar="PATH", help=help_text)(wrapper)  # type: ignore[return-value]
 
 
 @click.group(name="runs")
 @click.option("--store", metavar="PATH", help=_STORE_HELP.replace("record to", "read"))
 @click.pass_context
 def COMMAND(ctx: click.Context, store: str | None) -> None:  # noqa: N802 - the registry's name
-    """List, show and compare the runs recorded in the run store."""
-    from detente.store import resolve_store
-
-    ctx.obj = str(resolve_store(store))
+    """List, show and compare the runs recorded in the run store (--store may come before
+    or after the subcommand)."""
+    ctx.obj = store
 
 
 @COMMAND.command(name="list")
 @click.option("--limit", "-n", type=click.IntRange(min=1), default=20, show_default=True)
 @click.option("--command", "command_name", metavar="NAME", help="Only runs of this command.")
-@click.option("--format", "-f", "fmt", type=click.Choice(["table", "json"]), default="table")
-@click.pass_obj
+@format_option()
+@_read_store_option
 def list_command(store: str, limit: int, command_name: str | None, fmt: str) -> None:
     """The latest runs, newest first."""
     from detente.store import list_runs
@@ -102,13 +150,17 @@ def list_command(store: str, limit: int, command_name: str | None, fmt: str) -> 
     else:
         from detente.report.explain_tables import runs_table
 
-        console().print(runs_table(records, store))
+        table = runs_table(records, store)
+        if fmt == "markdown":
+            print_markdown([table])
+        else:
+            console().print(table)
 
 
 @COMMAND.command(name="show")
 @click.argument("run_id", type=int, metavar="ID")
-@click.option("--format", "-f", "fmt", type=click.Choice(["table", "json"]), default="table")
-@click.pass_obj
+@format_option()
+@_read_store_option
 def show_command(store: str, run_id: int, fmt: str) -> None:
     """One run: when, what, with which options, and its result."""
     from detente.store import get_run
@@ -119,8 +171,16 @@ def show_command(store: str, run_id: int, fmt: str) -> None:
         return
     from detente.report.explain_tables import run_renderables
 
+    renderables = run_renderables(found)
+    if fmt == "markdown":
+        import json
+
+        print_markdown(renderables[:-1])
+        result = json.dumps(found.result, indent=2, ensure_ascii=False)
+        click.echo(f"\n```json\n{result}\n```")
+        return
     out = console()
-    for renderable in run_renderables(found):
+    for renderable in renderables:
         out.print(renderable)
 
 
@@ -131,8 +191,8 @@ def show_command(store: str, run_id: int, fmt: str) -> None:
     "--tolerance", type=float, default=0.0, show_default=True,
     help="Numbers closer than this count as equal.",
 )  # fmt: skip
-@click.option("--format", "-f", "fmt", type=click.Choice(["table", "json"]), default="table")
-@click.pass_obj
+@format_option()
+@_read_store_option
 def diff_command(store: str, old_id: int, new_id: int, tolerance: float, fmt: str) -> None:
     """What differs between the results of two runs: numbers with old and new value."""
     from detente.store import diff_results, get_run
@@ -149,10 +209,18 @@ def diff_command(store: str, old_id: int, new_id: int, tolerance: float, fmt: st
             }
         )
         return
+    from rich.text import Text
+
     from detente.report.explain_tables import diff_table
 
-    out = console()
+    shown: list[Any] = []
     if old.scenario_hash != new.scenario_hash:
-        out.print(f"Note: the runs are on different scenarios ({old.scenario_title!r} and "
-                  f"{new.scenario_title!r}).", style="yellow")  # fmt: skip
-    out.print(diff_table(differences, old_id, new_id))
+        shown.append(Text(f"Note: the runs are on different scenarios ({old.scenario_title!r} "
+                          f"and {new.scenario_title!r}).", style="yellow"))  # fmt: skip
+    shown.append(diff_table(differences, old_id, new_id))
+    if fmt == "markdown":
+        print_markdown(shown)
+        return
+    out = console()
+    for renderable in shown:
+        out.print(renderable)

@@ -7,15 +7,23 @@ from typing import TYPE_CHECKING
 
 import click
 
-from detente.commands._shared import console, print_json, progress_bar
-from detente.commands.runs import record, recorded_note, store_options
+from detente.commands._options import (
+    FIGURE_SUFFIXES,
+    ScenarioInput,
+    announce,
+    check_output,
+    format_option,
+    scenario_input,
+)
+from detente.commands._shared import console, print_json, print_markdown, progress_bar
+from detente.commands.runs import Recorder, store_options
 
 if TYPE_CHECKING:
     from detente.scenario import Scenario
 
 
 @click.command(name="sensitivity")
-@click.argument("scenario", required=False, metavar="[SCENARIO]")
+@scenario_input
 @click.option(
     "--method",
     type=click.Choice(["oat", "sobol"]),
@@ -50,13 +58,11 @@ if TYPE_CHECKING:
 @click.option(
     "--plot", type=click.Path(dir_okay=False), help="Draw a tornado (or Sobol) chart: PNG/SVG/PDF."
 )
-@click.option(
-    "--format", "-f", "fmt", type=click.Choice(["table", "json", "markdown"]), default="table"
-)
+@format_option()
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 @store_options
 def COMMAND(  # noqa: N802 - the name the command registry looks for
-    scenario: str | None,
+    scenario: ScenarioInput,
     method: str,
     models: Sequence[str],
     runs: int,
@@ -67,8 +73,7 @@ def COMMAND(  # noqa: N802 - the name the command registry looks for
     plot: str | None,
     fmt: str,
     quiet: bool,
-    store: str | None,
-    no_store: bool,
+    recorder: Recorder,
 ) -> None:
     """Rank the scenario's ranged parameters by their effect on the headline numbers.
 
@@ -76,13 +81,11 @@ def COMMAND(  # noqa: N802 - the name the command registry looks for
     verdict, and P(agreement by the horizon) when the dated model is registered. See
     docs/explain.md.
     """
-    from detente.cli import load
-
-    loaded = load(scenario)
+    loaded = scenario.load()
     _check_early(loaded, models, metric, plot)
     options: dict[str, object] = {"method": method, "models": list(models), "metric": metric}
     if method == "sobol":
-        _sobol(loaded, models, samples, seed, metric, top, plot, fmt, store, no_store, options)
+        _sobol(loaded, models, samples, seed, metric, top, plot, fmt, recorder, options)
         return
     from detente.analysis.sensitivity import one_at_a_time
 
@@ -96,9 +99,10 @@ def COMMAND(  # noqa: N802 - the name the command registry looks for
         from detente.report.tornado import plot_tornado
 
         plot_tornado(result, plot, metric=ranking, top=top)
-    recorded = record(
-        store, no_store, command="sensitivity", scenario=loaded, result=document,
-        options=options, seed=seed, runs=runs,
+        announce(f"wrote {plot} (tornado chart of {ranking or 'the largest effects'})")
+    recorder.record(
+        command="sensitivity", scenario=loaded, result=document, options=options, seed=seed,
+        runs=runs,
     )  # fmt: skip
     if fmt == "json":
         print_json(document)
@@ -111,11 +115,10 @@ def COMMAND(  # noqa: N802 - the name the command registry looks for
     out = console()
     out.print(sensitivity_table(result, ranking, top))
     out.print(
-        "[dim]Effect: spread of the number over low, mode and high, in units of its scale "
-        f"(issue width; 1 for probabilities). Metrics: {', '.join(m.id for m in result.metrics)}."
-        "[/dim]"
+        "Effect: spread of the number over low, mode and high, in units of its scale "
+        f"(issue width; 1 for probabilities). Metrics: {', '.join(m.id for m in result.metrics)}.",
+        style="dim",
     )
-    recorded_note(recorded)
 
 
 def _sobol(
@@ -127,8 +130,7 @@ def _sobol(
     top: int,
     plot: str | None,
     fmt: str,
-    store: str | None,
-    no_store: bool,
+    recorder: Recorder,
     options: dict[str, object],
 ) -> None:
     from detente.analysis.sensitivity import sobol_sensitivity
@@ -147,39 +149,48 @@ def _sobol(
         from detente.report.tornado import plot_sobol
 
         plot_sobol(result, plot, metric=chosen, top=top)
-    recorded = record(
-        store, no_store, command="sensitivity", scenario=loaded, result=document,
+        announce(f"wrote {plot} (Sobol indices of {chosen})")
+    recorder.record(
+        command="sensitivity", scenario=loaded, result=document,
         options={**options, "samples": samples}, seed=seed,
     )  # fmt: skip
-    if fmt != "table":
+    if fmt == "json":
         print_json(document)
         return
+    from rich.text import Text
+
     from detente.report.explain_tables import sobol_table
 
-    out = console()
+    shown: list[object] = []
     if chosen is None:
-        out.print("No headline number varies over the ranges: every Sobol index is undefined.")
+        shown.append("No headline number varies over the ranges: every Sobol index is undefined.")
     else:
-        out.print(sobol_table(result, chosen, top))
-        out.print(
-            f"[dim]{result.evaluations} evaluations; estimators of Saltelli et al. (2010) via "
-            "SALib. Other metrics: --metric, or --format json for all.[/dim]"
+        shown.append(sobol_table(result, chosen, top))
+        shown.append(
+            Text(
+                f"{result.evaluations} evaluations; estimators of Saltelli et al. (2010) via "
+                "SALib. Other metrics: --metric, or --format json for all.",
+                style="dim",
+            )
         )
-    recorded_note(recorded)
+    if fmt == "markdown":
+        print_markdown(shown)
+        return
+    out = console()
+    for renderable in shown:
+        out.print(renderable)
 
 
 def _check_early(
     loaded: Scenario, models: Sequence[str], metric: str | None, plot: str | None
 ) -> None:
-    """Refuse a bad --metric or --plot name before the (slow) computation."""
-    from pathlib import Path
-
+    """Refuse a bad --metric or --plot file before the (slow) computation."""
     from detente.analysis.edits import dated_model
     from detente.analysis.sensitivity import headline_metrics, static_models
     from detente.errors import DetenteError
 
-    if plot and Path(plot).suffix.lower() not in (".png", ".svg", ".pdf"):
-        raise DetenteError(f"{plot}: expected a .png, .svg or .pdf file name for the figure")
+    if plot:
+        check_output(plot, what="figure", suffixes=FIGURE_SUFFIXES)
     if metric in (None, "any"):
         return
     names = static_models(loaded, list(models) or None)

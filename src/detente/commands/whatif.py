@@ -29,8 +29,9 @@ from typing import TYPE_CHECKING
 
 import click
 
+from detente.commands._options import ScenarioInput, format_option, scenario_input
 from detente.commands._shared import console, print_json
-from detente.commands.runs import record, recorded_note, store_options
+from detente.commands.runs import Recorder, store_options
 from detente.errors import DetenteError
 
 if TYPE_CHECKING:
@@ -159,39 +160,35 @@ def parse_assignment(scenario: Scenario, text: str) -> tuple[str, Value]:
 
 
 @click.command(name="whatif")
-@click.argument("scenario", required=False, metavar="[SCENARIO]")
+@scenario_input
 @click.option(
     "--set", "-s", "assignments", multiple=True, metavar="PATH=VALUE",
     help="A change, e.g. russia.capability=0.5 or russian_public.accepts.territory.0=50 "
     "(repeatable; see docs/explain.md for the grammar).",
 )  # fmt: skip
 @click.option("--model", "-m", "models", multiple=True, help="Model to run (default: all).")
-@click.option(
-    "--format", "-f", "fmt", type=click.Choice(["table", "json", "markdown"]), default="table"
-)
+@format_option()
 @store_options
 def COMMAND(  # noqa: N802 - the name the command registry looks for
-    scenario: str | None,
+    scenario: ScenarioInput,
     assignments: Sequence[str],
     models: Sequence[str],
     fmt: str,
-    store: str | None,
-    no_store: bool,
+    recorder: Recorder,
 ) -> None:
     """The forecast before and after changing parameters, side by side."""
     from detente.analysis.flip import what_if
-    from detente.cli import load
 
-    loaded = load(scenario)
+    loaded = scenario.load()
     changes: dict[str, Value] = {}
     for text in assignments:
         path, value = parse_assignment(loaded, text)
         if path in changes:
             raise DetenteError(f"--set {text!r}: {path} is set twice")
         changes[path] = value
-    document = what_if(loaded, changes, models=list(models) or None, source=scenario)
-    recorded = record(
-        store, no_store, command="whatif", scenario=loaded, result=document,
+    document = what_if(loaded, changes, models=list(models) or None, source=scenario.source)
+    recorder.record(
+        command="whatif", scenario=loaded, result=document,
         options={"models": list(models), "set": list(assignments)},
     )  # fmt: skip
     if fmt == "json":
@@ -205,4 +202,3 @@ def COMMAND(  # noqa: N802 - the name the command registry looks for
     out = console()
     for renderable in whatif_renderables(document):
         out.print(renderable)
-    recorded_note(recorded)

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from typing import Any
 
-__all__ = ["markdown_cell", "markdown_table", "markdown_text"]
+__all__ = ["markdown_cell", "markdown_table", "markdown_text", "renderables_markdown"]
 
 _PUNCTUATION = re.compile(r"([\\`*_|~])")
 _LINK = re.compile(r"\](?=[(\[:])")  # "](" "][" "]:" make a link or a link definition
@@ -45,3 +46,42 @@ def markdown_table(
     lines.append("|" + "|".join(aligns) + "|")
     lines += ["| " + " | ".join(markdown_cell(c) for c in row) + " |" for row in rows]
     return lines
+
+
+def renderables_markdown(renderables: Iterable[Any]) -> str:
+    """Markdown of what a command prints in the terminal: each rich ``Table`` as a pipe
+    table under its title, each ``Text`` or string as an escaped paragraph, ``Panel`` and
+    ``Group`` by their contents. For commands whose only rendering is the terminal one."""
+    from rich.console import Group
+    from rich.panel import Panel
+    from rich.table import Table
+    from rich.text import Text
+
+    from detente.report.terminal import plain
+
+    out: list[str] = []
+
+    def add(item: Any) -> None:
+        if isinstance(item, Table):
+            if item.title is not None:
+                out.extend([f"**{markdown_text(plain(item.title) or '')}**", ""])
+            headers = [plain(c.header) or "" for c in item.columns]
+            columns = [[plain(cell) or "" for cell in c.cells] for c in item.columns]
+            out.extend(markdown_table(headers, list(zip(*columns, strict=True))))
+            if item.caption is not None:
+                out.extend(["", markdown_text(plain(item.caption) or "")])
+            out.append("")
+        elif isinstance(item, Panel):
+            if item.title is not None:
+                out.extend([f"**{markdown_text(plain(item.title) or '')}**", ""])
+            add(item.renderable)
+        elif isinstance(item, Group):
+            for part in item.renderables:
+                add(part)
+        elif isinstance(item, Text | str):
+            text = plain(item) or ""
+            out.extend([markdown_text(text).replace("\n", "  \n"), ""])
+
+    for renderable in renderables:
+        add(renderable)
+    return "\n".join(out).rstrip() + "\n"

@@ -33,7 +33,6 @@ def save_figure(figure: Any, path: str | os.PathLike[str]) -> Path:
     if fmt is None:
         raise DetenteError(f"{target}: expected a .png, .svg or .pdf file name for the figure")
     FigureCanvasAgg(figure)
-    target.parent.mkdir(parents=True, exist_ok=True)
     buffer = io.BytesIO()
     figure.savefig(buffer, format=fmt, bbox_inches="tight")
     write_atomically(target, buffer.getvalue())

@@ -149,7 +149,6 @@ def plot_trajectories(
         ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=3, fontsize=8,
                   frameon=False)  # fmt: skip
         ax.grid(True, alpha=0.3)
-        target.parent.mkdir(parents=True, exist_ok=True)
         fmt = target.suffix.lstrip(".") or "png"
         buffer = io.BytesIO()
         fig.savefig(buffer, format=fmt, dpi=150)
