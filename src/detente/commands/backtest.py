@@ -95,8 +95,21 @@ def deu(
         out.print(backtest_table(result))
 
 
+def shipped_cases() -> str:
+    """The folder of historical cases that ships with detente.
+
+    ``src/detente/cases`` is a link to the repository's ``cases/`` folder, and its case
+    files are package data (``pyproject.toml``), so the same folder is found from a
+    source checkout, an editable install and a wheel, whatever the working directory.
+    Every case file in it counts (the backtest globs the folder; there is no list).
+    """
+    from importlib.resources import files
+
+    return str(files("detente") / "cases")
+
+
 @COMMAND.command(name="cases")
-@click.argument("directory", metavar="[DIR]", default="cases", type=click.Path(file_okay=False))
+@click.argument("directory", metavar="[DIR]", required=False, type=click.Path(file_okay=False))
 @click.option(
     "--runs", type=click.IntRange(min=1), default=2000, show_default=True, help="Draws per case."
 )
@@ -105,7 +118,7 @@ def deu(
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 @store_options
 def cases(
-    directory: str,
+    directory: str | None,
     runs: int,
     seed: int,
     fmt: str,
@@ -114,7 +127,7 @@ def cases(
 ) -> None:
     """Backtest the dated model on historical cases (scenarios with an outcome block).
 
-    For each case in DIR (default: cases), P(agreement by the horizon) from the
+    For each case in DIR (default: the cases that ship with detente), P(agreement by the horizon) from the
     deadline-bargaining model's Monte Carlo is scored against what happened with the
     Brier score, beside the same model at the modes, the two-level model's "possible
     now" verdict and the base rate. See docs/backtest-cases.md.
@@ -122,12 +135,13 @@ def cases(
     from detente.analysis.case_backtest import run_case_backtest
 
     with progress_bar("Scoring cases", quiet=quiet) as update:
-        result = run_case_backtest(directory, runs=runs, seed=seed, progress=update)
+        folder = directory or shipped_cases()
+        result = run_case_backtest(folder, runs=runs, seed=seed, progress=update)
     recorder.record(
         command="backtest cases",
         scenario=None,
         result=result.to_dict(),
-        options={"directory": directory},
+        options={"directory": folder},
         seed=seed,
         runs=runs,
     )
