@@ -56,7 +56,7 @@ def cli() -> None:
 @click.option("--rounds", is_flag=True, help="Show the expected-utility model's rounds.")
 @click.option(
     "--plot",
-    type=click.Path(dir_okay=False),
+    metavar="FILE",
     help="Draw a figure (PNG/SVG/PDF): with --runs the P(agreement by date) curve and its band, "
     "otherwise the expected-utility trajectories (with several issues, one file per issue: "
     "NAME-ISSUE.png). Every file written is named on stderr.",

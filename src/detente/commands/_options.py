@@ -146,14 +146,14 @@ def check_output(path: str, *, what: str, suffixes: Sequence[str] | None = None)
         With one line naming ``path`` and what is wrong.
     """
     target = Path(path)
+    if target.is_dir():
+        raise DetenteError(f"{path}: is a folder; expected a file name for the {what}")
     if suffixes is not None and target.suffix.lower() not in suffixes:
         choices = ", ".join(suffixes[:-1]) + " or " + suffixes[-1] if len(suffixes) > 1 else ""
         raise DetenteError(
             f"{path}: expected a {choices or suffixes[0]} file name for the {what} "
             f"(not {target.suffix or 'a name without suffix'})"
         )
-    if target.is_dir():
-        raise DetenteError(f"{path}: is a folder; expected a file name for the {what}")
     if target.exists() and not target.is_file():
         raise DetenteError(f"{path}: is not a regular file; expected a file for the {what}")
     problem = unwritable_folder(target)

@@ -127,10 +127,10 @@ def cases(
 ) -> None:
     """Backtest the dated model on historical cases (scenarios with an outcome block).
 
-    For each case in DIR (default: the cases that ship with detente), P(agreement by the horizon) from the
-    deadline-bargaining model's Monte Carlo is scored against what happened with the
-    Brier score, beside the same model at the modes, the two-level model's "possible
-    now" verdict and the base rate. See docs/backtest-cases.md.
+    For each case in DIR (default: the cases that ship with detente), P(agreement by
+    the horizon) from the deadline-bargaining model's Monte Carlo is scored against what
+    happened with the Brier score, beside the same model at the modes, the two-level
+    model's "possible now" verdict and the base rate. See docs/backtest-cases.md.
     """
     from detente.analysis.case_backtest import run_case_backtest
 

@@ -55,9 +55,7 @@ if TYPE_CHECKING:
     "largest effect on any. Default: P(agreement) if it moves, else the two-level gap.",
 )
 @click.option("--top", type=click.IntRange(min=1), default=20, show_default=True)
-@click.option(
-    "--plot", type=click.Path(dir_okay=False), help="Draw a tornado (or Sobol) chart: PNG/SVG/PDF."
-)
+@click.option("--plot", metavar="FILE", help="Draw a tornado (or Sobol) chart: PNG/SVG/PDF.")
 @format_option()
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 @store_options
