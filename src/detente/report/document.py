@@ -26,6 +26,7 @@ from detente.report import figures
 from detente.report.figures import ImageFormat, data_uri
 from detente.report.forecast_tables import forecast_note, forecast_rows
 from detente.report.markdown import markdown_table, markdown_text
+from detente.report.safe_text import terminal_safe
 
 if TYPE_CHECKING:
     from detente.scenario import Scenario
@@ -373,8 +374,13 @@ footer{margin-top:3em;color:#777;font-size:.85em}
 """
 
 
+def _html_text(text: str) -> str:
+    """``text`` escaped for HTML, control characters made visible."""
+    return html.escape(terminal_safe(text))
+
+
 def _html_block(block: Block) -> str:
-    esc = html.escape
+    esc = _html_text
     if isinstance(block, Paragraph):
         cls = ' class="strong"' if block.strong else ""
         return f"<p{cls}>{esc(block.text)}</p>"
@@ -404,7 +410,7 @@ def _html_block(block: Block) -> str:
 
 def render_html(report: Report) -> str:
     """The report as one HTML page: inline CSS, images as data URIs, no scripts."""
-    esc = html.escape
+    esc = _html_text
     toc = "".join(f'<li><a href="#{s.id}">{esc(s.title)}</a></li>' for s in report.sections)
     body = []
     for section in report.sections:

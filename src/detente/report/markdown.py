@@ -13,6 +13,8 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from detente.report.safe_text import terminal_safe
+
 __all__ = ["markdown_cell", "markdown_table", "markdown_text", "renderables_markdown"]
 
 _PUNCTUATION = re.compile(r"([\\`*_|~])")
@@ -23,8 +25,9 @@ def markdown_text(text: str) -> str:
     """``text`` escaped for Markdown: ``<``, ``>``, ``&`` as entities; the markup
     characters ``\\ ` * _ | ~`` with a backslash; a ``]`` that would close a link (before
     ``(``, ``[`` or ``:``) and a ``#`` that would open a heading likewise. Other brackets
-    stay as they are, so ``[8.3, 40.0]`` reads as written."""
-    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    stay as they are, so ``[8.3, 40.0]`` reads as written. Control characters are made
+    visible (:func:`~detente.report.safe_text.terminal_safe`)."""
+    text = terminal_safe(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     text = _LINK.sub(r"\\]", _PUNCTUATION.sub(r"\\\1", text))
     return "\\" + text if text.startswith("#") else text
 

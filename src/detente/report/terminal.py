@@ -18,38 +18,21 @@ Two rules every terminal table of detente follows (they are applied by
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Iterator
 from typing import Any
 
 from rich.cells import cell_len
 from rich.console import Console, ConsoleOptions, Group, RenderableType
 from rich.padding import Padding
+from rich.panel import Panel
 from rich.segment import Segment
 from rich.table import Table
 from rich.text import Text
 
+from detente.report.safe_text import CONTROL as _CONTROL
+from detente.report.safe_text import terminal_safe
+
 __all__ = ["SafeConsole", "fit_table", "plain", "terminal_safe"]
-
-# C0 controls except tab and newline, DEL, and the C1 controls
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-
-
-def _picture(match: re.Match[str]) -> str:
-    code = ord(match.group())
-    if code < 0x20:
-        return chr(0x2400 + code)  # U+2400..U+241F: SYMBOL FOR NULL .. UNIT SEPARATOR
-    return "\u2421" if code == 0x7F else "\ufffd"  # DELETE symbol; C1: replacement char
-
-
-def terminal_safe(text: str) -> str:
-    """``text`` with every control character but ``\\n`` and ``\\t`` made visible.
-
-    One character replaces one character (so the styles of a rich ``Text`` stay in
-    place): C0 controls become their control pictures (``\\x1b`` -> ``␛``), DEL ``␡``,
-    C1 controls ``\ufffd``.
-    """
-    return _CONTROL.sub(_picture, text)
 
 
 def plain(cell: Any) -> str | None:
@@ -144,6 +127,29 @@ def _stacked(table: Table, texts: list[list[str]]) -> RenderableType:
     return Group(*parts)
 
 
+def _safe(item: Any) -> Any:
+    """``item`` with the text it holds made safe (:func:`terminal_safe`) before rich
+    measures it (rich counts a control character as zero cells wide): strings are
+    replaced, rich ``Text`` is changed in place (one character for one, so its styles
+    keep their place), tables, groups and panels are walked."""
+    if isinstance(item, str):
+        return terminal_safe(item)
+    if isinstance(item, Text):
+        if _CONTROL.search(item.plain):
+            item.plain = terminal_safe(item.plain)
+    elif isinstance(item, Table):
+        item.title, item.caption = _safe(item.title), _safe(item.caption)
+        for column in item.columns:
+            column.header = _safe(column.header)
+            column._cells[:] = [_safe(cell) for cell in column._cells]
+    elif isinstance(item, Group):
+        item._renderables = tuple(_safe(part) for part in item.renderables)
+    elif isinstance(item, Panel):
+        item.title = _safe(item.title)
+        item.renderable = _safe(item.renderable)
+    return item
+
+
 def _fitted(renderable: Any, width: int) -> Any:
     if isinstance(renderable, Table):
         return fit_table(renderable, width)
@@ -167,7 +173,10 @@ class SafeConsole(Console):
         super().__init__(**kwargs)
 
     def print(self, *objects: Any, **kwargs: Any) -> None:
-        super().print(*(_fitted(o, self.width) for o in objects), **kwargs)
+        super().print(*(_fitted(_safe(o), self.width) for o in objects), **kwargs)
+
+    def render_str(self, text: str, **kwargs: Any) -> Text:
+        return super().render_str(terminal_safe(text), **kwargs)
 
     def render(self, renderable: Any, options: ConsoleOptions | None = None) -> Iterable[Segment]:
         return _safe_segments(super().render(renderable, options))
