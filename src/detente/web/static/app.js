@@ -493,6 +493,11 @@
     svg("title", {}, t, text);
   }
 
+  // the model's answer is that no agreement is reached (see report/forecast_tables.py)
+  function noAgreement(f) {
+    return f.agreement === false || f.improves_on_status_quo === false || ("agreed" in f && f.agreed === null);
+  }
+
   function diamond(x, y, r) {
     return `${x},${y - r} ${x + r},${y} ${x},${y + r} ${x - r},${y}`;
   }
@@ -509,13 +514,19 @@
       if (old !== null && old !== undefined && old !== f.outcome) {
         svg("polygon", { points: diamond(x(old), y, 7), fill: "#fff", stroke: "#888", "stroke-width": 1.5 }, root);
       }
-      if (f.outcome === null || f.outcome === undefined) {
-        svg("text", { x: L + 4, y: y + 4, "font-size": 11, fill: "#888", "font-style": "italic" }, root, "no outcome (no agreement)");
+      if (f.outcome === null || f.outcome === undefined || noAgreement(f)) {
+        // the status quo staying is not an agreed outcome: never drawn as one
+        const stays = f.outcome === null || f.outcome === undefined ? "" : `: the status quo (${fmt(f.outcome)}) stays`;
+        svg("text", { x: L + 4, y: y + 4, "font-size": 11, fill: "#888", "font-style": "italic" }, root, `no agreement${stays}`);
         return;
       }
       svg("polygon", { points: diamond(x(f.outcome), y, 7), fill: "#222" }, root);
       const right = x(f.outcome) < 760;
-      svg("text", { x: x(f.outcome) + (right ? 11 : -11), y: y + 4, "text-anchor": right ? "start" : "end", "font-size": 11 }, root, fmt(f.outcome));
+      // a run of the expected-utility model that did not settle cycles: say so
+      const cycle = f.converged === false
+        ? ` (did not converge in ${f.stopped_after} rounds: it cycles; ${f.outcome_rule === "final-median" ? "last round's median" : "average over the rounds"})`
+        : "";
+      svg("text", { x: x(f.outcome) + (right ? 11 : -11), y: y + 4, "text-anchor": right ? "start" : "end", "font-size": 11 }, root, fmt(f.outcome) + cycle);
       return;
     }
     if (row.actor) {
