@@ -25,7 +25,7 @@ from detente.commands._options import (
     load,
     scenario_input,
 )
-from detente.commands._shared import console, print_json, print_markdown
+from detente.commands._shared import console, print_json, print_renderables
 from detente.commands.runs import Recorder, store_options
 from detente.errors import DetenteError
 
@@ -243,12 +243,7 @@ def show(scenario: ScenarioInput, fmt: str) -> None:
         return
     from detente.report.scenario_tables import scenario_renderables
 
-    if fmt == "markdown":
-        print_markdown(scenario_renderables(loaded))
-        return
-    out = console()
-    for renderable in scenario_renderables(loaded):
-        out.print(renderable)
+    print_renderables(scenario_renderables(loaded), fmt)
 
 
 @cli.command(name="models")
@@ -269,10 +264,7 @@ def models_command(fmt: str) -> None:
     table.add_column("Source")
     for model in rows:
         table.add_row(model.name, model.title, model.citation)
-    if fmt == "markdown":
-        print_markdown([table])
-    else:
-        console().print(table)
+    print_renderables([table], fmt)
 
 
 @cli.command()

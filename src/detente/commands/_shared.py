@@ -10,7 +10,7 @@ from typing import Any
 
 import click
 
-__all__ = ["console", "print_json", "print_markdown", "progress_bar"]
+__all__ = ["console", "print_json", "print_markdown", "print_renderables", "progress_bar"]
 
 
 def console(width: int | None = None) -> Any:
@@ -31,6 +31,16 @@ def print_markdown(renderables: Iterable[Any]) -> None:
     from detente.report.markdown import renderables_markdown
 
     click.echo(renderables_markdown(renderables), nl=False)
+
+
+def print_renderables(renderables: Iterable[Any], fmt: str = "table") -> None:
+    """Print terminal renderables on the console, or as Markdown when ``fmt`` says so."""
+    if fmt == "markdown":
+        print_markdown(renderables)
+        return
+    out = console()
+    for renderable in renderables:
+        out.print(renderable)
 
 
 @contextmanager

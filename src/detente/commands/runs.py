@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from detente.commands._options import announce, format_option, unwritable_folder
-from detente.commands._shared import console, print_json, print_markdown
+from detente.commands._shared import print_json, print_markdown, print_renderables
 
 if TYPE_CHECKING:
     from detente.scenario import Scenario
@@ -150,11 +150,7 @@ def list_command(store: str, limit: int, command_name: str | None, fmt: str) -> 
     else:
         from detente.report.explain_tables import runs_table
 
-        table = runs_table(records, store)
-        if fmt == "markdown":
-            print_markdown([table])
-        else:
-            console().print(table)
+        print_renderables([runs_table(records, store)], fmt)
 
 
 @COMMAND.command(name="show")
@@ -179,9 +175,7 @@ def show_command(store: str, run_id: int, fmt: str) -> None:
         result = json.dumps(found.result, indent=2, ensure_ascii=False)
         click.echo(f"\n```json\n{result}\n```")
         return
-    out = console()
-    for renderable in renderables:
-        out.print(renderable)
+    print_renderables(renderables)
 
 
 @COMMAND.command(name="diff")
@@ -218,9 +212,4 @@ def diff_command(store: str, old_id: int, new_id: int, tolerance: float, fmt: st
         shown.append(Text(f"Note: the runs are on different scenarios ({old.scenario_title!r} "
                           f"and {new.scenario_title!r}).", style="yellow"))  # fmt: skip
     shown.append(diff_table(differences, old_id, new_id))
-    if fmt == "markdown":
-        print_markdown(shown)
-        return
-    out = console()
-    for renderable in shown:
-        out.print(renderable)
+    print_renderables(shown, fmt)

@@ -15,7 +15,7 @@ from detente.commands._options import (
     format_option,
     scenario_input,
 )
-from detente.commands._shared import console, print_json, print_markdown, progress_bar
+from detente.commands._shared import console, print_json, print_renderables, progress_bar
 from detente.commands.runs import Recorder, store_options
 
 if TYPE_CHECKING:
@@ -171,12 +171,7 @@ def _sobol(
                 style="dim",
             )
         )
-    if fmt == "markdown":
-        print_markdown(shown)
-        return
-    out = console()
-    for renderable in shown:
-        out.print(renderable)
+    print_renderables(shown, fmt)
 
 
 def _check_early(
