@@ -221,3 +221,15 @@ def test_a_store_the_user_chose_is_checked_before_any_work(
     blocked.write_text("x")
     code, _, err = run(capsys, "forecast", "--store", str(blocked / "runs.sqlite3"))
     assert code == 2 and f"{blocked} is not a folder" in err
+
+
+def test_backtest_cases_finds_every_shipped_case_from_any_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from detente.commands.backtest import shipped_cases
+
+    monkeypatch.chdir(tmp_path)
+    root = Path(__file__).resolve().parents[2] / "cases"
+    shipped = sorted(p.name for p in Path(shipped_cases()).glob("*.yaml"))
+    assert shipped == sorted(p.name for p in root.glob("*.yaml"))
+    assert len(shipped) >= 12

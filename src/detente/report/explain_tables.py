@@ -319,7 +319,8 @@ def _verdict(possible: Any) -> str:
 
 
 def _delta(value: float | None) -> str:
-    return "" if value is None or value == 0 else f"{value:+.1f}"
+    # a change that rounds to 0.0 is shown as none, never as "-0.0"
+    return "" if value is None or round(value, 1) == 0 else f"{value:+.1f}"
 
 
 def whatif_renderables(document: dict[str, Any]) -> list[RenderableType]:
