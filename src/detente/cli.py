@@ -295,6 +295,10 @@ def _add_subcommands() -> None:
 _add_subcommands()
 
 
+# click >= 8.2 raises this for a group called without a command (8.1 prints the help)
+_NO_ARGS_IS_HELP: Any = getattr(click.exceptions, "NoArgsIsHelpError", ())
+
+
 def _fail(message: str) -> NoReturn:
     """One line on stderr (control characters made visible), exit code 2."""
     import re
@@ -318,6 +322,9 @@ def main(argv: Sequence[str] | None = None) -> None:
         click.echo("Aborted.", err=True)
         sys.exit(130)
     except click.UsageError as exc:
+        if isinstance(exc, _NO_ARGS_IS_HELP) and exc.ctx is not None:
+            click.echo(exc.ctx.get_help())  # `detente` or `detente runs` alone: the help
+            sys.exit(0)
         where = exc.ctx.command_path if exc.ctx is not None else "detente"
         _fail(f"{exc.format_message()} (see '{where} --help')")
     except click.ClickException as exc:

@@ -233,3 +233,10 @@ def test_backtest_cases_finds_every_shipped_case_from_any_folder(
     shipped = sorted(p.name for p in Path(shipped_cases()).glob("*.yaml"))
     assert shipped == sorted(p.name for p in root.glob("*.yaml"))
     assert len(shipped) >= 12
+
+
+@pytest.mark.parametrize("args", [[], ["runs"], ["backtest"]])
+def test_a_group_alone_prints_its_help(capsys: pytest.CaptureFixture[str], args: list[str]) -> None:
+    code, out, err = run(capsys, *args)
+    assert code == 0 and err == ""
+    assert out.startswith(f"Usage: {' '.join(['detente', *args])} [OPTIONS] COMMAND")
