@@ -238,3 +238,13 @@ def test_the_default_forecast_says_no_agreement_and_cycles(
     rows = {line.split(" | ")[0].strip("| "): line for line in lines}
     assert "| no agreement |" in rows["two-level"] and "100.0" not in rows["two-level"]
     assert "did not converge in 100 rounds (it cycles)" in rows["expected-utility"]
+
+
+def test_json_output_escapes_every_control_character(capsys: pytest.CaptureFixture[str]) -> None:
+    from detente.commands._shared import print_json
+
+    name = "x\x9b31m\x1b[2J\x7fé"
+    print_json({"name": name})
+    out = capsys.readouterr().out
+    assert not re.search(r"[\x00-\x09\x0b-\x1f\x7f-\x9f]", out)
+    assert json.loads(out) == {"name": name}  # the same value

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -22,8 +23,14 @@ def console(width: int | None = None) -> Any:
 
 
 def print_json(document: Any) -> None:
-    """Print ``document`` as indented JSON (NaN is not valid JSON and is refused)."""
-    click.echo(json.dumps(document, indent=2, ensure_ascii=False, allow_nan=False))
+    """Print ``document`` as indented JSON (NaN is not valid JSON and is refused).
+
+    JSON escapes the C0 control characters itself; DEL and the C1 controls (which some
+    terminals obey, U+009B as the start of an escape sequence) are escaped here too, as
+    ``\\u009b``: still the same JSON value, but nothing in a name drives the terminal.
+    """
+    text = json.dumps(document, indent=2, ensure_ascii=False, allow_nan=False)
+    click.echo(re.sub(r"[\x7f-\x9f]", lambda m: f"\\u{ord(m.group()):04x}", text))
 
 
 def print_markdown(renderables: Iterable[Any]) -> None:
