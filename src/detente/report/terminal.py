@@ -11,13 +11,15 @@ Two rules every terminal table of detente follows (they are applied by
   markup or emoji codes either: ``[Japan]`` prints as ``[Japan]``.
 * **Numbers are never truncated.** Rich shrinks a table that is wider than the terminal
   by cutting cells to ``23…``. :func:`fit_table` instead gives every column at least its
-  longest word and wraps cells between words only, and when even that does not fit (the
-  longest words of all columns are wider than the terminal) stacks the table: one block
-  per row, each cell on its own ``header: value`` line.
+  longest word and wraps cells between words only; when even that does not fit it wraps
+  the columns into several tables (each repeating the row names), and as a last resort
+  stacks the table: one block per row, each cell on its own ``header: value`` line.
 """
 
 from __future__ import annotations
 
+import copy
+import dataclasses
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -57,9 +59,12 @@ def fit_table(table: Table, width: int) -> RenderableType:
 
     A table that fits is returned as it is. Otherwise every column gets at least its
     longest word (a number such as ``44.76`` or ``[-0.13,`` is one word, so it is never
-    split) and the remaining width is shared out towards each column's natural width;
-    cells wrap between words only. When even the longest words (plus borders and
-    padding) exceed ``width``, the table is stacked instead: the title, then per row one
+    split) and the remaining width is shared out towards each column's natural width,
+    first of its cells, then of its header; cells wrap between words only. When the
+    longest words (plus borders and padding) exceed ``width``, the columns are wrapped
+    into several tables one under the other (as few as the longest words allow), each
+    repeating the first column (the row's name); only when even the first column and
+    one other do not fit is the table stacked instead: the title, then per row one
     ``header: value`` line per non-empty cell. Tables holding other renderables than
     text are returned unchanged.
     """
@@ -75,20 +80,71 @@ def fit_table(table: Table, width: int) -> RenderableType:
         max([_longest_word(h)] + [_longest_word(c) for c in cells])
         for h, cells in zip(headers, texts, strict=True)
     ]
+    # a cell unwrapped matters more than its header unwrapped: fill towards the cells'
+    # widths first, then towards the headers'
+    cells_natural = [
+        max([need] + [_longest_line(c) for c in cells])
+        for need, cells in zip(needed, texts, strict=True)
+    ]
     natural = [
-        max([_longest_line(h)] + [_longest_line(c) for c in cells])
-        for h, cells in zip(headers, texts, strict=True)
+        max(width, _longest_line(h)) for width, h in zip(cells_natural, headers, strict=True)
     ]
     _, right, _, left = Padding.unpack(table.padding)
-    available = width - len(columns) * (left + right) - (len(columns) + 1 if table.box else 0)
+    per_column = left + right + (1 if table.box else 0)  # padding and one border
+    edge = 1 if table.box else 0
+    available = width - len(columns) * per_column - edge
     if sum(needed) > available:
-        return _stacked(table, texts)
+        # as few parts as words allow; of those, parts in which no cell wraps if possible
+        chunks = _column_chunks([n + per_column for n in needed], width - edge)
+        unwrapped = _column_chunks([n + per_column for n in cells_natural], width - edge)
+        if chunks is not None and unwrapped is not None and len(unwrapped) == len(chunks):
+            chunks = unwrapped
+        if chunks is None:
+            return _stacked(table, texts)
+        return Group(*(fit_table(_part(table, chunk, k, len(chunks)), width)
+                       for k, chunk in enumerate(chunks)))  # fmt: skip
     if sum(natural) > available:
-        widths = _share_out(needed, natural, available)
+        widths = _share_out(needed, cells_natural, available)
+        widths = _share_out(widths, natural, available)
         for column, assigned in zip(columns, widths, strict=True):
             column.width, column.min_width, column.max_width = assigned, None, None
             column.no_wrap, column.overflow = False, "fold"
     return table
+
+
+def _column_chunks(costs: list[int], width: int) -> list[list[int]] | None:
+    """Split the columns into consecutive groups that each fit ``width`` with the first
+    column (the row's name) repeated in every group; ``None`` if even the first column
+    and one other do not fit."""
+    chunks: list[list[int]] = []
+    current, used = [0], costs[0]
+    for index in range(1, len(costs)):
+        if used + costs[index] > width:
+            if len(current) == 1:
+                return None
+            chunks.append(current)
+            current, used = [0], costs[0]
+            if used + costs[index] > width:
+                return None
+        current.append(index)
+        used += costs[index]
+    chunks.append(current)
+    return chunks if len(chunks) > 1 else None
+
+
+def _part(table: Table, chunk: list[int], number: int, parts: int) -> Table:
+    """The columns ``chunk`` of ``table`` as a table of their own (the title on the first
+    part, "(continued)" on the others, the caption under the last)."""
+    part = copy.copy(table)
+    part.columns = [
+        dataclasses.replace(table.columns[i], _index=k, _cells=list(table.columns[i]._cells))
+        for k, i in enumerate(chunk)
+    ]
+    if number > 0 and table.title is not None:
+        part.title = Text(f"{plain(table.title) or ''} (continued)", style="dim")
+    if number < parts - 1:
+        part.caption = None
+    return part
 
 
 def _share_out(needed: list[int], natural: list[int], available: int) -> list[int]:
