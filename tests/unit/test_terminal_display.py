@@ -157,7 +157,8 @@ def hostile_table(tmp_path: Path) -> Path:
         "actor,capability,position,salience,issue\n"
         "<script>alert(1)</script>,40,10,80,<b>tax</b>\n"
         "\x1b[31mred\x1b[0m,30,90,60,<b>tax</b>\n"
-        "plain,20,40,50,<b>tax</b>\n",
+        "plain,20,40,50,<b>tax</b>\n"
+        "usd $\\badcmd{ x$ fund,10,60,40,<b>tax</b>\n",  # mathtext for matplotlib
         encoding="utf-8",
     )
     return path

@@ -20,6 +20,7 @@ from rich.table import Table
 from rich.text import Text
 
 from detente.io.scenario_file import write_atomically
+from detente.report.safe_text import literal_figure_text
 from detente.uncertainty import AgreementSummary, MonteCarloResult, Summary
 
 __all__ = ["agreement_table", "plot_agreement_curve"]
@@ -118,6 +119,7 @@ def _dates_rows(table: Table, agreement: AgreementSummary) -> None:
         )
 
 
+@literal_figure_text
 def plot_agreement_curve(
     result: MonteCarloResult, path: str | os.PathLike[str], title: str | None = None
 ) -> None:

@@ -30,6 +30,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
+from detente.report.safe_text import literal_figure_text
+
 if TYPE_CHECKING:
     from detente.scenario import Scenario
 
@@ -138,6 +140,7 @@ def _rows(ax: Any, labels: Sequence[str]) -> None:
     ax.set_yticklabels(list(labels), fontsize=8.5)
 
 
+@literal_figure_text
 def forecast_figure(
     scenario: Scenario, issue_doc: dict[str, Any], *, fmt: ImageFormat = "svg"
 ) -> str | bytes:
@@ -264,6 +267,7 @@ def _bar(
         )
 
 
+@literal_figure_text
 def two_level_figure(
     scenario: Scenario, issue_id: str, verdict: dict[str, Any], *, fmt: ImageFormat = "svg"
 ) -> str | bytes:

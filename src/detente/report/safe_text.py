@@ -3,9 +3,14 @@ HTML): a name holding ``ESC [ 2 J`` must print as text, not clear the screen."""
 
 from __future__ import annotations
 
+import functools
 import re
+from collections.abc import Callable
+from typing import Any, TypeVar
 
-__all__ = ["CONTROL", "terminal_safe"]
+__all__ = ["CONTROL", "literal_figure_text", "terminal_safe"]
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 """C0 control characters except tab and newline, DEL, and the C1 control characters."""
@@ -26,3 +31,18 @@ def terminal_safe(text: str) -> str:
     C1 controls ``\ufffd``.
     """
     return CONTROL.sub(_picture, text)
+
+
+def literal_figure_text(function: F) -> F:
+    """Draw the figure of ``function`` with every text literal: matplotlib otherwise
+    reads ``$...$`` in a name as mathtext (an actor called ``$\\badcmd$`` would fail
+    the whole report with a parse error). Set for the call only (``rc_context``)."""
+
+    @functools.wraps(function)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        import matplotlib
+
+        with matplotlib.rc_context({"text.parse_math": False}):
+            return function(*args, **kwargs)
+
+    return wrapper  # type: ignore[return-value]

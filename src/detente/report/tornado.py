@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from detente.errors import DetenteError
 from detente.io.scenario_file import write_atomically
+from detente.report.safe_text import literal_figure_text
 
 if TYPE_CHECKING:
     from detente.analysis.sensitivity import SensitivityResult, SobolResult
@@ -39,6 +40,7 @@ def save_figure(figure: Any, path: str | os.PathLike[str]) -> Path:
     return target
 
 
+@literal_figure_text
 def plot_tornado(
     result: SensitivityResult,
     path: str | os.PathLike[str],
@@ -78,6 +80,7 @@ def plot_tornado(
     return save_figure(figure, path)
 
 
+@literal_figure_text
 def plot_sobol(
     result: SobolResult, path: str | os.PathLike[str], *, metric: str, top: int = 15
 ) -> Path:

@@ -21,6 +21,7 @@ from typing import Any
 from rich.table import Table
 
 from detente.io.scenario_file import write_atomically
+from detente.report.safe_text import literal_figure_text
 
 __all__ = ["plot_trajectories", "rounds_table"]
 
@@ -85,6 +86,7 @@ def rounds_table(rounds: Rounds, *, title: str | None = "Rounds") -> Table:
     return table
 
 
+@literal_figure_text
 def plot_trajectories(
     rounds: Rounds,
     path: str | os.PathLike[str],
