@@ -41,6 +41,7 @@ class Recorder:
     """
 
     path: Path | None
+    chosen: bool = False
     recorded: int | None = None
 
     def record(
@@ -56,12 +57,19 @@ class Recorder:
         """Record the run (unless ``--no-store``) and say so on stderr."""
         if self.path is None:
             return
+        from detente.errors import DetenteError
         from detente.store import record_run
 
-        self.recorded = record_run(
-            self.path, command=command, scenario=scenario, result=result, options=options,
-            seed=seed, runs=runs,
-        )  # fmt: skip
+        try:
+            self.recorded = record_run(
+                self.path, command=command, scenario=scenario, result=result,
+                options=options, seed=seed, runs=runs,
+            )  # fmt: skip
+        except (DetenteError, OSError) as exc:
+            if self.chosen:
+                raise  # a store the user chose must work
+            click.echo(f"detente: warning: run not recorded ({exc}); use --no-store", err=True)
+            return
         announce(f"recorded as run {self.recorded} in {self.path}")
 
 
@@ -88,14 +96,15 @@ def open_recorder(store: str | None, no_store: bool) -> Recorder:
     path = resolve_store(store, no_store)
     if path is None:
         return Recorder(None)
+    chosen = store is not None or bool(os.environ.get("DETENTE_STORE"))
     try:
         _check_store(path)
     except (DetenteError, OSError) as exc:
-        if store is not None or os.environ.get("DETENTE_STORE"):
+        if chosen:
             raise  # a store the user chose must work
         click.echo(f"detente: warning: runs will not be recorded ({exc}); use --no-store", err=True)
         return Recorder(None)
-    return Recorder(path)
+    return Recorder(path, chosen)
 
 
 def store_options(function: F) -> F:
