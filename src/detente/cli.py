@@ -99,6 +99,15 @@ def forecast(
             raise DetenteError(
                 f"{option} needs a model with rounds (e.g. --model expected-utility)"
             )
+    if plot and runs is not None:
+        from detente.analysis.edits import dated_model
+
+        dated = dated_model(loaded)
+        if dated is None or dated.name not in select_models(loaded, list(models) or None):
+            raise DetenteError(
+                "--plot with --runs draws P(agreement by date), which needs the dated model "
+                "on a scenario with an agreement block (e.g. --model deadline-bargaining)"
+            )
     if plot:
         check_output(plot, what="figure", suffixes=FIGURE_SUFFIXES)
     results = run_models(loaded, models or None)

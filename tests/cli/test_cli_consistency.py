@@ -208,6 +208,32 @@ def test_plot_without_runs_names_every_file_it_writes(
     ]
 
 
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["forecast", "-m", "median", "--runs", "10", "--plot", "p.png"],
+        ["forecast", "docs/examples/classic_table.csv", "--runs", "10", "--plot", "p.png"],
+        ["forecast", "-m", "median", "--plot", "p.png"],
+        ["forecast", "-m", "median", "--rounds"],
+    ],
+)
+def test_plots_that_cannot_be_drawn_fail_before_any_work(
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    no_work: None,
+    args: list[str],
+) -> None:
+    root = Path(__file__).resolve().parents[2]
+    args = [str(root / a) if a.startswith("docs/") else a for a in args]
+    monkeypatch.chdir(tmp_path)
+    store = tmp_path / "runs.sqlite3"
+    code, out, err = run(capsys, *args, "--store", str(store))
+    assert code == 2 and out == "" and err.count("\n") == 1, err
+    assert "needs" in err and "--model" in err
+    assert not store.exists() and not (tmp_path / "p.png").exists()
+
+
 def test_a_store_the_user_chose_is_checked_before_any_work(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, no_work: None
 ) -> None:
