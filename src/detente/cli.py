@@ -139,6 +139,13 @@ def forecast(
         from detente.report.forecast_tables import forecast_markdown
 
         click.echo(forecast_markdown(document))
+        if rounds:
+            from detente.report.trajectories import rounds_table
+
+            print_renderables(
+                [rounds_table(r, title=name) for _, name, r, _ in _eu_rounds(document)],
+                "markdown",
+            )
         return
     from detente.report.forecast_tables import forecast_renderables
 

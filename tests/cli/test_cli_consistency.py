@@ -266,3 +266,11 @@ def test_a_group_alone_prints_its_help(capsys: pytest.CaptureFixture[str], args:
     code, out, err = run(capsys, *args)
     assert code == 0 and err == ""
     assert out.startswith(f"Usage: {' '.join(['detente', *args])} [OPTIONS] COMMAND")
+
+
+def test_rounds_in_every_format(capsys: pytest.CaptureFixture[str]) -> None:
+    base = ("forecast", "-m", "expected-utility", "--rounds", "--no-store")
+    code, out, _ = run(capsys, *base, "-f", "markdown")
+    assert code == 0 and out.count("| Round | Median | Mean | Moves | Accepted offers |") == 2
+    code, out, _ = run(capsys, *base)
+    assert code == 0 and out.count("Accepted offers") == 2
