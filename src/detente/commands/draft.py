@@ -1,0 +1,140 @@
+"""``detente draft ARTICLE``: a first scenario with evidence, drafted offline from an article.
+
+The drafting itself is :mod:`detente.drafting` (spaCy rules and gazetteers, no model
+download); this module is the command: it checks the output path before any work,
+refuses to overwrite without ``--force``, prints what was found and what was defaulted,
+and with ``--explain`` the sentence behind every drafted value.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+from typing import Any
+
+import click
+
+from detente.errors import DetenteError
+
+__all__ = ["COMMAND"]
+
+
+def _check_output(path: str | None, force: bool) -> None:
+    """Refuse an existing file without --force and a folder that cannot be written."""
+    if path is None:
+        return
+    target = Path(path)
+    if target.is_dir():
+        raise DetenteError(f"{path}: is a directory, expected a file to write")
+    if target.exists() and not force:
+        raise DetenteError(f"{path}: already exists; give --force to overwrite it")
+    folder = target.parent if str(target.parent) else Path(".")
+    if not folder.is_dir():
+        raise DetenteError(f"{path}: no such folder {str(folder)!r}")
+    if not os.access(folder, os.W_OK) or (target.exists() and not os.access(target, os.W_OK)):
+        raise DetenteError(f"{path}: not writable")
+
+
+def _parse_date(text: str | None) -> dt.date | None:
+    if text is None:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise click.BadParameter(f"expected YYYY-MM-DD, got {text!r}") from None
+
+
+def _summary(findings: list[Any], out: Any) -> None:
+    from rich.table import Table
+
+    table = Table(title="What the draft found (check every row against its evidence)")
+    table.add_column("Field")
+    table.add_column("Status")
+    table.add_column("Value")
+    style = {"found": "green", "inferred": "yellow", "defaulted": "red"}
+    for finding in findings:
+        status = f"[{style[finding.status]}]{finding.status}[/]"
+        table.add_row(finding.about, status, finding.value)
+    out.print(table)
+    counts = {s: sum(1 for f in findings if f.status == s) for s in style}
+    out.print(
+        f"{counts['found']} found in the text, {counts['inferred']} inferred, "
+        f"{counts['defaulted']} defaulted (widest range; set by the analyst)."
+    )
+
+
+def _explain(findings: list[Any], out: Any) -> None:
+    for finding in findings:
+        if finding.sentence is None:
+            continue
+        out.print(f"[bold]{finding.about}[/] = {finding.value}", highlight=False)
+        out.print(f'    "{finding.sentence.text}"', highlight=False, markup=False)
+
+
+@click.command(name="draft")
+@click.argument("article", type=click.Path(dir_okay=False))
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False),
+    help="Scenario file to write (default: print the YAML on stdout).",
+)
+@click.option("--force", is_flag=True, help="Overwrite an existing output file.")
+@click.option("--source-id", help="Id of the article in `sources` (default: from its title).")
+@click.option("--title", help="The article's title (default: its first line).")
+@click.option("--outlet", help="Where the article was published.")
+@click.option("--date", "date_text", metavar="YYYY-MM-DD", help="The article's date.")
+@click.option("--explain", is_flag=True, help="Print the sentence behind each drafted value.")
+def COMMAND(  # noqa: N802 - the name the command registry looks for
+    article: str,
+    output: str | None,
+    force: bool,
+    source_id: str | None,
+    title: str | None,
+    outlet: str | None,
+    date_text: str | None,
+    explain: bool,
+) -> None:
+    """Draft a first scenario from a news ARTICLE (plain text), offline.
+
+    Finds the parties, issues, dates, stances, constraints and motives the text names;
+    every number is a wide range and every drafted value an evidence entry quoting its
+    sentence. Fields the text does not support get the widest range and the judgment
+    "not in the source; set by the analyst". Needs the `draft` extra.
+    """
+    from detente.drafting import draft_scenario, missing_extra
+
+    missing = missing_extra()
+    if missing:
+        raise DetenteError(
+            f"detente draft needs {', '.join(missing)}: pip install 'detente[draft]'"
+        )
+    _check_output(output, force)
+    date = _parse_date(date_text)
+    from detente.commands._shared import console
+    from detente.io import write_atomically
+    from detente.io.scenario_file import read_text
+
+    text = read_text(article)
+    draft = draft_scenario(
+        text, name=article, date=date, source_id=source_id, title=title, outlet=outlet
+    )
+    if output is None:
+        click.echo(draft.yaml, nl=False)
+        out = console_stderr()
+    else:
+        write_atomically(output, draft.yaml)
+        out = console()
+    _summary(draft.findings, out)
+    if explain:
+        _explain(draft.findings, out)
+    if output is not None:
+        out.print(f"Draft written to {output}; check it, then: detente forecast {output}")
+
+
+def console_stderr() -> Any:
+    """A rich console on stderr, so the YAML on stdout stays clean."""
+    from rich.console import Console
+
+    return Console(stderr=True, soft_wrap=False)
