@@ -49,7 +49,7 @@ def _summary(findings: list[Any], out: Any) -> None:
     from rich.table import Table
 
     table = Table(title="What the draft found (check every row against its evidence)")
-    table.add_column("Field")
+    table.add_column("Field", overflow="fold")
     table.add_column("Status")
     table.add_column("Value")
     style = {"found": "green", "inferred": "yellow", "defaulted": "red"}
@@ -64,12 +64,13 @@ def _summary(findings: list[Any], out: Any) -> None:
     )
 
 
-def _explain(findings: list[Any], out: Any) -> None:
+def _explain(findings: list[Any], err: bool) -> None:
+    """Each value the text gave, with its sentence (plain lines, unwrapped, for review)."""
+    click.echo("\nThe sentences behind the drafted values:", err=err)
     for finding in findings:
-        if finding.sentence is None:
-            continue
-        out.print(f"[bold]{finding.about}[/] = {finding.value}", highlight=False)
-        out.print(f'    "{finding.sentence.text}"', highlight=False, markup=False)
+        if finding.sentence is not None:
+            click.echo(f"{finding.about} = {finding.value}", err=err)
+            click.echo(f'    "{finding.sentence.text}"', err=err)
 
 
 @click.command(name="draft")
@@ -128,7 +129,7 @@ def COMMAND(  # noqa: N802 - the name the command registry looks for
         out = console()
     _summary(draft.findings, out)
     if explain:
-        _explain(draft.findings, out)
+        _explain(draft.findings, err=output is None)
     if output is not None:
         out.print(f"Draft written to {output}; check it, then: detente forecast {output}")
 

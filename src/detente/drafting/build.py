@@ -155,10 +155,15 @@ def _sides(readings: Readings, keys: list[str], kinds: list[str]) -> dict[tuple[
 
 
 def _agreement_name(article: Article, parties: list[Party]) -> tuple[str, Sentence | None]:
-    if not article.agreement_terms:
-        term = "agreement"
-    else:
-        term = max(article.agreement_terms, key=lambda t: (article.agreement_terms[t], len(t)))
+    terms = article.agreement_terms
+    heads: dict[str, int] = {}
+    for found, count in terms.items():
+        heads[found.split()[-1]] = heads.get(found.split()[-1], 0) + count
+    term = "agreement"
+    if heads:  # the commonest word for the agreement, with its commonest qualifier
+        head = max(heads, key=lambda h: (heads[h], h))
+        named = [t for t in terms if t.split()[-1] == head]
+        term = max(named, key=lambda t: (terms[t] * (" " in t), terms[t], t))
     names = [p.name for p in parties]
     joined = (
         " and ".join([", ".join(names[:-1]), names[-1]]) if len(names) > 2 else " and ".join(names)

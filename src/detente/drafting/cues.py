@@ -17,6 +17,7 @@ __all__ = [
     "DEMAND",
     "FIRM",
     "FLEXIBLE",
+    "MEDIATOR",
     "ISSUE_KINDS",
     "ISSUE_NAMES",
     "MOTIVE",
@@ -51,7 +52,7 @@ ISSUE_KINDS: dict[str, re.Pattern[str]] = {
     "territory": _words(r"territor\w*", r"islands?", r"borders?", r"boundar\w+", r"sovereignty"),
     "trade": _words(r"tariffs?", r"quotas?", r"market access", r"import duties"),
     "water": _words(r"water", r"river flow", r"dams?", r"dry-season flow"),
-    "fisheries": _words(r"fish\w*", r"catch limits?"),
+    "fisheries": _words(r"fish\w*", r"catch(?:es)?", r"catch limits?", r"fleets?"),
     "nuclear": _words(r"nuclear", r"enrichment", r"uranium", r"centrifuges?"),
     "troops": _words(r"troops", r"withdraw\w*", r"demilitari\w+"),
     "money": _words(r"debts?", r"reparations", r"compensation", r"contributions?"),
@@ -93,7 +94,7 @@ DEFEND = _words(
     r"no (?:territorial )?dispute",
     r"maintains?",
     r"maintained",
-    r"controls?",
+    r"(?<!back )controls?",
     r"opposes",
     r"will not (?:accept|cut|lift|return|hand over)",
 )
@@ -116,16 +117,19 @@ FIRM = _words(
     r"non-negotiable",
     r"not negotiable",
     r"under no circumstances",
+    r"walk away",
 )
+_GIVE = r"(?:compromise|make concessions|accept|consider|discuss)"
 FLEXIBLE = _words(
-    r"willing to",
-    r"ready to",
-    r"open to",
+    rf"willing to {_GIVE}",
+    rf"ready to {_GIVE}",
+    rf"prepared to {_GIVE}",
+    r"open to (?:a )?(?:compromise|concessions)",
     r"flexib\w+",
-    r"prepared to",
     r"could accept",
     r"would accept",
 )
+MEDIATOR = _words(r"mediat\w+", r"brokers?", r"brokered", r"host(?:s|ed|ing)? the talks")
 MOTIVE = _words(
     r"hopes? to",
     r"hoping to",
@@ -136,7 +140,7 @@ MOTIVE = _words(
     r"urgent need to",
     r"keen to",
     r"eager to",
-    r"needs? (?:the|a|an) (?:deal|agreement|treaty)",
+    r"(?:needs?|wants?) (?:the|a|an) (?:deal|agreement|treaty)",
 )
 
 _TERM = re.compile(
@@ -147,11 +151,11 @@ _TERM = re.compile(
 _ELECTION = _words(r"elections?", r"polls", r"referendum", r"vote")
 _DEADLINE = _words(r"before", r"by", r"deadline", r"no later than", r"within", r"expires?")
 
-_CLAUSE_BREAK = re.compile(r",\s*(?:while|whereas|but)\s+|;\s*|,\s*and\s+(?=\w+ (?:says|said)\b)")
+_CLAUSE_BREAK = re.compile(r",\s*(?:while|whereas|but|and)\s+|;\s*")
 
 
 def clauses(text: str) -> list[tuple[int, int]]:
-    """Split a sentence into clauses at ", while", ", whereas", ", but" and ";"."""
+    """Split a sentence into clauses at ", while", ", whereas", ", but", ", and" and ";"."""
     out, at = [], 0
     for match in _CLAUSE_BREAK.finditer(text):
         out.append((at, match.start()))

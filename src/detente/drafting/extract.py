@@ -12,7 +12,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from detente.drafting.cues import ISSUE_KINDS, NEGOTIATION, clauses
+from detente.drafting.cues import ISSUE_KINDS, MEDIATOR, NEGOTIATION, clauses
 from detente.drafting.dates import resolve_date
 from detente.drafting.gazetteer import load_gazetteer
 from detente.drafting.pipeline import build_pipeline
@@ -61,12 +61,21 @@ class Article:
     date_sentence: Sentence | None
 
     def parties_near_negotiation(self) -> Counter[str]:
-        """Sentences about a negotiation that mention each party (states, organisations)."""
+        """Sentences about the negotiation or its issues that mention each party.
+
+        A party named as the mediator ("The African Union, which mediates the talks")
+        is left out: it does not sign.
+        """
         counts: Counter[str] = Counter()
+        mediators: set[str] = set()
         for sentence in self.sentences:
-            if NEGOTIATION.search(sentence.text):
+            if NEGOTIATION.search(sentence.text) or sentence.issues:
                 counts.update({m.key for m in sentence.mentions if m.kind != "legislature"})
-        return counts
+            for lo, hi in sentence_clauses(sentence):
+                if MEDIATOR.search(self.text[lo:hi]):
+                    actor = clause_actor(sentence, lo, hi)
+                    mediators |= {actor.key} if actor is not None else set()
+        return Counter({key: n for key, n in counts.items() if key not in mediators})
 
 
 def read_article(text: str, date: dt.date | None = None) -> Article:

@@ -138,7 +138,9 @@ def _party_patterns(party: Party, demonyms: list[str]) -> list[dict[str, Any]]:
 
 def _leader_patterns(parties: dict[str, Party], offices: tuple[str, ...]) -> list[dict[str, Any]]:
     """'Russian President Vladimir Putin', "Japan's Prime Minister Shinzo Abe"."""
-    name = [{"IS_TITLE": True}, {"IS_TITLE": True, "OP": "?"}, {"IS_TITLE": True}]
+    particle = {"LOWER": {"IN": ["al", "el", "bin", "ibn", "van", "von", "de", "da"]}, "OP": "?"}
+    name = [{"IS_TITLE": True}, {"IS_TITLE": True, "OP": "?"}, particle]
+    name += [{"ORTH": "-", "OP": "?"}, {"IS_TITLE": True}]
     single = [office for office in offices if " " not in office]
     office_patterns = [[{"ORTH": {"IN": single}}]]
     office_patterns += [_tokens(office) for office in offices if " " in office]

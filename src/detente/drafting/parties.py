@@ -9,6 +9,7 @@ saliences and win-set bounds the firmness cues, capabilities are never in the te
 from __future__ import annotations
 
 import copy
+import dataclasses
 import datetime as dt
 from typing import Any
 
@@ -32,13 +33,15 @@ Side = tuple[str, Reading, bool]  # (side, reading, inferred?)
 
 
 def _firmness(readings: Readings, actor: str, kind: str) -> Reading | None:
-    """The firm reading when firm cues are at least as many as flexible ones."""
+    """The majority of the firmness cues; as many firm as flexible ones is "mixed"."""
     votes = readings.firmness.get((actor, kind), [])
     if not votes:
         return None
     firm = [r for r in votes if r.value == "firm"]
     flexible = [r for r in votes if r.value == "flexible"]
-    return firm[0] if len(firm) >= len(flexible) else flexible[0]
+    if len(firm) == len(flexible):
+        return dataclasses.replace(firm[0], value="mixed")
+    return firm[0] if len(firm) > len(flexible) else flexible[0]
 
 
 def _stance(draft: Recorder, path: str, side: Side | None, firm: Reading | None) -> dict[str, Any]:
@@ -79,13 +82,13 @@ def _stance(draft: Recorder, path: str, side: Side | None, firm: Reading | None)
 def _accepts(
     draft: Recorder, path: str, side: Side | None, firm: Reading | None
 ) -> list[Any] | None:
-    if side is None or firm is None:
+    if side is None or firm is None or firm.value == "mixed":
         return None
     bounds = ACCEPTS[(side[0], firm.value)]
     half = "only its own half of the scale" if firm.value == "firm" else "most of the scale"
     draft.cite(
         path,
-        f"{firm.value}: {bounds[0]}..{bounds[1]}",
+        f"{firm.value}: {_show(bounds[0])} to {_show(bounds[1])}",
         firm.sentence,
         f"Drafted: {firm.cue!r} read as accepting {half}; the bound is a wide range, set by "
         "the analyst.",
@@ -201,3 +204,10 @@ def _public(
     if accepts:
         ratifier["accepts"] = accepts
     return actor, ratifier
+
+
+def _show(value: Any) -> str:
+    """A bound for the summary: 35, or the range 20-35-50 (low-mode-high)."""
+    if isinstance(value, dict):
+        return f"{value['low']}-{value['mode']}-{value['high']}"
+    return str(value)
