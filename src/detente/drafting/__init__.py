@@ -27,6 +27,7 @@ __all__ = ["Draft", "draft_scenario", "missing_extra"]
 
 EXTRA_MODULES = ("spacy", "pycountry", "dateparser")
 RANGE_KEYS = {"low", "mode", "high"}
+MAX_CHARACTERS = 200_000  # a long feature article is ~20,000; spaCy's own limit is 1,000,000
 
 
 def missing_extra() -> list[str]:
@@ -85,6 +86,11 @@ def draft_scenario(
         )
     if not text.strip():
         raise DetenteError(f"{name}: the article is empty")
+    if len(text) > MAX_CHARACTERS:
+        raise DetenteError(
+            f"{name}: {len(text):,} characters is too long for one article "
+            f"(at most {MAX_CHARACTERS:,}); draft from the article itself"
+        )
     article = read_article(text, date)
     first_line = text.strip().splitlines()[0].strip()
     source_title = title or first_line[:200]

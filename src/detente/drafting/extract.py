@@ -169,7 +169,9 @@ def _agreement_terms(span: object) -> Counter[str]:
 def _byline_date(head: list[Sentence]) -> tuple[dt.date | None, Sentence | None]:
     for sentence in head:
         for expression, _ in sentence.dates:
-            resolved = resolve_date(expression, dt.date.today())
+            if not re.search(r"\d{4}", expression):
+                continue  # a byline date must be absolute ("Monday" would depend on today)
+            resolved = resolve_date(expression, dt.date(2000, 1, 1))
             if resolved is not None and resolved[1] == "day":
                 return resolved[0], sentence
     return None, None
