@@ -120,7 +120,12 @@ def test_seed_sides_and_win_sets_rest_on_the_cues(seed: tuple[dict[str, Any], st
     }
     assert _evidence(document, "actors.russia.capability")["judgment"] == NOT_IN_SOURCE
     motives = {m["description"] for m in _actor(document, "russia")["motives"]}
-    assert "hopes to make a diplomatic breakthrough by improving relations with Japan" in motives
+    assert motives == {
+        "Moscow hopes to make a diplomatic breakthrough by improving relations with Japan",
+        "Both have urgent need to improve relations",  # "Both": a motive of each party
+    }
+    japan_motives = {m["description"] for m in _actor(document, "japan")["motives"]}
+    assert "he will be remembered by history" in japan_motives
 
 
 def test_every_number_is_a_range_and_every_value_has_evidence(
@@ -163,7 +168,7 @@ def test_nile_dam_day_month_year_dates_and_a_mediator() -> None:
     ratifier = _signatory(document, "egypt")["ratifiers"][0]
     assert ratifier["actor"] == "egyptian_public" and "water" in ratifier["accepts"]
     assert [m["description"] for m in _actor(document, "egypt")["motives"]] == [
-        "hopes to secure its water supply for decades"
+        "Egypt hopes to secure its water supply for decades"
     ]
     _check_quotes(document, path.read_text())
 
@@ -187,7 +192,7 @@ def test_fisheries_month_day_year_dates_and_an_organisation() -> None:
     assert _actor(document, "britain")["stances"]["fisheries"]["position"]["mode"] < 50
     assert _actor(document, "european_union")["stances"]["fisheries"]["position"]["mode"] > 50
     both = {m["description"] for a in document["actors"] for m in a.get("motives", [])}
-    assert both == {"want a deal to protect trade worth hundreds of billions of pounds"}
+    assert both == {"Both sides want a deal to protect trade worth hundreds of billions of pounds"}
     _check_quotes(document, path.read_text())
 
 

@@ -130,7 +130,7 @@ def _read_clause(
                     reading = Reading(actor_key(mention), issue, value, match.group(), sentence)
                     out.firmness[(reading.actor, issue)].append(reading)
     for match in MOTIVE.finditer(text):
-        words = _motive_words(text[match.start() :])
+        words = _motive_words(text, match.start())
         if BOTH.search(text):
             actors = sorted(parties)
         else:
@@ -141,7 +141,8 @@ def _read_clause(
                 out.motives[actor].append(Reading(actor, "", words, match.group(), sentence))
 
 
-def _motive_words(text: str) -> str:
-    """The motive in the article's words: from the cue to the end of its clause."""
-    words = re.split(r"[,;.:]", text, maxsplit=1)[0].strip()
+def _motive_words(text: str, at: int) -> str:
+    """The motive in the article's words: the comma-delimited part holding the cue at ``at``."""
+    start = max(text.rfind(mark, 0, at) for mark in ",;:") + 1
+    words = re.split(r"[,;.:]", text[start:], maxsplit=1)[0].strip()
     return words if len(words) <= 120 else words[:117].rsplit(" ", 1)[0] + "..."
