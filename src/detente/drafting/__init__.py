@@ -43,6 +43,18 @@ class Draft:
     yaml: str
     findings: list[Any]  # detente.drafting.evidence.Finding
 
+    def findings_table(self) -> list[dict[str, str | None]]:
+        """Each drafted field as ``{about, status, value, quote}`` (quote None if defaulted)."""
+        return [
+            {
+                "about": f.about,
+                "status": f.status,
+                "value": f.value,
+                "quote": f.sentence.text if f.sentence is not None else None,
+            }
+            for f in self.findings
+        ]
+
 
 def draft_scenario(
     text: str,

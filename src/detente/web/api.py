@@ -11,6 +11,7 @@ embedded ones or from the request body.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from fastapi import APIRouter, Query, Request
@@ -237,6 +238,30 @@ def whatif(body: WhatIfRequest, request: Request) -> Any:
     ]
     budget = float(_settings(request).time_budget)
     return service.whatif_payload(scenario, changes, runs=runs, seed=body.seed, budget=budget)
+
+
+class DraftRequest(BaseModel):
+    """A news article to draft a first scenario from (see docs/drafting.md)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    text: str = Field(min_length=1, max_length=200_000, description="The article, plain text.")
+    filename: str | None = Field(None, max_length=255, description="Name for messages.")
+    date: dt.date | None = Field(None, description="The article's date (default: its byline).")
+
+
+@router.post(
+    "/draft",
+    summary="Draft a first scenario from a news article, offline, with evidence",
+    responses=_ERRORS,
+)
+def draft(body: DraftRequest) -> Any:
+    from detente.drafting import draft_scenario
+
+    name = service.safe_name(body.filename)
+    drafted = draft_scenario(body.text, name=name, date=body.date)
+    payload = service.scenario_payload(service.parse_text(drafted.yaml, name))
+    return {**payload, "text": drafted.yaml, "findings": drafted.findings_table()}
 
 
 @router.get("/models", summary="The registered models with their sources")

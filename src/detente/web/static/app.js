@@ -132,6 +132,28 @@
     setScenario(payload, { text, filename: file.name });
   }
 
+  // a first scenario drafted from an article; each found value with its sentence
+  async function importArticle() {
+    const text = $("article-text").value;
+    if (!text.trim()) return;
+    status("drafting…", "busy");
+    const payload = await api("/api/draft", {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ text, filename: "article.txt" }),
+    });
+    const list = $("draft-findings");
+    list.replaceChildren();
+    for (const f of payload.findings) {
+      const item = node("li", { class: f.status }, list, `${f.about} = ${f.value} (${f.status})`);
+      if (f.quote) node("q", {}, item, f.quote);
+    }
+    const option = new Option("Drafted from the article", "");
+    $("scenario-select").add(option);
+    option.selected = true;
+    setScenario(payload, { text: payload.text, filename: "draft.yaml" });
+  }
+
   function setScenario(payload, source) {
     state.source = source;
     state.scenario = payload.scenario;
@@ -576,6 +598,9 @@
     $("upload").addEventListener("change", (event) => {
       const file = event.target.files[0];
       if (file) upload(file).catch((e) => status(e.message, "error"));
+    });
+    $("draft-article").addEventListener("click", () => {
+      importArticle().catch((e) => status(e.message, "error"));
     });
     for (const id of ["runs", "seed"]) $(id).addEventListener("change", schedule);
     $("reset").addEventListener("click", () => {
