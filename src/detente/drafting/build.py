@@ -23,7 +23,7 @@ from detente.drafting.dates import resolve_date
 from detente.drafting.evidence import OTHER, Finding, Recorder
 from detente.drafting.extract import Article, Sentence
 from detente.drafting.gazetteer import Party, load_gazetteer
-from detente.drafting.parties import party_entries
+from detente.drafting.parties import Context, party_entries
 from detente.drafting.sides import Readings, read_sides
 from detente.errors import DetenteError
 
@@ -104,10 +104,9 @@ def build_document(
     horizon = _horizon(draft, as_of, dates)
     issues = [_issue(draft, kind, sides, parties, ids, agreement_name, article) for kind in kinds]
     actors, signatories = [], []
+    context = Context(draft, article, kinds, sides, readings, leaders)
     for party in parties:
-        actor, signatory, ratifier_actor = party_entries(
-            draft, party, ids[party.key], kinds, sides, readings, leaders, article
-        )
+        actor, signatory, ratifier_actor = party_entries(context, party, ids[party.key])
         actors.append(actor)
         if ratifier_actor is not None:
             actors.append(ratifier_actor)

@@ -27,7 +27,7 @@ from detente.drafting.extract import Article, Sentence
 from detente.drafting.gazetteer import Party
 from detente.drafting.sides import Reading, Readings
 
-__all__ = ["party_entries"]
+__all__ = ["Context", "party_entries"]
 
 Side = tuple[str, Reading, bool]  # (side, reading, inferred?)
 
@@ -96,17 +96,24 @@ def _accepts(
     return copy.deepcopy(bounds)
 
 
+@dataclasses.dataclass(frozen=True)
+class Context:
+    """What every party's entries are drafted from."""
+
+    draft: Recorder
+    article: Article
+    kinds: list[str]
+    sides: dict[tuple[str, str], Side]
+    readings: Readings
+    term_ends: dict[str, tuple[dt.date, Sentence]]
+
+
 def party_entries(
-    draft: Recorder,
-    party: Party,
-    actor_id: str,
-    kinds: list[str],
-    sides: dict[tuple[str, str], Side],
-    readings: Readings,
-    term_ends: dict[str, tuple[dt.date, Sentence]],
-    article: Article,
+    context: Context, party: Party, actor_id: str
 ) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any] | None]:
     """The government actor, its signatory entry and its public (ratifier) actor."""
+    draft, article, kinds = context.draft, context.article, context.kinds
+    sides, readings, term_ends = context.sides, context.readings, context.term_ends
     leader = article.leaders.get(party.key)
     who = party.demonym or party.name
     name = f"{who} government" if party.kind == "state" else party.name
@@ -156,21 +163,15 @@ def party_entries(
         signatory["accepts"] = accepts
     public = None
     if party.kind == "state" and party.demonym:
-        public, ratifier = _public(draft, party, actor_id, kinds, sides, readings, article)
+        public, ratifier = _public(context, party, actor_id)
         signatory["ratifiers"] = [ratifier]
     return actor, signatory, public
 
 
-def _public(
-    draft: Recorder,
-    party: Party,
-    actor_id: str,
-    kinds: list[str],
-    sides: dict[tuple[str, str], Side],
-    readings: Readings,
-    article: Article,
-) -> tuple[dict[str, Any], dict[str, Any]]:
+def _public(context: Context, party: Party, actor_id: str) -> tuple[dict[str, Any], dict[str, Any]]:
     """The state's public (and legislature, when named) as the ratifier of its government."""
+    draft, article, kinds = context.draft, context.article, context.kinds
+    sides, readings = context.sides, context.readings
     key = f"public:{party.key}"
     public_id = f"{actor_id}_public" if not party.demonym else f"{party.demonym.lower()}_public"
     public_id = public_id.replace(" ", "_")
