@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 pytest.importorskip("spacy")
@@ -111,3 +112,37 @@ def test_cues() -> None:
     assert event_kind("Armenia will hold parliamentary elections in June 2026.") == "election"
     assert event_kind("sign a treaty before the end of the year") == "deadline"
     assert event_kind("The economy grew in 2024.") is None
+
+
+_ARTICLES = sorted((Path(__file__).parent / "articles").glob("*.txt"))
+_SENTENCES = sorted(
+    {
+        s.strip()
+        for p in _ARTICLES
+        for s in p.read_text().replace("\n", " ").split(". ")
+        if s.strip()
+    }
+)
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    st.lists(st.sampled_from(_SENTENCES), min_size=1, max_size=12),
+    st.sampled_from(["Published 2020-01-01\n\n", "London, May 5, 2019\n\n", ""]),
+)
+def test_any_mix_of_sentences_drafts_a_valid_scenario_or_says_why(
+    sentences: list[str], byline: str
+) -> None:
+    from detente.drafting import draft_scenario
+    from detente.errors import DetenteError
+    from detente.io import parse_scenario
+
+    text = "A headline\n" + byline + ". ".join(sentences)
+    try:
+        drafted = draft_scenario(text, name="mix.txt")
+    except DetenteError as exc:
+        assert str(exc).startswith("mix.txt: ")
+        return
+    parse_scenario(drafted.yaml)
+    for entry in drafted.document["evidence"]:
+        assert "quote" not in entry or entry["quote"] in text

@@ -43,19 +43,20 @@ def _signatories(article: Article, name: str) -> list[str]:
     return [key for key in ranked if counts[key] * 2 >= second]
 
 
+def _about_sequence(sentence: Sentence, kinds: set[str]) -> bool:
+    """Does the sentence say the agreement must wait for (or be detached from) an issue?"""
+    marked = SEQUENCE_DEMAND.search(sentence.text) or SEQUENCE_DEFEND.search(sentence.text)
+    return bool(marked and NEGOTIATION.search(sentence.text) and sentence.issues & kinds)
+
+
 def _issues(article: Article) -> list[str]:
+    """Issue kinds named in two sentences or more, and sequencing when a sentence says so."""
     counts: dict[str, int] = {}
     for sentence in article.sentences:
         for kind in sentence.issues:
             counts[kind] = counts.get(kind, 0) + 1
     kinds = [kind for kind in ISSUE_NAMES if counts.get(kind, 0) >= 2]
-    sequenced = any(
-        NEGOTIATION.search(s.text)
-        and s.issues
-        and (SEQUENCE_DEMAND.search(s.text) or SEQUENCE_DEFEND.search(s.text))
-        for s in article.sentences
-    )
-    if kinds and sequenced:
+    if any(_about_sequence(s, set(kinds)) for s in article.sentences):
         kinds.append("sequencing")
     return kinds
 
@@ -265,7 +266,7 @@ def _issue(
         (
             s
             for s in article.sentences
-            if kind in s.issues or (kind == "sequencing" and SEQUENCE_DEMAND.search(s.text))
+            if kind in s.issues or (kind == "sequencing" and _about_sequence(s, set(ISSUE_NAMES)))
         ),
         None,
     )
