@@ -119,6 +119,14 @@ def test_seed_sides_and_win_sets_rest_on_the_cues(seed: tuple[dict[str, Any], st
         "high": 100,
     }
     assert _evidence(document, "actors.russia.capability")["judgment"] == NOT_IN_SOURCE
+    # what the Japanese public accepts is not in the text: inferred from its government's
+    inherited = _evidence(
+        document, "agreement.signatories.japan.ratifiers.japanese_public.accepts.territory"
+    )
+    assert inherited["judgment"].startswith("Inferred: the article does not say")
+    assert "quote" not in inherited
+    japanese_public = _signatory(document, "japan")["ratifiers"][0]["accepts"]["territory"]
+    assert japanese_public == japan_bound
     motives = {m["description"] for m in _actor(document, "russia")["motives"]}
     assert motives == {
         "Moscow hopes to make a diplomatic breakthrough by improving relations with Japan",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -123,4 +124,14 @@ def test_forecast_on_the_seed_draft_finds_no_agreement_with_reasons(
     assert "No agreement is possible now" in stdout
     # the reason: the drafted win-sets on the territory leave a gap (35 against 65)
     text = " ".join(stdout.replace("│", " ").split())
-    assert "accepts nothing above 35" in text and "The gap of 30 points" in text
+    assert "Japanese public accept nothing above 35" in text
+    assert "Duma accept nothing below 65" in text and "The gap of 30 points" in text
+    # whether and when: the Japanese public, undescribed, is inferred to accept what its
+    # government accepts, so a conceding leader is no way around the gap either
+    code, stdout, err = run_cli(
+        capsys, "forecast", str(out), "--no-store", "--runs", "40", "-q", "-f", "json"
+    )
+    assert code == 0, err
+    agreement = json.loads(stdout)["agreement"]
+    assert agreement["possible"] is False and agreement["possible_share"] == 0.0
+    assert agreement["by"]["2024-12-31"] == 0.0  # no draw has any overlap to agree on

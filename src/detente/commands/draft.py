@@ -52,15 +52,17 @@ def _summary(findings: list[Any], out: Any) -> None:
     table.add_column("Field", overflow="fold")
     table.add_column("Status")
     table.add_column("Value")
-    style = {"found": "green", "inferred": "yellow", "defaulted": "red"}
+    style = {"found": "green", "given": "green", "inferred": "yellow", "defaulted": "red"}
     for finding in findings:
         status = f"[{style[finding.status]}]{finding.status}[/]"
         table.add_row(finding.about, status, finding.value)
     out.print(table)
     counts = {s: sum(1 for f in findings if f.status == s) for s in style}
+    given = f", {counts['given']} given" if counts["given"] else ""
     out.print(
-        f"{counts['found']} found in the text, {counts['inferred']} inferred, "
-        f"{counts['defaulted']} defaulted (widest range; set by the analyst)."
+        f"{counts['found']} found in the text{given}, {counts['inferred']} inferred, "
+        f"{counts['defaulted']} defaulted (a drafting rule or the widest range; for the "
+        "analyst to set)."
     )
 
 

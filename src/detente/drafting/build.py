@@ -97,7 +97,13 @@ def build_document(
     if article.date_sentence is not None:
         draft.cite("as_of", as_of.isoformat(), article.date_sentence)
     else:
-        draft.cite("as_of", as_of.isoformat(), None, "The article's date, given with --date.")
+        draft.cite(
+            "as_of",
+            as_of.isoformat(),
+            None,
+            "The article's date, given with --date.",
+            status="given",
+        )
     sides = _sides(readings, keys, kinds)
     ids = {p.key: _slug(p.name) for p in parties}
     agreement_name, agreement_sentence = _agreement_name(article, parties)

@@ -48,7 +48,21 @@ class Recorder:
         self.evidence: list[dict[str, Any]] = []
         self.findings: list[Finding] = []
 
-    def cite(self, about: str, value: str, sentence: Sentence | None, judgment: str = "") -> None:
+    def cite(
+        self,
+        about: str,
+        value: str,
+        sentence: Sentence | None,
+        judgment: str = "",
+        *,
+        status: str | None = None,
+    ) -> None:
+        """Record the evidence of one drafted value and its finding for the summary.
+
+        ``status`` is "found" when a sentence supports the value, "inferred" when the
+        judgment starts with "Inferred", otherwise "defaulted" (a drafting rule or the
+        widest range), unless given.
+        """
         entry: dict[str, Any] = {"about": about}
         if sentence is not None:
             if self.article.text[sentence.start : sentence.end] != sentence.text:
@@ -57,8 +71,7 @@ class Recorder:
         if judgment or sentence is None:
             entry["judgment"] = judgment or NOT_IN_SOURCE
         self.evidence.append(entry)
-        if sentence is None and entry["judgment"] == NOT_IN_SOURCE:
-            status = "defaulted"
-        else:
-            status = "inferred" if judgment.startswith("Inferred") else "found"
+        if status is None:
+            status = "found" if sentence is not None else "defaulted"
+            status = "inferred" if judgment.startswith("Inferred") else status
         self.findings.append(Finding(about, status, value, sentence))

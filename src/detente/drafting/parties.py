@@ -163,13 +163,21 @@ def party_entries(
         signatory["accepts"] = accepts
     public = None
     if party.kind == "state" and party.demonym:
-        public, ratifier = _public(context, party, actor_id)
+        public, ratifier = _public(context, party, actor_id, accepts)
         signatory["ratifiers"] = [ratifier]
     return actor, signatory, public
 
 
-def _public(context: Context, party: Party, actor_id: str) -> tuple[dict[str, Any], dict[str, Any]]:
-    """The state's public (and legislature, when named) as the ratifier of its government."""
+def _public(
+    context: Context, party: Party, actor_id: str, bounded: dict[str, Any]
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The state's public (and legislature, when named) as the ratifier of its government.
+
+    Where the article bounds the government's win-set (``bounded``, by issue) but says
+    nothing of what the public accepts, the public is *inferred* to accept what its
+    government does: a public the text does not describe is not taken to free a leader
+    who concedes (Putnam's level II left as constraining as level I, never looser).
+    """
     draft, article, kinds = context.draft, context.article, context.kinds
     sides, readings = context.sides, context.readings
     key = f"public:{party.key}"
@@ -199,6 +207,16 @@ def _public(context: Context, party: Party, actor_id: str) -> tuple[dict[str, An
         actor["stances"][kind] = _stance(draft, base, side, firm)
         path = f"agreement.signatories.{actor_id}.ratifiers.{public_id}.accepts.{kind}"
         bounds = _accepts(draft, path, side, firm)
+        if bounds is None and kind in bounded:
+            bounds = copy.deepcopy(bounded[kind])
+            draft.cite(
+                path,
+                f"as its government: {_show(bounds[0])} to {_show(bounds[1])}",
+                None,
+                f"Inferred: the article does not say what the {name} accepts; taken to "
+                "accept what its government accepts, so a leader's concession does not "
+                "widen the win-set. Set by the analyst.",
+            )
         if bounds is not None:
             accepts[kind] = bounds
     ratifier: dict[str, Any] = {"actor": public_id}
