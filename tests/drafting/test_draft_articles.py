@@ -85,7 +85,10 @@ def test_seed_issues_dates_and_quotes(seed: tuple[dict[str, Any], str]) -> None:
     assert {i["id"] for i in document["issues"]} == {"territory", "sequencing"}
     dates = {d["date"]: d["label"] for d in document["dates"]}
     # "before the end of the year" in an article of 17 September 2018; "will end in 2024"
-    assert set(dates) == {"2018-12-31", "2024-12-31"}
+    assert dates == {
+        "2018-12-31": "Deadline proposed by Vladimir Putin: 'before the end of the year'",
+        "2024-12-31": "End of Vladimir Putin's term",
+    }
     assert _signatory(document, "russia")["leader"]["term_ends"] == "2024-12-31"
     assert _evidence(document, "dates.2018-12-31")["quote"].endswith("before the end of the year.")
     term = _evidence(document, "agreement.signatories.russia.leader.term_ends")
@@ -165,7 +168,8 @@ def test_nile_dam_day_month_year_dates_and_a_mediator() -> None:
     assert _signatory(document, "egypt")["leader"]["name"] == "Abdel Fattah el-Sisi"
     assert _signatory(document, "ethiopia")["leader"]["name"] == "Abiy Ahmed"
     dates = {d["date"]: d["label"] for d in document["dates"]}
-    assert dates["2021-03-15"].startswith("Deadline")  # "by 15 March 2021"
+    # "The African Union ... asked both countries to reach an agreement by 15 March 2021"
+    assert dates["2021-03-15"] == "Deadline proposed by African Union: 'by 15 March 2021'"
     assert dates["2021-06-05"] == "Ethiopian election"  # "elections on 5 June 2021"
     assert "2021-07-10" in dates  # "within six months" of 10 January 2021
     assert [i["id"] for i in document["issues"]] == ["water"]
@@ -210,7 +214,7 @@ def test_armenia_azerbaijan_iso_date_election_and_mixed_cues() -> None:
     assert document["as_of"] == "2024-03-01"  # "Published 2024-03-01"
     dates = {d["date"]: d["label"] for d in document["dates"]}
     assert dates == {
-        "2024-12-31": "Deadline named in the article: 'the end of 2024'",
+        "2024-12-31": "Deadline: 'by the end of 2024'",  # "wants": not a proposal
         "2026-06-30": "Armenian election",  # "in June 2026": the month's last day
     }
     precision = _evidence(document, "dates.2026-06-30")["judgment"]

@@ -21,7 +21,7 @@ from typing import Any
 from detente.drafting.cues import ISSUE_NAMES, NEGOTIATION, SEQUENCE_DEFEND, SEQUENCE_DEMAND
 from detente.drafting.dates import resolve_date
 from detente.drafting.evidence import OTHER, Finding, Recorder
-from detente.drafting.extract import Article, Sentence
+from detente.drafting.extract import Article, Sentence, clause_actor, sentence_clauses
 from detente.drafting.gazetteer import Party, load_gazetteer
 from detente.drafting.parties import Context, party_entries
 from detente.drafting.sides import Readings, read_sides
@@ -188,7 +188,7 @@ def _dates(
     found: dict[dt.date, tuple[str, Sentence]] = {}
     term_ends: dict[str, tuple[dt.date, Sentence]] = {}
     for sentence in article.sentences:
-        for expression, _at in sentence.dates:
+        for expression, at in sentence.dates:
             resolved = resolve_date(expression, as_of)
             if resolved is None or resolved[0] <= as_of:
                 continue
@@ -205,14 +205,34 @@ def _dates(
                 demonym = keys[who.key].demonym if who is not None else None
                 label = f"{demonym} election" if demonym else "Election"
             elif kind == "deadline":
-                label = f"Deadline named in the article: {expression!r}"
+                label = _deadline_label(article, sentence, expression, at)
             else:
-                label = f"Date named in the article: {expression!r}"
+                label = f"Term end named in the article: {expression!r}"
             found[day] = (label, sentence)
             note = "" if precision == "day" else _precision_note(expression, precision)
             draft.cite(f"dates.{day.isoformat()}", f"{day.isoformat()} ({label})", sentence, note)
     dates = sorted((day, label, sentence) for day, (label, sentence) in found.items())
     return dates, term_ends
+
+
+PROPOSE = re.compile(r"\b(?:suggest\w*|propos\w*|offer\w*|asked|urged|call(?:s|ed)? for)\b")
+DEADLINE_WORD = re.compile(r"\b(before|by|until|no later than)\s+$")
+
+
+def _deadline_label(article: Article, sentence: Sentence, expression: str, at: int) -> str:
+    """'Deadline proposed by Vladimir Putin: "before the end of the year"' and the like."""
+    word = DEADLINE_WORD.search(sentence.text[: at - sentence.start])
+    phrase = f"{word.group(1)} {expression}" if word else expression
+    lo, hi = next((a, b) for a, b in sentence_clauses(sentence) if a <= at < b)
+    proposal = PROPOSE.search(article.text[lo:hi])
+    who = clause_actor(sentence, lo, lo + proposal.start()) if proposal else None
+    if who is None:
+        return f"Deadline: {phrase!r}"
+    if who.kind == "leader" and who.key in article.leaders:
+        name = article.leaders[who.key][0]
+    else:
+        name = load_gazetteer().parties[who.key].name
+    return f"Deadline proposed by {name}: {phrase!r}"
 
 
 def _precision_note(expression: str, precision: str) -> str:
