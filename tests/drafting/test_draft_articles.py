@@ -232,6 +232,38 @@ def test_armenia_azerbaijan_iso_date_election_and_mixed_cues() -> None:
     _check_quotes(document, path.read_text())
 
 
+def test_kashmir_ordinal_dates_a_named_settlement_and_an_unlisted_place() -> None:
+    path = ARTICLES / "kashmir_2026.txt"
+    document = _draft(path)
+    assert document["as_of"] == "2026-03-12"  # "Islamabad, March 12th, 2026"
+    # "Kashmir" is in no gazetteer: it is the place named where the territory is
+    territory = document["issues"][0]
+    assert territory["name"] == "Territorial settlement (Kashmir)"
+    assert territory["anchors"] == {
+        0: "Pakistan's demand met in full",  # "Pakistan demands a plebiscite"
+        50: "Simla Agreement (placed at the middle by default)",
+        100: "India's position kept (no change)",  # "India maintains ... part of India"
+    }
+    assert document["dates"] == [
+        {
+            "date": "2026-06-30",  # "Sharif called for a deal before June 30th, 2026"
+            "label": "Deadline proposed by Shehbaz Sharif: 'before June 30th, 2026'",
+        }
+    ]
+    # "India rejects any third-party mediation": talking of mediation is not mediating
+    assert {s["actor"] for s in document["agreement"]["signatories"]} == {"india", "pakistan"}
+    assert _signatory(document, "india")["leader"]["name"] == "Narendra Modi"
+    assert _signatory(document, "india")["accepts"]["territory"][1] == 100  # "rejects", "insists"
+    # "The Pakistani opposition ... would never accept a settlement that gives up the claim"
+    ratifier = _signatory(document, "pakistan")["ratifiers"][0]
+    assert ratifier == {
+        "actor": "pakistani_public",
+        "accepts": {"territory": [0, {"low": 20, "mode": 35, "high": 50}]},
+    }
+    assert "accepts" not in _signatory(document, "pakistan")  # "called for a deal": no bound
+    _check_quotes(document, path.read_text())
+
+
 def test_text_that_is_not_a_negotiation_is_refused() -> None:
     path = ARTICLES / "not_a_negotiation.txt"
     with pytest.raises(DetenteError, match="does not look like a negotiation"):

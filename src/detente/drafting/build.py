@@ -287,6 +287,7 @@ def _issue(
         }
         if settlements and kind == "territory":
             anchors[50] = f"{settlements[0]} (placed at the middle by default)"
+    anchors = dict(sorted(anchors.items()))
     issue: dict[str, Any] = {"id": kind, "name": name, "scale": [0, 100], "anchors": anchors}
     first = next(
         (

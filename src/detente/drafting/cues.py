@@ -129,7 +129,10 @@ FLEXIBLE = _words(
     r"could accept",
     r"would accept",
 )
-MEDIATOR = _words(r"mediat\w+", r"brokers?", r"brokered", r"host(?:s|ed|ing)? the talks")
+# the party doing the mediating, not one that talks about mediation ("rejects mediation")
+MEDIATOR = _words(
+    r"mediat(?:es|ed|ing|ors?)", r"brokers?", r"brokered", r"host(?:s|ed|ing)? the talks"
+)
 MOTIVE = _words(
     r"hopes? to",
     r"hoping to",

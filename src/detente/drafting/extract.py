@@ -13,7 +13,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from detente.drafting.cues import ISSUE_KINDS, MEDIATOR, NEGOTIATION, clauses
-from detente.drafting.dates import resolve_date
+from detente.drafting.dates import MONTHS, resolve_date
 from detente.drafting.gazetteer import load_gazetteer
 from detente.drafting.pipeline import build_pipeline
 
@@ -47,6 +47,7 @@ class Sentence:
     places: list[str] = field(default_factory=list)
     settlements: list[str] = field(default_factory=list)
     issues: set[str] = field(default_factory=set)
+    proper: list[str] = field(default_factory=list)  # title-case words outside any entity
 
 
 @dataclass
@@ -111,6 +112,12 @@ def read_article(text: str, date: dt.date | None = None) -> Article:
                     sentence.places.append(ent.text)
                 elif ent.label_ == "SETTLEMENT":
                     sentence.settlements.append(ent.text)
+            sentence.proper = [
+                t.text
+                for t in span
+                if t.is_title and t.is_alpha and len(t) > 2 and not t.is_sent_start
+                if not t.ent_type_ and t.lower_ not in MONTHS
+            ]
             terms.update(_agreement_terms(span))
             sentences.append(sentence)
     _add_surnames(sentences, leaders)
@@ -121,10 +128,33 @@ def read_article(text: str, date: dt.date | None = None) -> Article:
         if sentence.places:
             sentence.issues.add("territory")
         sentence.mentions.sort(key=lambda m: m.start)
+    _add_named_places(sentences, leaders)
     article_date, date_sentence = date, None
     if article_date is None:
         article_date, date_sentence = _byline_date(sentences[:3])
     return Article(text, sentences, leaders, terms, article_date, date_sentence)
+
+
+def _add_named_places(
+    sentences: list[Sentence], leaders: dict[str, tuple[str, str, Sentence]]
+) -> None:
+    """A proper name the gazetteer does not know ("Kashmir") that stands in a sentence
+    about territory and is named in two sentences or more is taken as the disputed place:
+    every sentence naming it is about the territory issue."""
+    surnames = {name.split()[-1] for name, _office, _sentence in leaders.values()}
+    counts = Counter(word for s in sentences for word in set(s.proper))
+    places = {
+        word
+        for s in sentences
+        if "territory" in s.issues
+        for word in s.proper
+        if counts[word] >= 2 and word not in surnames
+    }
+    for sentence in sentences:
+        named = [word for word in sorted(places) if word in sentence.proper]
+        if named:
+            sentence.issues.add("territory")
+            sentence.places += [word for word in named if word not in sentence.places]
 
 
 def _leader_name(text: str, offices: tuple[str, ...]) -> tuple[str, str]:

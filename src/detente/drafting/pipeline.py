@@ -20,6 +20,7 @@ __all__ = ["build_pipeline"]
 
 YEAR_TOKEN = {"TEXT": {"REGEX": f"^{YEAR}$"}}
 MONTH_TOKEN = {"LOWER": {"IN": sorted(MONTHS)}}
+ORDINAL = {"TEXT": {"REGEX": r"^\d{1,2}(?:st|nd|rd|th)$"}}
 END_OF = [{"LOWER": "the", "OP": "?"}, {"LOWER": "end"}, {"LOWER": "of"}]
 
 DATE_PATTERNS: list[list[dict[str, Any]]] = [
@@ -28,6 +29,8 @@ DATE_PATTERNS: list[list[dict[str, Any]]] = [
     [*END_OF, MONTH_TOKEN, {**YEAR_TOKEN, "OP": "?"}],
     [{"IS_DIGIT": True}, MONTH_TOKEN, YEAR_TOKEN],
     [MONTH_TOKEN, {"IS_DIGIT": True}, {"ORTH": ","}, YEAR_TOKEN],
+    [MONTH_TOKEN, ORDINAL, {"ORTH": ",", "OP": "?"}, YEAR_TOKEN],
+    [ORDINAL, {"LOWER": "of", "OP": "?"}, MONTH_TOKEN, {"ORTH": ",", "OP": "?"}, YEAR_TOKEN],
     [MONTH_TOKEN, YEAR_TOKEN],
     [MONTH_TOKEN, {"IS_DIGIT": True}],
     [YEAR_TOKEN, {"ORTH": "-"}, {"SHAPE": "dd"}, {"ORTH": "-"}, {"SHAPE": "dd"}],
