@@ -42,6 +42,28 @@ def test_without_output_the_yaml_goes_to_stdout_and_the_summary_to_stderr(
     assert "What the draft found" in err and "What the draft found" not in stdout
 
 
+def test_source_options_and_json_output(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    out = tmp_path / "nile.json"
+    code, _, err = run_cli(
+        capsys,
+        *("draft", str(NILE), "-o", str(out), "--source-id", "nile"),
+        *("--title", "Nile dam talks stall again", "--outlet", "Test Wire"),
+    )
+    assert code == 0, err
+    document = json.loads(out.read_text())
+    assert document["sources"] == [
+        {
+            "id": "nile",
+            "title": "Nile dam talks stall again",
+            "outlet": "Test Wire",
+            "date": "2021-01-10",
+        }
+    ]
+    assert {e.get("source") for e in document["evidence"]} == {"nile", None}
+    code, stdout, _ = run_cli(capsys, "validate", str(out))
+    assert code == 0 and "valid" in stdout
+
+
 def test_explain_prints_each_sentence_behind_a_value(capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = run_cli(capsys, "draft", str(NILE), "--explain")
     assert code == 0

@@ -81,7 +81,7 @@ def _explain(findings: list[Any], err: bool) -> None:
     "--output",
     "-o",
     type=click.Path(dir_okay=False),
-    help="Scenario file to write (default: print the YAML on stdout).",
+    help="Scenario file to write, YAML (or JSON for a .json name); default: YAML on stdout.",
 )
 @click.option("--force", is_flag=True, help="Overwrite an existing output file.")
 @click.option("--source-id", help="Id of the article in `sources` (default: from its title).")
@@ -127,7 +127,14 @@ def COMMAND(  # noqa: N802 - the name the command registry looks for
         click.echo(draft.yaml, nl=False)
         out = console_stderr()
     else:
-        write_atomically(output, draft.yaml)
+        if output.lower().endswith(".json"):  # as `save_scenario` does: JSON by suffix
+            import json
+
+            write_atomically(
+                output, json.dumps(draft.document, indent=2, ensure_ascii=False) + "\n"
+            )
+        else:
+            write_atomically(output, draft.yaml)
         out = console()
     _summary(draft.findings, out)
     if explain:
