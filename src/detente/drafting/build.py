@@ -34,7 +34,8 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_")
 
 
-def _signatories(article: Article, name: str) -> list[str]:
+def _signatories(article: Article) -> list[str]:
+    """Parties in two sentences or more about the talks, at least half as often as the second."""
     counts = article.parties_near_negotiation()
     ranked = [key for key, n in counts.most_common() if n >= 2]
     if len(ranked) < 2:
@@ -80,15 +81,15 @@ def build_document(
             f"{name}: no date found in the article's first lines; give it with --date YYYY-MM-DD"
         )
     gazetteer = load_gazetteer()
-    keys = _signatories(article, name)
+    keys = _signatories(article)
     kinds = _issues(article)
     talks = sum(1 for s in article.sentences if NEGOTIATION.search(s.text))
     if len(keys) < 2 or not kinds or talks < 2:
         found = ", ".join(gazetteer.parties[k].name for k in keys) or "none"
         raise DetenteError(
-            f"{name}: this does not look like a negotiation ({len(keys)} parties named in "
-            f"sentences about an agreement [{found}], {talks} such sentences, "
-            f"{len(kinds)} disputed issues; need 2, 2 and 1); nothing drafted"
+            f"{name}: this does not look like a negotiation ({len(keys)} parties named twice "
+            f"about the talks or their issues [{found}], {talks} sentences about an "
+            f"agreement, {len(kinds)} disputed issues; need 2, 2 and 1); nothing drafted"
         )
     parties = [gazetteer.parties[k] for k in keys]
     readings = read_sides(article, set(kinds), set(keys))
@@ -107,9 +108,9 @@ def build_document(
     sides = _sides(readings, keys, kinds)
     ids = {p.key: _slug(p.name) for p in parties}
     agreement_name, agreement_sentence = _agreement_name(article, parties)
-    dates, leaders = _dates(draft, article, parties, ids, as_of)
+    dates, leaders = _dates(draft, article, parties, as_of)
     horizon = _horizon(draft, as_of, dates)
-    issues = [_issue(draft, kind, sides, parties, ids, agreement_name, article) for kind in kinds]
+    issues = [_issue(draft, kind, sides, parties, agreement_name, article) for kind in kinds]
     actors, signatories = [], []
     context = Context(draft, article, kinds, sides, readings, leaders)
     for party in parties:
@@ -180,7 +181,7 @@ def _agreement_name(article: Article, parties: list[Party]) -> tuple[str, Senten
 
 
 def _dates(
-    draft: Recorder, article: Article, parties: list[Party], ids: dict[str, str], as_of: dt.date
+    draft: Recorder, article: Article, parties: list[Party], as_of: dt.date
 ) -> tuple[list[tuple[dt.date, str, Sentence]], dict[str, tuple[dt.date, Sentence]]]:
     from detente.drafting.cues import event_kind
 
@@ -260,7 +261,6 @@ def _issue(
     kind: str,
     sides: dict[tuple[str, str], Any],
     parties: list[Party],
-    ids: dict[str, str],
     agreement: str,
     article: Article,
 ) -> dict[str, Any]:
