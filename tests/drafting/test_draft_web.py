@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 
 import pytest
@@ -10,7 +11,9 @@ pytest.importorskip("spacy")
 pytest.importorskip("httpx", reason="FastAPI's TestClient needs httpx")
 pytest.importorskip("fastapi", reason="the web extra is not installed")
 
-from fastapi.testclient import TestClient
+with warnings.catch_warnings():  # starlette's note on httpx versions, not ours
+    warnings.simplefilter("ignore")
+    from fastapi.testclient import TestClient
 
 from detente.io import parse_scenario
 from detente.web.app import create_app
