@@ -91,6 +91,24 @@ def test_leaders_publics_and_legislatures() -> None:
     assert ("Russian President Vladimir Putin", "LEADER", "RU") in labels
     assert ("Russian public", "PUBLIC", "RU") in labels
     assert ("State Duma", "LEGISLATURE", "RU") in labels
+    doc = build_pipeline()("Talks resumed, said Chancellor Olaf Scholz of Germany.")
+    assert [(e.text, e.label_, e.ent_id_) for e in doc.ents] == [
+        ("Chancellor Olaf Scholz of Germany", "LEADER", "DE")
+    ]
+
+
+def test_leader_names_without_office_or_state() -> None:
+    from detente.drafting.extract import _leader_name
+
+    offices = load_gazetteer().offices
+    assert _leader_name("Chancellor Olaf Scholz of Germany", offices) == (
+        "Olaf Scholz",
+        "Chancellor",
+    )
+    assert _leader_name("Japan's Prime Minister Shinzo Abe", offices) == (
+        "Shinzo Abe",
+        "Prime Minister",
+    )
 
 
 def test_clauses_split_at_while_and_semicolons() -> None:

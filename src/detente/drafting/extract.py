@@ -160,7 +160,8 @@ def _add_named_places(
 def _leader_name(text: str, offices: tuple[str, ...]) -> tuple[str, str]:
     for office in sorted(offices, key=len, reverse=True):
         if f" {office} " in f" {text} ":
-            return text.split(f"{office} ", 1)[1].strip(), office
+            name = text.split(f"{office} ", 1)[1].strip()
+            return name.rsplit(" of ", 1)[0] if " of " in name else name, office
     return text, ""
 
 

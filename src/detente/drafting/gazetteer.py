@@ -137,7 +137,8 @@ def _party_patterns(party: Party, demonyms: list[str]) -> list[dict[str, Any]]:
 
 
 def _leader_patterns(parties: dict[str, Party], offices: tuple[str, ...]) -> list[dict[str, Any]]:
-    """'Russian President Vladimir Putin', "Japan's Prime Minister Shinzo Abe"."""
+    """'Russian President Vladimir Putin', "Japan's Prime Minister Shinzo Abe" and
+    "Prime Minister Shinzo Abe of Japan"."""
     particle = {"LOWER": {"IN": ["al", "el", "bin", "ibn", "van", "von", "de", "da"]}, "OP": "?"}
     name = [{"IS_TITLE": True}, {"IS_TITLE": True, "OP": "?"}, particle]
     name += [{"ORTH": "-", "OP": "?"}, {"IS_TITLE": True}]
@@ -151,7 +152,11 @@ def _leader_patterns(parties: dict[str, Party], offices: tuple[str, ...]) -> lis
         if not heads:
             continue
         head = [{"ORTH": {"IN": heads}}, {"ORTH": "'s", "OP": "?"}]
+        names = [n for n in heads if n != party.demonym]
         for office in office_patterns:
             pattern = [*head, *office, *name]
             out.append({"label": "LEADER", "pattern": pattern, "id": party.key})
+            if names:  # "Prime Minister Shinzo Abe of Japan"
+                pattern = [*office, *name, {"LOWER": "of"}, {"ORTH": {"IN": names}}]
+                out.append({"label": "LEADER", "pattern": pattern, "id": party.key})
     return out
