@@ -279,3 +279,41 @@ def test_an_article_without_a_date_needs_one() -> None:
     document = draft_scenario(text, date=dt.date(2024, 3, 1)).document
     assert document["as_of"] == "2024-03-01"
     assert _evidence(document, "as_of")["judgment"] == "The article's date, given with --date."
+
+
+def test_three_parties_an_organisation_and_a_legislature() -> None:
+    path = ARTICLES / "iran_nuclear_2022.txt"
+    document = _draft(path)
+    assert [s["actor"] for s in document["agreement"]["signatories"]] == [
+        "iran",
+        "united_states",
+        "european_union",
+    ]
+    assert document["agreement"]["name"] == (
+        "Nuclear deal between Iran, United States and European Union"
+    )
+    assert [i["id"] for i in document["issues"]] == ["nuclear", "sanctions", "sequencing"]
+    # "midterm elections in November 2022": the month's last day
+    assert document["dates"] == [{"date": "2022-11-30", "label": "American election"}]
+    assert _signatory(document, "united_states")["leader"]["name"] == "Joe Biden"
+    # "Congress is strongly opposed to concessions on sanctions": the US ratifier, found
+    assert _actor(document, "american_public")["name"] == "American public and the Congress"
+    congress = _evidence(
+        document,
+        "agreement.signatories.united_states.ratifiers.american_public.accepts.sanctions",
+    )
+    assert congress["quote"].endswith(
+        "and Congress is strongly opposed to concessions on sanctions."
+    )
+    # "The United States refuses to lift sanctions until Iran returns ...": defends, and
+    # wants the deal's limits first
+    united_states = _actor(document, "united_states")["stances"]
+    assert united_states["sanctions"]["position"]["mode"] > 50
+    assert united_states["sequencing"]["position"]["mode"] < 50
+    # with three parties the side of a silent one is not inferred
+    assert _actor(document, "european_union")["stances"]["sanctions"]["position"] == {
+        "low": 0,
+        "mode": 50,
+        "high": 100,
+    }
+    _check_quotes(document, path.read_text())

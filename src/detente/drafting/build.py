@@ -30,6 +30,11 @@ from detente.errors import DetenteError
 __all__ = ["build_document"]
 
 
+def _possessive(name: str) -> str:
+    """'Japan's', but 'United States'' (the English possessive of a name ending in s)."""
+    return f"{name}'" if name.endswith("s") else f"{name}'s"
+
+
 def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_")
 
@@ -200,7 +205,7 @@ def _dates(
                 continue
             if kind == "term_end" and who is not None and who.key in article.leaders:
                 leader = article.leaders[who.key][0]
-                label = f"End of {leader}'s term"
+                label = f"End of {_possessive(leader)} term"
                 term_ends.setdefault(who.key, (day, sentence))
             elif kind == "election":
                 demonym = keys[who.key].demonym if who is not None else None
@@ -280,10 +285,10 @@ def _issue(
         anchors[100] = "agreement first, the other issues detached"
     else:
         anchors = {
-            0: f"{demandeur}'s demand met in full"
+            0: f"{_possessive(demandeur)} demand met in full"
             if demandeur
             else "the demand for change met in full",
-            100: f"{defender}'s position kept (no change)" if defender else "no change",
+            100: f"{_possessive(defender)} position kept (no change)" if defender else "no change",
         }
         if settlements and kind == "territory":
             anchors[50] = f"{settlements[0]} (placed at the middle by default)"

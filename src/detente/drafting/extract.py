@@ -214,7 +214,7 @@ def clause_actor(sentence: Sentence, lo: int, hi: int, cue_at: int | None = None
     Without a parser, the subject is taken as the first actor the clause names, except in
     the passive "... opposed by the Russian public", where it is the actor after "by".
     """
-    inside = [m for m in sentence.mentions if lo <= m.start < hi and m.kind != "legislature"]
+    inside = [m for m in sentence.mentions if lo <= m.start < hi]
     if not inside:
         return None
     if cue_at is not None:

@@ -22,6 +22,10 @@ import yaml
 
 __all__ = ["Gazetteer", "Party", "load_gazetteer"]
 
+# legislatures' names shared by several states ("Congress" alone is the US Congress)
+GENERIC_LEGISLATURES = {"Parliament", "Senate", "Assembly", "National Assembly"}
+GENERIC_LEGISLATURES |= {"National Congress", "House of Representatives"}
+
 # words that follow a demonym to name a state's public (Putnam's level-II constituency)
 PUBLIC_WORDS = ("public", "people", "voters", "electorate", "nationalists", "opposition")
 
@@ -126,8 +130,8 @@ def _party_patterns(party: Party, demonyms: list[str]) -> list[dict[str, Any]]:
             }
         )
     for legislature in party.legislatures:
-        if legislature in {"Parliament", "Congress", "Senate", "Assembly", "National Assembly"}:
-            # a generic name counts only after the demonym: "Japanese Parliament"
+        if legislature in GENERIC_LEGISLATURES:
+            # a name many states use counts only after the demonym: "Japanese Parliament"
             for demonym in demonyms:
                 pattern = [*_tokens(demonym), *_tokens(legislature)]
                 out.append({"label": "LEGISLATURE", "pattern": pattern, "id": party.key})
