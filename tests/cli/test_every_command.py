@@ -42,6 +42,7 @@ CASES: dict[str, tuple[list[str], str | None]] = {
     "runs list": (["runs", "list"], None),
     "runs show": (["runs", "show", "1"], None),
     "runs diff": (["runs", "diff", "1", "1"], None),
+    "draft": (["draft", str(ROOT / "tests" / "drafting" / "articles" / "nile_dam_2021.txt")], None),
 }
 NOT_HERE = {"serve": "a server: started and stopped by tests/cli/test_readme_commands.py"}
 

@@ -9,7 +9,6 @@ and with ``--explain`` the sentence behind every drafted value.
 from __future__ import annotations
 
 import datetime as dt
-import os
 from pathlib import Path
 from typing import Any
 
@@ -21,19 +20,14 @@ __all__ = ["COMMAND"]
 
 
 def _check_output(path: str | None, force: bool) -> None:
-    """Refuse an existing file without --force and a folder that cannot be written."""
+    """The shared output check, and no overwriting of an existing file without --force."""
     if path is None:
         return
-    target = Path(path)
-    if target.is_dir():
-        raise DetenteError(f"{path}: is a directory, expected a file to write")
-    if target.exists() and not force:
+    from detente.commands._options import check_output
+
+    check_output(path, what="drafted scenario", suffixes=(".yaml", ".yml", ".json"))
+    if Path(path).exists() and not force:
         raise DetenteError(f"{path}: already exists; give --force to overwrite it")
-    folder = target.parent if str(target.parent) else Path(".")
-    if not folder.is_dir():
-        raise DetenteError(f"{path}: no such folder {str(folder)!r}")
-    if not os.access(folder, os.W_OK) or (target.exists() and not os.access(target, os.W_OK)):
-        raise DetenteError(f"{path}: not writable")
 
 
 def _parse_date(text: str | None) -> dt.date | None:
@@ -47,6 +41,7 @@ def _parse_date(text: str | None) -> dt.date | None:
 
 def _summary(findings: list[Any], out: Any) -> None:
     from rich.table import Table
+    from rich.text import Text
 
     table = Table(title="What the draft found (check every row against its evidence)")
     table.add_column("Field", overflow="fold")
@@ -54,8 +49,9 @@ def _summary(findings: list[Any], out: Any) -> None:
     table.add_column("Value")
     style = {"found": "green", "given": "green", "inferred": "yellow", "defaulted": "red"}
     for finding in findings:
-        status = f"[{style[finding.status]}]{finding.status}[/]"
-        table.add_row(finding.about, status, finding.value)
+        table.add_row(
+            finding.about, Text(finding.status, style=style[finding.status]), finding.value
+        )
     out.print(table)
     counts = {s: sum(1 for f in findings if f.status == s) for s in style}
     given = f", {counts['given']} given" if counts["given"] else ""
@@ -68,19 +64,20 @@ def _summary(findings: list[Any], out: Any) -> None:
 
 def _explain(findings: list[Any], err: bool) -> None:
     """Each value the text gave, with its sentence (plain lines, unwrapped, for review)."""
+    from detente.report.terminal import terminal_safe
+
     click.echo("\nThe sentences behind the drafted values:", err=err)
     for finding in findings:
         if finding.sentence is not None:
-            click.echo(f"{finding.about} = {finding.value}", err=err)
-            click.echo(f'    "{finding.sentence.text}"', err=err)
+            click.echo(terminal_safe(f"{finding.about} = {finding.value}"), err=err)
+            click.echo(terminal_safe(f'    "{finding.sentence.text}"'), err=err)
 
 
 @click.command(name="draft")
-@click.argument("article", type=click.Path(dir_okay=False))
+@click.argument("article")
 @click.option(
     "--output",
     "-o",
-    type=click.Path(dir_okay=False),
     help="Scenario file to write, YAML (or JSON for a .json name); default: YAML on stdout.",
 )
 @click.option("--force", is_flag=True, help="Overwrite an existing output file.")
@@ -115,9 +112,11 @@ def COMMAND(  # noqa: N802 - the name the command registry looks for
         )
     _check_output(output, force)
     date = _parse_date(date_text)
+    from detente.commands._options import announce
     from detente.commands._shared import console
     from detente.io import write_atomically
     from detente.io.scenario_file import read_text
+    from detente.report.terminal import SafeConsole
 
     text = read_text(article)
     draft = draft_scenario(
@@ -125,7 +124,7 @@ def COMMAND(  # noqa: N802 - the name the command registry looks for
     )
     if output is None:
         click.echo(draft.yaml, nl=False)
-        out = console_stderr()
+        out = SafeConsole(stderr=True)
     else:
         if output.lower().endswith(".json"):  # as `save_scenario` does: JSON by suffix
             import json
@@ -140,11 +139,4 @@ def COMMAND(  # noqa: N802 - the name the command registry looks for
     if explain:
         _explain(draft.findings, err=output is None)
     if output is not None:
-        out.print(f"Draft written to {output}; check it, then: detente forecast {output}")
-
-
-def console_stderr() -> Any:
-    """A rich console on stderr, so the YAML on stdout stays clean."""
-    from rich.console import Console
-
-    return Console(stderr=True, soft_wrap=False)
+        announce(f"wrote {output}: a first draft; check it, then: detente forecast {output}")
