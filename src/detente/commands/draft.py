@@ -78,6 +78,7 @@ def _explain(findings: list[Any], err: bool) -> None:
 @click.option(
     "--output",
     "-o",
+    metavar="FILE",
     help="Scenario file to write, YAML (or JSON for a .json name); default: YAML on stdout.",
 )
 @click.option("--force", is_flag=True, help="Overwrite an existing output file.")
