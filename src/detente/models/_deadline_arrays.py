@@ -19,7 +19,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from detente.dynamics import DEFAULT_DISCOUNT_RATE, DynamicsSpec, Timeline, shock_offsets, timeline
+from detente.dynamics import Timeline, shock_offsets, timeline
+from detente.dynamics_spec import DEFAULT_DISCOUNT_RATE, DynamicsSpec
 from detente.errors import ModelError, PathPart
 from detente.scenario import Acceptance, Scenario
 from detente.uncertainty import Draws

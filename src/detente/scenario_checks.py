@@ -1,6 +1,7 @@
 """Cross-reference checks of a scenario (ids exist, values within their issue's scale).
 
-Kept apart from :mod:`detente.scenario` so that the value objects stay readable. Each
+Above the value objects (:mod:`detente.scenario_parts`), below
+:class:`detente.scenario.Scenario`, which runs :func:`check_scenario` when it is built. Each
 check raises :class:`~detente.errors.ScenarioError` with the path of the offending
 field, which :mod:`detente.io` turns into a file and line.
 """
@@ -8,13 +9,14 @@ field, which :mod:`detente.io` turns into a file and line.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from detente.dynamics_checks import check_dynamics
 from detente.errors import PathPart, ScenarioError
+from detente.quantity import Range
+from detente.scenario_parts import Acceptance, Issue, ScenarioFields
 
-if TYPE_CHECKING:
-    from detente.quantity import Range
-    from detente.scenario import Acceptance, Issue, Scenario
+__all__ = ["check_scenario", "resolve_path"]
 
 
 def _unique(ids: Iterable[str], where: str, what: str) -> None:
@@ -39,7 +41,7 @@ def _within(value: Range, issue: Issue, path: Sequence[PathPart], what: str) -> 
 
 
 def _check_acceptance(
-    scenario: Scenario,
+    scenario: ScenarioFields,
     acc: Acceptance,
     base: tuple[PathPart, ...],
     issues: dict[str, Issue],
@@ -56,7 +58,7 @@ def _check_acceptance(
             _within(bound, issues[issue_id], (*base, "accepts", issue_id, k), "accepted bound")
 
 
-def check_scenario(scenario: Scenario) -> None:
+def check_scenario(scenario: ScenarioFields) -> None:
     """Raise :class:`ScenarioError` at the first cross-reference problem found."""
     _unique((s.id for s in scenario.sources), "sources", "source")
     _unique((i.id for i in scenario.issues), "issues", "issue")
@@ -92,14 +94,12 @@ def check_scenario(scenario: Scenario) -> None:
                 ("dates", d_index, "date"),
             )
     if scenario.dynamics is not None:
-        from detente.dynamics import check_dynamics
-
         check_dynamics(scenario)
     _check_outcome(scenario, issues)
     _check_evidence(scenario)
 
 
-def _check_outcome(scenario: Scenario, issues: dict[str, Issue]) -> None:
+def _check_outcome(scenario: ScenarioFields, issues: dict[str, Issue]) -> None:
     outcome = scenario.outcome
     if outcome is None:
         return
@@ -130,7 +130,7 @@ def _check_outcome(scenario: Scenario, issues: dict[str, Issue]) -> None:
             )
 
 
-def _check_agreement(scenario: Scenario, issues: dict[str, Issue], actors: set[str]) -> None:
+def _check_agreement(scenario: ScenarioFields, issues: dict[str, Issue], actors: set[str]) -> None:
     agreement = scenario.agreement
     if agreement is None:
         return
@@ -198,7 +198,7 @@ def _as_number(text: str) -> float | None:
         return None
 
 
-def _check_evidence(scenario: Scenario) -> None:
+def _check_evidence(scenario: ScenarioFields) -> None:
     sources = {s.id for s in scenario.sources}
     document = scenario.model_dump(mode="python", by_alias=True)
     for e_index, entry in enumerate(scenario.evidence):

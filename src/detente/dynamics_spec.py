@@ -1,0 +1,153 @@
+"""The ``dynamics`` block of a scenario: value objects only (no checks, no arithmetic).
+
+A scenario (schema ``detente/1``) may carry one ``dynamics:`` block with every number
+the dated model (:mod:`detente.models.deadline_bargaining`) adds to the static schema.
+Every field is optional and has a documented default; every number is a
+:data:`~detente.quantity.Quantity`, so it may be a range ``{low, mode, high}``::
+
+    dynamics:
+      step_months: 1                 # length of a step (months)
+      signing_lag: 0                 # mean months from a zone of agreement to signature
+      signatories:
+        - actor: russia
+          discount_rate: {low: 0.05, mode: 0.1, high: 0.2}   # per year
+          legacy: [putin_legacy]     # motives valued only if signed before term_ends
+          drift: 0                   # the leader's own set, fraction of scale per year
+          ratifiers:
+            - actor: russian_public
+              drift: {low: -0.02, mode: 0, high: 0.01}
+      shocks:
+        - id: sanctions
+          target: russian_public
+          effect: width              # or position
+          hazard: {low: 0.1, mode: 0.3, high: 0.6}            # events per year
+          size: {low: -0.1, mode: -0.05, high: 0}            # fraction of scale per event
+
+Evidence paths resolve through list items by ``actor``/``id``, e.g.
+``dynamics.signatories.russia.discount_rate`` or ``dynamics.shocks.sanctions.hazard``.
+
+Cross-references are checked by :mod:`detente.dynamics_checks`; the time grid and
+shock paths are built by :mod:`detente.dynamics`.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from detente.quantity import Quantity, Range, nonnegative
+
+__all__ = [
+    "DEFAULT_DISCOUNT_RATE",
+    "DynamicsSpec",
+    "RatifierDynamics",
+    "Shock",
+    "SignatoryDynamics",
+]
+
+Id = Annotated[str, Field(min_length=1, pattern=r"^[A-Za-z0-9_][A-Za-z0-9_.\-]*$")]
+
+DEFAULT_DISCOUNT_RATE = 0.1
+"""Default yearly discount rate r: a deal a year later is worth exp(-0.1) = 0.905 of one now."""
+
+
+def _fixed(value: float) -> Range:
+    return Range(low=value, mode=value, high=value)
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class RatifierDynamics(_Strict):
+    """How one ratifier's acceptable set changes over time (Putnam's level II)."""
+
+    actor: Id
+    drift: Quantity = Field(
+        default_factory=lambda: _fixed(0.0),
+        description=(
+            "Change per year of the reach of the ratifier's acceptable set on every issue it "
+            "constrains, as a fraction of the issue's scale width: > 0 widens (opinion softens), "
+            "< 0 narrows towards its position (e.g. rising nationalism). Default 0."
+        ),
+    )
+
+
+class SignatoryDynamics(_Strict):
+    """Patience, legacy and drift of one signatory's leader, and its ratifiers' drift."""
+
+    actor: Id
+    discount_rate: Annotated[Quantity, nonnegative()] = Field(
+        default_factory=lambda: _fixed(DEFAULT_DISCOUNT_RATE),
+        description=(
+            "Continuous yearly discount rate r >= 0; the cost of a year's delay is r times the "
+            "value of the deal (the sum of the actor's motive weights). Default 0.1."
+        ),
+    )
+    legacy: list[Id] = Field(
+        default_factory=list,
+        description=(
+            "Ids of the actor's motives that pay only if the agreement is signed before its "
+            "leader's term_ends (a legacy). Default none."
+        ),
+    )
+    drift: Quantity = Field(
+        default_factory=lambda: _fixed(0.0),
+        description=(
+            "Drift per year of the leader's own acceptable set (fraction of scale). Default 0."
+        ),
+    )
+    ratifiers: list[RatifierDynamics] = Field(default_factory=list)
+
+
+class Shock(_Strict):
+    """Events arriving at random (a Poisson process) that move one actor's acceptable set."""
+
+    id: Id
+    description: str = ""
+    target: Id = Field(description="Actor whose set moves: a signatory or a ratifier.")
+    effect: Literal["width", "position"] = Field(
+        "width",
+        description=(
+            "'width': each event adds size to the reach of the set on both sides (clipped at "
+            "zero); 'position': each event moves the whole set by size. Default 'width'."
+        ),
+    )
+    issue: Id | None = Field(
+        None, description="Only this issue (default: every issue it constrains)."
+    )
+    hazard: Annotated[Quantity, nonnegative("events per year")] = Field(
+        description="Expected number of events per year (>= 0)."
+    )
+    size: Quantity = Field(
+        description=(
+            "Size of one event as a fraction of the issue's scale width; each event draws its "
+            "own size from this range."
+        )
+    )
+
+
+class DynamicsSpec(_Strict):
+    """The ``dynamics`` block of a scenario: the parameters of the dated model."""
+
+    step_months: int = Field(
+        1, ge=1, le=12, description="Length of one step of the time grid, in months. Default 1."
+    )
+    signing_lag: Annotated[Quantity, nonnegative("months")] = Field(
+        default_factory=lambda: _fixed(0.0),
+        description=(
+            "Mean time in months from the moment a zone of agreement exists to the signature "
+            "(exponential). Default 0: sign at once, as in Rubinstein (1982) with complete "
+            "information."
+        ),
+    )
+    signatories: list[SignatoryDynamics] = Field(default_factory=list)
+    shocks: list[Shock] = Field(default_factory=list)
+
+    def signatory(self, actor: str) -> tuple[int | None, SignatoryDynamics]:
+        """Index and entry of ``actor`` (``None`` and the defaults when it is not listed)."""
+        for index, entry in enumerate(self.signatories):
+            if entry.actor == actor:
+                return index, entry
+        return None, SignatoryDynamics(actor=actor)
