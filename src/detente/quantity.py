@@ -114,7 +114,7 @@ class Range(BaseModel):
         if self.dist == "uniform":
             return self.low + u * (self.high - self.low)
         if self.dist == "pert":
-            from scipy.stats import beta  # only Sobol analysis needs it (the analysis extra)
+            from scipy.stats import beta
 
             a, b = self._pert_shape()
             return np.asarray(self.low + (self.high - self.low) * beta.ppf(u, a, b), dtype=float)

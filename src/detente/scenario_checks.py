@@ -11,12 +11,16 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+import numpy as np
+from pydantic import BaseModel
+
+from detente.copula import PSD_TOLERANCE, correlation_matrix, smallest_eigenvalue
 from detente.dynamics_checks import check_dynamics
 from detente.errors import PathPart, ScenarioError
 from detente.quantity import Range
 from detente.scenario_parts import Acceptance, Issue, ScenarioFields
 
-__all__ = ["check_scenario", "resolve_path"]
+__all__ = ["check_scenario", "correlated_ranges", "locate", "resolve_path"]
 
 
 def _unique(ids: Iterable[str], where: str, what: str) -> None:
@@ -96,6 +100,7 @@ def check_scenario(scenario: ScenarioFields) -> None:
     if scenario.dynamics is not None:
         check_dynamics(scenario)
     _check_outcome(scenario, issues)
+    correlated_ranges(scenario)
     _check_evidence(scenario)
 
 
@@ -214,3 +219,97 @@ def _check_evidence(scenario: ScenarioFields) -> None:
                 f"{entry.about!r} names no parameter of this scenario (no {exc.args[0]!r} there)",
                 ("evidence", e_index, "about"),
             ) from None
+
+
+def locate(root: BaseModel, dotted: str) -> tuple[tuple[PathPart, ...], Any]:
+    """The object at a dotted parameter path, and its key (attribute names, list indices).
+
+    List items are named by ``id``, ``actor`` or ``date`` (as in evidence paths), tuple
+    items (the bounds of an ``accepts`` pair) by index. Raises ``KeyError`` naming the
+    first segment that does not resolve.
+    """
+    node: Any = root
+    key: list[PathPart] = []
+    for segment in dotted.split("."):
+        part: PathPart
+        if isinstance(node, BaseModel) and segment in type(node).model_fields:
+            node, part = getattr(node, segment), segment
+        elif isinstance(node, dict) and segment in node:
+            node, part = node[segment], segment
+        elif isinstance(node, tuple) and segment.isdigit() and int(segment) < len(node):
+            node, part = node[int(segment)], int(segment)
+        elif isinstance(node, list):
+            for index, item in enumerate(node):
+                names = (getattr(item, f, None) for f in ("id", "actor", "date"))
+                if segment in (str(n) for n in names if n is not None):
+                    node, part = item, index
+                    break
+            else:
+                raise KeyError(segment)
+        else:
+            raise KeyError(segment)
+        key.append(part)
+    return tuple(key), node
+
+
+def correlated_ranges(
+    scenario: ScenarioFields,
+) -> tuple[list[tuple[PathPart, ...]], np.ndarray]:
+    """Keys of the ranges named in ``correlation`` groups and their correlation matrix.
+
+    Raises :class:`ScenarioError` at the first group that names an unknown or fixed
+    number, names a range twice, gives a pair a second, different ``rho``, or makes the
+    matrix not positive semi-definite (pairwise correlations that cannot all hold).
+    """
+    keys: list[tuple[PathPart, ...]] = []
+    paths: list[str] = []
+    groups: list[tuple[list[int], float]] = []
+    pairs: dict[tuple[int, int], tuple[float, str]] = {}
+    for g_index, group in enumerate(scenario.correlation):
+        base: tuple[PathPart, ...] = ("correlation", g_index)
+        members: list[int] = []
+        for r_index, dotted in enumerate(group.ranges):
+            where = (*base, "ranges", r_index)
+            try:
+                key, node = locate(scenario, dotted)
+            except KeyError as exc:
+                raise ScenarioError(
+                    f"{dotted!r} names no parameter of this scenario (no {exc.args[0]!r} there)",
+                    where,
+                ) from None
+            if not isinstance(node, Range):
+                raise ScenarioError(f"{dotted!r} is not a number of this scenario", where)
+            if node.is_fixed:
+                raise ScenarioError(
+                    f"{dotted!r} is fixed at {node.mode:g}; only a range {{low, mode, high}} "
+                    "can be correlated",
+                    where,
+                )
+            if key not in keys:
+                keys.append(key)
+                paths.append(dotted)
+            member = keys.index(key)
+            if member in members:
+                raise ScenarioError(f"{dotted!r} is named twice in group {group.id!r}", where)
+            members.append(member)
+        for a in members:
+            for b in members:
+                if a < b:
+                    earlier = pairs.get((a, b))
+                    if earlier is not None and earlier[0] != group.rho:
+                        raise ScenarioError(
+                            f"{paths[a]!r} and {paths[b]!r} already have rho {earlier[0]:g} "
+                            f"(group {earlier[1]!r}); a pair takes one correlation",
+                            (*base, "rho"),
+                        )
+                    pairs[(a, b)] = (group.rho, group.id)
+        groups.append((members, group.rho))
+        lowest = smallest_eigenvalue(correlation_matrix(groups, len(keys)))
+        if lowest < -PSD_TOLERANCE:
+            raise ScenarioError(
+                f"with group {group.id!r} the correlations cannot all hold at once: the "
+                f"correlation matrix is not positive semi-definite (smallest eigenvalue "
+                f"{lowest:.3g}); weaken the negative correlations",
+                (*base, "rho"),
+            )
+    return keys, correlation_matrix(groups, len(keys))

@@ -23,6 +23,7 @@ __all__ = [
     "Acceptance",
     "Actor",
     "Agreement",
+    "Correlation",
     "Evidence",
     "Issue",
     "IssueData",
@@ -213,6 +214,22 @@ class Evidence(_Strict):
         return self
 
 
+class Correlation(_Strict):
+    """Ranges an analyst misjudges together: one correlation ``rho`` between every pair.
+
+    ``ranges`` are dotted parameter paths (the form evidence entries use; the bounds of
+    an ``accepts`` pair end in ``.0``/``.1``), each naming a range ``{low, mode, high}``.
+    The Monte Carlo draws them through a Gaussian copula on each range's own law
+    (:mod:`detente.copula`); ``rho`` is the correlation of the underlying normals, in
+    [-1, 1]. Ranges in no group stay independent (the default).
+    """
+
+    id: Id
+    ranges: list[str] = Field(min_length=2)
+    rho: float = Field(ge=-1.0, le=1.0)
+    description: str = ""
+
+
 class KnownOutcome(_Strict):
     """How a historical negotiation actually ended (for backtests; never read by models).
 
@@ -291,6 +308,7 @@ class ScenarioFields(_Strict):
     dates: list[KeyDate] = Field(default_factory=list)
     dynamics: DynamicsSpec | None = None
     outcome: KnownOutcome | None = None
+    correlation: list[Correlation] = Field(default_factory=list)
     evidence: list[Evidence] = Field(default_factory=list)
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
@@ -337,6 +355,7 @@ class ScenarioFields(_Strict):
     def to_dict(self) -> dict[str, Any]:
         """A plain mapping that :meth:`from_dict` reads back to an equal scenario."""
         data: dict[str, Any] = self.model_dump(mode="json", by_alias=True, exclude_defaults=False)
+        _drop_unused_extensions(data)
         if self.salience_scale != 1:
             for actor in data["actors"]:
                 for stance in actor["stances"].values():
@@ -348,3 +367,19 @@ def _scaled(value: Any, factor: float) -> Any:
     if isinstance(value, dict):
         return {k: v * factor for k, v in value.items()}
     return value * factor
+
+
+# Fields added to detente/1 after its first release: left out of a dump while unused, so
+# a scenario that does not use them dumps (and hashes, see detente.store) as before.
+EXTENSION_FIELDS = frozenset({"correlation"})
+
+
+def _drop_unused_extensions(node: Any) -> None:
+    if isinstance(node, dict):
+        for key in [k for k in node if k in EXTENSION_FIELDS and node[k] in (None, [], {})]:
+            del node[key]
+        for value in node.values():
+            _drop_unused_extensions(value)
+    elif isinstance(node, list):
+        for item in node:
+            _drop_unused_extensions(item)

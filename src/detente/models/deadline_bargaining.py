@@ -99,6 +99,7 @@ import numpy as np
 from detente.dynamics import timeline
 from detente.models._deadline_arrays import Structure, inputs, sample_shocks, structure
 from detente.models._deadline_chain import run_chain
+from detente.models._deadline_explain import extension_lines
 from detente.models.base import AgreementVerdict, Forecast, IssueForecast, RngLike, as_generator
 from detente.scenario import Scenario
 from detente.uncertainty import DatedDraws, Draws, ScenarioSampler
@@ -243,6 +244,7 @@ def _explain(
                 f"{zone['gap_if_leaders_concede']:g} points that no leader's concession can "
                 "close; only drift in domestic opinion or shocks can."
             )
+    lines.extend(extension_lines(scenario))
     return "\n".join(lines)
 
 

@@ -105,6 +105,13 @@ def scenario_renderables(scenario: Scenario) -> list[RenderableType]:
         for d in scenario.dates:
             dates.add_row(str(d.date), d.label)
         out.append(dates)
+    if scenario.correlation:
+        table = Table(title="Correlated judgments (Gaussian copula)", title_justify="left")
+        for column in ("Group", "rho", "Ranges drawn together"):
+            table.add_column(column)
+        for group in scenario.correlation:
+            table.add_row(group.id, f"{group.rho:g}", "\n".join(group.ranges))
+        out.append(table)
     out.append(_provenance_table(scenario))
     return out
 
