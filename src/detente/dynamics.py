@@ -76,8 +76,8 @@ def timeline(scenario: ScenarioFields) -> Timeline:
     """Monthly (``step_months``) grid from ``as_of`` to ``horizon`` with every named date on it.
 
     The grid is the union of ``as_of + k * step_months`` months, the scenario's key
-    dates, the term ends of the signatories' leaders, 31 December of every year and the
-    horizon, all within ``(as_of, horizon]``.
+    dates, the term ends and elections of the signatories' leaders, 31 December of every
+    year and the horizon, all within ``(as_of, horizon]``.
     """
     spec = scenario.dynamics or DynamicsSpec()
     start, end = scenario.as_of, scenario.horizon
@@ -100,8 +100,12 @@ def timeline(scenario: ScenarioFields) -> Timeline:
     if scenario.agreement is not None:
         for signatory in scenario.agreement.signatories:
             leader = signatory.leader
-            if leader is not None and leader.term_ends is not None:
+            if leader is None:
+                continue
+            if leader.term_ends is not None:
                 name(leader.term_ends, f"end of {leader.name}'s term")
+            for election in leader.elections:
+                name(election.date, election.label or f"{leader.name}: election", named=True)
     name(end, "horizon")
     for year in range(start.year, end.year + 1):
         name(dt.date(year, 12, 31), f"end of {year}")

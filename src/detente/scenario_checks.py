@@ -18,7 +18,7 @@ from detente.copula import PSD_TOLERANCE, correlation_matrix, smallest_eigenvalu
 from detente.dynamics_checks import check_dynamics
 from detente.errors import PathPart, ScenarioError
 from detente.quantity import Range
-from detente.scenario_parts import Acceptance, Issue, ScenarioFields
+from detente.scenario_parts import Acceptance, Issue, Leader, ScenarioFields
 
 __all__ = ["check_scenario", "correlated_ranges", "locate", "resolve_path"]
 
@@ -148,6 +148,7 @@ def _check_agreement(scenario: ScenarioFields, issues: dict[str, Issue], actors:
                 (*base, "actor"),
             )
         _check_acceptance(scenario, signatory, base, issues)
+        _check_leader(scenario, signatory.leader, (*base, "leader"), issues)
         seen: set[str] = set()
         for r_index, ratifier in enumerate(signatory.ratifiers):
             r_base = (*base, "ratifiers", r_index)
@@ -160,6 +161,25 @@ def _check_agreement(scenario: ScenarioFields, issues: dict[str, Issue], actors:
                 raise ScenarioError(f"ratifier {ratifier.actor!r} listed twice", (*r_base, "actor"))
             seen.add(ratifier.actor)
             _check_acceptance(scenario, ratifier, r_base, issues)
+
+
+def _check_leader(
+    scenario: ScenarioFields,
+    leader: Leader | None,
+    base: tuple[PathPart, ...],
+    issues: dict[str, Issue],
+) -> None:
+    if leader is None:
+        return
+    if leader.successor is not None:
+        _check_acceptance(scenario, leader.successor, (*base, "successor"), issues)
+    for e_index, election in enumerate(leader.elections):
+        if not scenario.as_of < election.date <= scenario.horizon:
+            raise ScenarioError(
+                f"election date {election.date} lies outside as_of..horizon "
+                f"({scenario.as_of}..{scenario.horizon}]",
+                (*base, "elections", e_index, "date"),
+            )
 
 
 def resolve_path(document: Any, about: str) -> Any:

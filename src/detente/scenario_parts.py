@@ -20,10 +20,12 @@ from detente.errors import ScenarioError
 from detente.quantity import Quantity, Range, nonnegative
 
 __all__ = [
+    "EXIT_HAZARD_BY_REGIME",
     "Acceptance",
     "Actor",
     "Agreement",
     "Correlation",
+    "Election",
     "Evidence",
     "Issue",
     "IssueData",
@@ -161,8 +163,50 @@ class Ratifier(Acceptance):
     actor: Id
 
 
+EXIT_HAZARD_BY_REGIME: dict[str, Range] = {
+    "democracy": Range(low=0.03, mode=0.07, high=0.12),
+    "autocracy": Range(low=0.05, mode=0.10, high=0.15),
+}
+"""Default yearly hazard of a leader's *unscheduled* exit, by regime type.
+
+Derivation (``docs/models/deadline-bargaining.md``, "Leader tenure"): under a constant
+hazard the total exit rate is ``ln 2 / median tenure``. In the Democracy-Dictatorship
+data 1946-2008 (Cheibub, Gandhi & Vreeland 2010) the median democratic leader lasts a
+little under 3 years and the median autocrat a little under 7 (Marquez 2012), i.e. about
+0.23 and 0.10 a year. Nearly every autocrat's exit is unscheduled (Archigos codes most
+as irregular or as deaths and forced resignations: Goemans, Gleditsch & Chiozza 2009),
+so the autocracy mode is the whole 0.10. For a democracy the scheduled part is what
+``elections`` and ``term_ends`` model; the unscheduled part (resignation, a lost
+confidence vote or party leadership, death) is taken as about a third of the total,
+0.07 (a judgment: Archigos codes these exits as regular and does not separate them
+from elections). The ranges carry that uncertainty.
+"""
+
+
+class Election(_Strict):
+    """A scheduled election (or party leadership vote) that may replace the leader."""
+
+    date: dt.date
+    turnover: Quantity = Field(description="Probability that the leader loses office (0-1).")
+    label: str = ""
+
+    @field_validator("turnover")
+    @classmethod
+    def _probability(cls, value: Range) -> Range:
+        if value.low < 0 or value.high > 1:
+            raise ValueError(f"turnover must be a probability in 0..1, got {value.describe()}")
+        return value
+
+
 class Leader(_Strict):
-    """A signatory's leader and the clock on the leader's term."""
+    """A signatory's leader: the clock on the term, the risk of leaving early, the successor.
+
+    ``term_ends`` replaces the leader for certain; ``elections`` may (with probability
+    ``turnover``); ``exit_hazard`` is the yearly rate of an unscheduled exit (a Poisson
+    process, ``regime`` gives a documented default, :data:`EXIT_HAZARD_BY_REGIME`). The
+    successor's own acceptable set is ``successor`` where it names an issue, else the
+    leader's scaled by ``successor_flexibility``.
+    """
 
     name: str
     term_ends: dt.date | None = None
@@ -170,6 +214,19 @@ class Leader(_Strict):
         default_factory=lambda: Range(low=1.0, mode=1.0, high=1.0),
         description="Width of the successor's acceptable set relative to the leader's (0-1+).",
     )
+    regime: Literal["democracy", "autocracy"] | None = None
+    exit_hazard: Annotated[Quantity, nonnegative("exits per year")] | None = None
+    elections: list[Election] = Field(default_factory=list)
+    successor: Acceptance | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _default_hazard(cls, data: Any) -> Any:
+        if isinstance(data, dict) and data.get("exit_hazard") is None:
+            regime = data.get("regime")
+            if isinstance(regime, str) and regime in EXIT_HAZARD_BY_REGIME:
+                return {**data, "exit_hazard": EXIT_HAZARD_BY_REGIME[regime]}
+        return data
 
 
 class Signatory(Acceptance):
@@ -371,7 +428,7 @@ def _scaled(value: Any, factor: float) -> Any:
 
 # Fields added to detente/1 after its first release: left out of a dump while unused, so
 # a scenario that does not use them dumps (and hashes, see detente.store) as before.
-EXTENSION_FIELDS = frozenset({"correlation"})
+EXTENSION_FIELDS = frozenset({"correlation", "regime", "exit_hazard", "elections", "successor"})
 
 
 def _drop_unused_extensions(node: Any) -> None:

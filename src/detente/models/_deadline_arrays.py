@@ -15,17 +15,17 @@ towards the constituency's ideal point as it hardens).
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
 from detente.dynamics import Timeline, shock_offsets, timeline
 from detente.dynamics_spec import DEFAULT_DISCOUNT_RATE, DynamicsSpec
 from detente.errors import ModelError, PathPart
-from detente.scenario import Acceptance, Scenario
+from detente.scenario import Acceptance, Leader, Scenario
 from detente.uncertainty import Draws
 
-__all__ = ["Inputs", "Structure", "inputs", "sample_shocks", "structure"]
+__all__ = ["Inputs", "Structure", "inputs", "sample_shocks", "sample_turnover", "structure"]
 
 Path = tuple[PathPart, ...]
 
@@ -61,6 +61,14 @@ class Structure:
     dynamics_index: tuple[int | None, ...]
     legacy: tuple[frozenset[str], ...]
     shock_roles: tuple[tuple[int, ...], ...] = field(default=())
+    hazard_path: tuple[Path | None, ...] = field(default=())
+    elections: tuple[tuple[tuple[int, Path], ...], ...] = field(default=())
+    successors: tuple[Role | None, ...] = field(default=())
+
+    @property
+    def random_turnover(self) -> bool:
+        """True when some leader may leave at a random time (a hazard or an election)."""
+        return any(p is not None for p in self.hazard_path) or any(self.elections)
 
     @property
     def width(self) -> np.ndarray:
@@ -83,23 +91,25 @@ def structure(scenario: Scenario) -> Structure:
     turnover: list[int | None] = []
     dyn_index: list[int | None] = []
     legacy: list[frozenset[str]] = []
+    hazard_path: list[Path | None] = []
+    elections: list[tuple[tuple[int, Path], ...]] = []
+    successors: list[Role | None] = []
     for s, signatory in enumerate(agreement.signatories):
         d_index, entry = spec.signatory(signatory.actor)
         dyn_index.append(d_index)
         legacy.append(frozenset(entry.legacy))
         d_path: Path | None = None if d_index is None else ("dynamics", "signatories", d_index)
         base: Path = ("agreement", "signatories", s)
-        roles.append(
-            Role(
-                s,
-                True,
-                signatory.actor,
-                actor_index[signatory.actor],
-                signatory,
-                base,
-                None if d_path is None else (*d_path, "drift"),
-            )
+        own = Role(
+            s,
+            True,
+            signatory.actor,
+            actor_index[signatory.actor],
+            signatory,
+            base,
+            None if d_path is None else (*d_path, "drift"),
         )
+        roles.append(own)
         drifts = {r.actor: k for k, r in enumerate(entry.ratifiers)}
         for r, ratifier in enumerate(signatory.ratifiers):
             r_drift = None
@@ -119,6 +129,10 @@ def structure(scenario: Scenario) -> Structure:
         ends = None if signatory.leader is None else signatory.leader.term_ends
         term_years.append(_term(line, ends))
         turnover.append(None if term_years[-1] is None else _first_step_from(line, ends))
+        hazard, votes, successor = _leader_risks(line, signatory.leader, base, own)
+        hazard_path.append(hazard)
+        elections.append(votes)
+        successors.append(successor)
     shock_roles = tuple(
         tuple(k for k, role in enumerate(roles) if role.actor == shock.target)
         for shock in spec.shocks
@@ -138,7 +152,29 @@ def structure(scenario: Scenario) -> Structure:
         dynamics_index=tuple(dyn_index),
         legacy=tuple(legacy),
         shock_roles=shock_roles,
+        hazard_path=tuple(hazard_path),
+        elections=tuple(elections),
+        successors=tuple(successors),
     )
+
+
+def _leader_risks(
+    line: Timeline, leader: Leader | None, base: Path, own: Role
+) -> tuple[Path | None, tuple[tuple[int, Path], ...], Role | None]:
+    """Path of the exit hazard, (change step, turnover path) per election, the successor."""
+    if leader is None:
+        return None, (), None
+    path: Path = (*base, "leader")
+    hazard = None if leader.exit_hazard is None else (*path, "exit_hazard")
+    votes = []
+    for e, election in enumerate(leader.elections):
+        k = _first_step_from(line, election.date)
+        if k is not None:
+            votes.append((k, (*path, "elections", e, "turnover")))
+    successor = None
+    if leader.successor is not None:
+        successor = replace(own, acceptance=leader.successor, path=(*path, "successor"))
+    return hazard, tuple(votes), successor
 
 
 def _term(line: Timeline, ends: dt.date | None) -> float | None:
@@ -167,6 +203,48 @@ def sample_shocks(st: Structure, draws: Draws, rng: np.random.Generator) -> np.n
     return out
 
 
+def sample_turnover(st: Structure, draws: Draws, rng: np.random.Generator) -> np.ndarray:
+    """Leader changes, shape ``(n, S, K)``: how many new leaders take office at step *k*'s start.
+
+    A change at time *t* takes effect at the start of the first step that starts on or
+    after *t* (as for ``term_ends``): the scheduled term end for certain, each election
+    with its ``turnover`` probability, and unscheduled exits as a Poisson process with
+    the leader's ``exit_hazard`` a year (successors face the same hazard). The generator
+    is used only for elections and hazards, in that order, signatory by signatory.
+    """
+    n, K, years = draws.n, st.line.steps, st.line.years
+    out = np.zeros((n, len(st.signatories), K))
+    span = float(years[-1])
+    rows = np.arange(n)
+    for s, k_t in enumerate(st.turnover_step):
+        if k_t is not None:
+            out[:, s, k_t] += 1.0
+        for k_e, path in st.elections[s] if st.elections else ():
+            out[:, s, k_e] += rng.random(n) < draws.get(path)
+        hazard = st.hazard_path[s] if st.hazard_path else None
+        if hazard is None:
+            continue
+        counts = rng.poisson(draws.get(hazard) * span)
+        most = int(counts.max()) if n else 0
+        if most == 0:
+            continue
+        times = rng.uniform(0.0, span, size=(n, most))
+        step = np.searchsorted(years, times, side="left") + 1
+        keep = (np.arange(most)[None, :] < counts[:, None]) & (step < K)
+        who = np.broadcast_to(rows[:, None], keep.shape)
+        np.add.at(out[:, s, :], (who[keep], step[keep]), 1.0)
+    return out
+
+
+def scheduled_turnover(st: Structure, n: int) -> np.ndarray:
+    """Leader changes ``(n, S, K)`` from the term ends alone (no hazards, no elections)."""
+    out = np.zeros((n, len(st.signatories), st.line.steps))
+    for s, k_t in enumerate(st.turnover_step):
+        if k_t is not None:
+            out[:, s, k_t] = 1.0
+    return out
+
+
 @dataclass(frozen=True)
 class Inputs:
     """Per-draw arrays (draws on the last axes): sets over time, saliences, costs, signing."""
@@ -180,6 +258,7 @@ class Inputs:
     compromise: np.ndarray  # (J, n) capability x salience mean of signatories (nan: none)
     decay: np.ndarray  # (n, K) chance a reached agreement is still unsigned a step later
     status_quo: np.ndarray  # (J, n) nan where the issue has none
+    changes: np.ndarray  # (S, n, K) True where a new leader takes office at the step's start
 
 
 def _set_of(st: Structure, role: Role, draws: Draws) -> tuple[np.ndarray, ...]:
@@ -216,12 +295,39 @@ def _set_of(st: Structure, role: Role, draws: Draws) -> tuple[np.ndarray, ...]:
     return anchor, down, up, bound
 
 
+def _bounds(
+    st: Structure,
+    sets: tuple[np.ndarray, ...],
+    widen: list[np.ndarray],
+    shift: list[np.ndarray],
+    factor: np.ndarray | None,
+    j: int,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Bounds ``(n, K)`` on issue ``j`` of a set ``(anchor, down, up)``, drift and shocks added."""
+    anchor, down, up, _ = sets
+    width = st.width[j]
+    extra = widen[j] * width
+    d, u = down[j][:, None], up[j][:, None]
+    if factor is not None:
+        d, u = d * factor, u * factor
+    a = anchor[j][:, None] + shift[j] * width
+    lo = np.clip(a - np.maximum(0.0, d + extra), st.scale_lo[j], st.scale_hi[j])
+    hi = np.clip(a + np.maximum(0.0, u + extra), st.scale_lo[j], st.scale_hi[j])
+    return lo, hi
+
+
 def _role_sets(
-    st: Structure, r: int, role: Role, draws: Draws, shocks: np.ndarray
+    st: Structure, r: int, role: Role, draws: Draws, shocks: np.ndarray, replaced: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Bounds ``(J, n, K)`` of one role's set at every grid date, and its constrained issues."""
-    n, years, width = draws.n, st.line.years, st.width
-    anchor, down, up, bound = _set_of(st, role, draws)
+    """Bounds ``(J, n, K)`` of one role's set at every grid date, and its constrained issues.
+
+    For a leader's own set, ``replaced`` ``(n, K)`` says where a successor holds office:
+    there the set is the successor's (``leader.successor``) on the issues it names, and
+    the leader's scaled by ``successor_flexibility`` on the others.
+    """
+    n, years = draws.n, st.line.years
+    sets = _set_of(st, role, draws)
+    bound = sets[3]
     drift = np.zeros(n) if role.drift_path is None else draws.get(role.drift_path)
     trend = drift[:, None] * years[None, :]  # (n, K), fraction of the scale
     widen = [trend for _ in st.issue_ids]
@@ -236,30 +342,50 @@ def _role_sets(
                 else:
                     shift[j] = shift[j] + shocks[:, h, :]
     factor = None
-    k_t = st.turnover_step[role.signatory]
-    if role.own and k_t is not None:
-        factor = np.ones((n, st.line.steps))
-        factor[:, k_t:] = draws.get((*role.path, "leader", "successor_flexibility"))[:, None]
+    successor = st.successors[role.signatory] if role.own and st.successors else None
+    named: set[str] = set()
+    if role.own and replaced.any():
+        flex = draws.get((*role.path, "leader", "successor_flexibility"))
+        factor = np.where(replaced, flex[:, None], 1.0)
+        if successor is not None:
+            named = set(successor.acceptance.accepts) | set(successor.acceptance.tolerance)
+    after = _set_of(st, successor, draws) if successor is not None and named else None
     lo = np.empty((len(st.issue_ids), n, st.line.steps))
     hi = np.empty_like(lo)
-    for j in range(len(st.issue_ids)):
+    for j, issue_id in enumerate(st.issue_ids):
+        if after is not None and issue_id in named:
+            lead_lo, lead_hi = (
+                _bounds(st, sets, widen, shift, None, j)
+                if bound[j]
+                else (np.full_like(trend, st.scale_lo[j]), np.full_like(trend, st.scale_hi[j]))
+            )
+            next_lo, next_hi = _bounds(st, after, widen, shift, None, j)
+            lo[j], hi[j] = (
+                np.where(replaced, next_lo, lead_lo),
+                np.where(replaced, next_hi, lead_hi),
+            )
+            continue
         if not bound[j]:
             lo[j], hi[j] = st.scale_lo[j], st.scale_hi[j]
             continue
-        extra = widen[j] * width[j]
-        d, u = down[j][:, None], up[j][:, None]
-        if factor is not None:
-            d, u = d * factor, u * factor
-        a = anchor[j][:, None] + shift[j] * width[j]
-        lo[j] = np.clip(a - np.maximum(0.0, d + extra), st.scale_lo[j], st.scale_hi[j])
-        hi[j] = np.clip(a + np.maximum(0.0, u + extra), st.scale_lo[j], st.scale_hi[j])
+        lo[j], hi[j] = _bounds(st, sets, widen, shift, factor, j)
     return lo, hi, bound
 
 
-def inputs(st: Structure, draws: Draws, shocks: np.ndarray) -> Inputs:
-    """All arrays the chain needs, for the ``n`` draws in ``draws``."""
+def inputs(
+    st: Structure, draws: Draws, shocks: np.ndarray, changes: np.ndarray | None = None
+) -> Inputs:
+    """All arrays the chain needs, for the ``n`` draws in ``draws``.
+
+    ``shocks`` is :func:`sample_shocks`'s ``(n, H, K)``; ``changes`` is
+    :func:`sample_turnover`'s ``(n, S, K)`` (default: the scheduled term ends alone).
+    """
     scenario, line, n = st.scenario, st.line, draws.n
     K, S, J = line.steps, len(st.signatories), len(st.issue_ids)
+    if changes is None:
+        changes = scheduled_turnover(st, n)
+    new_leader = np.transpose(changes, (1, 0, 2)) > 0  # (S, n, K)
+    replaced = np.cumsum(new_leader, axis=2) > 0
     own_lo = np.empty((S, J, n, K))
     own_hi = np.empty((S, J, n, K))
     win_lo = np.empty((S, J, n, K))
@@ -267,7 +393,7 @@ def inputs(st: Structure, draws: Draws, shocks: np.ndarray) -> Inputs:
     win_lo[:] = st.scale_lo[None, :, None, None]
     win_hi[:] = st.scale_hi[None, :, None, None]
     for r, role in enumerate(st.roles):
-        lo, hi, _ = _role_sets(st, r, role, draws, shocks)
+        lo, hi, _ = _role_sets(st, r, role, draws, shocks, replaced[role.signatory])
         s = role.signatory
         if role.own:
             own_lo[s], own_hi[s] = lo, hi
@@ -287,7 +413,7 @@ def inputs(st: Structure, draws: Draws, shocks: np.ndarray) -> Inputs:
                 salience[s, j] = draws.get((*base, "salience"))
                 position[s, j] = draws.get((*base, "position"))
                 weight[s, j] = capability * salience[s, j]
-        cost[s] = _cost(st, s, draws)
+        cost[s] = _cost(st, s, draws, replaced[s])
     total = weight.sum(axis=0)
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         compromise = np.where(total > 0, (weight * position).sum(axis=0) / total, np.nan)
@@ -299,16 +425,19 @@ def inputs(st: Structure, draws: Draws, shocks: np.ndarray) -> Inputs:
     for j, issue in enumerate(scenario.issues):
         if issue.status_quo is not None:
             status_quo[j] = draws.get(("issues", j, "status_quo"))
-    return Inputs(own_lo, own_hi, win_lo, win_hi, salience, cost, compromise, decay, status_quo)
+    return Inputs(
+        own_lo, own_hi, win_lo, win_hi, salience, cost, compromise, decay, status_quo, new_leader
+    )
 
 
-def _cost(st: Structure, s: int, draws: Draws) -> np.ndarray:
+def _cost(st: Structure, s: int, draws: Draws, replaced: np.ndarray) -> np.ndarray:
     """Cost of delay of signatory ``s`` over each step, shape ``(n, K)``.
 
     ``r * B * dt`` (the discounted value of the deal forgone, Rubinstein 1982) plus, for
     legacy motives of total weight ``L`` valued only before the term end ``T``,
     ``L * ln((T - t0) / (T - t1))``: the integral of ``L / (T - t)``, the value of the
-    legacy spread over the time left (infinite in the step ending at ``T``).
+    legacy spread over the time left (infinite in the step ending at ``T``). A legacy is
+    the leader's own: it lapses where ``replaced`` ``(n, K)`` says a successor holds office.
     """
     line, n = st.line, draws.n
     actor = st.scenario.actors[st.signatory_actor[s]]
@@ -334,5 +463,6 @@ def _cost(st: Structure, s: int, draws: Draws) -> np.ndarray:
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             log = np.where(before, np.log((term - start) / np.maximum(term - line.years, 0.0)), 0.0)
             extra = np.where(legacy[:, None] > 0, legacy[:, None] * log[None, :], 0.0)
+        extra = np.where(replaced, 0.0, extra)
         cost = cost + extra
     return np.asarray(cost)

@@ -107,8 +107,9 @@ def _transitions(S: int) -> list[tuple[int, int, tuple[int, ...], tuple[int, ...
 def run_chain(inp: Inputs, st: Structure) -> ChainResult:
     """Forward pass over the grid: turnover, zone check, concessions, zone check, signing.
 
-    Each step *k*: (1) a leader whose term ended at the step's start is replaced and
-    holds out again (its bit is cleared); (2) draws whose state already has a zone at
+    Each step *k*: (1) in the draws where a new leader takes office at the step's start
+    (a term end, a lost election, an unscheduled exit: ``inp.changes``) it holds out
+    again (its bit is cleared); (2) draws whose state already has a zone at
     ``dates[k]`` reach agreement (so no one concedes while a zone exists); (3) every
     holding-out leader of the rest concedes independently with its step probability,
     computed in the state at the step's start; (4) states with a zone now reach
@@ -128,10 +129,8 @@ def run_chain(inp: Inputs, st: Structure) -> ChainResult:
         point[:, state] = pt.transpose(2, 0, 1)
     decay = np.ascontiguousarray(inp.decay.T)  # (K, n): chance a reached deal is not yet signed
     moves = _transitions(S)
-    turnover: dict[int, list[int]] = {}
-    for s, k_t in enumerate(st.turnover_step):
-        if k_t is not None:
-            turnover.setdefault(k_t, []).append(s)
+    changes = np.ascontiguousarray(np.transpose(inp.changes, (2, 0, 1)))  # (K, S, n)
+    changing = np.asarray(changes.any(axis=2))  # (K, S)
     mass = np.zeros((n_states, n))
     mass[0] = 1.0
     by = np.empty((K, n))
@@ -140,12 +139,13 @@ def run_chain(inp: Inputs, st: Structure) -> ChainResult:
     signed = np.zeros(n)
     agreed = np.zeros((J, n))
     for k in range(K):
-        for s in turnover.get(k, ()):
-            bit = 1 << s
+        for who in np.flatnonzero(changing[k]):
+            bit, new_leader = 1 << int(who), changes[k, who]
             for state in range(n_states):
                 if state & bit:
-                    mass[state & ~bit] += mass[state]
-                    mass[state] = 0.0
+                    moved = np.where(new_leader, mass[state], 0.0)
+                    mass[state & ~bit] += moved
+                    mass[state] -= moved
         hit = mass * feasible[k]
         mass = mass - hit
         p = concede[k]

@@ -7,7 +7,11 @@ written before the block existed is explained exactly as before.
 
 from __future__ import annotations
 
+import math
+
+from detente.dynamics import DAYS_PER_YEAR
 from detente.scenario import Scenario
+from detente.scenario_parts import EXIT_HAZARD_BY_REGIME
 
 __all__ = ["extension_lines"]
 
@@ -21,6 +25,43 @@ def _correlation_lines(scenario: Scenario) -> list[str]:
     ]
 
 
+def _leader_lines(scenario: Scenario) -> list[str]:
+    if scenario.agreement is None:
+        return []
+    span = (scenario.horizon - scenario.as_of).days / DAYS_PER_YEAR
+    lines = []
+    for signatory in scenario.agreement.signatories:
+        leader = signatory.leader
+        if leader is None:
+            continue
+        parts = []
+        if leader.exit_hazard is not None and leader.exit_hazard.high > 0:
+            h = leader.exit_hazard.mode
+            default = leader.regime and leader.exit_hazard == EXIT_HAZARD_BY_REGIME[leader.regime]
+            source = f" (the default for a {leader.regime})" if default else ""
+            parts.append(
+                f"an unscheduled exit hazard of {h:g} a year{source}, so a "
+                f"{1 - math.exp(-h * span):.0%} chance of leaving early by the horizon"
+            )
+        for election in leader.elections:
+            parts.append(
+                f"an election on {election.date} lost with probability {election.turnover.mode:g}"
+            )
+        if not parts:
+            continue
+        successor = "its successor holds out again"
+        if leader.successor is not None:
+            named = [
+                *(f"{i} {b[0].mode:g}-{b[1].mode:g}" for i, b in leader.successor.accepts.items()),
+                *(f"{i} ±{t.mode:g}" for i, t in leader.successor.tolerance.items()),
+            ]
+            successor += ", accepting " + "; ".join(named)
+        lines.append(
+            f"{leader.name} ({signatory.actor}) faces " + " and ".join(parts) + f"; {successor}."
+        )
+    return lines
+
+
 def extension_lines(scenario: Scenario) -> list[str]:
     """Every explanatory line for the optional blocks the scenario uses, in a fixed order."""
-    return _correlation_lines(scenario)
+    return [*_correlation_lines(scenario), *_leader_lines(scenario)]

@@ -97,7 +97,13 @@ from typing import Any
 import numpy as np
 
 from detente.dynamics import timeline
-from detente.models._deadline_arrays import Structure, inputs, sample_shocks, structure
+from detente.models._deadline_arrays import (
+    Structure,
+    inputs,
+    sample_shocks,
+    sample_turnover,
+    structure,
+)
 from detente.models._deadline_chain import run_chain
 from detente.models._deadline_explain import extension_lines
 from detente.models.base import AgreementVerdict, Forecast, IssueForecast, RngLike, as_generator
@@ -147,11 +153,18 @@ class DeadlineBargainingModel:
     def sample_process(
         self, scenario: Scenario, draws: Draws, rng: np.random.Generator
     ) -> np.ndarray:
-        return sample_shocks(self._structure(scenario), draws, rng)
+        st = self._structure(scenario)
+        return np.concatenate(
+            [sample_shocks(st, draws, rng), sample_turnover(st, draws, rng)], axis=1
+        )
 
     def forecast_draws(self, scenario: Scenario, draws: Draws, process: np.ndarray) -> DatedDraws:
         st = self._structure(scenario)
-        chain = run_chain(inputs(st, draws, process), st)
+        shocks = len(st.spec.shocks)
+        # the process is shocks then leader changes (sample_process); shocks alone mean
+        # the scheduled term ends only
+        changes = process[:, shocks:] if process.shape[1] > shocks else None
+        chain = run_chain(inputs(st, draws, process[:, :shocks], changes), st)
         final = chain.by[:, -1]
         sq = inputs_status_quo(scenario, draws)
         outcome = np.where(final[:, None] >= 0.5, chain.agreed, sq)
@@ -164,9 +177,11 @@ class DeadlineBargainingModel:
         """Forecast at the modes, averaging over shock paths drawn from ``rng``."""
         st = self._structure(scenario)
         generator = as_generator(rng)
-        n = self.shock_samples if st.spec.shocks else 1
+        n = self.shock_samples if st.spec.shocks or st.random_turnover else 1
         draws = ScenarioSampler(scenario).modes(n)
-        result = self.forecast_draws(scenario, draws, sample_shocks(st, draws, generator))
+        result = self.forecast_draws(
+            scenario, draws, self.sample_process(scenario, draws, generator)
+        )
         by = result.by.mean(axis=0)
         final = float(by[-1])
         weights = result.by[:, -1]

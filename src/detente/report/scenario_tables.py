@@ -11,6 +11,7 @@ from rich.text import Text
 from detente.provenance import parameters
 from detente.quantity import Range
 from detente.scenario import Acceptance, Scenario
+from detente.scenario_parts import EXIT_HAZARD_BY_REGIME
 
 __all__ = ["scenario_renderables"]
 
@@ -95,6 +96,16 @@ def scenario_renderables(scenario: Scenario) -> list[RenderableType]:
                 if s.leader.term_ends is not None:
                     leader += f", term ends {s.leader.term_ends}"
                 leader += f"; successor flexibility {s.leader.successor_flexibility.describe()}"
+                if s.leader.exit_hazard is not None:
+                    default = s.leader.regime and (
+                        s.leader.exit_hazard == EXIT_HAZARD_BY_REGIME[s.leader.regime]
+                    )
+                    regime = f" ({s.leader.regime} default)" if default else ""
+                    leader += f"; exit hazard {s.leader.exit_hazard.describe()}/yr{regime}"
+                for vote in s.leader.elections:
+                    leader += f"; election {vote.date} (turnover {vote.turnover.describe()})"
+                if s.leader.successor is not None:
+                    leader += f"; successor accepts {_acceptance(s.leader.successor)}"
             ratifiers = "\n".join(f"{r.actor}: {_acceptance(r)}" for r in s.ratifiers) or "—"
             table.add_row(s.actor, leader, _acceptance(s), ratifiers)
         out.append(table)

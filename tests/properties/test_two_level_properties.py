@@ -1,0 +1,81 @@
+"""Properties of the two-level additions of the dated model (issue 11).
+
+* A positive exit hazard whose successor has no limits of its own (it accepts the whole
+  scale, so its effective set is its ratifiers' win-set, which contains what the
+  leader ever offered, held out or conceded) never lowers P(agreement by t). Common
+  random numbers: the same parameter draws; the exit paths only add leader changes.
+  (A successor set that merely equals the ratifiers' today is not enough: drift and
+  shocks move the two apart.)
+* Correlating ranges never changes the modes, so never changes ``forecast``.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+import numpy as np
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from detente.models.deadline_bargaining import MODEL
+from detente.scenario import Scenario
+from detente.uncertainty import DatedDraws, ScenarioSampler
+
+from strategies import dated_scenarios
+
+SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+def forecast(data: dict[str, Any], seed: int, n: int = 16) -> DatedDraws:
+    scenario = Scenario.from_dict(data)
+    params, process = np.random.SeedSequence(seed).spawn(2)
+    draws = ScenarioSampler(scenario).sample(np.random.default_rng(params), n)
+    paths = MODEL.sample_process(scenario, draws, np.random.default_rng(process))
+    return MODEL.forecast_draws(scenario, draws, paths)
+
+
+@SETTINGS
+@given(
+    dated_scenarios(ratifiers=True, ranged=False),
+    st.integers(0, 2**32 - 1),
+    st.floats(0.01, 3.0),
+)
+def test_an_exit_hazard_with_a_successor_as_flexible_as_its_ratifiers_never_lowers_p(
+    data: dict[str, Any], seed: int, hazard: float
+) -> None:
+    signatory = data["agreement"]["signatories"][0]
+    leader = signatory.setdefault("leader", {"name": "leader 0"})
+    leader["exit_hazard"] = 0.0
+    with_exit = copy.deepcopy(data)
+    exiting = with_exit["agreement"]["signatories"][0]["leader"]
+    exiting["exit_hazard"] = hazard
+    # the successor accepts the whole scale, and nothing narrows it over time
+    exiting["successor"] = {"accepts": {i["id"]: list(i["scale"]) for i in data["issues"]}}
+    for scenario in (data, with_exit):
+        scenario["dynamics"]["signatories"][0]["drift"] = 0.0
+        scenario["dynamics"]["shocks"] = [
+            h for h in scenario["dynamics"]["shocks"] if h["target"] != "s0"
+        ]
+    stay, leave = forecast(data, seed).by, forecast(with_exit, seed).by
+    assert np.all(leave >= stay - 1e-12)
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(dated_scenarios(ratifiers=True, ranged=True), st.floats(-0.45, 1.0))
+def test_correlation_leaves_the_forecast_at_the_modes_unchanged(
+    data: dict[str, Any], rho: float
+) -> None:
+    scenario = Scenario.from_dict(data)
+    ranged = ScenarioSampler(scenario).uncertain
+    if len(ranged) < 2:
+        return
+    from detente.scenario_edits import numeric_parameters
+
+    paths = [p.path for p in numeric_parameters(scenario) if p.key in set(ranged[:3])]
+    correlated = copy.deepcopy(data)
+    correlated["correlation"] = [{"id": "g", "ranges": paths, "rho": rho}]
+    plain = MODEL.forecast(scenario, rng=1).agreement
+    joint = MODEL.forecast(Scenario.from_dict(correlated), rng=1).agreement
+    assert plain is not None and joint is not None
+    assert joint.extra["curve"] == plain.extra["curve"]
