@@ -106,6 +106,8 @@ def timeline(scenario: ScenarioFields) -> Timeline:
                 name(leader.term_ends, f"end of {leader.name}'s term")
             for election in leader.elections:
                 name(election.date, election.label or f"{leader.name}: election", named=True)
+    for deadline in spec.deadlines:
+        name(deadline.date, deadline.label or deadline.id, named=True)
     name(end, "horizon")
     for year in range(start.year, end.year + 1):
         name(dt.date(year, 12, 31), f"end of {year}")

@@ -44,10 +44,18 @@ def check_dynamics(scenario: ScenarioFields) -> None:
                     f"expected one of {sorted(motives)}",
                     (*path, "legacy", m_index),
                 )
-        if entry.legacy and (signatory.leader is None or signatory.leader.term_ends is None):
+        deadline_ids = [d.id for d in spec.deadlines]
+        if entry.legacy_until is not None and entry.legacy_until not in deadline_ids:
             raise ScenarioError(
-                f"legacy motives need a leader with term_ends for signatory {entry.actor!r} "
-                "(agreement.signatories[].leader.term_ends)",
+                f"unknown deadline {entry.legacy_until!r}; expected one of {sorted(deadline_ids)}",
+                (*path, "legacy_until"),
+            )
+        ends = signatory.leader is not None and signatory.leader.term_ends is not None
+        if entry.legacy and not ends and entry.legacy_until is None:
+            raise ScenarioError(
+                f"legacy motives need a date for signatory {entry.actor!r}: a leader with "
+                "term_ends (agreement.signatories[].leader.term_ends) or legacy_until naming "
+                "a deadline (dynamics.deadlines[].id)",
                 (*path, "legacy"),
             )
         ratifiers = {r.actor for r in signatory.ratifiers}
@@ -79,4 +87,47 @@ def check_dynamics(scenario: ScenarioFields) -> None:
         if shock.issue is not None and shock.issue not in issues:
             raise ScenarioError(
                 f"unknown issue {shock.issue!r}; expected one of {sorted(issues)}", (*path, "issue")
+            )
+    _check_deadlines(scenario, set(signatories), roles)
+
+
+def _check_deadlines(scenario: ScenarioFields, signatories: set[str], roles: set[str]) -> None:
+    spec = scenario.dynamics
+    if spec is None:
+        return
+    ids: set[str] = set()
+    for index, deadline in enumerate(spec.deadlines):
+        path: tuple[PathPart, ...] = ("dynamics", "deadlines", index)
+        if deadline.id in ids:
+            raise ScenarioError(f"duplicate deadline id {deadline.id!r}", (*path, "id"))
+        ids.add(deadline.id)
+        if not scenario.as_of < deadline.date <= scenario.horizon:
+            raise ScenarioError(
+                f"deadline {deadline.date} lies outside as_of..horizon "
+                f"({scenario.as_of}..{scenario.horizon}]",
+                (*path, "date"),
+            )
+        valued: set[str] = set()
+        for v_index, value in enumerate(deadline.valued_by):
+            where = (*path, "valued_by", v_index, "actor")
+            if value.actor not in signatories:
+                raise ScenarioError(
+                    f"{value.actor!r} is not a signatory; only signatories concede, expected "
+                    f"one of {sorted(signatories)}",
+                    where,
+                )
+            if value.actor in valued:
+                raise ScenarioError(f"signatory {value.actor!r} listed twice", where)
+            valued.add(value.actor)
+        for t_index, target in enumerate(deadline.targets):
+            if target not in roles:
+                raise ScenarioError(
+                    f"target {target!r} is neither a signatory nor a ratifier; expected one of "
+                    f"{sorted(roles)}",
+                    (*path, "targets", t_index),
+                )
+        if deadline.after in ("narrow", "widen") and deadline.change.high == 0:
+            raise ScenarioError(
+                f"after: {deadline.after} needs a change > 0 (fraction of the scale)",
+                (*path, "change"),
             )

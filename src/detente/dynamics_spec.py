@@ -32,6 +32,7 @@ shock paths are built by :mod:`detente.dynamics`.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -40,6 +41,8 @@ from detente.quantity import Quantity, Range, nonnegative
 
 __all__ = [
     "DEFAULT_DISCOUNT_RATE",
+    "Deadline",
+    "DeadlineValue",
     "DynamicsSpec",
     "RatifierDynamics",
     "Shock",
@@ -98,6 +101,13 @@ class SignatoryDynamics(_Strict):
             "Drift per year of the leader's own acceptable set (fraction of scale). Default 0."
         ),
     )
+    legacy_until: Id | None = Field(
+        None,
+        description=(
+            "Id of a deadline (dynamics.deadlines) whose date the legacy motives are valued "
+            "before, instead of the leader's term_ends. Default none."
+        ),
+    )
     ratifiers: list[RatifierDynamics] = Field(default_factory=list)
 
 
@@ -128,6 +138,44 @@ class Shock(_Strict):
     )
 
 
+class DeadlineValue(_Strict):
+    """How much one signatory values signing before a deadline (motive-weight units)."""
+
+    actor: Id
+    weight: Annotated[Quantity, nonnegative()] = Field(
+        description=(
+            "Value of signing before the date, on the scale of motive weights (0-1 each); "
+            "spread over the time left like a legacy (the deadline effect)."
+        )
+    )
+
+
+class Deadline(_Strict):
+    """A date independent of any leader: a summit, an accession date, a mandate's end.
+
+    Signatories in ``valued_by`` value signing before it (each with a ``weight``, spread
+    over the time left, which makes a concession before the date certain: the deadline
+    effect of Roth, Murnighan & Schoumaker 1988). ``after`` says what happens once it
+    passes: nothing (``continue``), the talks ``lapse`` (no agreement is reached after
+    it), or every targeted set ``narrow``s or ``widen``s by ``change`` (fraction of
+    each issue's scale, on both sides).
+    """
+
+    id: Id
+    date: dt.date
+    label: str = ""
+    valued_by: list[DeadlineValue] = Field(default_factory=list)
+    after: Literal["continue", "lapse", "narrow", "widen"] = "continue"
+    change: Annotated[Quantity, nonnegative("(fraction of the scale)")] = Field(
+        default_factory=lambda: _fixed(0.0),
+        description="For narrow/widen: reach added or removed on each side. Default 0.",
+    )
+    targets: list[Id] = Field(
+        default_factory=list,
+        description="Actors whose sets narrow/widen (default: every signatory and ratifier).",
+    )
+
+
 class DynamicsSpec(_Strict):
     """The ``dynamics`` block of a scenario: the parameters of the dated model."""
 
@@ -144,6 +192,7 @@ class DynamicsSpec(_Strict):
     )
     signatories: list[SignatoryDynamics] = Field(default_factory=list)
     shocks: list[Shock] = Field(default_factory=list)
+    deadlines: list[Deadline] = Field(default_factory=list)
 
     def signatory(self, actor: str) -> tuple[int | None, SignatoryDynamics]:
         """Index and entry of ``actor`` (``None`` and the defaults when it is not listed)."""

@@ -79,3 +79,47 @@ def test_correlation_leaves_the_forecast_at_the_modes_unchanged(
     joint = MODEL.forecast(Scenario.from_dict(correlated), rng=1).agreement
     assert plain is not None and joint is not None
     assert joint.extra["curve"] == plain.extra["curve"]
+
+
+def _deadline(data: dict[str, Any], share: float) -> str:
+    import datetime as dt
+
+    start = dt.date.fromisoformat(data["as_of"])
+    end = dt.date.fromisoformat(data["horizon"])
+    return (start + dt.timedelta(days=max(1, int((end - start).days * share)))).isoformat()
+
+
+@SETTINGS
+@given(
+    dated_scenarios(ranged=False),
+    st.integers(0, 2**32 - 1),
+    st.floats(0.05, 1.0),
+    st.floats(0.0, 2.0),
+)
+def test_valuing_a_deadline_never_lowers_p(
+    data: dict[str, Any], seed: int, share: float, weight: float
+) -> None:
+    date = _deadline(data, share)
+    data["dynamics"]["deadlines"] = [{"id": "d", "date": date}]
+    valued = copy.deepcopy(data)
+    valued["dynamics"]["deadlines"][0]["valued_by"] = [{"actor": "s0", "weight": weight}]
+    plain, eager = forecast(data, seed).by, forecast(valued, seed).by
+    assert np.all(eager >= plain - 1e-12)
+
+
+@SETTINGS
+@given(
+    dated_scenarios(ranged=False),
+    st.integers(0, 2**32 - 1),
+    st.floats(0.05, 1.0),
+    st.floats(0.001, 0.5),
+)
+def test_sets_widening_after_a_deadline_never_lower_p(
+    data: dict[str, Any], seed: int, share: float, change: float
+) -> None:
+    date = _deadline(data, share)
+    data["dynamics"]["deadlines"] = [{"id": "d", "date": date}]
+    wider = copy.deepcopy(data)
+    wider["dynamics"]["deadlines"][0].update({"after": "widen", "change": change})
+    plain, wide = forecast(data, seed).by, forecast(wider, seed).by
+    assert np.all(wide >= plain - 1e-12)

@@ -64,6 +64,8 @@ class Structure:
     hazard_path: tuple[Path | None, ...] = field(default=())
     elections: tuple[tuple[tuple[int, Path], ...], ...] = field(default=())
     successors: tuple[Role | None, ...] = field(default=())
+    legacy_years: tuple[float | None, ...] = field(default=())
+    after_steps: tuple[int | None, ...] = field(default=())
 
     @property
     def random_turnover(self) -> bool:
@@ -94,6 +96,7 @@ def structure(scenario: Scenario) -> Structure:
     hazard_path: list[Path | None] = []
     elections: list[tuple[tuple[int, Path], ...]] = []
     successors: list[Role | None] = []
+    legacy_years: list[float | None] = []
     for s, signatory in enumerate(agreement.signatories):
         d_index, entry = spec.signatory(signatory.actor)
         dyn_index.append(d_index)
@@ -130,6 +133,11 @@ def structure(scenario: Scenario) -> Structure:
         term_years.append(_term(line, ends))
         turnover.append(None if term_years[-1] is None else _first_step_from(line, ends))
         hazard, votes, successor = _leader_risks(line, signatory.leader, base, own)
+        legacy_end = term_years[-1]
+        if entry.legacy_until is not None:
+            until = next(d for d in spec.deadlines if d.id == entry.legacy_until)
+            legacy_end = _term(line, until.date)
+        legacy_years.append(legacy_end)
         hazard_path.append(hazard)
         elections.append(votes)
         successors.append(successor)
@@ -155,6 +163,8 @@ def structure(scenario: Scenario) -> Structure:
         hazard_path=tuple(hazard_path),
         elections=tuple(elections),
         successors=tuple(successors),
+        legacy_years=tuple(legacy_years),
+        after_steps=tuple(_first_step_from(line, d.date) for d in spec.deadlines),
     )
 
 
@@ -259,6 +269,7 @@ class Inputs:
     decay: np.ndarray  # (n, K) chance a reached agreement is still unsigned a step later
     status_quo: np.ndarray  # (J, n) nan where the issue has none
     changes: np.ndarray  # (S, n, K) True where a new leader takes office at the step's start
+    open: np.ndarray  # (K,) False from the first step after a deadline whose talks lapse
 
 
 def _set_of(st: Structure, role: Role, draws: Draws) -> tuple[np.ndarray, ...]:
@@ -341,6 +352,16 @@ def _role_sets(
                     widen[j] = widen[j] + shocks[:, h, :]
                 else:
                     shift[j] = shift[j] + shocks[:, h, :]
+    for d, deadline in enumerate(st.spec.deadlines):
+        k_after = st.after_steps[d] if st.after_steps else None
+        if deadline.after not in ("narrow", "widen") or k_after is None:
+            continue
+        if deadline.targets and role.actor not in deadline.targets:
+            continue
+        sign = 1.0 if deadline.after == "widen" else -1.0
+        change = sign * draws.get(("dynamics", "deadlines", d, "change"))
+        step = change[:, None] * (np.arange(st.line.steps) >= k_after)[None, :]
+        widen = [w + step for w in widen]
     factor = None
     successor = st.successors[role.signatory] if role.own and st.successors else None
     named: set[str] = set()
@@ -425,8 +446,23 @@ def inputs(
     for j, issue in enumerate(scenario.issues):
         if issue.status_quo is not None:
             status_quo[j] = draws.get(("issues", j, "status_quo"))
+    talks = np.ones(K, dtype=bool)
+    for d, deadline in enumerate(st.spec.deadlines):
+        k_after = st.after_steps[d] if st.after_steps else None
+        if deadline.after == "lapse" and k_after is not None:
+            talks[k_after:] = False
     return Inputs(
-        own_lo, own_hi, win_lo, win_hi, salience, cost, compromise, decay, status_quo, new_leader
+        own_lo,
+        own_hi,
+        win_lo,
+        win_hi,
+        salience,
+        cost,
+        compromise,
+        decay,
+        status_quo,
+        new_leader,
+        talks,
     )
 
 
@@ -456,13 +492,26 @@ def _cost(st: Structure, s: int, draws: Draws, replaced: np.ndarray) -> np.ndarr
         else draws.get(("dynamics", "signatories", d_index, "discount_rate"))
     )
     cost = (rate * value)[:, None] * line.step_years[None, :]
-    term = st.term_years[s]
+    term = st.legacy_years[s] if st.legacy_years else st.term_years[s]
     if term is not None and np.any(legacy > 0):
-        start = line.years - line.step_years
-        before = line.years <= term + 1e-12
-        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-            log = np.where(before, np.log((term - start) / np.maximum(term - line.years, 0.0)), 0.0)
-            extra = np.where(legacy[:, None] > 0, legacy[:, None] * log[None, :], 0.0)
-        extra = np.where(replaced, 0.0, extra)
-        cost = cost + extra
+        cost = cost + np.where(replaced, 0.0, _until(line, term, legacy))
+    for d, deadline in enumerate(st.spec.deadlines):
+        for v, entry in enumerate(deadline.valued_by):
+            if entry.actor == st.signatories[s]:
+                weight = draws.get(("dynamics", "deadlines", d, "valued_by", v, "weight"))
+                cost = cost + _until(line, line.years_at(deadline.date), weight)
     return np.asarray(cost)
+
+
+def _until(line: Timeline, end: float, weight: np.ndarray) -> np.ndarray:
+    """``weight * ln((T - t0) / (T - t1))`` for the steps before ``T = end``, shape ``(n, K)``.
+
+    The integral over each step of the flow ``weight / (T - t)``: a value worth having
+    only if signed before ``T``, spread over the time left (infinite in the step ending
+    at ``T``, zero after it).
+    """
+    start = line.years - line.step_years
+    before = line.years <= end + 1e-12
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        log = np.where(before, np.log((end - start) / np.maximum(end - line.years, 0.0)), 0.0)
+        return np.asarray(np.where(weight[:, None] > 0, weight[:, None] * log[None, :], 0.0))

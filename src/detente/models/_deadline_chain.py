@@ -107,6 +107,7 @@ def _transitions(S: int) -> list[tuple[int, int, tuple[int, ...], tuple[int, ...
 def run_chain(inp: Inputs, st: Structure) -> ChainResult:
     """Forward pass over the grid: turnover, zone check, concessions, zone check, signing.
 
+    Steps after a deadline whose talks lapse (``inp.open`` False) reach nothing.
     Each step *k*: (1) in the draws where a new leader takes office at the step's start
     (a term end, a lost election, an unscheduled exit: ``inp.changes``) it holds out
     again (its bit is cleared); (2) draws whose state already has a zone at
@@ -124,7 +125,7 @@ def run_chain(inp: Inputs, st: Structure) -> ChainResult:
     point = np.empty((K, n_states, J, n))
     for state in range(n_states):
         f, c, pt = _state_arrays(inp, st, sets, state)
-        feasible[:, state, :] = f.T
+        feasible[:, state, :] = f.T & inp.open[:, None]
         concede[:, state] = c.transpose(2, 0, 1)
         point[:, state] = pt.transpose(2, 0, 1)
     decay = np.ascontiguousarray(inp.decay.T)  # (K, n): chance a reached deal is not yet signed

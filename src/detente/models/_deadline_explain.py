@@ -62,6 +62,29 @@ def _leader_lines(scenario: Scenario) -> list[str]:
     return lines
 
 
+_AFTER = {
+    "continue": "talks go on after it",
+    "lapse": "the talks lapse after it: nothing is signed that was not agreed by then",
+    "narrow": "the sets narrow by {change} of each scale after it",
+    "widen": "the sets widen by {change} of each scale after it",
+}
+
+
+def _deadline_lines(scenario: Scenario) -> list[str]:
+    if scenario.dynamics is None:
+        return []
+    lines = []
+    for deadline in scenario.dynamics.deadlines:
+        who = ", ".join(f"{v.actor} (weight {v.weight.mode:g})" for v in deadline.valued_by)
+        valued = f"valued by {who}, which makes them concede sooner as it nears; " if who else ""
+        after = _AFTER[deadline.after].format(change=f"{deadline.change.mode:g}")
+        if deadline.targets and deadline.after in ("narrow", "widen"):
+            after += " (" + ", ".join(deadline.targets) + ")"
+        name = deadline.label or deadline.id
+        lines.append(f"Deadline {name} on {deadline.date}: {valued}{after}.")
+    return lines
+
+
 def extension_lines(scenario: Scenario) -> list[str]:
     """Every explanatory line for the optional blocks the scenario uses, in a fixed order."""
-    return [*_correlation_lines(scenario), *_leader_lines(scenario)]
+    return [*_correlation_lines(scenario), *_leader_lines(scenario), *_deadline_lines(scenario)]

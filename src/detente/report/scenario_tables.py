@@ -116,6 +116,19 @@ def scenario_renderables(scenario: Scenario) -> list[RenderableType]:
         for d in scenario.dates:
             dates.add_row(str(d.date), d.label)
         out.append(dates)
+    if scenario.dynamics is not None and scenario.dynamics.deadlines:
+        table = Table(title="Deadlines and focal dates", title_justify="left")
+        for column in ("Id", "Date", "Valued by (weight)", "After it"):
+            table.add_column(column)
+        for due in scenario.dynamics.deadlines:
+            valued = "\n".join(f"{v.actor}: {v.weight.describe()}" for v in due.valued_by)
+            after = due.after
+            if due.after in ("narrow", "widen"):
+                after += f" {due.change.describe()}"
+            if due.targets:
+                after += " (" + ", ".join(due.targets) + ")"
+            table.add_row(due.label or due.id, str(due.date), valued or "—", after)
+        out.append(table)
     if scenario.correlation:
         table = Table(title="Correlated judgments (Gaussian copula)", title_justify="left")
         for column in ("Group", "rho", "Ranges drawn together"):
