@@ -122,7 +122,7 @@ def scenario_renderables(scenario: Scenario) -> list[RenderableType]:
             table.add_column(column)
         for due in scenario.dynamics.deadlines:
             valued = "\n".join(f"{v.actor}: {v.weight.describe()}" for v in due.valued_by)
-            after = due.after
+            after: str = due.after
             if due.after in ("narrow", "widen"):
                 after += f" {due.change.describe()}"
             if due.targets:
