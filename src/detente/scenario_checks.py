@@ -149,6 +149,14 @@ def _check_agreement(scenario: ScenarioFields, issues: dict[str, Issue], actors:
             )
         _check_acceptance(scenario, signatory, base, issues)
         _check_leader(scenario, signatory.leader, (*base, "leader"), issues)
+        names: set[str] = set()
+        for p_index, package in enumerate(signatory.packages):
+            if package.id in names:
+                raise ScenarioError(
+                    f"duplicate package id {package.id!r}", (*base, "packages", p_index, "id")
+                )
+            names.add(package.id)
+            _check_acceptance(scenario, package, (*base, "packages", p_index), issues)
         seen: set[str] = set()
         for r_index, ratifier in enumerate(signatory.ratifiers):
             r_base = (*base, "ratifiers", r_index)

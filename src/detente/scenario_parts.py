@@ -33,6 +33,7 @@ __all__ = [
     "KnownOutcome",
     "Leader",
     "Motive",
+    "Package",
     "Ratifier",
     "ScenarioFields",
     "Signatory",
@@ -229,12 +230,26 @@ class Leader(_Strict):
         return data
 
 
+class Package(Acceptance):
+    """Another set of terms a signatory would sign instead of its per-issue bounds.
+
+    A package names bounds (``accepts``) or tolerances on some issues; on the others the
+    signatory's own per-issue rule applies. A signatory's own acceptable set is the union
+    of its per-issue box and its packages, so a trade across issues (more on one, less
+    on another) can be stated; the per-issue box is the special case of no packages.
+    """
+
+    id: Id
+    description: str = ""
+
+
 class Signatory(Acceptance):
     """An actor whose signature the agreement needs (Putnam's level I)."""
 
     actor: Id
     leader: Leader | None = None
     ratifiers: list[Ratifier] = Field(default_factory=list)
+    packages: list[Package] = Field(default_factory=list)
 
 
 class Agreement(_Strict):

@@ -123,3 +123,21 @@ def test_sets_widening_after_a_deadline_never_lower_p(
     wider["dynamics"]["deadlines"][0].update({"after": "widen", "change": change})
     plain, wide = forecast(data, seed).by, forecast(wider, seed).by
     assert np.all(wide >= plain - 1e-12)
+
+
+@SETTINGS
+@given(
+    dated_scenarios(ranged=False),
+    st.integers(0, 2**32 - 1),
+    st.lists(st.floats(0.0, 1.0), min_size=2, max_size=2),
+)
+def test_a_package_never_lowers_p(data: dict[str, Any], seed: int, ends: list[float]) -> None:
+    # the own set becomes the union of the box and a package, so it contains the box
+    lo, hi = data["issues"][0]["scale"]
+    a, b = sorted(lo + (hi - lo) * u for u in ends)
+    with_package = copy.deepcopy(data)
+    with_package["agreement"]["signatories"][0]["packages"] = [
+        {"id": "p", "accepts": {"i0": [a, min(b, hi)]}}
+    ]
+    box, union = forecast(data, seed).by, forecast(with_package, seed).by
+    assert np.all(union >= box - 1e-12)

@@ -41,6 +41,8 @@ class Role:
     acceptance: Acceptance
     path: Path
     drift_path: Path | None
+    fallback: Role | None = None  # whose rule applies on the issues a package leaves out
+    package: int = 0  # 0: the per-issue box; k: the signatory's k-th package
 
 
 @dataclass(frozen=True)
@@ -113,6 +115,16 @@ def structure(scenario: Scenario) -> Structure:
             None if d_path is None else (*d_path, "drift"),
         )
         roles.append(own)
+        for p_index, package in enumerate(signatory.packages):
+            roles.append(
+                replace(
+                    own,
+                    acceptance=package,
+                    path=(*base, "packages", p_index),
+                    fallback=own,
+                    package=p_index + 1,
+                )
+            )
         drifts = {r.actor: k for k, r in enumerate(entry.ratifiers)}
         for r, ratifier in enumerate(signatory.ratifiers):
             r_drift = None
@@ -270,13 +282,14 @@ class Inputs:
     status_quo: np.ndarray  # (J, n) nan where the issue has none
     changes: np.ndarray  # (S, n, K) True where a new leader takes office at the step's start
     open: np.ndarray  # (K,) False from the first step after a deadline whose talks lapse
+    alt_lo: tuple[np.ndarray, ...]  # per signatory (A, J, n, K): box (0), then its packages
+    alt_hi: tuple[np.ndarray, ...]
 
 
 def _set_of(st: Structure, role: Role, draws: Draws) -> tuple[np.ndarray, ...]:
     """Anchor, reach below, reach above (each (J, n)) and which issues it constrains (J,)."""
     scenario, n = st.scenario, draws.n
     actor = scenario.actors[role.actor_index]
-    acc = role.acceptance
     lo_s, hi_s = st.scale_lo, st.scale_hi
     J = len(st.issue_ids)
     anchor = np.repeat(((lo_s + hi_s) / 2)[:, None], n, axis=1)
@@ -285,17 +298,22 @@ def _set_of(st: Structure, role: Role, draws: Draws) -> tuple[np.ndarray, ...]:
     bound = np.zeros(J, dtype=bool)
     stance_path: Path = ("actors", role.actor_index, "stances")
     for j, issue in enumerate(scenario.issues):
+        source = role
+        named = issue.id in role.acceptance.accepts or issue.id in role.acceptance.tolerance
+        if role.fallback is not None and not named:
+            source = role.fallback  # a package leaves this issue to the per-issue rule
+        acc = source.acceptance
         has_stance = issue.id in actor.stances
         pos = draws.get((*stance_path, issue.id, "position")) if has_stance else None
         if issue.id in acc.accepts:
-            lo = np.clip(draws.get((*role.path, "accepts", issue.id, 0)), lo_s[j], hi_s[j])
-            hi = np.clip(draws.get((*role.path, "accepts", issue.id, 1)), lo_s[j], hi_s[j])
+            lo = np.clip(draws.get((*source.path, "accepts", issue.id, 0)), lo_s[j], hi_s[j])
+            hi = np.clip(draws.get((*source.path, "accepts", issue.id, 1)), lo_s[j], hi_s[j])
             mid = (lo + hi) / 2  # a draw with crossed bounds collapses to their midpoint
             lo, hi = np.where(lo > hi, mid, lo), np.where(lo > hi, mid, hi)
             a = mid if pos is None else np.clip(pos, lo, hi)
             anchor[j], down[j], up[j] = a, a - lo, hi - a
         elif issue.id in acc.tolerance and pos is not None:
-            tol = draws.get((*role.path, "tolerance", issue.id))
+            tol = draws.get((*source.path, "tolerance", issue.id))
             anchor[j], down[j], up[j] = pos, tol, tol
         elif pos is not None and issue.status_quo is not None:
             reach = np.abs(draws.get(("issues", j, "status_quo")) - pos)
@@ -366,7 +384,8 @@ def _role_sets(
     successor = st.successors[role.signatory] if role.own and st.successors else None
     named: set[str] = set()
     if role.own and replaced.any():
-        flex = draws.get((*role.path, "leader", "successor_flexibility"))
+        signatory_path = (role.fallback or role).path  # a package role: its signatory's
+        flex = draws.get((*signatory_path, "leader", "successor_flexibility"))
         factor = np.where(replaced, flex[:, None], 1.0)
         if successor is not None:
             named = set(successor.acceptance.accepts) | set(successor.acceptance.tolerance)
@@ -413,10 +432,13 @@ def inputs(
     win_hi = np.empty((S, J, n, K))
     win_lo[:] = st.scale_lo[None, :, None, None]
     win_hi[:] = st.scale_hi[None, :, None, None]
+    extra: list[list[tuple[np.ndarray, np.ndarray]]] = [[] for _ in range(S)]
     for r, role in enumerate(st.roles):
         lo, hi, _ = _role_sets(st, r, role, draws, shocks, replaced[role.signatory])
         s = role.signatory
-        if role.own:
+        if role.own and role.package:
+            extra[s].append((lo, hi))
+        elif role.own:
             own_lo[s], own_hi[s] = lo, hi
         else:
             np.maximum(win_lo[s], lo, out=win_lo[s])
@@ -451,6 +473,8 @@ def inputs(
         k_after = st.after_steps[d] if st.after_steps else None
         if deadline.after == "lapse" and k_after is not None:
             talks[k_after:] = False
+    alt_lo = tuple(np.stack([own_lo[s], *(lo for lo, _ in extra[s])]) for s in range(S))
+    alt_hi = tuple(np.stack([own_hi[s], *(hi for _, hi in extra[s])]) for s in range(S))
     return Inputs(
         own_lo,
         own_hi,
@@ -463,6 +487,8 @@ def inputs(
         status_quo,
         new_leader,
         talks,
+        alt_lo,
+        alt_hi,
     )
 
 

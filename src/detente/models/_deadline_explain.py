@@ -85,6 +85,29 @@ def _deadline_lines(scenario: Scenario) -> list[str]:
     return lines
 
 
+def _package_lines(scenario: Scenario) -> list[str]:
+    if scenario.agreement is None:
+        return []
+    lines = []
+    for signatory in scenario.agreement.signatories:
+        for package in signatory.packages:
+            terms = [
+                *(f"{i} {b[0].mode:g}-{b[1].mode:g}" for i, b in package.accepts.items()),
+                *(f"{i} ±{t.mode:g}" for i, t in package.tolerance.items()),
+            ]
+            lines.append(
+                f"Package {package.id} ({signatory.actor}): would also sign "
+                + "; ".join(terms)
+                + ", its per-issue limits elsewhere."
+            )
+    return lines
+
+
 def extension_lines(scenario: Scenario) -> list[str]:
     """Every explanatory line for the optional blocks the scenario uses, in a fixed order."""
-    return [*_correlation_lines(scenario), *_leader_lines(scenario), *_deadline_lines(scenario)]
+    return [
+        *_correlation_lines(scenario),
+        *_leader_lines(scenario),
+        *_deadline_lines(scenario),
+        *_package_lines(scenario),
+    ]

@@ -92,12 +92,14 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import replace
+from itertools import product
 from typing import Any
 
 import numpy as np
 
 from detente.dynamics import timeline
 from detente.models._deadline_arrays import (
+    Inputs,
     Structure,
     inputs,
     sample_shocks,
@@ -209,6 +211,8 @@ class DeadlineBargainingModel:
                 "curve": {d.isoformat(): float(p) for d, p in zip(line.dates, by, strict=True)},
             },
         )
+        if _has_packages(scenario):
+            verdict.extra["packages"] = packages_now(scenario)
         return Forecast(self.name, tuple(issues), verdict)
 
 
@@ -221,13 +225,48 @@ def inputs_status_quo(scenario: Scenario, draws: Draws) -> np.ndarray:
     return out
 
 
-def _zones(scenario: Scenario) -> dict[str, dict[str, Any]]:
-    """At ``as_of`` and the modes: the zone now, and the zone if every leader conceded."""
+def _at_start(scenario: Scenario) -> tuple[Structure, Inputs]:
+    """The structure and the input arrays at ``as_of`` and the modes (no drift yet)."""
     st = structure(scenario)
     start = replace(st.line, years=np.zeros(st.line.steps))  # no drift yet: the sets at as_of
     st = replace(st, line=start)
     draws = ScenarioSampler(scenario).modes(1)
-    inp = inputs(st, draws, np.zeros((1, len(st.spec.shocks), st.line.steps)))
+    return st, inputs(st, draws, np.zeros((1, len(st.spec.shocks), st.line.steps)))
+
+
+def packages_now(scenario: Scenario) -> dict[str, str] | None:
+    """At ``as_of`` and the modes, with every leader holding out: the packages that make a zone.
+
+    Returns ``{signatory: package id}`` for the signatories whose package (not their
+    per-issue box) the first zone found needs (``{}`` when the boxes alone leave a zone),
+    or ``None`` when no choice of packages leaves one.
+    """
+    st, inp = _at_start(scenario)
+    held_lo = [np.maximum(lo, w)[:, :, 0, 0] for lo, w in zip(inp.alt_lo, inp.win_lo, strict=True)]
+    held_hi = [np.minimum(hi, w)[:, :, 0, 0] for hi, w in zip(inp.alt_hi, inp.win_hi, strict=True)]
+    agreement = scenario.agreement
+    assert agreement is not None
+    for choice in product(*(range(lo.shape[0]) for lo in held_lo)):
+        lo = np.max([held_lo[s][a] for s, a in enumerate(choice)], axis=0)
+        hi = np.min([held_hi[s][a] for s, a in enumerate(choice)], axis=0)
+        if np.all(lo <= hi + 1e-9 * st.width):
+            return {
+                agreement.signatories[s].actor: agreement.signatories[s].packages[a - 1].id
+                for s, a in enumerate(choice)
+                if a
+            }
+    return None
+
+
+def _has_packages(scenario: Scenario) -> bool:
+    return scenario.agreement is not None and any(
+        s.packages for s in scenario.agreement.signatories
+    )
+
+
+def _zones(scenario: Scenario) -> dict[str, dict[str, Any]]:
+    """At ``as_of`` and the modes: the zone now, and the zone if every leader conceded."""
+    st, inp = _at_start(scenario)
     out: dict[str, dict[str, Any]] = {}
     for j, issue_id in enumerate(st.issue_ids):
         now_lo = np.maximum(inp.own_lo[:, j, 0, 0], inp.win_lo[:, j, 0, 0]).max()
@@ -258,6 +297,14 @@ def _explain(
                 f"{scenario.issue(issue_id).name}: the ratifiers' sets leave a gap of "
                 f"{zone['gap_if_leaders_concede']:g} points that no leader's concession can "
                 "close; only drift in domestic opinion or shocks can."
+            )
+    if _has_packages(scenario):
+        chosen = packages_now(scenario)
+        if chosen:
+            lines.append(
+                "A zone exists at as_of only through a package: "
+                + ", ".join(f"{actor}'s {name}" for actor, name in chosen.items())
+                + "."
             )
     lines.extend(extension_lines(scenario))
     return "\n".join(lines)
