@@ -104,3 +104,18 @@ def test_package_ids_are_unique() -> None:
     data = two_issues(TRADE)
     data["agreement"]["signatories"][1]["packages"].append(dict(TRADE))
     assert "duplicate package id 'trade'" in error_of(data)
+
+
+def test_the_two_level_verdict_finds_the_trade() -> None:
+    from detente.models import get_model
+
+    forecast = get_model("two-level").forecast(Scenario.from_dict(two_issues(TRADE, 100)))
+    assert forecast.agreement is not None and forecast.agreement.possible
+    assert forecast.agreement.extra["package"] == {"jp": "trade"}
+    # zone t [60, 70], e [80, 100]; equal-weight means 50 and 50 clip to (60, 80)
+    assert forecast.outcome("t") == pytest.approx(60.0)
+    assert forecast.outcome("e") == pytest.approx(80.0)
+    assert "jp's package trade" in forecast.agreement.explanation
+    closed = get_model("two-level").forecast(Scenario.from_dict(two_issues(TRADE, 50)))
+    assert closed.agreement is not None and not closed.agreement.possible
+    assert closed.agreement.extra["package"] is None
