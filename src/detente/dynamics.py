@@ -108,6 +108,9 @@ def timeline(scenario: ScenarioFields) -> Timeline:
                 name(election.date, election.label or f"{leader.name}: election", named=True)
     for deadline in spec.deadlines:
         name(deadline.date, deadline.label or deadline.id, named=True)
+    for mediator in spec.mediators:
+        if mediator.start is not None:
+            name(mediator.start, f"{mediator.name or mediator.id} steps in")
     name(end, "horizon")
     for year in range(start.year, end.year + 1):
         name(dt.date(year, 12, 31), f"end of {year}")

@@ -89,6 +89,32 @@ def check_dynamics(scenario: ScenarioFields) -> None:
                 f"unknown issue {shock.issue!r}; expected one of {sorted(issues)}", (*path, "issue")
             )
     _check_deadlines(scenario, set(signatories), roles)
+    _check_mediators(scenario, roles)
+
+
+def _check_mediators(scenario: ScenarioFields, roles: set[str]) -> None:
+    spec = scenario.dynamics
+    if spec is None:
+        return
+    ids: set[str] = set()
+    for index, mediator in enumerate(spec.mediators):
+        path: tuple[PathPart, ...] = ("dynamics", "mediators", index)
+        if mediator.id in ids:
+            raise ScenarioError(f"duplicate mediator id {mediator.id!r}", (*path, "id"))
+        ids.add(mediator.id)
+        for t_index, target in enumerate(mediator.targets):
+            if target not in roles:
+                raise ScenarioError(
+                    f"target {target!r} is neither a signatory nor a ratifier; expected one of "
+                    f"{sorted(roles)}",
+                    (*path, "targets", t_index),
+                )
+        start = mediator.start
+        if start is not None and not scenario.as_of <= start <= scenario.horizon:
+            raise ScenarioError(
+                f"start {start} lies outside as_of..horizon ({scenario.as_of}..{scenario.horizon})",
+                (*path, "start"),
+            )
 
 
 def _check_deadlines(scenario: ScenarioFields, signatories: set[str], roles: set[str]) -> None:

@@ -44,8 +44,10 @@ __all__ = [
     "Deadline",
     "DeadlineValue",
     "DynamicsSpec",
+    "Mediator",
     "RatifierDynamics",
     "Shock",
+    "SidePayments",
     "SignatoryDynamics",
 ]
 
@@ -63,10 +65,31 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+class SidePayments(_Strict):
+    """A leader moving its ratifier: capital, side payments, a campaign (Putnam's reverberation).
+
+    The leader widens the ratifier's set by ``rate`` (fraction of the scale, on each
+    side) a year, up to ``limit`` in all, and pays ``cost`` (motive-weight units) per
+    unit of the scale moved; it spends at most what the deal is worth to it (the sum of
+    its motive weights ``B``), so the widening by *t* is ``min(rate t, limit, B / cost)``.
+    """
+
+    rate: Annotated[Quantity, nonnegative("(fraction of the scale a year)")] = Field(
+        default_factory=lambda: _fixed(0.0)
+    )
+    limit: Annotated[Quantity, nonnegative("(fraction of the scale)")] = Field(
+        default_factory=lambda: _fixed(0.0)
+    )
+    cost: Annotated[Quantity, nonnegative("(motive weight per unit of the scale)")] = Field(
+        default_factory=lambda: _fixed(0.0)
+    )
+
+
 class RatifierDynamics(_Strict):
     """How one ratifier's acceptable set changes over time (Putnam's level II)."""
 
     actor: Id
+    side_payments: SidePayments | None = None
     drift: Quantity = Field(
         default_factory=lambda: _fixed(0.0),
         description=(
@@ -176,6 +199,22 @@ class Deadline(_Strict):
     )
 
 
+class Mediator(_Strict):
+    """A mediator or guarantor whose side payments or guarantees widen some sets.
+
+    From ``start`` (default: ``as_of``) every target's acceptable set widens by
+    ``widen`` (fraction of each issue's scale, on each side): a guarantee that makes a
+    concession safer, or a payment that compensates it.
+    """
+
+    id: Id
+    name: str = ""
+    targets: list[Id] = Field(min_length=1)
+    widen: Annotated[Quantity, nonnegative("(fraction of the scale)")]
+    start: dt.date | None = None
+    description: str = ""
+
+
 class DynamicsSpec(_Strict):
     """The ``dynamics`` block of a scenario: the parameters of the dated model."""
 
@@ -193,6 +232,7 @@ class DynamicsSpec(_Strict):
     signatories: list[SignatoryDynamics] = Field(default_factory=list)
     shocks: list[Shock] = Field(default_factory=list)
     deadlines: list[Deadline] = Field(default_factory=list)
+    mediators: list[Mediator] = Field(default_factory=list)
 
     def signatory(self, actor: str) -> tuple[int | None, SignatoryDynamics]:
         """Index and entry of ``actor`` (``None`` and the defaults when it is not listed)."""

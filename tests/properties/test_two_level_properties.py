@@ -141,3 +141,46 @@ def test_a_package_never_lowers_p(data: dict[str, Any], seed: int, ends: list[fl
     ]
     box, union = forecast(data, seed).by, forecast(with_package, seed).by
     assert np.all(union >= box - 1e-12)
+
+
+@SETTINGS
+@given(
+    dated_scenarios(ratifiers=True, ranged=False),
+    st.integers(0, 2**32 - 1),
+    st.floats(0.0, 1.0),
+    st.floats(0.0, 0.5),
+    st.floats(0.0, 3.0),
+)
+def test_side_payments_never_lower_p(
+    data: dict[str, Any], seed: int, rate: float, limit: float, cost: float
+) -> None:
+    paid = copy.deepcopy(data)
+    paid["dynamics"]["signatories"][0]["ratifiers"][0]["side_payments"] = {
+        "rate": rate,
+        "limit": limit,
+        "cost": cost,
+    }
+    plain, moved = forecast(data, seed).by, forecast(paid, seed).by
+    assert np.all(moved >= plain - 1e-12)
+
+
+@SETTINGS
+@given(
+    dated_scenarios(ratifiers=True, ranged=False),
+    st.integers(0, 2**32 - 1),
+    st.floats(0.0, 0.5),
+    st.floats(0.0, 1.0),
+)
+def test_a_mediators_side_payment_never_lowers_p(
+    data: dict[str, Any], seed: int, widen: float, share: float
+) -> None:
+    # a start on the grid, so both forecasts step through the same dates
+    grid = MODEL.grid(Scenario.from_dict(data))[0]
+    start = grid[min(len(grid) - 1, int(share * len(grid)))].isoformat()
+    mediated = copy.deepcopy(data)
+    targets = ["s0", "r1"] if share > 0.5 else ["r0"]
+    mediated["dynamics"]["mediators"] = [
+        {"id": "m", "targets": targets, "widen": widen, "start": start}
+    ]
+    plain, helped = forecast(data, seed).by, forecast(mediated, seed).by
+    assert np.all(helped >= plain - 1e-12)

@@ -1,7 +1,8 @@
 """Arrays of the dated model: every signatory's sets over time, for many draws at once.
 
-Private to :mod:`detente.models.deadline_bargaining`. :func:`structure` reads what does
-not vary between draws (who signs, who ratifies, the time grid); :func:`inputs` turns
+Private to :mod:`detente.models.deadline_bargaining`. :func:`structure`
+(:mod:`~detente.models._deadline_structure`) reads what does not vary between draws
+(who signs, who ratifies, the time grid); :func:`inputs` turns
 ``n`` sampled parameter sets (a :class:`~detente.uncertainty.Draws`) and shock paths
 into arrays of shape ``(S, J, n, K)``: signatories x issues x draws x steps (the draw
 and step axes last, so that every per-signatory, per-issue slice is contiguous).
@@ -14,257 +15,23 @@ towards the constituency's ideal point as it hardens).
 
 from __future__ import annotations
 
-import datetime as dt
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass
 
 import numpy as np
 
-from detente.dynamics import Timeline, shock_offsets, timeline
-from detente.dynamics_spec import DEFAULT_DISCOUNT_RATE, DynamicsSpec
-from detente.errors import ModelError, PathPart
-from detente.scenario import Acceptance, Leader, Scenario
+from detente.dynamics_spec import DEFAULT_DISCOUNT_RATE
+from detente.models._deadline_events import (
+    mediation,
+    sample_shocks,
+    sample_turnover,
+    scheduled_turnover,
+    side_payments,
+    value_until,
+)
+from detente.models._deadline_structure import Path, Role, Structure, structure
 from detente.uncertainty import Draws
 
 __all__ = ["Inputs", "Structure", "inputs", "sample_shocks", "sample_turnover", "structure"]
-
-Path = tuple[PathPart, ...]
-
-
-@dataclass(frozen=True)
-class Role:
-    """One acceptable set: a signatory's own (level I) or one of its ratifiers' (level II)."""
-
-    signatory: int
-    own: bool
-    actor: str
-    actor_index: int
-    acceptance: Acceptance
-    path: Path
-    drift_path: Path | None
-    fallback: Role | None = None  # whose rule applies on the issues a package leaves out
-    package: int = 0  # 0: the per-issue box; k: the signatory's k-th package
-
-
-@dataclass(frozen=True)
-class Structure:
-    """What does not change between draws."""
-
-    scenario: Scenario
-    spec: DynamicsSpec
-    line: Timeline
-    issue_ids: tuple[str, ...]
-    scale_lo: np.ndarray
-    scale_hi: np.ndarray
-    signatories: tuple[str, ...]
-    signatory_actor: tuple[int, ...]
-    roles: tuple[Role, ...]
-    term_years: tuple[float | None, ...]
-    turnover_step: tuple[int | None, ...]
-    dynamics_index: tuple[int | None, ...]
-    legacy: tuple[frozenset[str], ...]
-    shock_roles: tuple[tuple[int, ...], ...] = field(default=())
-    hazard_path: tuple[Path | None, ...] = field(default=())
-    elections: tuple[tuple[tuple[int, Path], ...], ...] = field(default=())
-    successors: tuple[Role | None, ...] = field(default=())
-    legacy_years: tuple[float | None, ...] = field(default=())
-    after_steps: tuple[int | None, ...] = field(default=())
-
-    @property
-    def random_turnover(self) -> bool:
-        """True when some leader may leave at a random time (a hazard or an election)."""
-        return any(p is not None for p in self.hazard_path) or any(self.elections)
-
-    @property
-    def width(self) -> np.ndarray:
-        return np.asarray(self.scale_hi - self.scale_lo)
-
-
-def structure(scenario: Scenario) -> Structure:
-    """Read the fixed structure of ``scenario`` (a :class:`ModelError` without an agreement)."""
-    agreement = scenario.agreement
-    if agreement is None:
-        raise ModelError(
-            "model 'deadline-bargaining' needs an agreement with signatories in the scenario "
-            "(the 'agreement' block)"
-        )
-    spec = scenario.dynamics or DynamicsSpec()
-    line = timeline(scenario)
-    actor_index = {a.id: k for k, a in enumerate(scenario.actors)}
-    roles: list[Role] = []
-    term_years: list[float | None] = []
-    turnover: list[int | None] = []
-    dyn_index: list[int | None] = []
-    legacy: list[frozenset[str]] = []
-    hazard_path: list[Path | None] = []
-    elections: list[tuple[tuple[int, Path], ...]] = []
-    successors: list[Role | None] = []
-    legacy_years: list[float | None] = []
-    for s, signatory in enumerate(agreement.signatories):
-        d_index, entry = spec.signatory(signatory.actor)
-        dyn_index.append(d_index)
-        legacy.append(frozenset(entry.legacy))
-        d_path: Path | None = None if d_index is None else ("dynamics", "signatories", d_index)
-        base: Path = ("agreement", "signatories", s)
-        own = Role(
-            s,
-            True,
-            signatory.actor,
-            actor_index[signatory.actor],
-            signatory,
-            base,
-            None if d_path is None else (*d_path, "drift"),
-        )
-        roles.append(own)
-        for p_index, package in enumerate(signatory.packages):
-            roles.append(
-                replace(
-                    own,
-                    acceptance=package,
-                    path=(*base, "packages", p_index),
-                    fallback=own,
-                    package=p_index + 1,
-                )
-            )
-        drifts = {r.actor: k for k, r in enumerate(entry.ratifiers)}
-        for r, ratifier in enumerate(signatory.ratifiers):
-            r_drift = None
-            if d_path is not None and ratifier.actor in drifts:
-                r_drift = (*d_path, "ratifiers", drifts[ratifier.actor], "drift")
-            roles.append(
-                Role(
-                    s,
-                    False,
-                    ratifier.actor,
-                    actor_index[ratifier.actor],
-                    ratifier,
-                    (*base, "ratifiers", r),
-                    r_drift,
-                )
-            )
-        ends = None if signatory.leader is None else signatory.leader.term_ends
-        term_years.append(_term(line, ends))
-        turnover.append(None if term_years[-1] is None else _first_step_from(line, ends))
-        hazard, votes, successor = _leader_risks(line, signatory.leader, base, own)
-        legacy_end = term_years[-1]
-        if entry.legacy_until is not None:
-            until = next(d for d in spec.deadlines if d.id == entry.legacy_until)
-            legacy_end = _term(line, until.date)
-        legacy_years.append(legacy_end)
-        hazard_path.append(hazard)
-        elections.append(votes)
-        successors.append(successor)
-    shock_roles = tuple(
-        tuple(k for k, role in enumerate(roles) if role.actor == shock.target)
-        for shock in spec.shocks
-    )
-    return Structure(
-        scenario=scenario,
-        spec=spec,
-        line=line,
-        issue_ids=tuple(i.id for i in scenario.issues),
-        scale_lo=np.array([i.scale[0] for i in scenario.issues], dtype=float),
-        scale_hi=np.array([i.scale[1] for i in scenario.issues], dtype=float),
-        signatories=tuple(s.actor for s in agreement.signatories),
-        signatory_actor=tuple(actor_index[s.actor] for s in agreement.signatories),
-        roles=tuple(roles),
-        term_years=tuple(term_years),
-        turnover_step=tuple(turnover),
-        dynamics_index=tuple(dyn_index),
-        legacy=tuple(legacy),
-        shock_roles=shock_roles,
-        hazard_path=tuple(hazard_path),
-        elections=tuple(elections),
-        successors=tuple(successors),
-        legacy_years=tuple(legacy_years),
-        after_steps=tuple(_first_step_from(line, d.date) for d in spec.deadlines),
-    )
-
-
-def _leader_risks(
-    line: Timeline, leader: Leader | None, base: Path, own: Role
-) -> tuple[Path | None, tuple[tuple[int, Path], ...], Role | None]:
-    """Path of the exit hazard, (change step, turnover path) per election, the successor."""
-    if leader is None:
-        return None, (), None
-    path: Path = (*base, "leader")
-    hazard = None if leader.exit_hazard is None else (*path, "exit_hazard")
-    votes = []
-    for e, election in enumerate(leader.elections):
-        k = _first_step_from(line, election.date)
-        if k is not None:
-            votes.append((k, (*path, "elections", e, "turnover")))
-    successor = None
-    if leader.successor is not None:
-        successor = replace(own, acceptance=leader.successor, path=(*path, "successor"))
-    return hazard, tuple(votes), successor
-
-
-def _term(line: Timeline, ends: dt.date | None) -> float | None:
-    if ends is None or ends <= line.as_of:
-        return None
-    return line.years_at(ends)
-
-
-def _first_step_from(line: Timeline, ends: dt.date | None) -> int | None:
-    """First step that starts on or after ``ends`` (``None`` if the term outlasts the grid)."""
-    if ends is None:
-        return None
-    for k in range(1, line.steps):
-        if line.dates[k - 1] >= ends:
-            return k
-    return None
-
-
-def sample_shocks(st: Structure, draws: Draws, rng: np.random.Generator) -> np.ndarray:
-    """Shock paths, shape ``(n, H, K)``: cumulative event size per shock and grid date."""
-    n, shocks = draws.n, st.spec.shocks
-    out = np.zeros((n, len(shocks), st.line.steps))
-    for h, shock in enumerate(shocks):
-        hazard = draws.get(("dynamics", "shocks", h, "hazard"))
-        out[:, h, :] = shock_offsets(st.line, hazard, shock.size, rng)
-    return out
-
-
-def sample_turnover(st: Structure, draws: Draws, rng: np.random.Generator) -> np.ndarray:
-    """Leader changes, shape ``(n, S, K)``: how many new leaders take office at step *k*'s start.
-
-    A change at time *t* takes effect at the start of the first step that starts on or
-    after *t* (as for ``term_ends``): the scheduled term end for certain, each election
-    with its ``turnover`` probability, and unscheduled exits as a Poisson process with
-    the leader's ``exit_hazard`` a year (successors face the same hazard). The generator
-    is used only for elections and hazards, in that order, signatory by signatory.
-    """
-    n, K, years = draws.n, st.line.steps, st.line.years
-    out = np.zeros((n, len(st.signatories), K))
-    span = float(years[-1])
-    rows = np.arange(n)
-    for s, k_t in enumerate(st.turnover_step):
-        if k_t is not None:
-            out[:, s, k_t] += 1.0
-        for k_e, path in st.elections[s] if st.elections else ():
-            out[:, s, k_e] += rng.random(n) < draws.get(path)
-        hazard = st.hazard_path[s] if st.hazard_path else None
-        if hazard is None:
-            continue
-        counts = rng.poisson(draws.get(hazard) * span)
-        most = int(counts.max()) if n else 0
-        if most == 0:
-            continue
-        times = rng.uniform(0.0, span, size=(n, most))
-        step = np.searchsorted(years, times, side="left") + 1
-        keep = (np.arange(most)[None, :] < counts[:, None]) & (step < K)
-        who = np.broadcast_to(rows[:, None], keep.shape)
-        np.add.at(out[:, s, :], (who[keep], step[keep]), 1.0)
-    return out
-
-
-def scheduled_turnover(st: Structure, n: int) -> np.ndarray:
-    """Leader changes ``(n, S, K)`` from the term ends alone (no hazards, no elections)."""
-    out = np.zeros((n, len(st.signatories), st.line.steps))
-    for s, k_t in enumerate(st.turnover_step):
-        if k_t is not None:
-            out[:, s, k_t] = 1.0
-    return out
 
 
 @dataclass(frozen=True)
@@ -380,6 +147,8 @@ def _role_sets(
         change = sign * draws.get(("dynamics", "deadlines", d, "change"))
         step = change[:, None] * (np.arange(st.line.steps) >= k_after)[None, :]
         widen = [w + step for w in widen]
+    bought = side_payments(st, role, draws) + mediation(st, role, draws)
+    widen = [w + bought for w in widen]
     factor = None
     successor = st.successors[role.signatory] if role.own and st.successors else None
     named: set[str] = set()
@@ -520,24 +289,10 @@ def _cost(st: Structure, s: int, draws: Draws, replaced: np.ndarray) -> np.ndarr
     cost = (rate * value)[:, None] * line.step_years[None, :]
     term = st.legacy_years[s] if st.legacy_years else st.term_years[s]
     if term is not None and np.any(legacy > 0):
-        cost = cost + np.where(replaced, 0.0, _until(line, term, legacy))
+        cost = cost + np.where(replaced, 0.0, value_until(line, term, legacy))
     for d, deadline in enumerate(st.spec.deadlines):
         for v, entry in enumerate(deadline.valued_by):
             if entry.actor == st.signatories[s]:
                 weight = draws.get(("dynamics", "deadlines", d, "valued_by", v, "weight"))
-                cost = cost + _until(line, line.years_at(deadline.date), weight)
+                cost = cost + value_until(line, line.years_at(deadline.date), weight)
     return np.asarray(cost)
-
-
-def _until(line: Timeline, end: float, weight: np.ndarray) -> np.ndarray:
-    """``weight * ln((T - t0) / (T - t1))`` for the steps before ``T = end``, shape ``(n, K)``.
-
-    The integral over each step of the flow ``weight / (T - t)``: a value worth having
-    only if signed before ``T``, spread over the time left (infinite in the step ending
-    at ``T``, zero after it).
-    """
-    start = line.years - line.step_years
-    before = line.years <= end + 1e-12
-    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        log = np.where(before, np.log((end - start) / np.maximum(end - line.years, 0.0)), 0.0)
-        return np.asarray(np.where(weight[:, None] > 0, weight[:, None] * log[None, :], 0.0))

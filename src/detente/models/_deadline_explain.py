@@ -103,6 +103,31 @@ def _package_lines(scenario: Scenario) -> list[str]:
     return lines
 
 
+def _lever_lines(scenario: Scenario) -> list[str]:
+    if scenario.dynamics is None:
+        return []
+    lines = []
+    for entry in scenario.dynamics.signatories:
+        for ratifier in entry.ratifiers:
+            pay = ratifier.side_payments
+            if pay is None:
+                continue
+            cost = f", at a cost of {pay.cost.mode:g} a unit" if pay.cost.high > 0 else ""
+            lines.append(
+                f"{entry.actor} can move {ratifier.actor} by {pay.rate.mode:g} of the scale a "
+                f"year, up to {pay.limit.mode:g}{cost} and no more than the deal is worth to it "
+                "(side payments, Putnam's reverberation)."
+            )
+    for mediator in scenario.dynamics.mediators:
+        when = f"from {mediator.start}" if mediator.start else "from the start"
+        lines.append(
+            f"Mediator {mediator.name or mediator.id} widens the sets of "
+            + ", ".join(mediator.targets)
+            + f" by {mediator.widen.mode:g} of the scale {when} (side payments or guarantees)."
+        )
+    return lines
+
+
 def extension_lines(scenario: Scenario) -> list[str]:
     """Every explanatory line for the optional blocks the scenario uses, in a fixed order."""
     return [
@@ -110,4 +135,5 @@ def extension_lines(scenario: Scenario) -> list[str]:
         *_leader_lines(scenario),
         *_deadline_lines(scenario),
         *_package_lines(scenario),
+        *_lever_lines(scenario),
     ]
