@@ -121,6 +121,32 @@ def _check_outcome(scenario: ScenarioFields, issues: dict[str, Issue]) -> None:
             "encoded as known before its outcome",
             ("outcome", "date"),
         )
+    levels = ["agreement", *outcome.levels]
+    if len(set(outcome.levels)) != len(outcome.levels):
+        raise ScenarioError("outcome levels must be distinct", ("outcome", "levels"))
+    if outcome.agreement_level is not None and outcome.agreement_level not in outcome.levels:
+        raise ScenarioError(
+            f"unknown level {outcome.agreement_level!r}; expected one of {outcome.levels}",
+            ("outcome", "agreement_level"),
+        )
+    for w_index, window in enumerate(outcome.windows):
+        path: tuple[PathPart, ...] = ("outcome", "windows", w_index)
+        if not scenario.as_of < window.end <= scenario.horizon:
+            raise ScenarioError(
+                f"window end {window.end} lies outside as_of..horizon "
+                f"({scenario.as_of}..{scenario.horizon}]",
+                (*path, "end"),
+            )
+        if window.level not in levels:
+            raise ScenarioError(
+                f"unknown level {window.level!r}; expected one of {levels}", (*path, "level")
+            )
+        if window.date is not None and not scenario.as_of <= window.date <= window.end:
+            raise ScenarioError(
+                f"the date {window.date} must lie between as_of {scenario.as_of} and the "
+                f"window's end {window.end}",
+                (*path, "date"),
+            )
     for issue_id, value in outcome.settled.items():
         if issue_id not in issues:
             raise ScenarioError(

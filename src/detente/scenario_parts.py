@@ -33,6 +33,7 @@ __all__ = [
     "KnownOutcome",
     "Leader",
     "Motive",
+    "OutcomeWindow",
     "Package",
     "Ratifier",
     "ScenarioFields",
@@ -302,12 +303,30 @@ class Correlation(_Strict):
     description: str = ""
 
 
+class OutcomeWindow(_Strict):
+    """What was reached by one date: a window a backtest scores on its own.
+
+    ``level`` names the strongest agreement reached by ``end`` (one of the outcome's
+    ``levels``, or ``agreement`` for the scenario's own agreement); ``date`` when.
+    """
+
+    end: dt.date
+    agreed: bool
+    level: str = "agreement"
+    date: dt.date | None = None
+    description: str = ""
+
+
 class KnownOutcome(_Strict):
     """How a historical negotiation actually ended (for backtests; never read by models).
 
     ``agreed`` says whether the agreement was signed between ``as_of`` and the
     scenario's ``horizon``; ``date`` when it was (or when it failed, e.g. a referendum);
     ``settled`` the outcome on each issue, on the issue's scale, where one was reached.
+    Partial agreements: ``levels`` names the kinds of agreement from weakest to
+    strongest (e.g. ``[declaration, treaty]``), ``agreement_level`` which of them the
+    scenario's ``agreement`` block is (default the strongest), and ``windows`` what was
+    reached by each of several dates (:func:`detente.outcomes.scored_windows`).
     """
 
     agreed: bool
@@ -315,6 +334,9 @@ class KnownOutcome(_Strict):
     settled: dict[str, float] = Field(default_factory=dict)
     description: str = ""
     sources: list[str] = Field(default_factory=list)
+    levels: list[Id] = Field(default_factory=list)
+    agreement_level: Id | None = None
+    windows: list[OutcomeWindow] = Field(default_factory=list)
 
 
 class Actor(_Strict):
