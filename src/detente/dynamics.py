@@ -108,6 +108,12 @@ def timeline(scenario: ScenarioFields) -> Timeline:
                 name(election.date, election.label or f"{leader.name}: election", named=True)
     for deadline in spec.deadlines:
         name(deadline.date, deadline.label or deadline.id, named=True)
+    for entry in spec.signatories:
+        for ratifier in entry.ratifiers:
+            if ratifier.appears is not None:
+                name(ratifier.appears, f"{ratifier.actor} appears")
+            if ratifier.vanishes is not None:
+                name(ratifier.vanishes, f"{ratifier.actor} vanishes")
     for mediator in spec.mediators:
         if mediator.start is not None:
             name(mediator.start, f"{mediator.name or mediator.id} steps in")

@@ -9,7 +9,10 @@ from __future__ import annotations
 from detente.errors import PathPart, ScenarioError
 from detente.scenario_parts import ScenarioFields
 
-__all__ = ["check_dynamics"]
+__all__ = ["MAX_OPTIONAL_RATIFIERS", "check_dynamics"]
+
+MAX_OPTIONAL_RATIFIERS = 4
+"""Optional ratifiers (``called``) are mixed exactly: 2^R runs of the chain."""
 
 
 def check_dynamics(scenario: ScenarioFields) -> None:
@@ -71,6 +74,19 @@ def check_dynamics(scenario: ScenarioFields) -> None:
             if ratifier.actor in r_seen:
                 raise ScenarioError(f"ratifier {ratifier.actor!r} listed twice", r_path)
             r_seen.add(ratifier.actor)
+            for key in ("appears", "vanishes"):
+                day = getattr(ratifier, key)
+                if day is not None and not scenario.as_of < day <= scenario.horizon:
+                    raise ScenarioError(
+                        f"{key} {day} lies outside as_of..horizon "
+                        f"({scenario.as_of}..{scenario.horizon}]",
+                        (*path, "ratifiers", r_index, key),
+                    )
+            if ratifier.appears and ratifier.vanishes and ratifier.vanishes <= ratifier.appears:
+                raise ScenarioError(
+                    f"vanishes {ratifier.vanishes} must come after appears {ratifier.appears}",
+                    (*path, "ratifiers", r_index, "vanishes"),
+                )
     roles = set(signatories) | {r.actor for s in agreement.signatories for r in s.ratifiers}
     shock_ids: set[str] = set()
     for index, shock in enumerate(spec.shocks):
@@ -88,6 +104,19 @@ def check_dynamics(scenario: ScenarioFields) -> None:
             raise ScenarioError(
                 f"unknown issue {shock.issue!r}; expected one of {sorted(issues)}", (*path, "issue")
             )
+    optional = [
+        (index, k)
+        for index, entry in enumerate(spec.signatories)
+        for k, ratifier in enumerate(entry.ratifiers)
+        if ratifier.called is not None
+    ]
+    if len(optional) > MAX_OPTIONAL_RATIFIERS:
+        index, k = optional[MAX_OPTIONAL_RATIFIERS]
+        raise ScenarioError(
+            f"at most {MAX_OPTIONAL_RATIFIERS} ratifiers may be optional (each one doubles the "
+            "dated model's work)",
+            (*base, "signatories", index, "ratifiers", k, "called"),
+        )
     _check_deadlines(scenario, set(signatories), roles)
     _check_mediators(scenario, roles)
 

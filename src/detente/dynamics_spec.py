@@ -35,7 +35,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from detente.quantity import Quantity, Range, nonnegative
 
@@ -90,6 +90,29 @@ class RatifierDynamics(_Strict):
 
     actor: Id
     side_payments: SidePayments | None = None
+    appears: dt.date | None = Field(
+        None,
+        description="The ratifier binds only from this date (a new congress). Default: always.",
+    )
+    vanishes: dt.date | None = Field(
+        None,
+        description="The ratifier stops binding from this date (a junta gone). Default: never.",
+    )
+    called: Quantity | None = Field(
+        None,
+        description=(
+            "Probability (0-1) that this ratifier is called at all, e.g. an optional "
+            "referendum. Default: it always binds."
+        ),
+    )
+
+    @field_validator("called")
+    @classmethod
+    def _probability(cls, value: Range | None) -> Range | None:
+        if value is not None and (value.low < 0 or value.high > 1):
+            raise ValueError(f"called must be a probability in 0..1, got {value.describe()}")
+        return value
+
     drift: Quantity = Field(
         default_factory=lambda: _fixed(0.0),
         description=(

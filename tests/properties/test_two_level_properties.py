@@ -184,3 +184,20 @@ def test_a_mediators_side_payment_never_lowers_p(
     ]
     plain, helped = forecast(data, seed).by, forecast(mediated, seed).by
     assert np.all(helped >= plain - 1e-12)
+
+
+@SETTINGS
+@given(
+    dated_scenarios(ratifiers=True, ranged=False),
+    st.integers(0, 2**32 - 1),
+    st.floats(0.0, 1.0),
+    st.floats(0.0, 1.0),
+)
+def test_a_less_likely_referendum_never_lowers_p(
+    data: dict[str, Any], seed: int, q1: float, q2: float
+) -> None:
+    low, high = sorted((q1, q2))
+    likely, unlikely = copy.deepcopy(data), copy.deepcopy(data)
+    likely["dynamics"]["signatories"][0]["ratifiers"][0]["called"] = high
+    unlikely["dynamics"]["signatories"][0]["ratifiers"][0]["called"] = low
+    assert np.all(forecast(unlikely, seed).by >= forecast(likely, seed).by - 1e-12)

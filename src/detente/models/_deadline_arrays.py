@@ -182,12 +182,18 @@ def _role_sets(
 
 
 def inputs(
-    st: Structure, draws: Draws, shocks: np.ndarray, changes: np.ndarray | None = None
+    st: Structure,
+    draws: Draws,
+    shocks: np.ndarray,
+    changes: np.ndarray | None = None,
+    skip: frozenset[int] = frozenset(),
 ) -> Inputs:
     """All arrays the chain needs, for the ``n`` draws in ``draws``.
 
     ``shocks`` is :func:`sample_shocks`'s ``(n, H, K)``; ``changes`` is
     :func:`sample_turnover`'s ``(n, S, K)`` (default: the scheduled term ends alone).
+    ``skip`` holds the indices of roles left out (optional ratifiers not called); a
+    ratifier binds only in the steps from its ``appears`` to its ``vanishes``.
     """
     scenario, line, n = st.scenario, st.line, draws.n
     K, S, J = line.steps, len(st.signatories), len(st.issue_ids)
@@ -203,8 +209,17 @@ def inputs(
     win_hi[:] = st.scale_hi[None, :, None, None]
     extra: list[list[tuple[np.ndarray, np.ndarray]]] = [[] for _ in range(S)]
     for r, role in enumerate(st.roles):
+        if r in skip:
+            continue
         lo, hi, _ = _role_sets(st, r, role, draws, shocks, replaced[role.signatory])
         s = role.signatory
+        if not role.own and (role.binds_from > 0 or role.binds_until is not None):
+            steps = np.arange(K)
+            off = (steps < role.binds_from) | (
+                False if role.binds_until is None else steps >= role.binds_until
+            )
+            lo = np.where(off, st.scale_lo[:, None, None], lo)
+            hi = np.where(off, st.scale_hi[:, None, None], hi)
         if role.own and role.package:
             extra[s].append((lo, hi))
         elif role.own:

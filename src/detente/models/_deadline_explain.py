@@ -118,6 +118,19 @@ def _lever_lines(scenario: Scenario) -> list[str]:
                 f"year, up to {pay.limit.mode:g}{cost} and no more than the deal is worth to it "
                 "(side payments, Putnam's reverberation)."
             )
+    for entry in scenario.dynamics.signatories:
+        for ratifier in entry.ratifiers:
+            notes = []
+            if ratifier.called is not None:
+                notes.append(f"is called with probability {ratifier.called.mode:g}")
+            if ratifier.appears is not None:
+                notes.append(f"binds from {ratifier.appears}")
+            if ratifier.vanishes is not None:
+                notes.append(f"stops binding on {ratifier.vanishes}")
+            if notes:
+                lines.append(
+                    f"Ratifier {ratifier.actor} ({entry.actor}) " + " and ".join(notes) + "."
+                )
     for mediator in scenario.dynamics.mediators:
         when = f"from {mediator.start}" if mediator.start else "from the start"
         lines.append(

@@ -36,6 +36,9 @@ class Role:
     fallback: Role | None = None  # whose rule applies on the issues a package leaves out
     package: int = 0  # 0: the per-issue box; k: the signatory's k-th package
     payments_path: Path | None = None  # a responsive ratifier's side_payments block
+    binds_from: int = 0  # first step at which a ratifier binds (appears)
+    binds_until: int | None = None  # first step at which it no longer binds (vanishes)
+    called_path: Path | None = None  # an optional ratifier: the probability it is called
 
 
 @dataclass(frozen=True)
@@ -61,6 +64,11 @@ class Structure:
     successors: tuple[Role | None, ...] = field(default=())
     legacy_years: tuple[float | None, ...] = field(default=())
     after_steps: tuple[int | None, ...] = field(default=())
+
+    @property
+    def optional_roles(self) -> tuple[int, ...]:
+        """Indices of the ratifiers that may not be called (an optional referendum)."""
+        return tuple(r for r, role in enumerate(self.roles) if role.called_path is not None)
 
     @property
     def random_turnover(self) -> bool:
@@ -120,12 +128,20 @@ def structure(scenario: Scenario) -> Structure:
             )
         drifts = {r.actor: k for k, r in enumerate(entry.ratifiers)}
         for r, ratifier in enumerate(signatory.ratifiers):
-            r_drift, payments = None, None
+            r_drift, payments, called = None, None, None
+            binds_from, binds_until = 0, None
             if d_path is not None and ratifier.actor in drifts:
                 k = drifts[ratifier.actor]
                 r_drift = (*d_path, "ratifiers", k, "drift")
-                if entry.ratifiers[k].side_payments is not None:
+                spec_r = entry.ratifiers[k]
+                if spec_r.side_payments is not None:
                     payments = (*d_path, "ratifiers", k, "side_payments")
+                if spec_r.called is not None:
+                    called = (*d_path, "ratifiers", k, "called")
+                if spec_r.appears is not None:
+                    binds_from = first_step_from(line, spec_r.appears) or line.steps
+                if spec_r.vanishes is not None:
+                    binds_until = first_step_from(line, spec_r.vanishes)
             roles.append(
                 Role(
                     s,
@@ -136,6 +152,9 @@ def structure(scenario: Scenario) -> Structure:
                     (*base, "ratifiers", r),
                     r_drift,
                     payments_path=payments,
+                    binds_from=binds_from,
+                    binds_until=binds_until,
+                    called_path=called,
                 )
             )
         ends = None if signatory.leader is None else signatory.leader.term_ends

@@ -106,7 +106,7 @@ from detente.models._deadline_arrays import (
     sample_turnover,
     structure,
 )
-from detente.models._deadline_chain import run_chain
+from detente.models._deadline_chain import ChainResult, run_chain
 from detente.models._deadline_explain import extension_lines
 from detente.models.base import AgreementVerdict, Forecast, IssueForecast, RngLike, as_generator
 from detente.scenario import Scenario
@@ -166,7 +166,7 @@ class DeadlineBargainingModel:
         # the process is shocks then leader changes (sample_process); shocks alone mean
         # the scheduled term ends only
         changes = process[:, shocks:] if process.shape[1] > shocks else None
-        chain = run_chain(inputs(st, draws, process[:, :shocks], changes), st)
+        chain = _mixed_chain(st, draws, process[:, :shocks], changes)
         final = chain.by[:, -1]
         sq = inputs_status_quo(scenario, draws)
         outcome = np.where(final[:, None] >= 0.5, chain.agreed, sq)
@@ -214,6 +214,37 @@ class DeadlineBargainingModel:
         if _has_packages(scenario):
             verdict.extra["packages"] = packages_now(scenario)
         return Forecast(self.name, tuple(issues), verdict)
+
+
+def _mixed_chain(
+    st: Structure, draws: Draws, shocks: np.ndarray, changes: np.ndarray | None
+) -> ChainResult:
+    """The chain, mixed exactly over which optional ratifiers are called.
+
+    Each optional ratifier (``called: q``) binds with probability ``q``, independently
+    and from the start: P(by t) is the mixture of the 2^R chains, weighted by the chance
+    of each combination; the agreed point is weighted by each chain's P(by horizon).
+    """
+    optional = st.optional_roles
+    if not optional:
+        return run_chain(inputs(st, draws, shocks, changes), st)
+    by = np.zeros((draws.n, st.line.steps))
+    total = np.zeros((draws.n, len(st.issue_ids)))
+    mass = np.zeros(draws.n)
+    for called in product((True, False), repeat=len(optional)):
+        weight = np.ones(draws.n)
+        for r, binds in zip(optional, called, strict=True):
+            q = draws.get(st.roles[r].called_path or ())
+            weight = weight * (q if binds else 1.0 - q)
+        skip = frozenset(r for r, binds in zip(optional, called, strict=True) if not binds)
+        chain = run_chain(inputs(st, draws, shocks, changes, skip), st)
+        by += weight[:, None] * chain.by
+        reach = weight * chain.by[:, -1]
+        total += reach[:, None] * np.nan_to_num(chain.agreed)
+        mass += reach
+    with np.errstate(divide="ignore", invalid="ignore"):
+        agreed = np.where(mass[:, None] > 0, total / mass[:, None], np.nan)
+    return ChainResult(np.clip(by, 0.0, 1.0), agreed)
 
 
 def inputs_status_quo(scenario: Scenario, draws: Draws) -> np.ndarray:
