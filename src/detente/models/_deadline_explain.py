@@ -38,10 +38,12 @@ def _leader_lines(scenario: Scenario) -> list[str]:
         if leader.exit_hazard is not None and leader.exit_hazard.high > 0:
             h = leader.exit_hazard.mode
             default = leader.regime and leader.exit_hazard == EXIT_HAZARD_BY_REGIME[leader.regime]
-            source = f" (the default for a {leader.regime})" if default else ""
+            article = "an" if leader.regime == "autocracy" else "a"
+            source = f" (the default for {article} {leader.regime})" if default else ""
             parts.append(
                 f"an unscheduled exit hazard of {h:g} a year{source}, so a "
-                f"{1 - math.exp(-h * span):.0%} chance of leaving early by the horizon"
+                f"{1 - math.exp(-h * span):.0%} chance of an unscheduled change of leader "
+                "by the horizon"
             )
         for election in leader.elections:
             parts.append(
