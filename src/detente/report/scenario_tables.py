@@ -107,7 +107,10 @@ def scenario_renderables(scenario: Scenario) -> list[RenderableType]:
                 if s.leader.successor is not None:
                     leader += f"; successor accepts {_acceptance(s.leader.successor)}"
             ratifiers = "\n".join(f"{r.actor}: {_acceptance(r)}" for r in s.ratifiers) or "—"
-            table.add_row(s.actor, leader, _acceptance(s), ratifiers)
+            accepts = _acceptance(s) + "".join(
+                f"\nor package {pkg.id}: {_acceptance(pkg)}" for pkg in s.packages
+            )
+            table.add_row(s.actor, leader, accepts, ratifiers)
         out.append(table)
     if scenario.dates:
         dates = Table(title="Key dates", title_justify="left")
@@ -128,6 +131,14 @@ def scenario_renderables(scenario: Scenario) -> list[RenderableType]:
             if due.targets:
                 after += " (" + ", ".join(due.targets) + ")"
             table.add_row(due.label or due.id, str(due.date), valued or "—", after)
+        out.append(table)
+    if scenario.dynamics is not None and scenario.dynamics.mediators:
+        table = Table(title="Mediators and guarantors", title_justify="left")
+        for column in ("Id", "Widens the sets of", "By (share of scale)", "From"):
+            table.add_column(column)
+        for m in scenario.dynamics.mediators:
+            start = "as_of" if m.start is None else str(m.start)
+            table.add_row(m.name or m.id, ", ".join(m.targets), m.widen.describe(), start)
         out.append(table)
     if scenario.correlation:
         table = Table(title="Correlated judgments (Gaussian copula)", title_justify="left")
