@@ -282,3 +282,35 @@ def dated_scenarios(
             "shocks": shocks,
         },
     }
+
+
+def dated_forecast(data: dict[str, Any], seed: int, n: int = 8) -> Any:
+    """``n`` draws of ``data`` from ``seed`` through the dated model (a ``DatedDraws``).
+
+    Parameters and the model's own process (shocks, leader changes) come from two
+    fixed streams, so two scenarios compared with one seed share their random numbers.
+    """
+    import numpy as np
+
+    from detente.models.deadline_bargaining import MODEL
+    from detente.uncertainty import ScenarioSampler
+
+    scenario = Scenario.from_dict(data)
+    params, process = np.random.SeedSequence(seed).spawn(2)
+    draws = ScenarioSampler(scenario).sample(np.random.default_rng(params), n)
+    paths = MODEL.sample_process(scenario, draws, np.random.default_rng(process))
+    return MODEL.forecast_draws(scenario, draws, paths)
+
+
+def dated_curve(data: dict[str, Any]) -> list[tuple[dt.date, float, float]]:
+    """(grid date, years since as_of, P(signed by it)) of the dated model at the modes."""
+    from detente.models.deadline_bargaining import MODEL
+
+    scenario = Scenario.from_dict(data)
+    forecast = MODEL.forecast(scenario)
+    assert forecast.agreement is not None
+    out = []
+    for day, p in forecast.agreement.extra["curve"].items():
+        date = dt.date.fromisoformat(day)
+        out.append((date, (date - scenario.as_of).days / 365.25, p))
+    return out

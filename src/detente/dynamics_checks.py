@@ -6,13 +6,36 @@ field, which :mod:`detente.io` turns into a file and line.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from detente.errors import PathPart, ScenarioError
 from detente.scenario_parts import ScenarioFields
 
-__all__ = ["MAX_OPTIONAL_RATIFIERS", "check_dynamics"]
+__all__ = ["MAX_OPTIONAL_RATIFIERS", "check_dynamics", "check_in_window"]
 
 MAX_OPTIONAL_RATIFIERS = 4
 """Optional ratifiers (``called``) are mixed exactly: 2^R runs of the chain."""
+
+
+def check_in_window(
+    scenario: ScenarioFields, day: dt.date, path: tuple[PathPart, ...], what: str
+) -> None:
+    """Raise unless ``as_of < day <= horizon`` (``what`` names the date in the message)."""
+    if not scenario.as_of < day <= scenario.horizon:
+        raise ScenarioError(
+            f"{what} {day} lies outside as_of..horizon ({scenario.as_of}..{scenario.horizon}]",
+            path,
+        )
+
+
+def _check_targets(targets: list[str], roles: set[str], path: tuple[PathPart, ...]) -> None:
+    for t_index, target in enumerate(targets):
+        if target not in roles:
+            raise ScenarioError(
+                f"target {target!r} is neither a signatory nor a ratifier; expected one of "
+                f"{sorted(roles)}",
+                (*path, "targets", t_index),
+            )
 
 
 def check_dynamics(scenario: ScenarioFields) -> None:
@@ -76,12 +99,8 @@ def check_dynamics(scenario: ScenarioFields) -> None:
             r_seen.add(ratifier.actor)
             for key in ("appears", "vanishes"):
                 day = getattr(ratifier, key)
-                if day is not None and not scenario.as_of < day <= scenario.horizon:
-                    raise ScenarioError(
-                        f"{key} {day} lies outside as_of..horizon "
-                        f"({scenario.as_of}..{scenario.horizon}]",
-                        (*path, "ratifiers", r_index, key),
-                    )
+                if day is not None:
+                    check_in_window(scenario, day, (*path, "ratifiers", r_index, key), key)
             if ratifier.appears and ratifier.vanishes and ratifier.vanishes <= ratifier.appears:
                 raise ScenarioError(
                     f"vanishes {ratifier.vanishes} must come after appears {ratifier.appears}",
@@ -131,13 +150,7 @@ def _check_mediators(scenario: ScenarioFields, roles: set[str]) -> None:
         if mediator.id in ids:
             raise ScenarioError(f"duplicate mediator id {mediator.id!r}", (*path, "id"))
         ids.add(mediator.id)
-        for t_index, target in enumerate(mediator.targets):
-            if target not in roles:
-                raise ScenarioError(
-                    f"target {target!r} is neither a signatory nor a ratifier; expected one of "
-                    f"{sorted(roles)}",
-                    (*path, "targets", t_index),
-                )
+        _check_targets(mediator.targets, roles, path)
         start = mediator.start
         if start is not None and not scenario.as_of <= start <= scenario.horizon:
             raise ScenarioError(
@@ -156,12 +169,7 @@ def _check_deadlines(scenario: ScenarioFields, signatories: set[str], roles: set
         if deadline.id in ids:
             raise ScenarioError(f"duplicate deadline id {deadline.id!r}", (*path, "id"))
         ids.add(deadline.id)
-        if not scenario.as_of < deadline.date <= scenario.horizon:
-            raise ScenarioError(
-                f"deadline {deadline.date} lies outside as_of..horizon "
-                f"({scenario.as_of}..{scenario.horizon}]",
-                (*path, "date"),
-            )
+        check_in_window(scenario, deadline.date, (*path, "date"), "deadline")
         valued: set[str] = set()
         for v_index, value in enumerate(deadline.valued_by):
             where = (*path, "valued_by", v_index, "actor")
@@ -174,13 +182,7 @@ def _check_deadlines(scenario: ScenarioFields, signatories: set[str], roles: set
             if value.actor in valued:
                 raise ScenarioError(f"signatory {value.actor!r} listed twice", where)
             valued.add(value.actor)
-        for t_index, target in enumerate(deadline.targets):
-            if target not in roles:
-                raise ScenarioError(
-                    f"target {target!r} is neither a signatory nor a ratifier; expected one of "
-                    f"{sorted(roles)}",
-                    (*path, "targets", t_index),
-                )
+        _check_targets(deadline.targets, roles, path)
         if deadline.after in ("narrow", "widen") and deadline.change.high == 0:
             raise ScenarioError(
                 f"after: {deadline.after} needs a change > 0 (fraction of the scale)",

@@ -35,9 +35,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field
 
-from detente.quantity import Quantity, Range, nonnegative
+from detente.quantity import Quantity, Range, nonnegative, probability
 
 __all__ = [
     "DEFAULT_DISCOUNT_RATE",
@@ -98,20 +98,13 @@ class RatifierDynamics(_Strict):
         None,
         description="The ratifier stops binding from this date (a junta gone). Default: never.",
     )
-    called: Quantity | None = Field(
+    called: Annotated[Quantity, probability()] | None = Field(
         None,
         description=(
             "Probability (0-1) that this ratifier is called at all, e.g. an optional "
             "referendum. Default: it always binds."
         ),
     )
-
-    @field_validator("called")
-    @classmethod
-    def _probability(cls, value: Range | None) -> Range | None:
-        if value is not None and (value.low < 0 or value.high > 1):
-            raise ValueError(f"called must be a probability in 0..1, got {value.describe()}")
-        return value
 
     drift: Quantity = Field(
         default_factory=lambda: _fixed(0.0),

@@ -15,7 +15,7 @@ import numpy as np
 from pydantic import BaseModel
 
 from detente.copula import PSD_TOLERANCE, correlation_matrix, smallest_eigenvalue
-from detente.dynamics_checks import check_dynamics
+from detente.dynamics_checks import check_dynamics, check_in_window
 from detente.errors import PathPart, ScenarioError
 from detente.quantity import Range
 from detente.scenario_parts import Acceptance, Issue, Leader, ScenarioFields
@@ -131,12 +131,7 @@ def _check_outcome(scenario: ScenarioFields, issues: dict[str, Issue]) -> None:
         )
     for w_index, window in enumerate(outcome.windows):
         path: tuple[PathPart, ...] = ("outcome", "windows", w_index)
-        if not scenario.as_of < window.end <= scenario.horizon:
-            raise ScenarioError(
-                f"window end {window.end} lies outside as_of..horizon "
-                f"({scenario.as_of}..{scenario.horizon}]",
-                (*path, "end"),
-            )
+        check_in_window(scenario, window.end, (*path, "end"), "window end")
         if window.level not in levels:
             raise ScenarioError(
                 f"unknown level {window.level!r}; expected one of {levels}", (*path, "level")
@@ -208,12 +203,9 @@ def _check_leader(
     if leader.successor is not None:
         _check_acceptance(scenario, leader.successor, (*base, "successor"), issues)
     for e_index, election in enumerate(leader.elections):
-        if not scenario.as_of < election.date <= scenario.horizon:
-            raise ScenarioError(
-                f"election date {election.date} lies outside as_of..horizon "
-                f"({scenario.as_of}..{scenario.horizon}]",
-                (*base, "elections", e_index, "date"),
-            )
+        check_in_window(
+            scenario, election.date, (*base, "elections", e_index, "date"), "election date"
+        )
 
 
 def resolve_path(document: Any, about: str) -> Any:

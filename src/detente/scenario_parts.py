@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validat
 
 from detente.dynamics_spec import DynamicsSpec
 from detente.errors import ScenarioError
-from detente.quantity import Quantity, Range, nonnegative
+from detente.quantity import Quantity, Range, nonnegative, probability
 
 __all__ = [
     "EXIT_HAZARD_BY_REGIME",
@@ -189,15 +189,10 @@ class Election(_Strict):
     """A scheduled election (or party leadership vote) that may replace the leader."""
 
     date: dt.date
-    turnover: Quantity = Field(description="Probability that the leader loses office (0-1).")
+    turnover: Annotated[Quantity, probability()] = Field(
+        description="Probability that the leader loses office (0-1)."
+    )
     label: str = ""
-
-    @field_validator("turnover")
-    @classmethod
-    def _probability(cls, value: Range) -> Range:
-        if value.low < 0 or value.high > 1:
-            raise ValueError(f"turnover must be a probability in 0..1, got {value.describe()}")
-        return value
 
 
 class Leader(_Strict):

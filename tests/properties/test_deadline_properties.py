@@ -17,23 +17,18 @@ import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from detente.models.deadline_bargaining import MODEL
 from detente.scenario import Scenario
 from detente.scenarios import load_embedded
-from detente.uncertainty import DatedDraws, ScenarioSampler, run_monte_carlo
+from detente.uncertainty import DatedDraws, run_monte_carlo
 
-from strategies import dated_scenarios, unit
+from strategies import dated_forecast, dated_scenarios, unit
 
 SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 def forecast(data: dict[str, Any], seed: int, n: int = 8) -> DatedDraws:
-    """``n`` draws of ``data`` from ``seed``: parameters and shocks from fixed streams."""
-    scenario = Scenario.from_dict(data)
-    params, process = np.random.SeedSequence(seed).spawn(2)
-    draws = ScenarioSampler(scenario).sample(np.random.default_rng(params), n)
-    shocks = MODEL.sample_process(scenario, draws, np.random.default_rng(process))
-    return MODEL.forecast_draws(scenario, draws, shocks)
+    """``n`` draws of ``data`` from ``seed`` (parameters and process from fixed streams)."""
+    return dated_forecast(data, seed, n)  # type: ignore[no-any-return]
 
 
 @SETTINGS

@@ -22,17 +22,14 @@ from detente.models.deadline_bargaining import MODEL
 from detente.scenario import Scenario
 from detente.uncertainty import DatedDraws, ScenarioSampler
 
-from strategies import dated_scenarios
+from strategies import dated_forecast, dated_scenarios
 
 SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 def forecast(data: dict[str, Any], seed: int, n: int = 16) -> DatedDraws:
-    scenario = Scenario.from_dict(data)
-    params, process = np.random.SeedSequence(seed).spawn(2)
-    draws = ScenarioSampler(scenario).sample(np.random.default_rng(params), n)
-    paths = MODEL.sample_process(scenario, draws, np.random.default_rng(process))
-    return MODEL.forecast_draws(scenario, draws, paths)
+    """``n`` draws of ``data`` from ``seed`` (parameters and process from fixed streams)."""
+    return dated_forecast(data, seed, n)  # type: ignore[no-any-return]
 
 
 @SETTINGS

@@ -23,10 +23,8 @@ import yaml
 
 from detente.errors import ScenarioError
 from detente.io import parse_scenario
-from detente.models.deadline_bargaining import MODEL
-from detente.scenario import Scenario
 
-from strategies import attrition_pair
+from strategies import attrition_pair, dated_curve
 
 AS_OF, CHANGE = dt.date(2020, 1, 1), dt.date(2021, 1, 1)
 T_C = (CHANGE - AS_OF).days / 365.25
@@ -50,14 +48,7 @@ def with_duma(**duma: Any) -> dict[str, Any]:
 
 
 def curve(data: dict[str, Any]) -> list[tuple[dt.date, float, float]]:
-    forecast = MODEL.forecast(Scenario.from_dict(data))
-    assert forecast.agreement is not None
-    return [
-        (day, (day - AS_OF).days / 365.25, p)
-        for day, p in (
-            (dt.date.fromisoformat(d), p) for d, p in forecast.agreement.extra["curve"].items()
-        )
-    ]
+    return dated_curve(data)
 
 
 @pytest.mark.parametrize("q", [0.0, 0.3, 1.0])
