@@ -100,7 +100,7 @@ def forecast(
                 f"{option} needs a model with rounds (e.g. --model expected-utility)"
             )
     if plot and runs is not None:
-        from detente.analysis.edits import dated_model
+        from detente.scenario_edits import dated_model
 
         dated = dated_model(loaded)
         if dated is None or dated.name not in select_models(loaded, list(models) or None):

@@ -37,7 +37,15 @@ from pydantic import (
     model_validator,
 )
 
-__all__ = ["DISTRIBUTIONS", "Quantity", "Range", "as_range", "nonnegative", "triangular_ppf"]
+__all__ = [
+    "DISTRIBUTIONS",
+    "Quantity",
+    "Range",
+    "as_range",
+    "nonnegative",
+    "probability",
+    "triangular_ppf",
+]
 
 DISTRIBUTIONS = ("triangular", "uniform", "pert")
 
@@ -114,7 +122,7 @@ class Range(BaseModel):
         if self.dist == "uniform":
             return self.low + u * (self.high - self.low)
         if self.dist == "pert":
-            from scipy.stats import beta  # only Sobol analysis needs it (the analysis extra)
+            from scipy.stats import beta
 
             a, b = self._pert_shape()
             return np.asarray(self.low + (self.high - self.low) * beta.ppf(u, a, b), dtype=float)
@@ -172,6 +180,22 @@ def nonnegative(unit: str = "") -> AfterValidator:
     def check(value: Range, info: ValidationInfo) -> Range:
         if value.low < 0:
             raise ValueError(f"{info.field_name} must be >= 0{suffix}, got {value.describe()}")
+        return value
+
+    return AfterValidator(check)
+
+
+def probability() -> AfterValidator:
+    """A validator for ``Annotated[Quantity, probability()]``: the whole range in 0..1.
+
+    The message names the field: ``"turnover must be a probability in 0..1, got 1.5"``.
+    """
+
+    def check(value: Range, info: ValidationInfo) -> Range:
+        if value.low < 0 or value.high > 1:
+            raise ValueError(
+                f"{info.field_name} must be a probability in 0..1, got {value.describe()}"
+            )
         return value
 
     return AfterValidator(check)

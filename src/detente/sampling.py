@@ -2,9 +2,11 @@
 
 :class:`ScenarioSampler` finds every :class:`~detente.quantity.Range` of a scenario
 (capabilities, positions, saliences, accepted bounds, dynamics parameters, ...), draws
-them jointly from their triangular distributions with an explicit
-``numpy.random.Generator``, and rebuilds a fixed :class:`~detente.scenario.Scenario`
-for any single draw. :mod:`detente.uncertainty` builds Monte Carlo runs on it.
+them jointly, each from its own law (triangular, uniform or Beta-PERT), with an explicit
+``numpy.random.Generator`` (ranges named in the scenario's ``correlation`` groups
+together through a Gaussian copula, :mod:`detente.copula`; the rest independently),
+and rebuilds a fixed :class:`~detente.scenario.Scenario` for any single draw.
+:mod:`detente.uncertainty` builds Monte Carlo runs on it.
 """
 
 from __future__ import annotations
@@ -15,9 +17,11 @@ from typing import Any
 import numpy as np
 from pydantic import BaseModel
 
+from detente.copula import copula_factor, copula_uniforms
 from detente.errors import PathPart
 from detente.quantity import Range
 from detente.scenario import Scenario
+from detente.scenario_checks import correlated_ranges
 
 __all__ = ["Draws", "Path", "ScenarioSampler"]
 
@@ -69,7 +73,11 @@ def _leaves(node: Any, path: Path) -> Iterator[tuple[Path, Range]]:
 
 
 class ScenarioSampler:
-    """Samples every range of a scenario jointly (independent draws, each from its own law).
+    """Samples every range of a scenario jointly, each from its own law.
+
+    Ranges are independent unless the scenario's ``correlation`` groups join them; the
+    joined ones are drawn through a Gaussian copula with the groups' correlation matrix.
+    Without groups the draws are exactly those of independent sampling (same stream).
 
     Parameters
     ----------
@@ -85,12 +93,27 @@ class ScenarioSampler:
         self._columns = {p: k for k, p in enumerate(self.uncertain)}
         self._fixed = {p: r.mode for p, r in leaves.items() if r.is_fixed}
         self._dirty = {p[:k] for p in self.uncertain for k in range(1, len(p) + 1)}
+        keys, matrix = correlated_ranges(scenario)
+        self.correlated: tuple[Path, ...] = tuple(keys)
+        self._factor = copula_factor(matrix) if keys else np.zeros((0, 0))
 
     def sample(self, rng: np.random.Generator, n: int) -> Draws:
-        """``n`` joint draws, one column per uncertain number, in a fixed order."""
+        """``n`` joint draws, one column per uncertain number, in a fixed order.
+
+        Independent ranges are drawn first, in column order; then the correlated ones
+        through the copula (:func:`detente.copula.copula_uniforms` and each range's
+        :meth:`~detente.quantity.Range.ppf`).
+        """
         matrix = np.empty((n, len(self._ranges)))
+        joined = set(self.correlated)
         for k, r in enumerate(self._ranges):
-            matrix[:, k] = r.sample(rng, n)
+            if self.uncertain[k] not in joined:
+                matrix[:, k] = r.sample(rng, n)
+        if self.correlated:
+            uniforms = copula_uniforms(self._factor, rng, n)
+            for m, key in enumerate(self.correlated):
+                k = self._columns[key]
+                matrix[:, k] = self._ranges[k].ppf(uniforms[:, m])
         return Draws(self._columns, matrix, self._fixed)
 
     def modes(self, n: int = 1) -> Draws:

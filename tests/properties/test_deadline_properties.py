@@ -11,147 +11,24 @@
 from __future__ import annotations
 
 import copy
-import datetime as dt
 from typing import Any
 
 import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from detente.models.deadline_bargaining import MODEL
 from detente.scenario import Scenario
 from detente.scenarios import load_embedded
-from detente.uncertainty import DatedDraws, ScenarioSampler, run_monte_carlo
+from detente.uncertainty import DatedDraws, run_monte_carlo
+
+from strategies import dated_forecast, dated_scenarios, unit
 
 SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-AS_OF = dt.date(2020, 1, 1)
-unit = st.floats(0.0, 1.0, allow_nan=False)
-
-
-@st.composite
-def number(draw: st.DrawFn, lo: float, hi: float, ranged: bool = True) -> Any:
-    """A number in [lo, hi], or (when ``ranged``) sometimes a range {low, mode, high}."""
-    if ranged and draw(st.booleans()):
-        a, b, c = sorted(lo + (hi - lo) * draw(unit) for _ in range(3))
-        return {"low": a, "mode": b, "high": c}
-    return lo + (hi - lo) * draw(unit)
-
-
-@st.composite
-def dated_scenarios(
-    draw: st.DrawFn, ratifiers: bool | None = None, ranged: bool = True
-) -> dict[str, Any]:
-    """A valid scenario with an agreement and a dynamics block; all ids are s*, r*, i*."""
-    n_sig, n_iss = draw(st.integers(2, 3)), draw(st.integers(1, 2))
-    horizon = AS_OF + dt.timedelta(days=draw(st.integers(60, 4 * 365)))
-    issues = []
-    for j in range(n_iss):
-        lo, width = draw(st.floats(-50, 50)), draw(st.floats(1, 200))
-        issue: dict[str, Any] = {"id": f"i{j}", "name": f"issue {j}", "scale": [lo, lo + width]}
-        if draw(st.booleans()):
-            issue["status_quo"] = lo + width * draw(unit)
-        issues.append(issue)
-
-    def point(j: int, u: float) -> float:
-        lo, hi = issues[j]["scale"]
-        return float(min(hi, lo + (hi - lo) * u))
-
-    actors: list[dict[str, Any]] = []
-    signatories: list[dict[str, Any]] = []
-    dyn: list[dict[str, Any]] = []
-    for s in range(n_sig):
-        # the leader demands a narrow set around its position; its ratifiers accept a
-        # wider one around the same position (the usual two-level shape)
-        where = [draw(unit) for _ in range(n_iss)]
-        demand = [0.3 * draw(unit) for _ in range(n_iss)]
-        motives = [
-            {"id": f"m{k}", "description": "motive", "weight": draw(number(0, 1, ranged))}
-            for k in range(draw(st.integers(0, 2)) if draw(st.integers(0, 4)) == 0 else 1)
-        ]
-        stances = {
-            f"i{j}": {"position": point(j, where[j]), "salience": draw(number(0.05, 1, ranged))}
-            for j in range(n_iss)
-        }
-        actors.append(
-            {
-                "id": f"s{s}",
-                "name": f"s{s}",
-                "capability": draw(number(0.1, 5, ranged)),
-                "stances": stances,
-                "motives": motives,
-            }
-        )
-        signatory: dict[str, Any] = {"actor": f"s{s}", "accepts": {}}
-        for j in range(n_iss):
-            if draw(st.integers(0, 3)):
-                signatory["accepts"][f"i{j}"] = [
-                    point(j, max(0.0, where[j] - demand[j])),
-                    point(j, min(1.0, where[j] + demand[j])),
-                ]
-        entry: dict[str, Any] = {
-            "actor": f"s{s}",
-            "discount_rate": draw(number(0, 0.5, ranged)),
-            "drift": draw(number(-0.05, 0.05, ranged)),
-        }
-        if draw(st.booleans()):
-            ends = AS_OF + dt.timedelta(days=draw(st.integers(1, 5 * 365)))
-            signatory["leader"] = {
-                "name": f"leader {s}",
-                "term_ends": ends.isoformat(),
-                "successor_flexibility": draw(number(0, 1.5, ranged)),
-            }
-            legacy: bool = draw(st.booleans())
-            if motives and legacy:
-                entry["legacy"] = [motives[0]["id"]]
-        if ratifiers or (ratifiers is None and draw(st.booleans())):
-            accepts, stance = {}, {}
-            for j in range(n_iss):
-                below, above = demand[j] + 0.6 * draw(unit), demand[j] + 0.6 * draw(unit)
-                accepts[f"i{j}"] = [
-                    point(j, max(0.0, where[j] - below)),
-                    point(j, min(1.0, where[j] + above)),
-                ]
-                stance[f"i{j}"] = {"position": point(j, where[j]), "salience": 0.5}
-            actors.append({"id": f"r{s}", "name": f"r{s}", "capability": 1, "stances": stance})
-            signatory["ratifiers"] = [{"actor": f"r{s}", "accepts": accepts}]
-            entry["ratifiers"] = [{"actor": f"r{s}", "drift": draw(number(-0.05, 0.05, ranged))}]
-        signatories.append(signatory)
-        dyn.append(entry)
-    targets = [a["id"] for a in actors]
-    shocks = [
-        {
-            "id": f"h{k}",
-            "target": draw(st.sampled_from(targets)),
-            "effect": draw(st.sampled_from(["width", "position"])),
-            "hazard": draw(number(0, 2, ranged)),
-            "size": draw(number(-0.2, 0.2, ranged)),
-        }
-        for k in range(draw(st.integers(0, 2)))
-    ]
-    return {
-        "schema": "detente/1",
-        "title": "random dated",
-        "as_of": AS_OF.isoformat(),
-        "horizon": horizon.isoformat(),
-        "issues": issues,
-        "actors": actors,
-        "agreement": {"name": "deal", "signatories": signatories},
-        "dynamics": {
-            "step_months": draw(st.sampled_from([1, 2, 3])),
-            "signing_lag": draw(number(0, 6, ranged)),
-            "signatories": dyn,
-            "shocks": shocks,
-        },
-    }
 
 
 def forecast(data: dict[str, Any], seed: int, n: int = 8) -> DatedDraws:
-    """``n`` draws of ``data`` from ``seed``: parameters and shocks from fixed streams."""
-    scenario = Scenario.from_dict(data)
-    params, process = np.random.SeedSequence(seed).spawn(2)
-    draws = ScenarioSampler(scenario).sample(np.random.default_rng(params), n)
-    shocks = MODEL.sample_process(scenario, draws, np.random.default_rng(process))
-    return MODEL.forecast_draws(scenario, draws, shocks)
+    """``n`` draws of ``data`` from ``seed`` (parameters and process from fixed streams)."""
+    return dated_forecast(data, seed, n)  # type: ignore[no-any-return]
 
 
 @SETTINGS

@@ -6,16 +6,16 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from detente.analysis.edits import (
+from detente.analysis.flip import what_if
+from detente.forecasting import forecast_document, run_models
+from detente.quantity import Range
+from detente.scenario import Scenario
+from detente.scenario_edits import (
     get_parameter,
     numeric_parameters,
     ranged_parameters,
     set_parameter,
 )
-from detente.analysis.flip import what_if
-from detente.forecasting import forecast_document, run_models
-from detente.quantity import Range
-from detente.scenario import Scenario
 
 from strategies import scenarios
 

@@ -9,13 +9,8 @@ import numpy as np
 import pytest
 from pydantic import ValidationError
 
-from detente.dynamics import (
-    DEFAULT_DISCOUNT_RATE,
-    DynamicsSpec,
-    add_months,
-    shock_offsets,
-    timeline,
-)
+from detente.dynamics import add_months, shock_offsets, timeline
+from detente.dynamics_spec import DEFAULT_DISCOUNT_RATE, DynamicsSpec
 from detente.errors import ScenarioError
 from detente.io import parse_scenario
 from detente.quantity import Range

@@ -6,7 +6,12 @@ import datetime as dt
 
 import pytest
 
-from detente.analysis.edits import (
+from detente.commands.whatif import expand_path, parse_assignment, parse_value
+from detente.errors import DetenteError
+from detente.models import get_model
+from detente.quantity import Range
+from detente.scenario import Scenario
+from detente.scenario_edits import (
     get_parameter,
     numeric_parameters,
     parameter_info,
@@ -14,11 +19,6 @@ from detente.analysis.edits import (
     set_parameter,
     set_parameters,
 )
-from detente.commands.whatif import expand_path, parse_assignment, parse_value
-from detente.errors import DetenteError
-from detente.models import get_model
-from detente.quantity import Range
-from detente.scenario import Scenario
 from detente.scenarios import DEFAULT, load_embedded
 
 RP_FLOOR = "agreement.signatories.russia.ratifiers.russian_public.accepts.territory.0"

@@ -15,11 +15,11 @@ from __future__ import annotations
 
 import pytest
 
-from detente.analysis.edits import DatedEvaluator, set_parameters
 from detente.analysis.flip import find_flips
 from detente.errors import DetenteError
 from detente.report.explain_tables import flip_document
 from detente.scenario import Scenario
+from detente.scenario_edits import DatedEvaluator, set_parameters
 from detente.scenarios import DEFAULT, load_embedded
 
 from strategies import minimal

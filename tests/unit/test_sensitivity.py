@@ -5,7 +5,6 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from detente.analysis.edits import DatedEvaluator
 from detente.analysis.sensitivity import (
     P_AGREEMENT,
     one_at_a_time,
@@ -18,6 +17,7 @@ from detente.errors import DetenteError
 from detente.models import get_model
 from detente.quantity import Range
 from detente.scenario import Scenario
+from detente.scenario_edits import DatedEvaluator
 from detente.scenarios import DEFAULT, load_embedded
 
 from strategies import minimal

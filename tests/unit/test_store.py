@@ -11,8 +11,8 @@ from typing import Any
 
 import pytest
 
-from detente.analysis.edits import set_parameter
 from detente.scenario import Scenario
+from detente.scenario_edits import set_parameter
 from detente.scenarios import DEFAULT, load_embedded
 from detente.store import (
     SCHEMA_VERSION,

@@ -7,9 +7,9 @@ agreement (Putnam 1988; target ``zopa``), or whether P(agreement by the horizon)
 dated model reaches 50% (target ``dated``; at the modes over seeded shock paths, or by
 Monte Carlo with ``runs > 0``, with common random numbers either way).
 
-Sizes are in units of each parameter's :attr:`~detente.analysis.edits.ParameterInfo.scale`
+Sizes are in units of each parameter's :attr:`~detente.scenario_edits.ParameterInfo.scale`
 (a pair's size is the sum). Each number is searched from its mode towards both ends of
-its :attr:`~detente.analysis.edits.ParameterInfo.domain` (the analyst's range first,
+its :attr:`~detente.scenario_edits.ParameterInfo.domain` (the analyst's range first,
 then the valid values): acceptance bounds and tolerances are monotone (wider win-sets
 can only help an agreement), so the end is tried and the edge found by bisection; other
 numbers are probed at the ends of their range and domain and, where a probe moves the
@@ -30,16 +30,16 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from detente.analysis.edits import (
+from detente.errors import DetenteError
+from detente.quantity import Range
+from detente.scenario import Scenario
+from detente.scenario_edits import (
     ParameterInfo,
     Value,
     get_parameter,
     numeric_parameters,
     set_parameters,
 )
-from detente.errors import DetenteError
-from detente.quantity import Range
-from detente.scenario import Scenario
 
 __all__ = ["Change", "Flip", "FlipResult", "find_flips", "what_if"]
 
@@ -160,7 +160,7 @@ class _Target:
     def __init__(
         self, scenario: Scenario, target: str, *, runs: int, seed: int, shock_paths: int
     ) -> None:
-        from detente.analysis.edits import DatedEvaluator
+        from detente.scenario_edits import DatedEvaluator
 
         self.scenario = scenario
         self.dated = None
@@ -407,7 +407,7 @@ def find_flips(
     progress:
         Called with ``(done, total)`` as the search advances (3 steps).
     """
-    from detente.analysis.edits import dated_model
+    from detente.scenario_edits import dated_model
 
     if scenario.agreement is None:
         raise DetenteError("'what would it take' needs a scenario with an agreement (signatories)")

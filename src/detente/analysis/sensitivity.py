@@ -35,11 +35,11 @@ from typing import Any
 
 import numpy as np
 
-from detente.analysis.edits import DatedEvaluator, ParameterInfo, dated_model, ranged_parameters
-from detente.analysis.edits import set_parameter as _set
 from detente.errors import DetenteError
 from detente.quantity import Range, triangular_ppf
 from detente.scenario import Scenario
+from detente.scenario_edits import DatedEvaluator, ParameterInfo, dated_model, ranged_parameters
+from detente.scenario_edits import set_parameter as _set
 
 __all__ = [
     "P_AGREEMENT",

@@ -178,9 +178,9 @@ def _check_early(
     loaded: Scenario, models: Sequence[str], metric: str | None, plot: str | None
 ) -> None:
     """Refuse a bad --metric or --plot file before the (slow) computation."""
-    from detente.analysis.edits import dated_model
     from detente.analysis.sensitivity import headline_metrics, static_models
     from detente.errors import DetenteError
+    from detente.scenario_edits import dated_model
 
     if plot:
         check_output(plot, what="figure", suffixes=FIGURE_SUFFIXES)

@@ -35,8 +35,8 @@ from detente.commands.runs import Recorder, store_options
 from detente.errors import DetenteError
 
 if TYPE_CHECKING:
-    from detente.analysis.edits import Value
     from detente.scenario import Scenario
+    from detente.scenario_edits import Value
 
 __all__ = ["COMMAND", "expand_path", "parse_assignment", "parse_value"]
 
@@ -152,7 +152,7 @@ def parse_assignment(scenario: Scenario, text: str) -> tuple[str, Value]:
             "russian_public.accepts.territory.0=50"
         )
     full = expand_path(scenario, path.strip())
-    from detente.analysis.edits import get_parameter
+    from detente.scenario_edits import get_parameter
 
     parsed = parse_value(value)
     get_parameter(scenario, full)  # a bad path fails here, naming what exists

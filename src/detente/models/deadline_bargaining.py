@@ -92,13 +92,22 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import replace
+from itertools import product
 from typing import Any
 
 import numpy as np
 
 from detente.dynamics import timeline
-from detente.models._deadline_arrays import Structure, inputs, sample_shocks, structure
-from detente.models._deadline_chain import run_chain
+from detente.models._deadline_arrays import (
+    Inputs,
+    Structure,
+    inputs,
+    sample_shocks,
+    sample_turnover,
+    structure,
+)
+from detente.models._deadline_chain import ChainResult, run_chain
+from detente.models._deadline_explain import extension_lines
 from detente.models.base import AgreementVerdict, Forecast, IssueForecast, RngLike, as_generator
 from detente.scenario import Scenario
 from detente.uncertainty import DatedDraws, Draws, ScenarioSampler
@@ -146,11 +155,18 @@ class DeadlineBargainingModel:
     def sample_process(
         self, scenario: Scenario, draws: Draws, rng: np.random.Generator
     ) -> np.ndarray:
-        return sample_shocks(self._structure(scenario), draws, rng)
+        st = self._structure(scenario)
+        return np.concatenate(
+            [sample_shocks(st, draws, rng), sample_turnover(st, draws, rng)], axis=1
+        )
 
     def forecast_draws(self, scenario: Scenario, draws: Draws, process: np.ndarray) -> DatedDraws:
         st = self._structure(scenario)
-        chain = run_chain(inputs(st, draws, process), st)
+        shocks = len(st.spec.shocks)
+        # the process is shocks then leader changes (sample_process); shocks alone mean
+        # the scheduled term ends only
+        changes = process[:, shocks:] if process.shape[1] > shocks else None
+        chain = _mixed_chain(st, draws, process[:, :shocks], changes)
         final = chain.by[:, -1]
         sq = inputs_status_quo(scenario, draws)
         outcome = np.where(final[:, None] >= 0.5, chain.agreed, sq)
@@ -163,9 +179,11 @@ class DeadlineBargainingModel:
         """Forecast at the modes, averaging over shock paths drawn from ``rng``."""
         st = self._structure(scenario)
         generator = as_generator(rng)
-        n = self.shock_samples if st.spec.shocks else 1
+        n = self.shock_samples if st.spec.shocks or st.random_turnover else 1
         draws = ScenarioSampler(scenario).modes(n)
-        result = self.forecast_draws(scenario, draws, sample_shocks(st, draws, generator))
+        result = self.forecast_draws(
+            scenario, draws, self.sample_process(scenario, draws, generator)
+        )
         by = result.by.mean(axis=0)
         final = float(by[-1])
         weights = result.by[:, -1]
@@ -193,7 +211,40 @@ class DeadlineBargainingModel:
                 "curve": {d.isoformat(): float(p) for d, p in zip(line.dates, by, strict=True)},
             },
         )
+        if _has_packages(scenario):
+            verdict.extra["packages"] = packages_now(scenario)
         return Forecast(self.name, tuple(issues), verdict)
+
+
+def _mixed_chain(
+    st: Structure, draws: Draws, shocks: np.ndarray, changes: np.ndarray | None
+) -> ChainResult:
+    """The chain, mixed exactly over which optional ratifiers are called.
+
+    Each optional ratifier (``called: q``) binds with probability ``q``, independently
+    and from the start: P(by t) is the mixture of the 2^R chains, weighted by the chance
+    of each combination; the agreed point is weighted by each chain's P(by horizon).
+    """
+    optional = st.optional_roles
+    if not optional:
+        return run_chain(inputs(st, draws, shocks, changes), st)
+    by = np.zeros((draws.n, st.line.steps))
+    total = np.zeros((draws.n, len(st.issue_ids)))
+    mass = np.zeros(draws.n)
+    for called in product((True, False), repeat=len(optional)):
+        weight = np.ones(draws.n)
+        for r, binds in zip(optional, called, strict=True):
+            q = draws.get(st.roles[r].called_path or ())
+            weight = weight * (q if binds else 1.0 - q)
+        skip = frozenset(r for r, binds in zip(optional, called, strict=True) if not binds)
+        chain = run_chain(inputs(st, draws, shocks, changes, skip), st)
+        by += weight[:, None] * chain.by
+        reach = weight * chain.by[:, -1]
+        total += reach[:, None] * np.nan_to_num(chain.agreed)
+        mass += reach
+    with np.errstate(divide="ignore", invalid="ignore"):
+        agreed = np.where(mass[:, None] > 0, total / mass[:, None], np.nan)
+    return ChainResult(np.clip(by, 0.0, 1.0), agreed)
 
 
 def inputs_status_quo(scenario: Scenario, draws: Draws) -> np.ndarray:
@@ -205,13 +256,48 @@ def inputs_status_quo(scenario: Scenario, draws: Draws) -> np.ndarray:
     return out
 
 
-def _zones(scenario: Scenario) -> dict[str, dict[str, Any]]:
-    """At ``as_of`` and the modes: the zone now, and the zone if every leader conceded."""
+def _at_start(scenario: Scenario) -> tuple[Structure, Inputs]:
+    """The structure and the input arrays at ``as_of`` and the modes (no drift yet)."""
     st = structure(scenario)
     start = replace(st.line, years=np.zeros(st.line.steps))  # no drift yet: the sets at as_of
     st = replace(st, line=start)
     draws = ScenarioSampler(scenario).modes(1)
-    inp = inputs(st, draws, np.zeros((1, len(st.spec.shocks), st.line.steps)))
+    return st, inputs(st, draws, np.zeros((1, len(st.spec.shocks), st.line.steps)))
+
+
+def packages_now(scenario: Scenario) -> dict[str, str] | None:
+    """At ``as_of`` and the modes, with every leader holding out: the packages that make a zone.
+
+    Returns ``{signatory: package id}`` for the signatories whose package (not their
+    per-issue box) the first zone found needs (``{}`` when the boxes alone leave a zone),
+    or ``None`` when no choice of packages leaves one.
+    """
+    st, inp = _at_start(scenario)
+    held_lo = [np.maximum(lo, w)[:, :, 0, 0] for lo, w in zip(inp.alt_lo, inp.win_lo, strict=True)]
+    held_hi = [np.minimum(hi, w)[:, :, 0, 0] for hi, w in zip(inp.alt_hi, inp.win_hi, strict=True)]
+    agreement = scenario.agreement
+    assert agreement is not None
+    for choice in product(*(range(lo.shape[0]) for lo in held_lo)):
+        lo = np.max([held_lo[s][a] for s, a in enumerate(choice)], axis=0)
+        hi = np.min([held_hi[s][a] for s, a in enumerate(choice)], axis=0)
+        if np.all(lo <= hi + 1e-9 * st.width):
+            return {
+                agreement.signatories[s].actor: agreement.signatories[s].packages[a - 1].id
+                for s, a in enumerate(choice)
+                if a
+            }
+    return None
+
+
+def _has_packages(scenario: Scenario) -> bool:
+    return scenario.agreement is not None and any(
+        s.packages for s in scenario.agreement.signatories
+    )
+
+
+def _zones(scenario: Scenario) -> dict[str, dict[str, Any]]:
+    """At ``as_of`` and the modes: the zone now, and the zone if every leader conceded."""
+    st, inp = _at_start(scenario)
     out: dict[str, dict[str, Any]] = {}
     for j, issue_id in enumerate(st.issue_ids):
         now_lo = np.maximum(inp.own_lo[:, j, 0, 0], inp.win_lo[:, j, 0, 0]).max()
@@ -243,6 +329,15 @@ def _explain(
                 f"{zone['gap_if_leaders_concede']:g} points that no leader's concession can "
                 "close; only drift in domestic opinion or shocks can."
             )
+    if _has_packages(scenario):
+        chosen = packages_now(scenario)
+        if chosen:
+            lines.append(
+                "A zone exists at as_of only through a package: "
+                + ", ".join(f"{actor}'s {name}" for actor, name in chosen.items())
+                + "."
+            )
+    lines.extend(extension_lines(scenario))
     return "\n".join(lines)
 
 

@@ -26,6 +26,10 @@ model's point restricted to what can be ratified, a choice made here because Put
 gives the win-set, not the point chosen within it); when none exists, the status quo
 (no agreement), or ``None`` where the issue has no status quo.
 
+A signatory with ``packages`` (other sets of terms across issues) accepts its box or
+any package: when the boxes leave no ZOPA, :func:`package_zopa` tries each choice of
+packages and the verdict reports the first that opens one (``extra["package"]``).
+
 Source: Putnam, R. D. (1988), "Diplomacy and domestic politics: the logic of two-level
 games", *International Organization* 42(3): 427-460.
 """
@@ -33,6 +37,7 @@ games", *International Organization* 42(3): 427-460.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import product
 from typing import Any
 
 import numpy as np
@@ -41,7 +46,7 @@ from detente.errors import ModelError
 from detente.models.base import AgreementVerdict, Forecast, IssueForecast, RngLike
 from detente.scenario import Acceptance, Actor, Issue, Scenario
 
-__all__ = ["MODEL", "Bound", "TwoLevelModel", "acceptable_range", "issue_zopa"]
+__all__ = ["MODEL", "Bound", "TwoLevelModel", "acceptable_range", "issue_zopa", "package_zopa"]
 
 
 @dataclass(frozen=True)
@@ -219,16 +224,73 @@ class TwoLevelModel:
             )
         verdicts = {issue.id: issue_zopa(scenario, issue) for issue in scenario.issues}
         possible = all(v["zopa"] is not None for v in verdicts.values())
+        zones = {issue_id: v["zopa"] for issue_id, v in verdicts.items()}
+        explanation = explain(scenario, verdicts)
+        extra: dict[str, Any] = {}
+        if not possible and any(s.packages for s in agreement.signatories):
+            found = package_zopa(scenario)
+            extra["package"] = None if found is None else found[0]
+            if found is not None:
+                possible, zones = True, found[1]
+                explanation += (
+                    "\nA trade across issues opens a zone: "
+                    + "; ".join(f"{actor}'s package {name}" for actor, name in found[0].items())
+                    + " ("
+                    + ", ".join(f"{i} {lo:g}-{hi:g}" for i, (lo, hi) in zones.items())
+                    + ")."
+                )
         forecasts = []
         for issue in scenario.issues:
-            zopa = verdicts[issue.id]["zopa"]
+            zopa = zones[issue.id]
             if possible and zopa is not None:
                 outcome: float | None = float(np.clip(_signatory_mean(scenario, issue), *zopa))
             else:
                 outcome = None if issue.status_quo is None else issue.status_quo.mode
             forecasts.append(IssueForecast(issue.id, outcome, {"agreement": possible}))
-        verdict = AgreementVerdict(possible, explain(scenario, verdicts), verdicts)
+        verdict = AgreementVerdict(possible, explanation, verdicts, extra)
         return Forecast(self.name, tuple(forecasts), verdict)
+
+
+def package_zopa(
+    scenario: Scenario,
+) -> tuple[dict[str, str], dict[str, tuple[float, float]]] | None:
+    """The first choice of packages (modes) whose win-sets overlap on every issue.
+
+    Each signatory's own set is its per-issue box or one of its ``packages`` (on the
+    issues a package names; its box elsewhere); its ratifiers bind every choice. Returns
+    ``({signatory: package id}, {issue: (low, high)})`` for the first choice (boxes
+    first) that leaves a zone on every issue and uses at least one package, or ``None``.
+    """
+    agreement = scenario.agreement
+    if agreement is None:
+        raise ModelError("the scenario has no agreement (no signatories) to judge")
+    options = [[None, *s.packages] for s in agreement.signatories]
+    for choice in product(*options):
+        if all(p is None for p in choice):
+            continue
+        zones: dict[str, tuple[float, float]] = {}
+        for issue in scenario.issues:
+            lo, hi = issue.scale
+            for signatory, package in zip(agreement.signatories, choice, strict=True):
+                actor = scenario.actor(signatory.actor)
+                named = package is not None and (
+                    issue.id in package.accepts or issue.id in package.tolerance
+                )
+                acc: Acceptance = package if named and package is not None else signatory
+                sets = [acceptable_range(acc, actor, issue)] + [
+                    acceptable_range(r, scenario.actor(r.actor), issue) for r in signatory.ratifiers
+                ]
+                lo = max([lo, *(a for a, _ in sets)])
+                hi = min([hi, *(b for _, b in sets)])
+            if lo > hi:
+                break
+            zones[issue.id] = (lo, hi)
+        else:
+            chosen = {
+                s.actor: p.id for s, p in zip(agreement.signatories, choice, strict=True) if p
+            }
+            return chosen, zones
+    return None
 
 
 def _signatory_mean(scenario: Scenario, issue: Issue) -> float:

@@ -237,7 +237,7 @@ def _agreement_curve(
     if scenario.agreement is None:
         section.omitted = "The scenario names no agreement, so there is nothing to be signed."
         return section
-    from detente.analysis.edits import dated_model
+    from detente.scenario_edits import dated_model
     from detente.uncertainty import run_monte_carlo
 
     model = dated_model(scenario)

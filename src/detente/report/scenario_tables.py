@@ -11,6 +11,7 @@ from rich.text import Text
 from detente.provenance import parameters
 from detente.quantity import Range
 from detente.scenario import Acceptance, Scenario
+from detente.scenario_parts import EXIT_HAZARD_BY_REGIME
 
 __all__ = ["scenario_renderables"]
 
@@ -95,8 +96,21 @@ def scenario_renderables(scenario: Scenario) -> list[RenderableType]:
                 if s.leader.term_ends is not None:
                     leader += f", term ends {s.leader.term_ends}"
                 leader += f"; successor flexibility {s.leader.successor_flexibility.describe()}"
+                if s.leader.exit_hazard is not None:
+                    default = s.leader.regime and (
+                        s.leader.exit_hazard == EXIT_HAZARD_BY_REGIME[s.leader.regime]
+                    )
+                    regime = f" ({s.leader.regime} default)" if default else ""
+                    leader += f"; exit hazard {s.leader.exit_hazard.describe()}/yr{regime}"
+                for vote in s.leader.elections:
+                    leader += f"; election {vote.date} (turnover {vote.turnover.describe()})"
+                if s.leader.successor is not None:
+                    leader += f"; successor accepts {_acceptance(s.leader.successor)}"
             ratifiers = "\n".join(f"{r.actor}: {_acceptance(r)}" for r in s.ratifiers) or "—"
-            table.add_row(s.actor, leader, _acceptance(s), ratifiers)
+            accepts = _acceptance(s) + "".join(
+                f"\nor package {pkg.id}: {_acceptance(pkg)}" for pkg in s.packages
+            )
+            table.add_row(s.actor, leader, accepts, ratifiers)
         out.append(table)
     if scenario.dates:
         dates = Table(title="Key dates", title_justify="left")
@@ -105,6 +119,34 @@ def scenario_renderables(scenario: Scenario) -> list[RenderableType]:
         for d in scenario.dates:
             dates.add_row(str(d.date), d.label)
         out.append(dates)
+    if scenario.dynamics is not None and scenario.dynamics.deadlines:
+        table = Table(title="Deadlines and focal dates", title_justify="left")
+        for column in ("Id", "Date", "Valued by (weight)", "After it"):
+            table.add_column(column)
+        for due in scenario.dynamics.deadlines:
+            valued = "\n".join(f"{v.actor}: {v.weight.describe()}" for v in due.valued_by)
+            after: str = due.after
+            if due.after in ("narrow", "widen"):
+                after += f" {due.change.describe()}"
+            if due.targets:
+                after += " (" + ", ".join(due.targets) + ")"
+            table.add_row(due.label or due.id, str(due.date), valued or "—", after)
+        out.append(table)
+    if scenario.dynamics is not None and scenario.dynamics.mediators:
+        table = Table(title="Mediators and guarantors", title_justify="left")
+        for column in ("Id", "Widens the sets of", "By (share of scale)", "From"):
+            table.add_column(column)
+        for m in scenario.dynamics.mediators:
+            start = "as_of" if m.start is None else str(m.start)
+            table.add_row(m.name or m.id, ", ".join(m.targets), m.widen.describe(), start)
+        out.append(table)
+    if scenario.correlation:
+        table = Table(title="Correlated judgments (Gaussian copula)", title_justify="left")
+        for column in ("Group", "rho", "Ranges drawn together"):
+            table.add_column(column)
+        for group in scenario.correlation:
+            table.add_row(group.id, f"{group.rho:g}", "\n".join(group.ranges))
+        out.append(table)
     out.append(_provenance_table(scenario))
     return out
 

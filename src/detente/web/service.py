@@ -127,7 +127,7 @@ def safe_name(filename: str | None) -> str:
 
 def parameters(scenario: Scenario) -> list[dict[str, Any]]:
     """The numbers a what-if may change, with their domain (for sliders), and leader dates."""
-    from detente.analysis.edits import numeric_parameters
+    from detente.scenario_edits import numeric_parameters
 
     out: list[dict[str, Any]] = []
     for info in numeric_parameters(scenario):
@@ -188,7 +188,7 @@ _MC_LOCK = threading.BoundedSemaphore(2)  # at most two Monte Carlo runs at a ti
 
 
 def _dated_models(scenario: Scenario) -> list[str]:
-    from detente.analysis.edits import dated_model
+    from detente.scenario_edits import dated_model
 
     model = dated_model(scenario)
     return [] if model is None else [model.name]
@@ -372,7 +372,7 @@ def whatif_payload(
     budget: float,
 ) -> dict[str, Any]:
     """The forecast before and after ``changes`` (``(path, value)`` pairs, applied in order)."""
-    from detente.analysis.edits import set_parameters
+    from detente.scenario_edits import set_parameters
 
     edits = {path: _value(path, raw) for path, raw in changes}
     edited = set_parameters(scenario, edits)
