@@ -29,6 +29,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validat
 
 from detente.dynamics import DynamicsSpec
 from detente.errors import ScenarioError
+from detente.outside_view.reference_class import ReferenceClassSpec
 from detente.quantity import Quantity, Range, nonnegative
 
 __all__ = [
@@ -300,6 +301,7 @@ class Scenario(_Strict):
     dates: list[KeyDate] = Field(default_factory=list)
     dynamics: DynamicsSpec | None = None
     outcome: KnownOutcome | None = None
+    reference_class: ReferenceClassSpec | None = None
     evidence: list[Evidence] = Field(default_factory=list)
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)

@@ -1,0 +1,126 @@
+"""The calibrated forecaster (detente.outside_view.combined) and its cross-fitting.
+
+* With no case to learn from, the fit is the priors' means: the outside view itself.
+* On many synthetic cases the MAP fit agrees with statsmodels' unpenalised cloglog GLM
+  (the priors are negligible at n = 4000).
+* Cross-fitting: flipping one case's outcome must not change that case's own forecast
+  (it would if its outcome leaked into its coefficients), while an in-sample fit does.
+* No forecast is exactly 0 or 1, whatever the inputs (hypothesis).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from test_case_backtest import RUNS, apart, overlap
+
+from detente.analysis.case_backtest import BASE_RATE, CALIBRATED, STRUCTURAL, backtest_cases
+from detente.outside_view.combined import (
+    cloglog,
+    cross_fit,
+    design,
+    fit_calibration,
+    inverse_cloglog,
+    shipped_calibration,
+    with_unseen_routes,
+)
+from detente.scenario import Scenario
+
+
+def _synthetic(n: int, seed: int) -> tuple[np.ndarray, ...]:
+    rng = np.random.default_rng(seed)
+    outside = rng.uniform(0.01, 0.3, n)
+    structural = rng.uniform(0.0, 1.0, n)
+    zone = (rng.uniform(size=n) < 0.5).astype(float)
+    eta = design(outside, structural, zone) @ np.array([1.0, 0.8, 0.4, 0.5])
+    agreed = (rng.uniform(size=n) < inverse_cloglog(eta)).astype(float)
+    return outside, structural, zone, agreed
+
+
+def test_cloglog_round_trip() -> None:
+    p = np.array([1e-6, 0.1, 0.5, 0.9])
+    assert inverse_cloglog(cloglog(p)) == pytest.approx(p)
+    # cloglog(1 - e^-1) = log(1) = 0
+    assert cloglog(np.array([1 - np.exp(-1)]))[0] == pytest.approx(0.0, abs=1e-12)
+
+
+def test_no_cases_means_the_outside_view() -> None:
+    empty = np.array([])
+    fitted = fit_calibration(empty, empty, empty, empty)
+    assert fitted.coef == (0.0, 1.0, 0.0, 0.0)
+    outside = np.array([0.02, 0.2])
+    assert fitted.predict(outside, np.array([0.0, 1.0]), True) == pytest.approx(outside)
+
+
+def test_unseen_routes_by_hand() -> None:
+    # ps = 0, p0 = 0.1, theta = 2: 1 - 0.9^2 = 0.19; ps = 0.5: 1 - 0.5 * 0.81 = 0.595
+    assert with_unseen_routes(np.array([0.1, 0.1]), np.array([0.0, 0.5]), 2.0) == pytest.approx(
+        [0.19, 0.595]
+    )
+
+
+def test_map_fit_agrees_with_statsmodels_on_many_cases() -> None:
+    import statsmodels.api as sm
+
+    outside, structural, zone, agreed = _synthetic(4000, 1)
+    fitted = fit_calibration(outside, structural, zone, agreed)
+    link = sm.families.links.CLogLog()
+    glm = sm.GLM(agreed, design(outside, structural, zone), family=sm.families.Binomial(link))
+    reference = glm.fit().params
+    assert np.asarray(fitted.coef) == pytest.approx(reference, abs=0.05)
+
+
+def test_cross_fitting_never_sees_the_case_itself() -> None:
+    outside, structural, zone, agreed = _synthetic(15, 2)
+    calibrated, floored = cross_fit(outside, structural, zone, agreed)
+    flipped = agreed.copy()
+    flipped[4] = 1 - flipped[4]
+    again, again_floored = cross_fit(outside, structural, zone, flipped)
+    assert again[4] == calibrated[4] and again_floored[4] == floored[4]
+    # ... while the other cases, whose training sets hold case 4, move
+    assert np.any(np.delete(again, 4) != np.delete(calibrated, 4))
+    # and an in-sample fit would have leaked it: the check above can fail
+    inside = fit_calibration(outside, structural, zone, agreed).predict(
+        outside[4], structural[4], bool(zone[4])
+    )
+    leaked = fit_calibration(outside, structural, zone, flipped).predict(
+        outside[4], structural[4], bool(zone[4])
+    )
+    assert inside != leaked
+
+
+def test_backtest_forecasts_do_not_see_their_own_outcome() -> None:
+    def cases(first: bool) -> list[tuple[str, Scenario]]:
+        return [
+            ("c1", Scenario.from_dict(overlap(first))),
+            ("c2", Scenario.from_dict(apart(False))),
+            ("c3", Scenario.from_dict(overlap(True))),
+            ("c4", Scenario.from_dict(apart(True))),
+        ]
+
+    one = backtest_cases(cases(True), runs=RUNS, seed=0).rows[0]
+    other = backtest_cases(cases(False), runs=RUNS, seed=0).rows[0]
+    for name in (CALIBRATED, STRUCTURAL, BASE_RATE):
+        assert one.forecast(name) == other.forecast(name), name
+
+
+@given(
+    st.floats(0, 1),
+    st.floats(0, 1),
+    st.booleans(),
+)
+def test_no_forecast_is_exactly_zero_or_one(outside: float, structural: float, zone: bool) -> None:
+    fitted = shipped_calibration()
+    p = fitted.predict(np.array([outside]), np.array([structural]), zone)[0]
+    assert 0 < p < 1
+    floor = fitted.structural_with_floor(np.array([outside]), np.array([structural]))[0]
+    assert 0 < floor < 1
+
+
+def test_higher_structural_probability_never_lowers_the_forecast() -> None:
+    fitted = shipped_calibration()
+    structural = np.linspace(0, 1, 51)
+    p = fitted.predict(np.full(51, 0.05), structural, False)
+    assert np.all(np.diff(p) >= 0)
