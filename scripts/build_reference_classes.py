@@ -54,7 +54,6 @@ UCDP = "ucdp-term-dyad-3-2021.csv"
 ICB = "icb1v14.csv"
 ICOW_LAST_YEAR = 2001  # a claim still open in 2001 is censored there
 UCDP_CLOSE = pd.Timestamp("2020-12-31")  # end of UCDP termination v3-2021 coverage
-HIGH_SALIENCE = 9  # ICOW salience 0-12; 9 and above is the top quarter of claim-years
 DIGITS = 5
 
 SOURCES = {
@@ -130,7 +129,8 @@ def ucdp_episodes(data: Path) -> pd.DataFrame:
     episodes = pd.DataFrame(
         {
             "start": start,
-            "duration": ((stop - start).dt.days + 1) / 365.25,
+            # a few episodes end (by the coded date) before their coded start: one day
+            "duration": ((stop - start).dt.days.clip(lower=0) + 1) / 365.25,
             "event": np.where(end.isna(), 0, outcome),  # 0 censored, 1 agreement, 2-6 other
             "interstate": rows["type_of_conflict"] == 2,
             "territorial": rows["incompatibility"].isin([1, 3]),
@@ -254,6 +254,60 @@ def claim_hazard(years: pd.DataFrame) -> dict[str, Any]:
     }
 
 
+def conflict_years(episodes: pd.DataFrame) -> pd.DataFrame:
+    """Episode-years: one row per year an episode was at risk, with how the year ended.
+
+    Year ``k`` (age ``k`` to ``k + 1``) is 1 if the episode ended in a peace agreement in
+    it, 2 if it ended another way, 0 if it went on; the last year of an episode still
+    going on (censored) is left out unless it was observed whole.
+    """
+    rows = []
+    for record, episode in episodes.iterrows():
+        whole = int(np.floor(episode["duration"]))
+        for k in range(whole + 1):
+            last = k == whole
+            if last and episode["event"] == 0:
+                break  # a censored part-year: its outcome is unknown
+            outcome = 0 if not last else (1 if episode["event"] == 1 else 2)
+            rows.append(
+                (record, k, outcome,
+                 bool(episode["interstate"]), bool(episode["territorial"]))
+            )  # fmt: skip
+    return pd.DataFrame(rows, columns=["record", "age", "outcome", "interstate", "territorial"])
+
+
+def conflict_hazard(episodes: pd.DataFrame) -> dict[str, Any]:
+    """Discrete-time competing-risks hazard per episode-year (statsmodels ``MNLogit``).
+
+    A multinomial logit of the year's outcome (0 goes on, 1 peace agreement, 2 another
+    end) on ``log(1 + age)``, interstate and territorial (Allison 1982; Singer & Willett
+    2003, ch. 12): per year, P(agreement) and P(other end) given the episode is open.
+    """
+    import statsmodels.api as sm
+
+    years = conflict_years(episodes)
+    X = pd.DataFrame(
+        {
+            "intercept": 1.0,
+            "log_age": np.log1p(years["age"].to_numpy(dtype=float)),
+            "interstate": years["interstate"].to_numpy(dtype=float),
+            "territorial": years["territorial"].to_numpy(dtype=float),
+        }
+    )
+    fit = sm.MNLogit(years["outcome"].to_numpy(), X).fit(disp=False, method="newton")
+    params = fit.params.to_numpy()  # (terms, 2): agreement, other end, against "goes on"
+    return {
+        "link": "multinomial-logit",
+        "unit": "episode-year",
+        "terms": list(X.columns),
+        "coef": [_round(params[:, 0]), _round(params[:, 1])],
+        "outcomes": ["agreement", "other end"],
+        "episode_years": len(years),
+        "agreements": int((years["outcome"] == 1).sum()),
+        "other_ends": int((years["outcome"] == 2).sum()),
+    }
+
+
 # -- classes -------------------------------------------------------------------------------
 
 
@@ -299,31 +353,19 @@ def build(data: Path = DATA) -> dict[str, Any]:
         "none separable: the end of a claim (agreement, adjudication, conquest, dropped) "
         "is the event, so the curve is an upper bound on P(ends in agreement)"
     )
-    groups = {
-        "territorial-claim": (spans, "all dyadic claims begun after 1816"),
-        "territorial-claim:high-salience": (
-            spans[spans["salience"] >= HIGH_SALIENCE],
-            f"dyadic claims begun after 1816 with ICOW salience >= {HIGH_SALIENCE} of 12",
-        ),
-        "territorial-claim:low-salience": (
-            spans[spans["salience"] < HIGH_SALIENCE],
-            f"dyadic claims begun after 1816 with ICOW salience < {HIGH_SALIENCE} of 12",
-        ),
-    }
-    for name, (group, text) in groups.items():
-        classes[name] = _entry(
-            "interstate territorial claim" + ("" if ":" not in name else f" ({text[-25:]})"),
-            "icow",
-            "dyadic claim (claimdy), years since its first claim-year",
-            claim_event,
-            claim_competing,
-            text,
-            [int(i) for i in group.index],
-            int(group["ended"].sum()),
-            claim_grid,
-            survival_curve(group["duration"], group["ended"], claim_grid),
-            None,
-        )
+    classes["territorial-claim"] = _entry(
+        "interstate territorial claim",
+        "icow",
+        "dyadic claim (claimdy), years since its first claim-year",
+        claim_event,
+        claim_competing,
+        "all dyadic claims begun after 1816",
+        [int(i) for i in spans.index],
+        int(spans["ended"].sum()),
+        claim_grid,
+        survival_curve(spans["duration"], spans["ended"], claim_grid),
+        None,
+    )
     classes["territorial-claim"]["hazard"] = claim_hazard(years)
 
     episodes = ucdp_episodes(data)
@@ -344,6 +386,7 @@ def build(data: Path = DATA) -> dict[str, Any]:
             "not interstate, incompatibility over government (2)",
         ),
     }
+    hazard = conflict_hazard(episodes)
     for name, (group, text) in conflict_groups.items():
         classes[name] = _entry(
             "armed conflict, " + text.split(" (")[0],
@@ -358,6 +401,7 @@ def build(data: Path = DATA) -> dict[str, Any]:
             survival_curve(group["duration"], group["event"] > 0, conflict_grid),
             agreement_incidence(group["duration"], group["event"], conflict_grid),
         )
+        classes[name]["hazard"] = hazard
 
     crises = icb_crises(data)
     crisis_grid = np.arange(0.0, 10.01, 1 / 12)
@@ -398,6 +442,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{name}: n={item['n']} events={item['events']}")
     hazard = document["classes"]["territorial-claim"]["hazard"]
     print("claim hazard", dict(zip(hazard["terms"], hazard["coef"], strict=True)))
+    conflict = document["classes"]["armed-conflict:interstate"]["hazard"]
+    print("conflict hazard", conflict["terms"], conflict["coef"])
     return 0
 
 

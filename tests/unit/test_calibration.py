@@ -22,6 +22,7 @@ from detente.outside_view.combined import (
     cross_fit,
     design,
     fit_calibration,
+    fit_unseen_routes,
     inverse_cloglog,
     shipped_calibration,
     with_unseen_routes,
@@ -49,7 +50,7 @@ def test_cloglog_round_trip() -> None:
 def test_no_cases_means_the_outside_view() -> None:
     empty = np.array([])
     fitted = fit_calibration(empty, empty, empty, empty)
-    assert fitted.coef == (0.0, 1.0, 0.0, 0.0)
+    assert fitted.coef == (0.0, 1.0, 0.0, 0.0) and fitted.theta == 1.0
     outside = np.array([0.02, 0.2])
     assert fitted.predict(outside, np.array([0.0, 1.0]), True) == pytest.approx(outside)
 
@@ -59,6 +60,18 @@ def test_unseen_routes_by_hand() -> None:
     assert with_unseen_routes(np.array([0.1, 0.1]), np.array([0.0, 0.5]), 2.0) == pytest.approx(
         [0.19, 0.595]
     )
+
+
+def test_unseen_route_factor_stays_positive_without_surprises() -> None:
+    # every agreement had a structural chance and failures had none: the likelihood alone
+    # would push theta to 0; under the Gamma(2, 2) prior the MAP stays positive
+    outside = np.full(6, 0.05)
+    structural = np.array([0.9, 0.8, 0.7, 0.0, 0.0, 0.0])
+    agreed = np.array([1.0, 1.0, 1.0, 0.0, 0.0, 0.0])
+    theta = fit_unseen_routes(outside, structural, agreed)
+    # d/dtheta [3 theta ln 0.95 (failures) + ln theta - 2 theta] = 0 (agreements barely
+    # depend on theta at these values): theta ~ 1 / (2 - 3 ln 0.95) = 0.462
+    assert theta == pytest.approx(1 / (2 - 3 * np.log(0.95)), rel=0.05)
 
 
 def test_map_fit_agrees_with_statsmodels_on_many_cases() -> None:
@@ -124,3 +137,30 @@ def test_higher_structural_probability_never_lowers_the_forecast() -> None:
     structural = np.linspace(0, 1, 51)
     p = fitted.predict(np.full(51, 0.05), structural, False)
     assert np.all(np.diff(p) >= 0)
+
+
+def test_forecast_reports_the_calibrated_answer(capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    from cli_helpers import run_cli
+
+    code, out, err = run_cli(capsys, "forecast", "--runs", "64", "-q", "-f", "json", "--no-store")
+    assert code == 0, err
+    block = json.loads(out)["whether_and_when"]
+    assert block["forecaster"] == "calibrated" and block["default"] is True
+    assert block["reference_class"]["name"] == "territorial-claim"
+    by = list(block["by"].values())
+    # never exactly 0 or 1 after as_of, and P(by date) never falls as the date moves on
+    assert all(0 < p < 1 for p in by) and by == sorted(by)
+    assert all(0 < p < 1 for p in block["structural"].values())
+    code, out, _ = run_cli(capsys, "forecast", "--runs", "64", "-q", "--no-store")
+    assert code == 0 and "forecaster: calibrated" in out and "territorial-claim" in out
+
+
+def test_a_date_before_as_of_is_zero_by_logic() -> None:
+    from detente.outside_view.whether_when import calibrated_by_date
+    from detente.scenarios import load_embedded
+
+    scenario = load_embedded("russia_japan_2018")
+    block = calibrated_by_date(scenario, {"2018-01-01": 0.0, "2019-01-01": 0.0}, False)
+    assert block["by"]["2018-01-01"] == 0.0 and 0 < block["by"]["2019-01-01"] < 1

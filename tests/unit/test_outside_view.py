@@ -85,6 +85,7 @@ def _toy_class(hazard: float) -> ReferenceClass:
             "agreement": None,
             "any_end": {"survival": [1.0, 0.5]},
             "hazard": {
+                "link": "cloglog",
                 "terms": ["intercept", "log_age", "salience", "recent_mid"],
                 "coef": [math.log(-math.log(1 - hazard)), 0.0, 0.0, 0.0],
                 "salience_median": 7,
@@ -99,6 +100,26 @@ def test_discrete_hazard_conditional_by_hand() -> None:
     toy = _toy_class(0.1)
     p = toy.conditional(30.0, np.array([0.0, 0.5, 2.0, 2.5]))
     assert p == pytest.approx([0.0, 1 - 0.9**0.5, 0.19, 1 - 0.9**2.5])
+
+
+def test_competing_risk_hazards_by_hand() -> None:
+    # a multinomial logit with constant yearly P(agreement) 0.1 and P(other end) 0.2:
+    # scores exp(a) = 0.1 / 0.7 and exp(o) = 0.2 / 0.7 against "goes on" (0.7).
+    # Within 1 year: 0.1. Within 2: 0.1 + 0.7 * 0.1 = 0.17. Within half a year, a constant
+    # rate r = -ln 0.7 with a third of the ends in agreement: (1 - 0.7^0.5) / 3.
+    toy = ReferenceClass(
+        "toy:interstate",
+        {
+            "label": "toy",
+            "hazard": {
+                "link": "multinomial-logit",
+                "terms": ["intercept", "log_age", "interstate", "territorial"],
+                "coef": [[math.log(1 / 7), 0, 0, 0], [math.log(2 / 7), 0, 0, 0]],
+            },
+        },
+    )
+    p = toy.conditional(5.0, np.array([0.0, 0.5, 1.0, 2.0]))
+    assert p == pytest.approx([0.0, (1 - 0.7**0.5) / 3, 0.1, 0.17])
 
 
 def test_competing_risk_conditional_by_hand() -> None:

@@ -246,10 +246,7 @@ def outside_view_probability(scenario: Scenario) -> tuple[float, str]:
 
     chosen = choose_reference_class(scenario)
     years = np.array([years_between(scenario.as_of, scenario.horizon)])
-    p = chosen.reference.conditional(
-        chosen.age, years, salience=chosen.salience, recent_mid=chosen.recent_mid
-    )
-    return float(p[0]), chosen.name
+    return float(chosen.conditional(years)[0]), chosen.name
 
 
 def leave_one_out_base_rate(outcomes: Sequence[bool]) -> np.ndarray:

@@ -40,9 +40,7 @@ def base_rate_document(scenario: Scenario) -> dict[str, Any]:
     at_risk = reference._at("any_end", "at_risk", years)
     dates = _dates(scenario)
     horizons = np.array([years_between(scenario.as_of, day) for day in dates])
-    conditional = reference.conditional(
-        chosen.age, horizons, salience=chosen.salience, recent_mid=chosen.recent_mid
-    )
+    conditional = chosen.conditional(horizons)
     shipped = load_reference_classes()
     source = shipped["sources"][reference.data["source"]]
     return {

@@ -31,11 +31,12 @@ before the cloglog, and every output to ``[1e-6, 1 - 1e-6]`` (in double precisio
 win-sets cannot meet, although disputes end through routes it does not model (an
 unscheduled leader change, a regime change, an outside guarantor, a package nobody
 listed). The forecaster ``structural`` adds them as a hazard proportional to the
-reference class's: ``P(t) = 1 - (1 - ps(t)) (1 - p0(t))^theta``, ``theta`` fitted by
-maximum likelihood on the cases. In the calibrated model the same floor comes from the
-outside view term: with ``ps`` at its clip the forecast is still ``> 0``. So no forecast
-here is exactly 0 or 1, except at dates on or before ``as_of`` (nothing can be signed
-before the forecast is made), which the callers handle.
+reference class's: ``P(t) = 1 - (1 - ps(t)) (1 - p0(t))^theta``, ``theta`` fitted on the
+cases (MAP under a Gamma(2, 2) prior, :func:`fit_unseen_routes`). In the calibrated
+model the same floor comes from the outside-view term: with ``ps`` at its clip the
+forecast is still ``> 0``. So no forecast here is exactly 0 or 1, except at dates on or
+before ``as_of`` (nothing can be signed before the forecast is made), which the callers
+handle.
 
 Everything fitted on cases is cross-fitted in the backtest (:func:`cross_fit`: each case
 is forecast by coefficients fitted without it). The coefficients detente ships
@@ -78,6 +79,7 @@ PRIOR_MEAN = np.array([0.0, 1.0, 0.0, 0.0])
 PRIOR_SD = np.array([1.5, 0.5, 0.5, 1.0])
 _BOUNDS = [(None, None), (0.0, None), (0.0, None), (None, None)]
 THETA_MAX = 200.0
+THETA_SHAPE, THETA_RATE = 2.0, 2.0
 FLOAT_FLOOR = 1e-6  # below what any output prints; keeps float rounding from reaching 0 or 1
 
 
@@ -200,12 +202,21 @@ def fit_calibration(
 
 
 def fit_unseen_routes(outside: np.ndarray, structural: np.ndarray, agreed: np.ndarray) -> float:
-    """Maximum-likelihood ``theta`` of :func:`with_unseen_routes` on cases, in [0, 200]."""
+    """MAP ``theta`` of :func:`with_unseen_routes` on cases, in [0, 200].
+
+    Prior: ``theta ~ Gamma(shape 2, rate 2)`` (mean 1: routes the model cannot see end
+    disputes at about the reference class's rate; mode 1/2; density 0 at 0, so a library
+    without a surprise yet does not fit the floor away entirely). Added after the
+    maximum-likelihood fit went to 0 on a library whose every agreement the structural
+    model gave some chance.
+    """
     y = np.asarray(agreed, dtype=float)
 
     def negative_loglik(theta: float) -> float:
         p = np.clip(with_unseen_routes(outside, structural, theta), 1e-12, 1 - 1e-12)
-        return float(-np.sum(y * np.log(p) + (1 - y) * np.log1p(-p)))
+        loglik = float(np.sum(y * np.log(p) + (1 - y) * np.log1p(-p)))
+        log_prior = (THETA_SHAPE - 1) * np.log(max(theta, 1e-300)) - THETA_RATE * theta
+        return -(loglik + float(log_prior))
 
     fit = minimize_scalar(negative_loglik, bounds=(0.0, THETA_MAX), method="bounded")
     return float(fit.x)

@@ -10,14 +10,18 @@ numpy.
 Conditioning on age. A dispute that has run ``a`` years at ``as_of`` has, by
 definition, not ended yet, so its outside view is conditional:
 
-* territorial claims (hazard model): ``P(end by a + h) = 1 - prod_k (1 - h_k)^{w_k}``
-  over the claim-years from ``a`` to ``a + h``, ``h_k = 1 - exp(-exp(x_k'beta))``, the
-  last year weighted by its fraction ``w_k``;
-* armed conflicts and crises (Aalen-Johansen incidence ``F`` of an end in agreement,
-  Kaplan-Meier ``S`` of any end): ``(F(a + h) - F(a)) / S(a)`` for ``h >= 1`` year; for
-  shorter windows a constant hazard within the year, ``1 - (1 - q)^h`` with ``q`` the
-  one-year value (the curves are step functions: a window of weeks would otherwise often
-  fall between two recorded agreements and get exactly 0).
+* territorial claims (cloglog hazard of a claim's end per claim-year, covariates age,
+  salience, recent militarised disputes) and armed conflicts (multinomial-logit hazards
+  of an agreement and of another end per episode-year, covariates age, interstate,
+  territorial): year ``k`` from ``a`` ends the dispute with probability ``q_k`` (any
+  route), a share ``s_k`` of it in agreement; as a constant rate within each year,
+  ``P(agreement by a + h) = sum_k S_k (1 - exp(-r_k w_k)) s_k`` with
+  ``r_k = -log(1 - q_k)``, ``S_k = exp(-sum_{j<k} r_j)`` and ``w_k`` the part of year
+  ``k`` inside the window. Territorial claims have no separable route (``s_k = 1``): the
+  end of a claim by any route, an upper bound on an end in agreement.
+* crises (Aalen-Johansen incidence ``F`` of an end in agreement, Kaplan-Meier ``S`` of any
+  end): ``(F(a + h) - F(a)) / S(a)`` for ``h >= 1`` year; for shorter windows a constant
+  hazard within the year, ``1 - (1 - q)^h`` with ``q`` the one-year value.
 """
 
 from __future__ import annotations
@@ -98,6 +102,24 @@ class ReferenceClass:
         )
         return np.asarray(1.0 - np.exp(-np.exp(eta)))
 
+    def competing_hazards(
+        self, age: np.ndarray, interstate: bool, territorial: bool
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Per-year P(agreement) and P(another end) of an open episode (multinomial logit)."""
+        model = self.data["hazard"]
+        x = np.stack(
+            [
+                np.ones_like(np.asarray(age, dtype=float)),
+                np.log1p(np.asarray(age, dtype=float)),
+                np.full(np.shape(age), float(interstate)),
+                np.full(np.shape(age), float(territorial)),
+            ],
+            axis=-1,
+        )
+        scores = np.exp(x @ np.asarray(model["coef"], dtype=float).T)  # (..., 2)
+        total = 1.0 + scores.sum(axis=-1)
+        return scores[..., 0] / total, scores[..., 1] / total
+
     def conditional(
         self,
         age: float,
@@ -105,6 +127,8 @@ class ReferenceClass:
         *,
         salience: float | None = None,
         recent_mid: bool = False,
+        interstate: bool | None = None,
+        territorial: bool | None = None,
     ) -> np.ndarray:
         """P(ends in agreement within ``horizons`` years | still open at ``age`` years).
 
@@ -116,7 +140,9 @@ class ReferenceClass:
             Years after ``as_of`` (any shape; values <= 0 give 0).
         salience, recent_mid:
             Covariates of the territorial-claim hazard (salience on ICOW's 0-12; the
-            class's median when ``None``); ignored by the other classes.
+            class's median when ``None``).
+        interstate, territorial:
+            Covariates of the armed-conflict hazard (default: as the class's name says).
 
         Returns
         -------
@@ -124,16 +150,39 @@ class ReferenceClass:
             Probabilities in [0, 1), the shape of ``horizons``.
         """
         h = np.clip(np.asarray(horizons, dtype=float), 0.0, None)
-        if self.has_hazard:
-            level = self.data["hazard"]["salience_median"] if salience is None else salience
-            whole = int(np.ceil(h.max(initial=0.0)))
-            ages = age + np.arange(whole)
-            log_keep = np.log1p(-self.hazard(ages, level, recent_mid))
-            cumulative = np.concatenate([[0.0], np.cumsum(log_keep)])
-            k = np.floor(h).astype(int)
-            fraction = h - k
-            partial = np.where(k < whole, log_keep[np.minimum(k, max(whole - 1, 0))], 0.0)
-            return np.asarray(1.0 - np.exp(cumulative[k] + fraction * partial))
+        model = self.data.get("hazard")
+        if model is None:
+            return self._from_curves(age, h)
+        whole = int(np.ceil(h.max(initial=0.0)))
+        ages = age + np.arange(max(whole, 1))
+        if model["link"] == "cloglog":
+            level = model["salience_median"] if salience is None else salience
+            agree, other = self.hazard(ages, level, recent_mid), np.zeros(ages.size)
+        else:
+            agree, other = self.competing_hazards(
+                ages,
+                self.name.endswith("interstate") if interstate is None else interstate,
+                self.name.endswith("territorial") if territorial is None else territorial,
+            )
+        # per year: total rate of ending and the agreement share, so a part-year w ends
+        # with probability 1 - exp(-rate w), of which the share ends in agreement
+        rate = -np.log1p(-(agree + other))
+        share = agree / (agree + other)
+        alive = np.exp(-np.concatenate([[0.0], np.cumsum(rate)]))  # open at each year start
+        gained = np.concatenate([[0.0], np.cumsum(alive[:-1] * -np.expm1(-rate) * share)])
+        k = np.minimum(np.floor(h).astype(int), ages.size - 1)
+        k = np.where(h >= ages.size, ages.size, k)
+        fraction = h - k
+        partial = np.where(
+            k < ages.size,
+            alive[k] * -np.expm1(-rate[np.minimum(k, ages.size - 1)] * fraction)
+            * share[np.minimum(k, ages.size - 1)],
+            0.0,
+        )  # fmt: skip
+        return np.asarray(gained[k] + partial)
+
+    def _from_curves(self, age: float, h: np.ndarray) -> np.ndarray:
+        """Conditional P from the Aalen-Johansen and Kaplan-Meier curves (crises)."""
         start = self.survival(np.array([age]))[0]
         if start <= 0:
             raise DetenteError(

@@ -31,6 +31,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+
 from detente.outside_view.curves import ReferenceClass, reference_class
 from detente.outside_view.reference_class import ReferenceClassSpec
 from detente.scenario import Scenario
@@ -63,10 +65,23 @@ class ChosenClass:
     recent_mid: bool
     inferred: bool
     reasons: tuple[str, ...]
+    interstate: bool = True
+    territorial: bool = True
 
     @property
     def reference(self) -> ReferenceClass:
         return reference_class(self.name)
+
+    def conditional(self, years: np.ndarray) -> np.ndarray:
+        """P(agreement within ``years`` of ``as_of`` | open then), with this class's covariates."""
+        return self.reference.conditional(
+            self.age,
+            years,
+            salience=self.salience,
+            recent_mid=self.recent_mid,
+            interstate=self.interstate,
+            territorial=self.territorial,
+        )
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -76,6 +91,8 @@ class ChosenClass:
             "since": self.since,
             "salience": self.salience,
             "recent_mid": self.recent_mid,
+            "interstate": self.interstate,
+            "territorial": self.territorial,
             "inferred": self.inferred,
             "reasons": list(self.reasons),
             "n": self.reference.n,
@@ -175,4 +192,6 @@ def choose_reference_class(scenario: Scenario) -> ChosenClass:
         recent_mid=recent_mid,
         inferred=block is None,
         reasons=tuple(reasons),
+        interstate=interstate,
+        territorial=territorial,
     )

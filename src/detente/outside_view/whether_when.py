@@ -59,9 +59,7 @@ def calibrated_by_date(
     dates = [dt.date.fromisoformat(key) for key in keys]
     years = np.array([years_between(scenario.as_of, day) for day in dates])
     after = years > 0
-    outside = chosen.reference.conditional(
-        chosen.age, years, salience=chosen.salience, recent_mid=chosen.recent_mid
-    )
+    outside = chosen.conditional(years)
     structural = np.array([float(dated_by[key]) for key in keys])
     calibrated = np.where(after, fitted.predict(outside, structural, possible_now), 0.0)
     floored = np.where(after, fitted.structural_with_floor(outside, structural), 0.0)

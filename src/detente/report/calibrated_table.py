@@ -4,14 +4,15 @@ Renders the ``whether_and_when`` block of a forecast document
 (:func:`detente.outside_view.whether_when.calibrated_by_date`): for each date, the
 calibrated probability detente reports, and beside it the outside view and the
 structural model (with routes it cannot see), naming the forecaster and the reference
-class used.
+class used. ``rich`` is imported only when a table is built.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from rich.table import Table
+if TYPE_CHECKING:
+    from rich.table import Table
 
 __all__ = ["calibrated_table", "probability_text"]
 
@@ -27,6 +28,8 @@ def probability_text(value: float) -> str:
 
 def calibrated_table(block: dict[str, Any], labels: dict[str, str] | None = None) -> Table:
     """Rich table of P(signed by date): calibrated (the forecast), outside view, structural."""
+    from rich.table import Table
+
     chosen = block["reference_class"]
     coef = block["calibration"]
     table = Table(
@@ -58,6 +61,8 @@ def calibrated_table(block: dict[str, Any], labels: dict[str, str] | None = None
 
 def base_rate_tables(document: dict[str, Any], *, all_records: bool = False) -> list[Any]:
     """Rich renderables of ``detente base-rate`` (:mod:`detente.outside_view.base_rate`)."""
+    from rich.table import Table
+
     chosen = document["reference_class"]
     records = document["records"]
     shown = records if all_records else records[:12]

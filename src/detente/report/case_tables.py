@@ -25,6 +25,7 @@ from detente.analysis.case_backtest import (
     STRUCTURAL,
     CaseBacktestResult,
 )
+from detente.report.calibrated_table import probability_text
 
 if TYPE_CHECKING:
     from rich.table import Table
@@ -97,11 +98,11 @@ def case_rows(result: CaseBacktestResult) -> list[tuple[str, ...]]:
                 row.as_of.isoformat(),
                 row.horizon.isoformat(),
                 outcome,
-                _num(row.forecast(DEFAULT_FORECASTER)),
+                probability_text(row.forecast(DEFAULT_FORECASTER)),
                 _num(row.squared_error(DEFAULT_FORECASTER)),
                 row.reference_class,
-                _num(row.forecast(OUTSIDE_VIEW)),
-                _num(row.forecast(STRUCTURAL)),
+                probability_text(row.forecast(OUTSIDE_VIEW)),
+                probability_text(row.forecast(STRUCTURAL)),
                 _num(row.p),
                 _num(row.p_modes),
                 "yes" if row.possible_now else "no",
