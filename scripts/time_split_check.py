@@ -22,7 +22,6 @@ Usage: ``python scripts/time_split_check.py [--data DIR]``; needs the calibratio
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import sys
 from pathlib import Path
 from typing import Any
@@ -37,13 +36,11 @@ WINDOW = 5.0
 
 
 def _builder() -> Any:
-    path = Path(__file__).resolve().parent / "build_reference_classes.py"
-    spec = importlib.util.spec_from_file_location("build_reference_classes", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
+    """The build script as a module (it sits beside this one)."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import build_reference_classes
+
+    return build_reference_classes
 
 
 def _scores(name: str, p: np.ndarray, y: np.ndarray) -> str:
