@@ -262,3 +262,12 @@ def test_base_rate_works_on_every_case(case: str, capsys: pytest.CaptureFixture[
     assert code == 0, err
     by = json.loads(out)["by"]
     assert all(0 <= p < 1 for p in by.values())
+
+
+def test_a_bad_block_is_one_clear_line(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    text = DEFAULT.read_text(encoding="utf-8") + "reference_class:\n  kind: war\n"
+    path = tmp_path / "bad.yaml"
+    path.write_text(text, encoding="utf-8")
+    code, _, err = run_cli(capsys, "base-rate", str(path))
+    assert code == 2 and len(err.strip().splitlines()) == 1
+    assert "reference_class" in err and "bad.yaml" in err
