@@ -370,8 +370,13 @@ def test_cli_table_markdown_and_plot(
     )
     assert code == 0
     # dated model: Brier 0.5; REL: bin [0.8, 1] holds both (f = 1, o = 1/2): 2 * 0.25 / 2;
-    # RES 0 (one bin); log score (-ln 0.999 - ln 0.001) / 2 = 3.4544; AUC 1/2 (a tie)
-    assert f"| {DATED_MODEL} | 2 | 0.500 | 0.250 | 0.000 | 3.454 | 0.500 | -0.125 |" in out
+    # RES 0 (one bin); log score (-ln 0.999 - ln 0.001) / 2 = 3.4544; AUC 1/2 (a tie);
+    # against the base rate (errors 4/9 each): differences -4/9 and 5/9, mean 1/18 = 0.056,
+    # sd sqrt(2) * 0.5 = 0.7071, se 0.5
+    assert (
+        f"| {DATED_MODEL} | 2 | 0.500 | 0.250 | 0.000 | 3.454 | 0.500 | -0.125 | +0.056 (0.500) |"
+        in out
+    )
     assert "| calibrated (default) | 2 |" in out
     code, _, err = _cli(
         capsys, "backtest", "cases", str(two_cases), "-q", "--plot", str(tmp_path / "x.txt")
@@ -417,7 +422,9 @@ def test_rows(result: CaseBacktestResult) -> None:
 def test_rich_tables_and_markdown(result: CaseBacktestResult) -> None:
     tables = case_tables(result)
     assert len(tables) == 3
-    assert [c.header for c in tables[0].columns][:5] == ["Case", "As of", "Horizon", "Agreed", "P"]
+    # the terminal keeps the columns that fit 80 characters
+    assert [c.header for c in tables[0].columns][:3] == ["Case", "Agreed", "P"]
+    assert [c.header for c in tables[1].columns][:2] == ["Forecaster", "Brier"]
     assert tables[0].row_count == 2
     assert tables[1].row_count == 7 and tables[2].row_count == 5
     text = case_markdown(result)

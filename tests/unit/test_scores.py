@@ -108,3 +108,18 @@ def test_forecaster_score_document_names_the_default() -> None:
     assert document["auc"] == 1.0
     assert document["log_score"] == pytest.approx((math.log(1 / 0.8) + math.log(1 / 0.7)) / 2)
     assert "default" not in score_forecaster("y", "model", [0.2], [True]).to_dict()
+
+
+def test_standard_errors_by_hand() -> None:
+    # squared errors 0.04, 0.01, 0.25: mean 0.1, sd (ddof 1) = sqrt(((0.06)^2 + (0.09)^2
+    # + (0.15)^2) / 2) = sqrt(0.0171) = 0.13077, se = 0.13077 / sqrt(3) = 0.07550
+    score = score_forecaster(
+        "x", "model", [0.2, 0.9, 0.5], [False, True, True], reference_probabilities=[0.5] * 3
+    )
+    assert score.brier_se == pytest.approx(math.sqrt(0.0171 / 3))
+    # against a constant 0.5 (errors 0.25 each): differences -0.21, -0.24, 0: mean -0.15
+    assert score.versus_reference is not None
+    assert score.versus_reference[0] == pytest.approx(-0.15)
+    differences = np.array([-0.21, -0.24, 0.0])
+    assert score.versus_reference[1] == pytest.approx(np.std(differences, ddof=1) / math.sqrt(3))
+    assert score_forecaster("y", "model", [0.2], [True]).brier_se is None

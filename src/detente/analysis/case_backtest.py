@@ -463,6 +463,7 @@ def backtest_cases(
             bins=bins,
             default=name == DEFAULT_FORECASTER,
             description=DESCRIPTIONS[name],
+            reference_probabilities=[row.base_rate for row in rows],
         )
         for name in FORECASTERS
     )

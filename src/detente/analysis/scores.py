@@ -268,6 +268,8 @@ class ForecasterScore:
     auc: float | None
     default: bool = False
     description: str = ""
+    brier_se: float | None = None
+    versus_reference: tuple[float, float | None] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         document: dict[str, Any] = {
@@ -278,6 +280,10 @@ class ForecasterScore:
             "n": self.n,
             "brier": self.brier,
             "skill_vs_base_rate": self.skill,
+            "brier_se": self.brier_se,
+            "brier_minus_base_rate": None
+            if self.versus_reference is None
+            else {"mean": self.versus_reference[0], "se": self.versus_reference[1]},
             "brier_decomposition": self.decomposition.to_dict(),
             "log_score": self.log_score,
             "log_score_clip": LOG_CLIP,
@@ -300,6 +306,7 @@ def score_forecaster(
     bins: int = 5,
     default: bool = False,
     description: str = "",
+    reference_probabilities: Sequence[float] | None = None,
 ) -> ForecasterScore:
     """Score one forecaster: Brier score and its decomposition, skill, log score, AUC.
 
@@ -316,6 +323,10 @@ def score_forecaster(
         Bins of the calibration table and of the Murphy decomposition.
     default, description:
         Whether this is the forecaster detente reports by default, and what it is.
+    reference_probabilities:
+        The reference forecaster's probabilities for the same cases: the paired
+        difference of squared errors (this one minus the reference), its mean and its
+        standard error ``sd / sqrt(n)``, go into ``versus_reference``.
 
     Returns
     -------
@@ -324,6 +335,16 @@ def score_forecaster(
     brier = brier_score(probabilities, outcomes)
     skill = None if reference is None or reference == 0 else 1.0 - brier / reference
     logarithmic, clipped = log_score(probabilities, outcomes)
+    errors = (np.asarray(probabilities, dtype=float) - np.asarray(outcomes, dtype=float)) ** 2
+    versus = None
+    if reference_probabilities is not None:
+        reference_errors = (
+            _checked(reference_probabilities, outcomes) - np.asarray(outcomes, dtype=float)
+        ) ** 2
+        versus = (
+            float(np.mean(errors - reference_errors)),
+            _standard_error(errors - reference_errors),
+        )
     return ForecasterScore(
         forecaster=name,
         kind=kind,
@@ -337,4 +358,13 @@ def score_forecaster(
         auc=auc_score(probabilities, outcomes),
         default=default,
         description=description,
+        brier_se=_standard_error(errors),
+        versus_reference=versus,
     )
+
+
+def _standard_error(values: np.ndarray) -> float | None:
+    """``sd / sqrt(n)`` with ``n - 1`` in the variance; ``None`` for fewer than 2 values."""
+    if values.size < 2:
+        return None
+    return float(np.std(values, ddof=1) / np.sqrt(values.size))

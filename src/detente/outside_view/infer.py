@@ -41,7 +41,8 @@ __all__ = ["DEFAULT_AGE", "ChosenClass", "choose_reference_class", "scenario_yea
 
 DEFAULT_AGE = 10.0
 _NON_STATE = re.compile(
-    r"\b(guerrill\w*|rebel\w*|insurgen\w*|farc|eln|militia\w*|liberation (front|army|movement)"
+    r"\b(guerrill\w*|rebel\w*|insurgen\w*|farc|eln|militia\w*|"
+    r"liberation (front|army|movement|organi[sz]ation)"
     r"|armed group\w*|paramilitar\w*)\b",
     re.IGNORECASE,
 )

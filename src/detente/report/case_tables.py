@@ -67,6 +67,7 @@ SCORE_HEADERS = (
     "Log score",
     "AUC",
     "Skill vs base rate",
+    "Brier - base rate (se)",
 )
 CALIBRATION_HEADERS = ("Bin", "Cases", "Mean forecast", "Observed")
 _DASH = "–"
@@ -113,7 +114,11 @@ def case_rows(result: CaseBacktestResult) -> list[tuple[str, ...]]:
 
 
 def score_rows(result: CaseBacktestResult) -> list[tuple[str, ...]]:
-    """One row per forecaster: n, Brier (REL, RES), log score, AUC, skill vs base rate."""
+    """One row per forecaster: n, Brier (REL, RES), log score, AUC, skill, paired difference.
+
+    The last column is the mean over cases of (squared error - the base rate's squared
+    error) with its standard error: negative is better than the base rate.
+    """
     return [
         (
             item.forecaster + (" (default)" if item.default else ""),
@@ -124,9 +129,16 @@ def score_rows(result: CaseBacktestResult) -> list[tuple[str, ...]]:
             _num(item.log_score),
             _num(item.auc),
             _num(item.skill, signed=True),
+            _paired(item.versus_reference),
         )
         for item in result.scores
     ]
+
+
+def _paired(value: tuple[float, float | None] | None) -> str:
+    if value is None:
+        return _DASH
+    return f"{value[0]:+.3f} ({_num(value[1])})"
 
 
 def calibration_rows(
@@ -179,10 +191,29 @@ def _table(title: str, headers: tuple[str, ...], rows: list[tuple[str, ...]]) ->
     return table
 
 
+# The terminal tables keep the columns that fit 80 characters; Markdown and JSON have all.
+_TERMINAL_CASE_COLUMNS = (0, 3, 4, 7, 8, 9, 12)  # case, agreed, P, outside, structural, ...
+_TERMINAL_SCORE_COLUMNS = (0, 2, 5, 6, 8)  # forecaster, Brier, log score, AUC, paired
+
+
+def _pick(
+    headers: tuple[str, ...], rows: list[tuple[str, ...]], columns: tuple[int, ...]
+) -> tuple[tuple[str, ...], list[tuple[str, ...]]]:
+    return tuple(headers[i] for i in columns), [tuple(row[i] for i in columns) for row in rows]
+
+
 def case_tables(result: CaseBacktestResult) -> list[Table]:
-    """Rich tables: the cases, the scores (with :func:`case_note` as caption), calibration."""
-    cases = _table("Case backtest: forecasts against outcomes", CASE_HEADERS, case_rows(result))
-    scores = _table("Brier scores", SCORE_HEADERS, score_rows(result))
+    """Rich tables: the cases, the scores (with :func:`case_note` as caption), calibration.
+
+    The terminal versions show the main columns only (the agreed column without its
+    date; class, window, modes and verdict are in ``--format markdown`` and ``json``).
+    """
+    rows = [(row[0], row[1], row[2], row[3].split(" ")[0], *row[4:]) for row in case_rows(result)]
+    cases = _table(
+        "Case backtest: forecasts against outcomes",
+        *_pick(CASE_HEADERS, rows, _TERMINAL_CASE_COLUMNS),
+    )
+    scores = _table("Scores", *_pick(SCORE_HEADERS, score_rows(result), _TERMINAL_SCORE_COLUMNS))
     scores.caption = case_note(result)
     calibration = _table(
         f"Calibration of {DEFAULT_FORECASTER}", CALIBRATION_HEADERS, calibration_rows(result)
