@@ -18,6 +18,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from detente.errors import DetenteError
 from detente.io import load_scenario
@@ -271,3 +273,21 @@ def test_a_bad_block_is_one_clear_line(capsys: pytest.CaptureFixture[str], tmp_p
     code, _, err = run_cli(capsys, "base-rate", str(path))
     assert code == 2 and len(err.strip().splitlines()) == 1
     assert "reference_class" in err and "bad.yaml" in err
+
+
+@settings(deadline=None, max_examples=60)
+@given(
+    st.sampled_from(sorted(load_reference_classes()["classes"])),
+    st.floats(0, 60),
+    st.lists(st.floats(0, 15), min_size=1, max_size=6),
+)
+def test_conditional_outside_view_is_a_distribution_function(
+    name: str, age: float, horizons: list[float]
+) -> None:
+    item = reference_class(name)
+    if not item.has_hazard and item.survival(np.array([age]))[0] <= 0:
+        return  # no crisis lasted that long: the class refuses, tested above
+    h = np.sort(np.array(horizons))
+    p = item.conditional(age, h)
+    assert np.all((p >= 0) & (p < 1))
+    assert np.all(np.diff(p) >= -1e-12)
