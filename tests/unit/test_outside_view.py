@@ -126,21 +126,24 @@ def test_competing_risk_hazards_by_hand() -> None:
 
 def test_competing_risk_conditional_by_hand() -> None:
     # F (agreement) and S (any end) on a yearly grid: at age 2, S = 0.5 and F = 0.1;
-    # by age 4, F = 0.3: P(agreement within 2 years | open at 2) = (0.3 - 0.1) / 0.5 = 0.4
+    # by age 4, F = 0.3: P(agreement within 2 years | open at 2) = (0.3 - 0.1) / 0.5 = 0.4,
+    # then shrunk with the 50 still at risk: (50 * 0.4 + 1/2) / 51 = 20.5 / 51
     data: dict[str, Any] = {
         "label": "toy",
-        "n": 1,
-        "events": 1,
+        "n": 100,
+        "events": 30,
         "records": [1],
-        "source": "ucdp",
+        "source": "icb",
         "grid_years": [0.0, 1.0, 2.0, 3.0, 4.0],
-        "any_end": {"survival": [1.0, 0.7, 0.5, 0.4, 0.3]},
+        "any_end": {"survival": [1.0, 0.7, 0.5, 0.4, 0.3], "at_risk": [100, 70, 50, 40, 30]},
         "agreement": {"incidence": [0.0, 0.05, 0.1, 0.2, 0.3]},
     }
     toy = ReferenceClass("toy", data)
-    assert toy.conditional(2.0, np.array([2.0]))[0] == pytest.approx(0.4)
-    # within the first year a constant hazard: q1 = (0.2 - 0.1) / 0.5 = 0.2, half a year:
-    assert toy.conditional(2.0, np.array([0.5]))[0] == pytest.approx(1 - 0.8**0.5)
+    assert toy.conditional(2.0, np.array([2.0]))[0] == pytest.approx(20.5 / 51)
+    # within the first year a constant hazard: q1 = (0.2 - 0.1) / 0.5 = 0.2, half a year
+    # 1 - 0.8^0.5, shrunk the same way; no time, no agreement
+    half = 1 - 0.8**0.5
+    assert toy.conditional(2.0, np.array([0.5, 0.0])) == pytest.approx([(50 * half + 0.5) / 51, 0])
     data["any_end"]["survival"] = [1.0, 0.0, 0.0, 0.0, 0.0]
     with pytest.raises(DetenteError, match="no episode lasted"):
         toy.conditional(2.0, np.array([1.0]))

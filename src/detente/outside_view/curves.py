@@ -21,7 +21,10 @@ definition, not ended yet, so its outside view is conditional:
   end of a claim by any route, an upper bound on an end in agreement.
 * crises (Aalen-Johansen incidence ``F`` of an end in agreement, Kaplan-Meier ``S`` of any
   end): ``(F(a + h) - F(a)) / S(a)`` for ``h >= 1`` year; for shorter windows a constant
-  hazard within the year, ``1 - (1 - q)^h`` with ``q`` the one-year value.
+  hazard within the year, ``1 - (1 - q)^h`` with ``q`` the one-year value; then, with
+  ``r`` crises still open at age ``a``, shrunk to ``(r p + 1/2) / (r + 1)`` (the posterior
+  mean of a proportion under Jeffreys' prior), so a handful of long crises never gives 0
+  or 1.
 """
 
 from __future__ import annotations
@@ -194,7 +197,12 @@ class ReferenceClass:
         # within the first year, a constant hazard: 1 - (1 - q1)^h, q1 the one-year value
         first_year = np.clip((self.agreement_by(np.array([age + 1.0]))[0] - before) / start, 0, 1)
         within = -np.expm1(h * np.log1p(-min(first_year, 1 - 1e-12)))
-        return np.asarray(np.where(h < 1.0, within, step))
+        estimate = np.where(h < 1.0, within, step)
+        # few episodes still open at this age: shrink towards 1/2 as a proportion out of
+        # the r at risk would be under Jeffreys' prior, (r p + 1/2) / (r + 1), so a
+        # handful of episodes never yields a certainty
+        at_risk = float(self._at("any_end", "at_risk", np.array([age]))[0])
+        return np.asarray(np.where(h > 0, (at_risk * estimate + 0.5) / (at_risk + 1.0), 0.0))
 
     def records_note(self, shown: int = 8) -> str:
         """Which records the class rests on: source, filter, N and the first ids."""
