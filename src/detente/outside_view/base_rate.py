@@ -37,7 +37,7 @@ def base_rate_document(scenario: Scenario) -> dict[str, Any]:
     estimate = reference.agreement_by(years)
     lower = reference.agreement_by(years, "lower")
     upper = reference.agreement_by(years, "upper")
-    at_risk = reference._at("any_end", "at_risk", years)
+    at_risk = reference.column_at("any_end", "at_risk", years)
     dates = _dates(scenario)
     horizons = np.array([years_between(scenario.as_of, day) for day in dates])
     conditional = chosen.conditional(horizons)

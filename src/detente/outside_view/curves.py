@@ -72,14 +72,15 @@ class ReferenceClass:
     def has_hazard(self) -> bool:
         return "hazard" in self.data
 
-    def _at(self, key: str, column: str, years: np.ndarray) -> np.ndarray:
+    def column_at(self, key: str, column: str, years: np.ndarray) -> np.ndarray:
+        """Column ``column`` of table ``key`` (``any_end`` or ``agreement``) at ``years``."""
         values = np.asarray(self.data[key][column], dtype=float)
         index = np.searchsorted(self.grid, years, side="right") - 1
         return values[np.clip(index, 0, values.size - 1)]
 
     def survival(self, years: np.ndarray) -> np.ndarray:
         """Kaplan-Meier P(not ended by ``years`` since the start), shape of ``years``."""
-        return self._at("any_end", "survival", np.asarray(years, dtype=float))
+        return self.column_at("any_end", "survival", np.asarray(years, dtype=float))
 
     def agreement_by(self, years: np.ndarray, band: str = "incidence") -> np.ndarray:
         """Unconditional P(ended in agreement by ``years``) from the start.
@@ -90,8 +91,8 @@ class ReferenceClass:
         t = np.asarray(years, dtype=float)
         if self.data["agreement"] is None:
             column = {"incidence": "survival", "lower": "upper", "upper": "lower"}[band]
-            return 1.0 - self._at("any_end", column, t)
-        return self._at("agreement", band, t)
+            return 1.0 - self.column_at("any_end", column, t)
+        return self.column_at("agreement", band, t)
 
     def hazard(self, age: np.ndarray, salience: float, recent_mid: bool) -> np.ndarray:
         """Annual hazard of a claim's end at ``age`` years (cloglog model), shape of ``age``."""
@@ -201,7 +202,7 @@ class ReferenceClass:
         # few episodes still open at this age: shrink towards 1/2 as a proportion out of
         # the r at risk would be under Jeffreys' prior, (r p + 1/2) / (r + 1), so a
         # handful of episodes never yields a certainty
-        at_risk = float(self._at("any_end", "at_risk", np.array([age]))[0])
+        at_risk = float(self.column_at("any_end", "at_risk", np.array([age]))[0])
         return np.asarray(np.where(h > 0, (at_risk * estimate + 0.5) / (at_risk + 1.0), 0.0))
 
     def records_note(self, shown: int = 8) -> str:

@@ -192,7 +192,14 @@ def _table(title: str, headers: tuple[str, ...], rows: list[tuple[str, ...]]) ->
 
 
 # The terminal tables keep the columns that fit 80 characters; Markdown and JSON have all.
-_TERMINAL_CASE_COLUMNS = (0, 3, 4, 7, 8, 9, 12)  # case, agreed, P, outside, structural, ...
+_TERMINAL_CASE_COLUMNS = (0, 3, 4, 6, 7, 8)  # case, agreed, P, class, outside, structural
+_SHORT_CLASS = {
+    "territorial-claim": "claim",
+    "armed-conflict:interstate": "war",
+    "armed-conflict:intrastate-territorial": "civil:terr",
+    "armed-conflict:intrastate-government": "civil:gov",
+    "crisis": "crisis",
+}
 _TERMINAL_SCORE_COLUMNS = (0, 2, 5, 6, 8)  # forecaster, Brier, log score, AUC, paired
 
 
@@ -206,9 +213,15 @@ def case_tables(result: CaseBacktestResult) -> list[Table]:
     """Rich tables: the cases, the scores (with :func:`case_note` as caption), calibration.
 
     The terminal versions show the main columns only (the agreed column without its
-    date; class, window, modes and verdict are in ``--format markdown`` and ``json``).
+    date, the class by a short name: claim = territorial-claim, war = interstate armed
+    conflict, civil:terr / civil:gov = intrastate armed conflict over territory /
+    government; window, dated model, modes, verdict and base rate are in ``--format markdown`` and
+    ``json``).
     """
-    rows = [(row[0], row[1], row[2], row[3].split(" ")[0], *row[4:]) for row in case_rows(result)]
+    rows = [
+        (*row[:3], row[3].split(" ")[0], row[4], row[5], _SHORT_CLASS.get(row[6], row[6]), *row[7:])
+        for row in case_rows(result)
+    ]
     cases = _table(
         "Case backtest: forecasts against outcomes",
         *_pick(CASE_HEADERS, rows, _TERMINAL_CASE_COLUMNS),
