@@ -33,7 +33,7 @@ A free slope on ``cloglog p0`` (prior ``N(1, 0.5)``) was tried first and dropped
 across cases it mixes two different things, the differences between cases (class, age,
 window) and the time profile within one case, and on the library it came out near 0.2,
 which flattened every forecast in time (the default scenario's P by three months was
-half its P by five and a half years, against about 1/20 for the reference class).
+half its P by five and a half years, against about 1/18 for the reference class).
 
 **Routes the model cannot see.** The structural model alone gives P = 0 whenever the
 win-sets cannot meet, although disputes end through routes it does not model (an
