@@ -86,6 +86,30 @@ def test_map_fit_agrees_with_statsmodels_on_many_cases() -> None:
     reference = glm.fit().params
     assert fitted.coef[1] == 1.0
     assert np.asarray(fitted.coef)[[0, 2, 3]] == pytest.approx(reference, abs=0.05)
+    # the Laplace covariance is statsmodels' (expected-information) covariance when the
+    # priors are negligible; standard errors within 5%
+    assert fitted.covariance is not None
+    ours = np.sqrt(np.diag(np.asarray(fitted.covariance)))
+    theirs = np.sqrt(np.diag(glm.fit().cov_params()))
+    assert ours == pytest.approx(theirs, rel=0.05)
+
+
+def test_band_holds_the_forecast_and_narrows_with_more_cases() -> None:
+    small = fit_calibration(*_synthetic(40, 3))
+    large = fit_calibration(*_synthetic(4000, 3))
+    outside, structural = np.array([0.05]), np.array([0.3])
+    widths = []
+    for fitted in (small, large):
+        low, high = fitted.band(outside, structural, True)
+        point = fitted.predict(outside, structural, True)
+        assert low[0] < point[0] < high[0]
+        widths.append(high[0] - low[0])
+    assert widths[1] < widths[0]
+    # no case: no covariance, the band is the point
+    empty = np.array([])
+    prior = fit_calibration(empty, empty, empty, empty)
+    low, high = prior.band(outside, structural, True)
+    assert low[0] == high[0] == pytest.approx(prior.predict(outside, structural, True)[0])
 
 
 def test_cross_fitting_never_sees_the_case_itself() -> None:

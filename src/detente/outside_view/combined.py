@@ -86,6 +86,7 @@ TERMS = ("intercept", "outside_view", "structural", "zone_now")
 PRIOR_MEAN = np.array([0.0, 1.0, 0.0, 0.0])
 PRIOR_SD = np.array([1.5, 1.0, 0.5, 1.0])  # the outside view's slope is fixed at 1
 _BOUNDS = [(None, None), (1.0, 1.0), (0.0, None), (None, None)]
+FREE = (0, 2, 3)  # the fitted terms: intercept, structural, zone_now
 THETA_MAX = 200.0
 THETA_SHAPE, THETA_RATE = 2.0, 2.0
 FLOAT_FLOOR = 1e-6  # below what any output prints; keeps float rounding from reaching 0 or 1
@@ -121,6 +122,7 @@ class Calibration:
     theta: float
     n: int
     agreed: int
+    covariance: tuple[tuple[float, ...], ...] | None = None
 
     def predict(
         self, outside: np.ndarray, structural: np.ndarray, zone_now: np.ndarray | bool
@@ -128,6 +130,36 @@ class Calibration:
         """Calibrated P(agreement by t), the broadcast shape of the inputs, in (0, 1)."""
         eta = design(outside, structural, np.asarray(zone_now)) @ np.asarray(self.coef)
         return np.asarray(np.clip(inverse_cloglog(eta), FLOAT_FLOOR, 1 - FLOAT_FLOOR))
+
+    def band(
+        self,
+        outside: np.ndarray,
+        structural: np.ndarray,
+        zone_now: np.ndarray | bool,
+        level: float = 0.9,
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Central ``level`` band of :meth:`predict` from the coefficients' uncertainty.
+
+        The Laplace approximation of the posterior of ``a``, ``b``, ``d`` (normal, with
+        the inverse of the Fisher information plus the prior precision as covariance,
+        :attr:`covariance`) carried to the linear predictor and through the inverse link
+        (monotone, so the band of P is the image of the band of the linear predictor).
+        Without a covariance (no cases) the band is the point forecast.
+        """
+        from scipy.stats import norm
+
+        x = design(outside, structural, np.asarray(zone_now))
+        eta = x @ np.asarray(self.coef)
+        if self.covariance is None:
+            spread = np.zeros_like(eta)
+        else:
+            free = x[..., list(FREE)]
+            cov = np.asarray(self.covariance)
+            spread = np.sqrt(np.einsum("...i,ij,...j->...", free, cov, free))
+        z = float(norm.ppf(0.5 + level / 2))
+        low = np.clip(inverse_cloglog(eta - z * spread), FLOAT_FLOOR, 1 - FLOAT_FLOOR)
+        high = np.clip(inverse_cloglog(eta + z * spread), FLOAT_FLOOR, 1 - FLOAT_FLOOR)
+        return np.asarray(low), np.asarray(high)
 
     def structural_with_floor(self, outside: np.ndarray, structural: np.ndarray) -> np.ndarray:
         """The structural model plus routes it cannot see (:func:`with_unseen_routes`)."""
@@ -140,6 +172,8 @@ class Calibration:
             "theta": self.theta,
             "n": self.n,
             "agreed": self.agreed,
+            "covariance_terms": [TERMS[i] for i in FREE],
+            "covariance": None if self.covariance is None else [list(r) for r in self.covariance],
             "prior_mean": PRIOR_MEAN.tolist(),
             "prior_sd": PRIOR_SD.tolist(),
         }
@@ -206,7 +240,25 @@ def fit_calibration(
         theta=fit_unseen_routes(arrays[0], arrays[1], y),
         n=int(y.size),
         agreed=int(y.sum()),
+        covariance=_laplace_covariance(X, fit.x),
     )
+
+
+def _laplace_covariance(X: np.ndarray, beta: np.ndarray) -> tuple[tuple[float, ...], ...]:
+    """Inverse of (Fisher information + prior precision) for the free terms at ``beta``.
+
+    For the cloglog link the Fisher information is ``X' W X`` with
+    ``w = (dp/deta)^2 / (p (1 - p))`` and ``dp/deta = exp(eta - exp(eta))`` (McCullagh &
+    Nelder 1989, ch. 4); the normal priors add ``1 / sd^2`` on the diagonal.
+    """
+    eta = X @ beta
+    p = np.clip(inverse_cloglog(eta), 1e-12, 1 - 1e-12)
+    slope = np.exp(eta - np.exp(eta))
+    weight = slope**2 / (p * (1 - p))
+    free = X[:, list(FREE)]
+    information = free.T @ (weight[:, None] * free) + np.diag(1 / PRIOR_SD[list(FREE)] ** 2)
+    covariance = np.linalg.inv(information)
+    return tuple(tuple(float(v) for v in row) for row in covariance)
 
 
 def fit_unseen_routes(outside: np.ndarray, structural: np.ndarray, agreed: np.ndarray) -> float:
@@ -264,5 +316,11 @@ def shipped_calibration() -> Calibration:
     path = resources.files("detente.outside_view").joinpath("calibration.json")
     data = json.loads(path.read_text(encoding="utf-8"))
     coef = tuple(float(v) for v in data["coef"])
-    return Calibration((coef[0], coef[1], coef[2], coef[3]), float(data["theta"]),
-                       int(data["n"]), int(data["agreed"]))  # fmt: skip
+    covariance = data.get("covariance")
+    return Calibration(
+        (coef[0], coef[1], coef[2], coef[3]),
+        float(data["theta"]),
+        int(data["n"]),
+        int(data["agreed"]),
+        None if covariance is None else tuple(tuple(float(v) for v in r) for r in covariance),
+    )

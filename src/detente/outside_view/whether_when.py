@@ -50,7 +50,9 @@ def calibrated_by_date(
     -------
     dict
         ``forecaster``, ``reference_class`` (name, label, age, how it was chosen, N),
-        ``by`` (calibrated), ``outside_view``, ``structural`` (with unseen routes),
+        ``by`` (calibrated), ``by_band`` (its 90% band from the coefficients'
+        uncertainty, :meth:`~detente.outside_view.combined.Calibration.band`),
+        ``outside_view``, ``structural`` (with unseen routes),
         ``deadline_bargaining`` (the model alone) and the ``calibration`` used.
     """
     fitted = shipped_calibration() if calibration is None else calibration
@@ -62,6 +64,8 @@ def calibrated_by_date(
     outside = chosen.conditional(years)
     structural = np.array([float(dated_by[key]) for key in keys])
     calibrated = np.where(after, fitted.predict(outside, structural, possible_now), 0.0)
+    low, high = fitted.band(outside, structural, possible_now)
+    band = np.where(after[:, None], np.stack([low, high], axis=-1), 0.0)
     floored = np.where(after, fitted.structural_with_floor(outside, structural), 0.0)
     outside = np.where(after, outside, 0.0)
     return {
@@ -69,6 +73,7 @@ def calibrated_by_date(
         "default": True,
         "reference_class": chosen.to_dict(),
         "by": dict(zip(keys, calibrated.tolist(), strict=True)),
+        "by_band": dict(zip(keys, band.tolist(), strict=True)),
         "outside_view": dict(zip(keys, outside.tolist(), strict=True)),
         "structural": dict(zip(keys, floored.tolist(), strict=True)),
         "deadline_bargaining": dict(zip(keys, structural.tolist(), strict=True)),

@@ -39,20 +39,23 @@ def calibrated_table(block: dict[str, Any], labels: dict[str, str] | None = None
         caption=f"Reference class: {chosen['label']}, {chosen['n']} records "
         f"({chosen['source'].upper()}), dispute {chosen['age_years']:.0f} years old at as_of"
         f"{' (inferred: ' + '; '.join(chosen['reasons']) + ')' if chosen['inferred'] else ''}. "
-        f"Calibrated: cloglog combination fitted on {coef['n']} cases (docs/calibration.md). "
+        f"Calibrated: cloglog combination fitted on {coef['n']} cases (docs/calibration.md); "
+        "90% band: from the uncertainty of its coefficients (Laplace approximation). "
         "Structural: the dated model's Monte Carlo plus a hazard of routes it cannot see.",
         caption_justify="left",
     )
-    for column in ("", "Forecast", "Outside view", "Structural"):
+    for column in ("", "Forecast", "90% band", "Outside view", "Structural"):
         table.add_column(column, justify="left" if not column else "right")
     labels = labels or {}
     for key, value in block["by"].items():
         label = f"P(signed by {key})"
         if key in labels:
             label += f"  {labels[key]}"
+        low, high = block["by_band"][key]
         table.add_row(
             label,
             probability_text(value),
+            f"{probability_text(low)}-{probability_text(high)}",
             probability_text(block["outside_view"][key]),
             probability_text(block["structural"][key]),
         )
