@@ -14,7 +14,15 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from rich.table import Table
 
-__all__ = ["calibrated_table", "probability_text"]
+__all__ = [
+    "CALIBRATED_HEADERS",
+    "base_rate_tables",
+    "calibrated_caption",
+    "calibrated_rows",
+    "calibrated_table",
+    "calibrated_title",
+    "probability_text",
+]
 
 
 def probability_text(value: float) -> str:
@@ -26,39 +34,67 @@ def probability_text(value: float) -> str:
     return f"{value:.3f}"
 
 
+CALIBRATED_HEADERS = ("", "Forecast", "90% band", "Outside view", "Structural")
+
+
+def calibrated_title(block: dict[str, Any]) -> str:
+    """The title naming the forecaster and the reference class used."""
+    return (
+        f"Whether and when (forecaster: {block['forecaster']}, reference class: "
+        f"{block['reference_class']['name']})"
+    )
+
+
+def calibrated_caption(block: dict[str, Any]) -> str:
+    """Where the numbers come from: the class (and why), the fit, the band, the columns."""
+    chosen = block["reference_class"]
+    why = f" (inferred: {'; '.join(chosen['reasons'])})" if chosen["inferred"] else ""
+    return (
+        f"Reference class: {chosen['label']}, {chosen['n']} records "
+        f"({chosen['source'].upper()}), dispute {chosen['age_years']:.0f} years old at as_of"
+        f"{why}. Calibrated: cloglog combination fitted on {block['calibration']['n']} cases "
+        "(docs/calibration.md); 90% band: from the uncertainty of its coefficients (Laplace "
+        "approximation). Structural: the dated model's Monte Carlo plus a hazard of routes "
+        "it cannot see."
+    )
+
+
+def calibrated_rows(
+    block: dict[str, Any], labels: dict[str, str] | None = None
+) -> list[tuple[str, ...]]:
+    """One row per date: label, calibrated P, its band, outside view, structural."""
+    rows: list[tuple[str, ...]] = []
+    for key, value in block["by"].items():
+        label = f"P(signed by {key})"
+        if labels and key in labels:
+            label += f"  {labels[key]}"
+        low, high = block["by_band"][key]
+        rows.append(
+            (
+                label,
+                probability_text(value),
+                f"{probability_text(low)}-{probability_text(high)}",
+                probability_text(block["outside_view"][key]),
+                probability_text(block["structural"][key]),
+            )
+        )
+    return rows
+
+
 def calibrated_table(block: dict[str, Any], labels: dict[str, str] | None = None) -> Table:
     """Rich table of P(signed by date): calibrated (the forecast), outside view, structural."""
     from rich.table import Table
 
-    chosen = block["reference_class"]
-    coef = block["calibration"]
     table = Table(
-        title=f"Whether and when (forecaster: {block['forecaster']}, reference class: "
-        f"{chosen['name']})",
+        title=calibrated_title(block),
         title_justify="left",
-        caption=f"Reference class: {chosen['label']}, {chosen['n']} records "
-        f"({chosen['source'].upper()}), dispute {chosen['age_years']:.0f} years old at as_of"
-        f"{' (inferred: ' + '; '.join(chosen['reasons']) + ')' if chosen['inferred'] else ''}. "
-        f"Calibrated: cloglog combination fitted on {coef['n']} cases (docs/calibration.md); "
-        "90% band: from the uncertainty of its coefficients (Laplace approximation). "
-        "Structural: the dated model's Monte Carlo plus a hazard of routes it cannot see.",
+        caption=calibrated_caption(block),
         caption_justify="left",
     )
-    for column in ("", "Forecast", "90% band", "Outside view", "Structural"):
+    for column in CALIBRATED_HEADERS:
         table.add_column(column, justify="left" if not column else "right")
-    labels = labels or {}
-    for key, value in block["by"].items():
-        label = f"P(signed by {key})"
-        if key in labels:
-            label += f"  {labels[key]}"
-        low, high = block["by_band"][key]
-        table.add_row(
-            label,
-            probability_text(value),
-            f"{probability_text(low)}-{probability_text(high)}",
-            probability_text(block["outside_view"][key]),
-            probability_text(block["structural"][key]),
-        )
+    for row in calibrated_rows(block, labels):
+        table.add_row(*row)
     return table
 
 
