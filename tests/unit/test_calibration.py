@@ -182,6 +182,11 @@ def test_forecast_reports_the_calibrated_answer(capsys: pytest.CaptureFixture[st
     assert all(0 < p < 1 for p in block["structural"].values())
     code, out, _ = run_cli(capsys, "forecast", "--runs", "64", "-q", "--no-store")
     assert code == 0 and "forecaster: calibrated" in out and "territorial-claim" in out
+    code, out, _ = run_cli(capsys, "forecast", "--runs", "64", "-q", "--no-store", "-f", "markdown")
+    assert code == 0 and "forecaster: calibrated" in out and "| 90% band |" in out
+    # the printed calibrated probabilities are never 0.000 or 1.000 after as_of
+    rows = [line for line in out.splitlines() if line.startswith("| P(signed by")]
+    assert rows and all(" 0.000 " not in row and " 1.000 " not in row for row in rows)
 
 
 def test_a_date_before_as_of_is_zero_by_logic() -> None:
