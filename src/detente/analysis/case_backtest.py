@@ -1,4 +1,4 @@
-"""Backtest the dated model on historical peace and territory cases (``cases/``).
+"""Backtest whether-and-when forecasters on historical peace and territory cases (``cases/``).
 
 Each case is a scenario (schema ``detente/1``) encoded as of a date before its outcome,
 with a ``horizon`` closing the forecast window and the actual outcome in its
@@ -41,8 +41,10 @@ into equal-width probability bins and compares, per bin, the mean forecast with 
 observed frequency of agreement.
 
 Seeds. Case *c* runs with its own seed, drawn from
-``numpy.random.SeedSequence([seed, crc32(case name)])``, so a case's probability does
-not depend on which other cases sit in the folder or in what order they run.
+``numpy.random.SeedSequence([seed, crc32(case name)])``, so a case's dated-model
+probability does not depend on which other cases sit in the folder or in what order
+they run. The cross-fitted forecasters depend on the other cases by construction (they
+are fitted on them), never on the case itself.
 
 Sources: Brier, G. W. (1950), "Verification of forecasts expressed in terms of
 probability", *Monthly Weather Review* 78(1): 1-3; Murphy, A. H. & Winkler, R. L.
