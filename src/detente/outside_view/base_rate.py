@@ -20,7 +20,7 @@ from detente.scenario import Scenario
 
 __all__ = ["CURVE_YEARS", "base_rate_document"]
 
-CURVE_YEARS = (0.5, 1.0, 2.0, 5.0, 10.0, 20.0, 50.0)
+CURVE_YEARS = (1.0, 2.0, 5.0, 10.0, 20.0, 50.0)  # ICOW counts whole years
 
 
 def _dates(scenario: Scenario) -> list[dt.date]:
