@@ -116,6 +116,7 @@ def forecast(
     if runs is not None:
         monte_carlo = _monte_carlo(loaded, models, runs, seed, workers, quiet)
         _merge_monte_carlo(document, monte_carlo.to_dict())
+        _add_whether_and_when(loaded, document)
     if plot:
         if monte_carlo is not None:
             from detente.report.agreement import plot_agreement_curve
@@ -154,7 +155,11 @@ def forecast(
         out.print(renderable)
     if monte_carlo is not None:
         from detente.report.agreement import agreement_table
+        from detente.report.calibrated_table import calibrated_table
 
+        if "whether_and_when" in document:
+            labels = document.get("agreement", {}).get("labels", {})
+            out.print(calibrated_table(document["whether_and_when"], labels))
         out.print(agreement_table(monte_carlo))
     if rounds:
         _print_rounds(document, out)
@@ -175,6 +180,18 @@ def _monte_carlo(
             workers=workers,
             progress=lambda done: update(done, runs),
         )
+
+
+def _add_whether_and_when(scenario: Scenario, document: dict[str, Any]) -> None:
+    """The calibrated whether-and-when forecast (docs/calibration.md), from the dated model."""
+    agreement = document.get("agreement", {})
+    if "by" not in agreement:
+        return
+    from detente.outside_view.whether_when import calibrated_by_date
+
+    document["whether_and_when"] = calibrated_by_date(
+        scenario, agreement["by"], bool(agreement.get("possible", False))
+    )
 
 
 def _merge_monte_carlo(document: dict[str, Any], result: dict[str, Any]) -> None:

@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validat
 
 from detente.dynamics_spec import DynamicsSpec
 from detente.errors import ScenarioError
+from detente.outside_view.reference_class import ReferenceClassSpec
 from detente.quantity import Quantity, Range, nonnegative, probability
 
 __all__ = [
@@ -398,6 +399,7 @@ class ScenarioFields(_Strict):
     dynamics: DynamicsSpec | None = None
     outcome: KnownOutcome | None = None
     correlation: list[Correlation] = Field(default_factory=list)
+    reference_class: ReferenceClassSpec | None = None
     evidence: list[Evidence] = Field(default_factory=list)
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)

@@ -37,7 +37,7 @@ def test_every_scenario_command_takes_the_same_input_options() -> None:
     takers = [(path, c) for path, c in COMMANDS if any(p.name == "scenario" for p in c.params)]
     assert {path for path, _ in takers} == {
         "detente forecast", "detente show", "detente whatif", "detente flip",
-        "detente sensitivity", "detente report",
+        "detente sensitivity", "detente report", "detente base-rate",
     }  # fmt: skip
     for path, command in takers:
         assert {"--scale", "--table-format"} <= _options(command), path

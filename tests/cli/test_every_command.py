@@ -39,6 +39,7 @@ CASES: dict[str, tuple[list[str], str | None]] = {
     "report": (["report", "--runs", "16", "--no-sensitivity"], "report"),
     "backtest deu": (["backtest", "deu", DEU, "--bootstrap", "20", "-q"], "backtest deu"),
     "backtest cases": (["backtest", "cases", "--runs", "8", "-q"], "backtest cases"),
+    "base-rate": (["base-rate"], None),
     "runs list": (["runs", "list"], None),
     "runs show": (["runs", "show", "1"], None),
     "runs diff": (["runs", "diff", "1", "1"], None),

@@ -217,12 +217,17 @@ def test_backtest_of_three_tiny_cases_by_hand() -> None:
     assert result.brier[DATED_MODEL] == pytest.approx(1 / 3)
     assert result.brier[DATED_AT_MODES] == pytest.approx(1 / 3)
     assert result.brier[STATIC_MODEL] == pytest.approx(1 / 3)
-    # base rate 1/3: (2/3)^2 + (1/3)^2 + (1/3)^2 = 6/9, over 3 = 2/9
-    assert result.rows[0].base_rate == pytest.approx(1 / 3)
-    assert result.brier[BASE_RATE] == pytest.approx(2 / 9)
-    # skill 1 - (1/3) / (2/9) = -1/2: worse than the base rate
-    assert result.score(DATED_MODEL).skill == pytest.approx(-0.5)
+    # leave-one-out base rate, (k + 1) / (m + 2) over the two other cases: c1 (agreed;
+    # others 0 of 2) 1/4, c2 and c3 (others 1 of 2) 2/4. Brier: ((3/4)^2 + (1/2)^2 +
+    # (1/2)^2) / 3 = (9/16 + 1/2) / 3 = 17/48
+    assert [row.base_rate for row in result.rows] == pytest.approx([0.25, 0.5, 0.5])
+    assert result.brier[BASE_RATE] == pytest.approx(17 / 48)
+    # skill 1 - (1/3) / (17/48) = 1 - 16/17 = 1/17: slightly better than the base rate
+    assert result.score(DATED_MODEL).skill == pytest.approx(1 / 17)
     assert result.score(BASE_RATE).skill == pytest.approx(0.0)
+    # the default forecaster is flagged, and its forecasts lie strictly inside (0, 1)
+    assert [item.forecaster for item in result.scores if item.default] == ["calibrated"]
+    assert all(0 < row.calibrated < 1 and 0 < row.structural < 1 for row in result.rows)
     calibration = result.score(DATED_MODEL).calibration
     assert [b.count for b in calibration] == [1, 0, 0, 0, 2]
     assert calibration[4].mean_forecast == 1.0 and calibration[4].observed == 0.5
@@ -233,12 +238,15 @@ def test_backtest_of_three_tiny_cases_by_hand() -> None:
 def test_to_dict_is_json_with_brier_and_rows() -> None:
     cases = [("c1", scenario(overlap(True))), ("c2", scenario(apart(True)))]
     document = json.loads(json.dumps(backtest_cases(cases, runs=RUNS, seed=5).to_dict()))
-    assert document["brier"] == {
-        DATED_MODEL: 0.5,
-        DATED_AT_MODES: 0.5,
-        STATIC_MODEL: 0.5,
-        BASE_RATE: 0.0,
-    }
+    brier = document["brier"]
+    assert [brier[name] for name in (DATED_MODEL, DATED_AT_MODES, STATIC_MODEL)] == [0.5] * 3
+    # both agreed: each case's leave-one-out base rate is (1 + 1) / (1 + 2) = 2/3
+    assert brier[BASE_RATE] == pytest.approx(1 / 9)
+    names = [item["name"] for item in document["forecasters"]]
+    assert names[0] == "calibrated" and document["forecasters"][0]["default"] is True
+    for item in document["forecasters"]:
+        assert {"name", "brier", "log_score", "auc"} <= item.keys()
+        assert item["auc"] is None  # one outcome only: no ranking to score
     assert document["n"] == 2 and document["agreed"] == 2
     row = document["cases"][1]
     assert row["case"] == "c2" and row["as_of"] == "2020-01-01"
@@ -247,8 +255,9 @@ def test_to_dict_is_json_with_brier_and_rows() -> None:
     assert row["p_modes"] == 0.0 and row["p_modes_squared_error"] == 1.0
     assert row["two_level_possible_now"] is False
     assert row["seed"] == case_seed(5, "c2")
-    # every case had an agreement: the base rate scores 0 and no skill is defined
-    assert document["scores"][0]["skill_vs_base_rate"] is None
+    # skill of the dated model: 1 - 0.5 / (1/9) = -3.5
+    dated = next(item for item in document["scores"] if item["name"] == DATED_MODEL)
+    assert dated["skill_vs_base_rate"] == pytest.approx(-3.5)
 
 
 def test_a_case_does_not_depend_on_the_other_cases() -> None:
@@ -330,33 +339,49 @@ def test_cli_json(capsys: pytest.CaptureFixture[str], two_cases: Path) -> None:
     )  # fmt: skip
     assert code == 0, err
     document = json.loads(out)
-    # errors 0 and 1 -> 0.5 for both models; the base rate 1/2 scores 0.25
-    assert document["brier"] == {
-        DATED_MODEL: 0.5,
-        DATED_AT_MODES: 0.5,
-        STATIC_MODEL: 0.5,
-        BASE_RATE: 0.25,
-    }
+    # errors 0 and 1 -> 0.5 for the dated models; the leave-one-out base rate is
+    # (0 + 1) / (1 + 2) = 1/3 for "agreed" (the other failed) and (1 + 1) / 3 = 2/3 for
+    # "failed": ((2/3)^2 + (2/3)^2) / 2 = 4/9
+    brier = document["brier"]
+    assert [brier[name] for name in (DATED_MODEL, DATED_AT_MODES, STATIC_MODEL)] == [0.5] * 3
+    assert brier[BASE_RATE] == pytest.approx(4 / 9)
     assert [row["case"] for row in document["cases"]] == ["agreed", "failed"]
     assert [row["squared_error"] for row in document["cases"]] == [0.0, 1.0]
     assert document["runs"] == 64 and document["seed"] == 2
-    assert document["scores"][0]["skill_vs_base_rate"] == pytest.approx(-1.0)
+    dated = next(item for item in document["forecasters"] if item["name"] == DATED_MODEL)
+    assert dated["skill_vs_base_rate"] == pytest.approx(1 - 0.5 / (4 / 9))
+    assert [item["name"] for item in document["forecasters"] if item.get("default")] == [
+        "calibrated"
+    ]
 
 
-def test_cli_table_and_markdown(capsys: pytest.CaptureFixture[str], two_cases: Path) -> None:
-    code, out, _ = _cli(capsys, "backtest", "cases", str(two_cases), "--runs", "64", "-q")
+def test_cli_table_markdown_and_plot(
+    capsys: pytest.CaptureFixture[str], two_cases: Path, tmp_path: Path
+) -> None:
+    figure = tmp_path / "reliability.png"
+    code, out, _ = _cli(
+        capsys, "backtest", "cases", str(two_cases), "--runs", "64", "-q", "--plot", str(figure)
+    )
     assert code == 0
-    assert "Brier" in out and "failed" in out and "0.500" in out
+    assert "Brier" in out and "failed" in out and "0.500" in out and "calibrated" in out
+    assert figure.read_bytes()[:4] == b"\x89PNG"
     code, out, _ = _cli(
         capsys, "backtest", "cases", str(two_cases), "--runs", "64", "-f", "markdown"
     )
     assert code == 0
-    assert f"| {DATED_MODEL} | 2 | 0.500 | -1.000 |" in out
-    assert f"| {BASE_RATE} | 2 | 0.250 | +0.000 |" in out
+    # dated model: Brier 0.5; REL: bin [0.8, 1] holds both (f = 1, o = 1/2): 2 * 0.25 / 2;
+    # RES 0 (one bin); log score (-ln 0.999 - ln 0.001) / 2 = 3.4544; AUC 1/2 (a tie);
+    # against the base rate (errors 4/9 each): differences -4/9 and 5/9, mean 1/18 = 0.056,
+    # sd sqrt(2) * 0.5 = 0.7071, se 0.5
     assert (
-        "| failed | 2020-01-01 | 2021-01-01 | no (2020-06-01) | 1.000 | 1.000 | 1.000 | yes |"
+        f"| {DATED_MODEL} | 2 | 0.500 | 0.250 | 0.000 | 3.454 | 0.500 | -0.125 | +0.056 (0.500) |"
         in out
     )
+    assert "| calibrated (default) | 2 |" in out
+    code, _, err = _cli(
+        capsys, "backtest", "cases", str(two_cases), "-q", "--plot", str(tmp_path / "x.txt")
+    )
+    assert code == 2 and "x.txt" in err and ".png" in err and len(err.strip().splitlines()) == 1
 
 
 def test_cli_missing_folder_is_one_line_error(
@@ -377,30 +402,31 @@ def result() -> CaseBacktestResult:
 
 
 def test_rows(result: CaseBacktestResult) -> None:
-    assert case_rows(result) == [
-        ("c1", "2020-01-01", "2021-01-01", "yes (2020-06-01)", "1.000", "0.000", "1.000", "yes",
-         "0.500"),
-        ("c2", "2020-01-01", "2021-01-01", "no (2020-06-01)", "0.000", "0.000", "0.000", "no",
-         "0.500"),
-    ]  # fmt: skip
-    # both models are right on both cases; the base rate 1/2 scores 0.25, skill 1 - 0/0.25
-    assert score_rows(result) == [
-        (DATED_MODEL, "2", "0.000", "+1.000"),
-        (DATED_AT_MODES, "2", "0.000", "+1.000"),
-        (STATIC_MODEL, "2", "0.000", "+1.000"),
-        (BASE_RATE, "2", "0.250", "+0.000"),
-    ]
-    assert calibration_rows(result)[0] == ("[0.0, 0.2)", "1", "0.000", "0.000")
-    assert calibration_rows(result)[-1] == ("[0.8, 1.0]", "1", "1.000", "1.000")
-    assert calibration_rows(result)[2] == ("[0.4, 0.6)", "0", "–", "–")
+    rows = case_rows(result)
+    # c1 agreed, c2 not; each one's leave-one-out base rate is 1/3 ((k + 1) / (1 + 2))
+    assert rows[0][:4] == ("c1", "2020-01-01", "2021-01-01", "yes (2020-06-01)")
+    assert rows[0][6] == "territorial-claim" and rows[1][-1] == "0.667"
+    assert rows[0][9:] == ("1.000", "1.000", "yes", "0.333")
+    assert rows[1][9:] == ("0.000", "0.000", "no", "0.667")
+    scores = {row[0]: row for row in score_rows(result)}
+    # the dated model is right on both cases: Brier 0, AUC 1; the base rate 4/9
+    assert scores[DATED_MODEL][2] == "0.000" and scores[DATED_MODEL][6] == "1.000"
+    assert scores[BASE_RATE][2] == "0.444" and scores[BASE_RATE][6] == "0.000"
+    assert "calibrated (default)" in scores
+    calibration = calibration_rows(result, DATED_MODEL)
+    assert calibration[0] == ("[0.0, 0.2)", "1", "0.000", "0.000")
+    assert calibration[-1] == ("[0.8, 1.0]", "1", "1.000", "1.000")
+    assert calibration[2] == ("[0.4, 0.6)", "0", "–", "–")
 
 
 def test_rich_tables_and_markdown(result: CaseBacktestResult) -> None:
     tables = case_tables(result)
     assert len(tables) == 3
-    assert [c.header for c in tables[0].columns][:5] == ["Case", "As of", "Horizon", "Agreed", "P"]
+    # the terminal keeps the columns that fit 80 characters
+    assert [c.header for c in tables[0].columns][:3] == ["Case", "Agreed", "P"]
+    assert [c.header for c in tables[1].columns][:2] == ["Forecaster", "Brier"]
     assert tables[0].row_count == 2
-    assert tables[1].row_count == 4 and tables[2].row_count == 5
+    assert tables[1].row_count == 7 and tables[2].row_count == 5
     text = case_markdown(result)
     assert text.count("|:---|") == 3
     assert "tiny: 2 cases, 1 concluded" in text

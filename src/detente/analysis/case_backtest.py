@@ -1,41 +1,50 @@
-"""Backtest the dated model on historical peace and territory cases (``cases/``).
+"""Backtest whether-and-when forecasters on historical peace and territory cases (``cases/``).
 
 Each case is a scenario (schema ``detente/1``) encoded as of a date before its outcome,
 with a ``horizon`` closing the forecast window and the actual outcome in its
 ``outcome`` block (:class:`~detente.scenario.KnownOutcome`, which no model reads).
-For every case four forecasters give a probability that the agreement is concluded
+For every case seven forecasters give a probability that the agreement is concluded
 by the horizon, and each is scored against ``outcome.agreed``:
 
+``calibrated`` (the default: what ``detente forecast`` reports)
+    The outside view and the structural model combined in a regularised complementary
+    log-log model (:mod:`detente.outside_view.combined`), **cross-fitted**: case *i* is
+    forecast with coefficients fitted on every other case (leave-one-out), never on
+    its own outcome.
+``structural``
+    The dated model's Monte Carlo probability plus a hazard of routes it cannot see,
+    proportional to the reference class's (factor fitted leave-one-out, as above).
+``outside-view``
+    The reference class alone (:mod:`detente.outside_view.curves`): P(the dispute ends
+    in agreement by the horizon | still open at ``as_of``), nothing fitted on cases.
 ``deadline-bargaining``
     The dated model (:mod:`detente.models.deadline_bargaining`) run through
     :func:`detente.uncertainty.run_monte_carlo`: P(agreement by ``horizon``), the mean
     over ``runs`` joint draws of the scenario's ranges.
 ``deadline-bargaining:modes``
-    The same model with every range at its mode (its own ``forecast``): the chance of
-    agreement from the concession process alone, without the spread of the parameters.
-    Comparing it with the Monte Carlo forecaster shows what the parameter uncertainty
-    (independent draws of every actor's bounds) does to the forecast.
+    The same model with every range at its mode (its own ``forecast``).
 ``two-level``
     The static two-level model's verdict at the modes (Putnam 1988): "an agreement is
-    possible now" read as probability 1, otherwise 0. A binary forecaster, so its Brier
-    score is its share of wrong verdicts.
+    possible now" read as probability 1, otherwise 0.
 ``baseline:base-rate``
-    The same probability for every case: the share of cases in the folder whose
-    agreement was concluded. It is computed from the outcomes it is scored on
-    (in-sample), so it flatters itself slightly; it is the "climatology" reference of
-    the Brier skill score.
+    The leave-one-out base rate: for case *i*, Laplace's rule of succession on the
+    other cases, ``(k + 1) / (m + 2)`` with ``k`` of ``m`` other cases agreed (never 0
+    or 1, so its log score is finite). The reference of the skill score.
 
 Scores. The Brier score (Brier 1950) is the mean squared difference between the
 forecast probability and the outcome (1 agreed, 0 not): 0 is perfect, 0.25 is what a
 constant 0.5 earns, and a constant equal to the base rate *f* earns *f(1 - f)*. The
-skill score is ``1 - brier / brier_base_rate`` (positive: better than the base rate).
+skill score is ``1 - brier / brier_base_rate`` (positive: better than the leave-one-out
+base rate). Log score, AUC and the Murphy decomposition: :mod:`detente.analysis.scores`.
 The calibration table (reliability diagram, Murphy & Winkler 1977) bins the forecasts
 into equal-width probability bins and compares, per bin, the mean forecast with the
 observed frequency of agreement.
 
 Seeds. Case *c* runs with its own seed, drawn from
-``numpy.random.SeedSequence([seed, crc32(case name)])``, so a case's probability does
-not depend on which other cases sit in the folder or in what order they run.
+``numpy.random.SeedSequence([seed, crc32(case name)])``, so a case's dated-model
+probability does not depend on which other cases sit in the folder or in what order
+they run. The cross-fitted forecasters depend on the other cases by construction (they
+are fitted on them), never on the case itself.
 
 Sources: Brier, G. W. (1950), "Verification of forecasts expressed in terms of
 probability", *Monthly Weather Review* 78(1): 1-3; Murphy, A. H. & Winkler, R. L.
@@ -64,15 +73,20 @@ from detente.analysis.scores import (
     score_forecaster,
 )
 from detente.errors import DetenteError
+from detente.outside_view.combined import cross_fit
 from detente.scenario import Scenario
 
 __all__ = [
     "BASE_RATE",
+    "CALIBRATED",
     "CASE_SUFFIXES",
     "DATED_AT_MODES",
     "DATED_MODEL",
+    "DEFAULT_FORECASTER",
     "FORECASTERS",
+    "OUTSIDE_VIEW",
     "STATIC_MODEL",
+    "STRUCTURAL",
     "CalibrationBin",
     "CaseBacktestResult",
     "CaseRow",
@@ -83,7 +97,9 @@ __all__ = [
     "case_seed",
     "dated_probability",
     "dated_probability_at_modes",
+    "leave_one_out_base_rate",
     "load_cases",
+    "outside_view_probability",
     "run_case_backtest",
     "score_forecaster",
     "static_verdict",
@@ -93,7 +109,37 @@ DATED_MODEL = "deadline-bargaining"
 DATED_AT_MODES = "deadline-bargaining:modes"
 STATIC_MODEL = "two-level"
 BASE_RATE = "baseline:base-rate"
-FORECASTERS = (DATED_MODEL, DATED_AT_MODES, STATIC_MODEL, BASE_RATE)
+CALIBRATED = "calibrated"
+STRUCTURAL = "structural"
+OUTSIDE_VIEW = "outside-view"
+DEFAULT_FORECASTER = CALIBRATED
+FORECASTERS = (
+    CALIBRATED,
+    STRUCTURAL,
+    OUTSIDE_VIEW,
+    DATED_MODEL,
+    DATED_AT_MODES,
+    STATIC_MODEL,
+    BASE_RATE,
+)
+DESCRIPTIONS = {
+    CALIBRATED: "outside view + structural model, cloglog with shrinkage, leave-one-out",
+    STRUCTURAL: "dated model + hazard of unseen routes (factor fitted leave-one-out)",
+    OUTSIDE_VIEW: "reference class alone, conditional on the dispute's age",
+    DATED_MODEL: "dated model, Monte Carlo over the scenario's ranges",
+    DATED_AT_MODES: "dated model at the modes",
+    STATIC_MODEL: "two-level verdict 'possible now' as 1, else 0",
+    BASE_RATE: "leave-one-out base rate, (k + 1) / (m + 2)",
+}
+KINDS = {
+    CALIBRATED: "model",
+    STRUCTURAL: "model",
+    OUTSIDE_VIEW: "baseline",
+    DATED_MODEL: "model",
+    DATED_AT_MODES: "model",
+    STATIC_MODEL: "model",
+    BASE_RATE: "baseline",
+}
 CASE_SUFFIXES = (".yaml", ".yml", ".json")
 
 
@@ -195,6 +241,27 @@ def static_verdict(scenario: Scenario) -> bool:
     return forecast.agreement.possible
 
 
+def outside_view_probability(scenario: Scenario) -> tuple[float, str]:
+    """The reference class's P(agreement by ``horizon`` | open at ``as_of``), and its name."""
+    from detente.outside_view.curves import years_between
+    from detente.outside_view.infer import choose_reference_class
+
+    chosen = choose_reference_class(scenario)
+    years = np.array([years_between(scenario.as_of, scenario.horizon)])
+    return float(chosen.conditional(years)[0]), chosen.name
+
+
+def leave_one_out_base_rate(outcomes: Sequence[bool]) -> np.ndarray:
+    """Per case, ``(k + 1) / (m + 2)`` over the other ``m`` cases, ``k`` of them agreed.
+
+    Laplace's rule of succession: the posterior mean of the rate under a uniform prior,
+    so never 0 or 1 (and 1/2 with no other case).
+    """
+    o = np.asarray(outcomes, dtype=float)
+    others = o.sum() - o
+    return np.asarray((others + 1.0) / (o.size - 1 + 2.0))
+
+
 @dataclass(frozen=True)
 class CaseRow:
     """One case: its window, what happened, and each forecaster's probability."""
@@ -210,9 +277,19 @@ class CaseRow:
     possible_now: bool
     base_rate: float
     seed: int
+    outside: float = 0.0
+    reference_class: str = ""
+    calibrated: float = 0.0
+    structural: float = 0.0
 
     def forecast(self, forecaster: str) -> float:
         """The probability ``forecaster`` gave this case."""
+        if forecaster == CALIBRATED:
+            return self.calibrated
+        if forecaster == STRUCTURAL:
+            return self.structural
+        if forecaster == OUTSIDE_VIEW:
+            return self.outside
         if forecaster == DATED_MODEL:
             return self.p
         if forecaster == DATED_AT_MODES:
@@ -243,6 +320,8 @@ class CaseRow:
             "two_level_squared_error": self.squared_error(STATIC_MODEL),
             "base_rate": self.base_rate,
             "base_rate_squared_error": self.squared_error(BASE_RATE),
+            "reference_class": self.reference_class,
+            "forecasts": {name: self.forecast(name) for name in FORECASTERS},
         }
 
 
@@ -276,6 +355,8 @@ class CaseBacktestResult:
             "n": len(self.rows),
             "agreed": sum(row.outcome for row in self.rows),
             "brier": self.brier,
+            "default_forecaster": DEFAULT_FORECASTER,
+            "forecasters": [item.to_dict() for item in self.scores],
             "scores": [item.to_dict() for item in self.scores],
             "cases": [row.to_dict() for row in self.rows],
         }
@@ -327,7 +408,6 @@ def backtest_cases(
         if scenario.agreement is None:
             raise DetenteError(f"case {name!r} has no 'agreement' block to forecast")
     outcomes = [bool(s.outcome.agreed) for _, s in cases if s.outcome is not None]
-    base_rate = sum(outcomes) / len(outcomes)
     total = runs * len(cases)
     partial: list[tuple[str, Scenario, float, float, bool, int]] = []
     for index, (name, scenario) in enumerate(cases):
@@ -341,6 +421,14 @@ def backtest_cases(
         p = dated_probability(scenario, runs=runs, seed=own_seed, workers=workers, progress=tick)
         p_modes = dated_probability_at_modes(scenario, seed=own_seed)
         partial.append((name, scenario, p, p_modes, static_verdict(scenario), own_seed))
+    outside = [outside_view_probability(scenario) for _, scenario, *_ in partial]
+    calibrated, structural = cross_fit(
+        np.array([p0 for p0, _ in outside]),
+        np.array([item[2] for item in partial]),
+        np.array([item[4] for item in partial], dtype=float),
+        np.array(outcomes, dtype=float),
+    )
+    base_rates = leave_one_out_base_rate(outcomes)
     rows = tuple(
         CaseRow(
             case=name,
@@ -352,28 +440,32 @@ def backtest_cases(
             p=p,
             p_modes=p_modes,
             possible_now=possible,
-            base_rate=base_rate,
+            base_rate=float(base_rate),
             seed=own_seed,
+            outside=p0,
+            reference_class=class_name,
+            calibrated=float(p_cal),
+            structural=float(p_struct),
         )
-        for (name, scenario, p, p_modes, possible, own_seed), outcome in zip(
-            partial, outcomes, strict=True
+        for (name, scenario, p, p_modes, possible, own_seed), outcome, base_rate, (
+            p0,
+            class_name,
+        ), p_cal, p_struct in zip(
+            partial, outcomes, base_rates, outside, calibrated, structural, strict=True
         )
     )
-    reference = brier_score([base_rate] * len(rows), outcomes)
-    kinds = {
-        DATED_MODEL: "model",
-        DATED_AT_MODES: "model",
-        STATIC_MODEL: "model",
-        BASE_RATE: "baseline",
-    }
+    reference = brier_score([row.base_rate for row in rows], outcomes)
     scores = tuple(
         score_forecaster(
             name,
-            kinds[name],
+            KINDS[name],
             [row.forecast(name) for row in rows],
             outcomes,
             reference=reference,
             bins=bins,
+            default=name == DEFAULT_FORECASTER,
+            description=DESCRIPTIONS[name],
+            reference_probabilities=[row.base_rate for row in rows],
         )
         for name in FORECASTERS
     )

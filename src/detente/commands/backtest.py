@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 import click
 
-from detente.commands._options import format_option
+from detente.commands._options import FIGURE_SUFFIXES, check_output, format_option
 from detente.commands._shared import console, print_json, progress_bar
 from detente.commands.runs import Recorder, store_options
 
@@ -115,6 +115,11 @@ def shipped_cases() -> str:
 )
 @click.option("--seed", type=int, default=0, show_default=True, help="Root seed of the draws.")
 @format_option()
+@click.option(
+    "--plot",
+    type=click.Path(dir_okay=False),
+    help="Write a reliability diagram (PNG/SVG/PDF) of the main forecasters.",
+)
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 @store_options
 def cases(
@@ -122,17 +127,23 @@ def cases(
     runs: int,
     seed: int,
     fmt: str,
+    plot: str | None,
     quiet: bool,
     recorder: Recorder,
 ) -> None:
-    """Backtest the dated model on historical cases (scenarios with an outcome block).
+    """Backtest whether-and-when forecasters on historical cases (scenarios with an outcome).
 
-    For each case in DIR (default: the cases that ship with detente), P(agreement by
-    the horizon) from the deadline-bargaining model's Monte Carlo is scored against what
-    happened with the Brier score, beside the same model at the modes, the two-level
-    model's "possible now" verdict and the base rate. See docs/backtest-cases.md.
+    For each case in DIR (default: the cases that ship with detente), P(agreement by the
+    horizon) from each forecaster is scored against what happened: the calibrated
+    forecaster (the default, cross-fitted leave-one-out), the structural model with
+    unseen routes, the outside view alone, the dated model's Monte Carlo and modes, the
+    two-level verdict and the leave-one-out base rate; Brier score with its Murphy
+    decomposition, log score and AUC. See docs/backtest-cases.md and docs/calibration.md.
     """
     from detente.analysis.case_backtest import run_case_backtest
+
+    if plot is not None:  # before any work: the figure must have somewhere to go
+        check_output(plot, what="figure", suffixes=FIGURE_SUFFIXES)
 
     with progress_bar("Scoring cases", quiet=quiet) as update:
         folder = directory or shipped_cases()
@@ -145,6 +156,10 @@ def cases(
         seed=seed,
         runs=runs,
     )
+    if plot is not None:
+        from detente.report.case_tables import plot_reliability
+
+        plot_reliability(result, plot)
     if fmt == "json":
         print_json(result.to_dict())
     elif fmt == "markdown":

@@ -59,9 +59,12 @@ def agreement_table(result: MonteCarloResult) -> Table:
         median time to signature and the agreed outcome per issue.
     """
     table = Table(
-        title=f"Whether and when: {result.title} ({result.runs:,} draws, seed {result.seed})",
+        title=f"The structural model alone (deadline-bargaining Monte Carlo): {result.title} "
+        f"({result.runs:,} draws, seed {result.seed})",
         title_justify="left",
-        caption="Probability: share of draws and paths with a signed agreement by the date. "
+        caption="Probability: share of draws and paths with a signed agreement by the date, "
+        "from the structural model only (no route outside the scenario: 0 where the win-sets "
+        "cannot meet; the forecast above adds them). "
         "Median and 90% interval: across draws of the scenario's ranges.",
         caption_justify="left",
     )

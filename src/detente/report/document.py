@@ -266,7 +266,20 @@ def _agreement_curve(
         interval = f"{_pct(band['p05'])}–{_pct(band['p95'])}"
         rows.append((day, summary["labels"].get(day, ""), _pct(p), interval))
     section.blocks.append(Table(("Date", "What", "P(signed by)", "90% of draws"), rows))
+    _calibrated(scenario, summary, section)
     return section
+
+
+def _calibrated(scenario: Scenario, summary: dict[str, Any], section: Section) -> None:
+    """The calibrated whether-and-when forecast (docs/calibration.md) below the model's."""
+    from detente.analysis.case_backtest import static_verdict
+    from detente.outside_view.whether_when import calibrated_by_date
+    from detente.report import calibrated_table as calibrated
+
+    block = calibrated_by_date(scenario, summary["by"], static_verdict(scenario))
+    section.blocks.append(Subheading(calibrated.calibrated_title(block)))
+    section.blocks.append(Paragraph(calibrated.calibrated_caption(block)))
+    section.blocks.append(Table(calibrated.CALIBRATED_HEADERS, calibrated.calibrated_rows(block)))
 
 
 def _sensitivity(scenario: Scenario, runs: int, seed: int, fmt: ImageFormat) -> Section:

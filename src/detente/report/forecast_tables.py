@@ -251,9 +251,11 @@ def forecast_markdown(document: dict[str, Any]) -> str:
             ("Issue", "Signatory", "Accepts", "Ratifiers accept", "Win-set"), rows
         )
         lines.append("")
+        if "whether_and_when" in document:
+            lines += _calibrated_markdown(document["whether_and_when"])
         if "by" in agreement:
             lines += markdown_table(
-                ("Signed by", "Probability"),
+                ("Signed by (dated model alone)", "Probability"),
                 [(day, f"{p:.2f}") for day, p in agreement["by"].items()],
                 numeric_from=1,
             )
@@ -266,3 +268,14 @@ def forecast_markdown(document: dict[str, Any]) -> str:
         ]
         lines.append("")
     return "\n".join(lines)
+
+
+def _calibrated_markdown(block: dict[str, Any]) -> list[str]:
+    """The calibrated whether-and-when forecast (docs/calibration.md) as Markdown lines."""
+    from detente.report import calibrated_table as calibrated
+
+    headers = ("Date", *calibrated.CALIBRATED_HEADERS[1:])
+    lines = [f"**{markdown_text(calibrated.calibrated_title(block))}**", ""]
+    lines += [markdown_text(calibrated.calibrated_caption(block)), ""]
+    lines += markdown_table(headers, calibrated.calibrated_rows(block), numeric_from=1)
+    return [*lines, ""]

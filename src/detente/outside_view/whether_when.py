@@ -1,0 +1,81 @@
+"""The calibrated answer to "whether and when" for one scenario, by date.
+
+:func:`calibrated_by_date` takes the dated model's Monte Carlo P(agreement by date) and
+the two-level verdict, picks the scenario's reference class
+(:func:`~detente.outside_view.infer.choose_reference_class`) and returns, for each date,
+the calibrated probability (the default forecaster, :mod:`detente.outside_view.combined`
+with the shipped coefficients), the outside view alone and the structural model with the
+hazard of routes it cannot see. Dates on or before ``as_of`` get 0: nothing can be
+signed before the forecast is made (the only exact 0 detente prints).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+
+from detente.outside_view.combined import Calibration, shipped_calibration
+from detente.outside_view.curves import years_between
+from detente.outside_view.infer import choose_reference_class
+from detente.scenario import Scenario
+
+__all__ = ["FORECASTER", "calibrated_by_date"]
+
+FORECASTER = "calibrated"
+
+
+def calibrated_by_date(
+    scenario: Scenario,
+    dated_by: Mapping[str, float],
+    possible_now: bool,
+    calibration: Calibration | None = None,
+) -> dict[str, Any]:
+    """The ``whether_and_when`` block of a forecast document.
+
+    Parameters
+    ----------
+    scenario:
+        The scenario (its ``as_of`` and reference class).
+    dated_by:
+        ``{ISO date: P(agreement by date)}`` from the dated model's Monte Carlo.
+    possible_now:
+        The two-level verdict at the modes (a zone of agreement exists now).
+    calibration:
+        Coefficients; default the shipped ones (:func:`shipped_calibration`).
+
+    Returns
+    -------
+    dict
+        ``forecaster``, ``reference_class`` (name, label, age, how it was chosen, N),
+        ``by`` (calibrated), ``by_band`` (its 90% band from the coefficients'
+        uncertainty, :meth:`~detente.outside_view.combined.Calibration.band`),
+        ``outside_view``, ``structural`` (with unseen routes),
+        ``deadline_bargaining`` (the model alone) and the ``calibration`` used.
+    """
+    fitted = shipped_calibration() if calibration is None else calibration
+    chosen = choose_reference_class(scenario)
+    keys = list(dated_by)
+    dates = [dt.date.fromisoformat(key) for key in keys]
+    years = np.array([years_between(scenario.as_of, day) for day in dates])
+    after = years > 0
+    outside = chosen.conditional(years)
+    structural = np.array([float(dated_by[key]) for key in keys])
+    calibrated = np.where(after, fitted.predict(outside, structural, possible_now), 0.0)
+    low, high = fitted.band(outside, structural, possible_now)
+    band = np.where(after[:, None], np.stack([low, high], axis=-1), 0.0)
+    floored = np.where(after, fitted.structural_with_floor(outside, structural), 0.0)
+    outside = np.where(after, outside, 0.0)
+    return {
+        "forecaster": FORECASTER,
+        "default": True,
+        "reference_class": chosen.to_dict(),
+        "by": dict(zip(keys, calibrated.tolist(), strict=True)),
+        "by_band": dict(zip(keys, band.tolist(), strict=True)),
+        "outside_view": dict(zip(keys, outside.tolist(), strict=True)),
+        "structural": dict(zip(keys, floored.tolist(), strict=True)),
+        "deadline_bargaining": dict(zip(keys, structural.tolist(), strict=True)),
+        "calibration": fitted.to_dict(),
+    }
