@@ -81,7 +81,10 @@ class Scenario(ScenarioFields):
 
     @classmethod
     def from_dict(cls, data: Any) -> Scenario:
-        """Validate a plain mapping (as read from YAML/JSON)."""
+        """Validate a plain mapping (as read from YAML/JSON) within the sizes of :mod:`detente.limits`."""
+        from detente import limits
+
+        limits.check_document(data)
         scale = data.get("salience_scale", 1) if isinstance(data, dict) else 1
         return cls.model_validate(
             data, context={"salience_scale": scale if scale in (1, 100) else 1}

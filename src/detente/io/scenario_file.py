@@ -15,16 +15,30 @@ from pydantic import BaseModel, ValidationError
 
 from detente.errors import PathPart, ScenarioError, format_path
 from detente.io.yaml_reader import LineMap, parse_document
+from detente.limits import MAX_FILE_BYTES, check_weights
 from detente.scenario import Scenario
 
 __all__ = ["load_scenario", "parse_scenario", "read_text", "save_scenario", "write_atomically"]
 
 
 def read_text(path: str | os.PathLike[str]) -> str:
-    """Read a UTF-8 text file; a missing or unreadable file is a :class:`ScenarioError`."""
+    """Read a UTF-8 text file; a missing, unreadable or too large file is a :class:`ScenarioError`.
+
+    At most :data:`detente.limits.MAX_FILE_BYTES` bytes are read, so a huge file (or an
+    endless one such as ``/dev/zero``) is refused without filling memory.
+    """
     name = str(path)
     try:
-        return Path(path).read_text(encoding="utf-8")
+        with Path(path).open("rb") as handle:
+            data = handle.read(MAX_FILE_BYTES + 1)
+        if len(data) > MAX_FILE_BYTES:
+            raise ScenarioError(
+                f"the file is over the limit of {MAX_FILE_BYTES // (1024 * 1024)} MiB for a "
+                "scenario or table (see 'Limits' in docs/scenario-format.md)",
+                file=name,
+            )
+        # as text mode would: universal newlines
+        return data.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
     except FileNotFoundError:
         raise ScenarioError("no such file", file=name) from None
     except IsADirectoryError:
@@ -52,7 +66,9 @@ def parse_scenario(text: str, file: str = "<scenario>") -> Scenario:
             line=1,
         )
     try:
-        return Scenario.from_dict(data)
+        scenario = Scenario.from_dict(data)
+        check_weights(scenario)
+        return scenario
     except ValidationError as exc:
         raise _from_validation(exc, data, lines, file) from None
     except ScenarioError as exc:

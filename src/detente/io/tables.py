@@ -32,6 +32,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from detente.errors import ScenarioError
+from detente.limits import check_weights
 from detente.io.scenario_file import read_text
 from detente.scenario import Scenario
 
@@ -84,7 +85,9 @@ def _base(
 
 def _validate(data: dict[str, Any], file: str, line_of_actor: Sequence[int]) -> Scenario:
     try:
-        return Scenario.from_dict(data)
+        scenario = Scenario.from_dict(data)
+        check_weights(scenario)
+        return scenario
     except ScenarioError as exc:
         line = None
         if len(exc.path) > 1 and exc.path[0] == "actors" and isinstance(exc.path[1], int):

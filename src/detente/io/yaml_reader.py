@@ -5,6 +5,14 @@ from it ourselves so that we also get a map from each value's path (``("actors",
 "capability")``) to its 1-based line. JSON is valid YAML 1.2 flow syntax for the
 documents we read, so one reader serves both. Duplicate keys are an error here (plain
 ``yaml.safe_load`` silently keeps the last one).
+
+Aliases (``*name``) are resolved by reusing the value built for their anchor, never by
+building it again, so a document's memory stays proportional to its text. The number
+of values the aliases *stand for* is still bounded (:data:`detente.limits.MAX_VALUES`)
+before anything is built, because later steps walk the document as a tree: a
+"billion laughs" document (nested aliases, each repeating the one before nine times)
+is refused with the line of the first alias whose expansion passes the limit.
+Nesting deeper than :data:`detente.limits.MAX_DEPTH` is refused the same way.
 """
 
 from __future__ import annotations
@@ -16,6 +24,7 @@ from typing import Any
 import yaml
 
 from detente.errors import PathPart, ScenarioError
+from detente.limits import MAX_DEPTH, MAX_VALUES
 
 __all__ = ["LineMap", "parse_document"]
 
@@ -40,7 +49,81 @@ class LineMap:
             key = key[:-1]
 
 
-def _construct(node: yaml.Node, path: tuple[PathPart, ...], lines: LineMap, file: str) -> Any:
+def _expanded_size(root: yaml.Node, file: str) -> int:
+    """Values ``root`` stands for with every alias expanded; refuse past the limits.
+
+    Each node is counted once and its count reused for every alias of it (the node
+    graph of a YAML document is acyclic), so this takes time proportional to the text.
+    """
+    sizes: dict[int, int] = {}
+    started: set[int] = set()  # the nodes whose children are being counted: the ancestors
+    # iterative post-order walk: (node, depth, children done?)
+    stack: list[tuple[yaml.Node, int, bool]] = [(root, 1, False)]
+    while stack:
+        node, depth, done = stack.pop()
+        if id(node) in sizes:
+            continue
+        if not done and id(node) in started:
+            raise ScenarioError(
+                "an alias (*name) stands for a value that contains it, which would never "
+                "end; write the value out",
+                file=file,
+                line=node.start_mark.line + 1,
+            )
+        children: list[yaml.Node] = []
+        if isinstance(node, yaml.MappingNode):
+            children = [part for pair in node.value for part in pair]
+        elif isinstance(node, yaml.SequenceNode):
+            children = list(node.value)
+        if depth > MAX_DEPTH:
+            raise ScenarioError(
+                f"the document is nested more than {MAX_DEPTH} levels deep; a scenario "
+                "needs fewer than 10 (see 'Limits' in docs/scenario-format.md)",
+                file=file,
+                line=node.start_mark.line + 1,
+            )
+        if not done:
+            started.add(id(node))
+            stack.append((node, depth, True))
+            stack.extend((child, depth + 1, False) for child in children if id(child) not in sizes)
+            continue
+        total = 1 + sum(sizes[id(child)] for child in children)
+        if total > MAX_VALUES:
+            raise ScenarioError(
+                f"the document stands for more than {MAX_VALUES:,} values once its aliases "
+                "(*name) are expanded (a 'billion laughs' document?); write the repeated "
+                "values out, or repeat them fewer times (see 'Limits' in "
+                "docs/scenario-format.md)",
+                file=file,
+                line=node.start_mark.line + 1,
+            )
+        sizes[id(node)] = total
+        started.discard(id(node))
+    return sizes[id(root)]
+
+
+def _construct(
+    node: yaml.Node,
+    path: tuple[PathPart, ...],
+    lines: LineMap,
+    file: str,
+    built: dict[int, Any],
+) -> Any:
+    """The value of ``node``; an alias (a node met again) reuses the value in ``built``."""
+    if id(node) in built:
+        return built[id(node)]
+    value = _construct_new(node, path, lines, file, built)
+    built[id(node)] = value
+    return value
+
+
+def _construct_new(
+    node: yaml.Node,
+    path: tuple[PathPart, ...],
+    lines: LineMap,
+    file: str,
+    built: dict[int, Any],
+) -> Any:
     lines.add(path, node.start_mark.line + 1)
     if isinstance(node, yaml.MappingNode):
         out: dict[Any, Any] = {}
@@ -64,10 +147,12 @@ def _construct(node: yaml.Node, path: tuple[PathPart, ...], lines: LineMap, file
                 )
             child = (*path, key)
             lines.add(child, key_node.start_mark.line + 1)
-            out[key] = _construct(value_node, child, lines, file)
+            out[key] = _construct(value_node, child, lines, file, built)
         return out
     if isinstance(node, yaml.SequenceNode):
-        return [_construct(item, (*path, i), lines, file) for i, item in enumerate(node.value)]
+        return [
+            _construct(item, (*path, i), lines, file, built) for i, item in enumerate(node.value)
+        ]
     try:
         return _scalar(node)
     except (ValueError, yaml.constructor.ConstructorError) as exc:
@@ -94,8 +179,17 @@ _CONSTRUCTOR = _Loader(stream="")
 
 
 def _scalar(node: yaml.Node) -> Any:
-    """Resolve a scalar node with the safe loader's rules (ints, floats, dates, ...)."""
-    return _CONSTRUCTOR.construct_object(node, deep=True)
+    """Resolve a scalar node with the safe loader's rules (ints, floats, dates, ...).
+
+    The shared constructor would otherwise keep every node it ever built (PyYAML clears
+    its cache only per document it loads itself), which in a long-running server grows
+    without end.
+    """
+    try:
+        return _CONSTRUCTOR.construct_object(node, deep=True)
+    finally:
+        _CONSTRUCTOR.constructed_objects.pop(node, None)
+        _CONSTRUCTOR.recursive_objects.pop(node, None)
 
 
 def parse_document(text: str, file: str) -> tuple[Any, LineMap]:
@@ -105,7 +199,9 @@ def parse_document(text: str, file: str) -> tuple[Any, LineMap]:
     ------
     ScenarioError
         On a syntax error (with the line it was found on), an empty document, more
-        than one document, or a duplicate key.
+        than one document, a duplicate key, or a document over the limits of
+        :mod:`detente.limits` (aliases expanding past :data:`~detente.limits.MAX_VALUES`
+        values, nesting deeper than :data:`~detente.limits.MAX_DEPTH`).
     """
     lines = LineMap()
     try:
@@ -121,7 +217,8 @@ def parse_document(text: str, file: str) -> tuple[Any, LineMap]:
         raise ScenarioError(f"not valid YAML/JSON: {exc}", file=file) from None
     except RecursionError:
         raise ScenarioError(
-            "the document is nested too deeply to be a scenario", file=file
+            f"the document is nested too deeply to be a scenario (at most {MAX_DEPTH} levels)",
+            file=file,
         ) from None
     if not nodes or nodes[0] is None:
         raise ScenarioError("the file is empty; expected a scenario mapping", file=file, line=1)
@@ -131,11 +228,13 @@ def parse_document(text: str, file: str) -> tuple[Any, LineMap]:
             file=file,
             line=nodes[1].start_mark.line + 1,
         )
+    _expanded_size(nodes[0], file)
     try:
-        data = _construct(nodes[0], (), lines, file)
+        data = _construct(nodes[0], (), lines, file, {})
     except RecursionError:
         raise ScenarioError(
-            "the document is nested too deeply to be a scenario", file=file
+            f"the document is nested too deeply to be a scenario (at most {MAX_DEPTH} levels)",
+            file=file,
         ) from None
     except yaml.constructor.ConstructorError as exc:
         mark = exc.problem_mark
