@@ -81,7 +81,7 @@ class Scenario(ScenarioFields):
 
     @classmethod
     def from_dict(cls, data: Any) -> Scenario:
-        """Validate a plain mapping (as read from YAML/JSON) within the sizes of :mod:`detente.limits`."""
+        """Validate a plain mapping (as read from YAML/JSON), within :mod:`detente.limits`."""
         from detente import limits
 
         limits.check_document(data)

@@ -32,8 +32,8 @@ from typing import Any
 from pydantic import ValidationError
 
 from detente.errors import ScenarioError
-from detente.limits import check_weights
 from detente.io.scenario_file import read_text
+from detente.limits import check_weights
 from detente.scenario import Scenario
 
 __all__ = ["detect_table_format", "load_table", "read_classic_csv", "read_ktab_csv"]

@@ -1,0 +1,77 @@
+"""Shared pieces of the hostile-input suite: a valid scenario, hostile documents, a jailed run."""
+
+from __future__ import annotations
+
+import os
+import resource
+import subprocess
+import sys
+from pathlib import Path
+
+GOOD = """\
+schema: detente/1
+title: Test
+as_of: 2020-01-01
+horizon: 2021-01-01
+issues:
+  - id: x
+    name: X
+    scale: [0, 10]
+    status_quo: 5
+actors:
+  - id: a
+    name: A
+    capability: 1
+    stances:
+      x: {position: 2, salience: 0.5}
+  - id: b
+    name: B
+    capability: 2
+    stances:
+      x: {position: 8, salience: 0.9}
+"""
+
+MEMORY_CAP = 1024**3
+"""Address space of a jailed run (1 GiB): far above what reading any scenario needs
+(about 170 MB with numpy and pydantic loaded), far below what an unbounded one takes."""
+
+
+def billion_laughs(levels: int = 9, fan: int = 9) -> str:
+    """The classic: each anchor repeats the one before ``fan`` times (``fan**levels`` values)."""
+    lines = ["a0: &a0 [" + ",".join(['"lol"'] * fan) + "]"]
+    for level in range(1, levels):
+        lines.append(f"a{level}: &a{level} [" + ",".join([f"*a{level - 1}"] * fan) + "]")
+    return "\n".join(lines) + "\n"
+
+
+def quadratic_blowup(width: int = 5000) -> str:
+    """One anchored list of ``width`` values repeated ``width`` times: O(n) text, O(n^2) values."""
+    return "a: &a [" + ",".join(["1"] * width) + "]\n" + "b: [" + ",".join(["*a"] * width) + "]\n"
+
+
+def _jail() -> None:  # pragma: no cover - runs in the child before exec
+    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_CAP, MEMORY_CAP))
+
+
+def run_jailed(*args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    """``detente ARGS`` in a child process limited to :data:`MEMORY_CAP` of address space.
+
+    A regression that expands the document again then fails with ``MemoryError`` in the
+    child instead of eating the machine.
+    """
+    code = "import sys; from detente.cli import main; main(sys.argv[1:])"
+    return subprocess.run(
+        [sys.executable, "-c", code, *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        preexec_fn=_jail,
+        env={**os.environ, "OPENBLAS_NUM_THREADS": "1"},
+        check=False,
+    )
+
+
+def write(folder: Path, text: str, name: str = "s.yaml") -> Path:
+    path = folder / name
+    path.write_text(text, encoding="utf-8")
+    return path
