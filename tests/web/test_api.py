@@ -23,6 +23,7 @@ from detente.web.app import MAX_BODY, create_app
 
 RATIFIER_LOW = "agreement.signatories.russia.ratifiers.russian_public.accepts.territory.0"
 HORIZON = "2025-12-31"
+YAML = {"content-type": "application/yaml"}
 
 
 @pytest.fixture(scope="module")
@@ -75,8 +76,8 @@ def test_an_unknown_scenario_name_is_a_404_listing_the_names(client: TestClient)
 def test_validating_the_default_text_accepts_it(client: TestClient) -> None:
     response = client.post(
         "/api/validate",
+        headers=YAML,
         content=embedded_text(DEFAULT).encode(),
-        headers={"content-type": "application/yaml"},
     )
     assert response.status_code == 200
     body = response.json()
@@ -90,7 +91,7 @@ def test_an_invalid_upload_gets_the_command_lines_message(
     text = embedded_text(DEFAULT).replace("capability: {low: 0.8", "capabilty: {low: 0.8", 1)
     typo_line = 1 + text.splitlines().index("    capabilty: {low: 0.8, mode: 1.0, high: 1.2}")
     response = client.post(
-        "/api/validate", params={"filename": "my.yaml"}, content=text.encode("utf-8")
+        "/api/validate", headers=YAML, params={"filename": "my.yaml"}, content=text.encode("utf-8")
     )
     assert response.status_code == 422
     message = response.json()["error"]
@@ -105,7 +106,10 @@ def test_an_invalid_upload_gets_the_command_lines_message(
 
 def test_the_file_name_is_only_a_label_and_never_opened(client: TestClient) -> None:
     response = client.post(
-        "/api/validate", params={"filename": "../../etc/passwd"}, content=b"- just\n- a list\n"
+        "/api/validate",
+        headers=YAML,
+        params={"filename": "../../etc/passwd"},
+        content=b"- just\n- a list\n",
     )
     assert response.status_code == 422
     assert response.json()["error"].startswith("passwd:1: expected a mapping")
@@ -114,14 +118,14 @@ def test_the_file_name_is_only_a_label_and_never_opened(client: TestClient) -> N
 def test_yaml_is_read_safely(client: TestClient, tmp_path: Path) -> None:
     marker = tmp_path / "touched"
     payload = f"!!python/object/apply:pathlib.Path.touch [{json.dumps(str(marker))}]\n"
-    response = client.post("/api/validate", content=payload.encode())
+    response = client.post("/api/validate", headers=YAML, content=payload.encode())
     assert response.status_code == 422
     assert not marker.exists()
 
 
 def test_an_upload_over_the_limit_is_refused_with_413(client: TestClient) -> None:
     big = b"#" * (MAX_BODY + 1)
-    response = client.post("/api/validate", content=big)
+    response = client.post("/api/validate", headers=YAML, content=big)
     assert response.status_code == 413
     assert "256 KiB" in response.json()["error"]
 
@@ -129,15 +133,15 @@ def test_an_upload_over_the_limit_is_refused_with_413(client: TestClient) -> Non
         for _ in range(MAX_BODY // 4096 + 2):
             yield b"#" * 4096
 
-    response = client.post("/api/validate", content=chunks())
+    response = client.post("/api/validate", headers=YAML, content=chunks())
     assert response.status_code == 413
     # just under the limit is parsed (and rejected as YAML, not as too large)
-    response = client.post("/api/validate", content=b"#" * (MAX_BODY - 1))
+    response = client.post("/api/validate", headers=YAML, content=b"#" * (MAX_BODY - 1))
     assert response.status_code == 422
 
 
 def test_non_utf8_text_is_a_422_not_a_crash(client: TestClient) -> None:
-    response = client.post("/api/validate", content=b"title: \xff\xfe")
+    response = client.post("/api/validate", headers=YAML, content=b"title: \xff\xfe")
     assert response.status_code == 422
     assert "not UTF-8" in response.json()["error"]
 
@@ -196,7 +200,7 @@ def test_a_document_keeps_numbers_json_writes_with_an_exponent(client: TestClien
 
 @pytest.mark.parametrize("opener", ["[", "{", "- "])
 def test_a_document_nested_too_deeply_is_a_422(client: TestClient, opener: str) -> None:
-    response = client.post("/api/validate", content=(opener * 30_000).encode())
+    response = client.post("/api/validate", headers=YAML, content=(opener * 30_000).encode())
     assert response.status_code == 422
     assert response.json()["error"].startswith("<upload>")
 

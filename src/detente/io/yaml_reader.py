@@ -135,7 +135,7 @@ def _construct_new(
                     file=file,
                     line=key_node.start_mark.line + 1,
                 )
-            key = _scalar(key_node)
+            key = _scalar_at(key_node, path, file)
             if isinstance(key, list | dict):
                 raise ScenarioError("mapping keys must be plain values", path, file=file)
             if key in out:
@@ -153,6 +153,11 @@ def _construct_new(
         return [
             _construct(item, (*path, i), lines, file, built) for i, item in enumerate(node.value)
         ]
+    return _scalar_at(node, path, file)
+
+
+def _scalar_at(node: yaml.Node, path: tuple[PathPart, ...], file: str) -> Any:
+    """:func:`_scalar`, with a value it cannot read reported at its line."""
     try:
         return _scalar(node)
     except (ValueError, yaml.constructor.ConstructorError) as exc:
@@ -176,6 +181,20 @@ _Loader.add_implicit_resolver(
 )
 
 _CONSTRUCTOR = _Loader(stream="")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _join_surrogates(text: str) -> str:
+    """Join the UTF-16 surrogate pairs PyYAML leaves in ``"\\ud83d\\ude00"`` escapes.
+
+    JSON writes a character outside the Basic Multilingual Plane as such a pair; PyYAML
+    keeps the two halves as separate code points, which cannot be written as UTF-8.
+    A lone half is no character at all and raises ``ValueError`` (reported with its line).
+    """
+    try:
+        return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le")
+    except UnicodeDecodeError:
+        raise ValueError("a \\u escape names half of a UTF-16 surrogate pair") from None
 
 
 def _scalar(node: yaml.Node) -> Any:
@@ -186,7 +205,10 @@ def _scalar(node: yaml.Node) -> Any:
     without end.
     """
     try:
-        return _CONSTRUCTOR.construct_object(node, deep=True)
+        value = _CONSTRUCTOR.construct_object(node, deep=True)
+        if isinstance(value, str) and _SURROGATE.search(value):
+            value = _join_surrogates(value)
+        return value
     finally:
         _CONSTRUCTOR.constructed_objects.pop(node, None)
         _CONSTRUCTOR.recursive_objects.pop(node, None)

@@ -3,15 +3,19 @@
 Routes live under ``/api`` and are described by the app's OpenAPI document
 (``/openapi.json``). Every problem with the input answers a JSON ``{"error": "..."}``:
 422 for an invalid scenario (the same ``file:line: field: message`` as the command
-line) or request, 404 for an unknown scenario name, 413 for a body over the size limit
-(:mod:`detente.web.app`), 503 when a Monte Carlo run would overrun the time budget.
-No route reads or writes a path on the server: scenarios come from the package's
-embedded ones or from the request body.
+line) or request, 400 for a body that is not valid JSON, 403 for a cross-site request
+(an ``Origin`` that is not this server), 404 for an unknown scenario name, 413 for a
+body over the size limit, 415 for a content type the route does not take
+(:mod:`detente.web.app`), 503 when a computation runs out of its time or memory budget.
+Every computation (reading, validating, forecasting) runs in a worker process under
+that budget (:mod:`detente.web.jobs`). No route reads or writes a path on the server:
+scenarios come from the package's embedded ones or from the request body.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 from typing import Any
 
 from fastapi import APIRouter, Query, Request
@@ -23,7 +27,7 @@ from starlette.concurrency import run_in_threadpool
 from detente.errors import DetenteError
 from detente.web import service
 
-__all__ = ["DEFAULT_RUNS", "MAX_RUNS", "router"]
+__all__ = ["CONTENT_TYPES", "DEFAULT_RUNS", "MAX_RUNS", "router"]
 
 MAX_RUNS = 20_000
 """The most Monte Carlo draws any request may ask for (a server may allow fewer)."""
@@ -40,13 +44,27 @@ class ErrorBody(BaseModel):
 
 _ERRORS: dict[int | str, dict[str, Any]] = {
     400: {"model": ErrorBody, "description": "The body is not valid JSON."},
+    403: {
+        "model": ErrorBody,
+        "description": "A cross-site request: its Origin header names another site.",
+    },
     413: {"model": ErrorBody, "description": "The request body is over the size limit."},
+    415: {"model": ErrorBody, "description": "A content type this route does not take."},
     422: {"model": ErrorBody, "description": "An invalid scenario, change or request."},
+    503: {
+        "model": ErrorBody,
+        "description": "The computation ran out of its time or memory budget, or the "
+        "server is busy; nothing is left running.",
+    },
 }
-_SLOW: dict[int | str, dict[str, Any]] = {
-    **_ERRORS,
-    503: {"model": ErrorBody, "description": "The Monte Carlo run would overrun its budget."},
+
+CONTENT_TYPES: dict[str, tuple[str, ...]] = {
+    "/api/validate": ("application/yaml", "text/plain", "application/json"),
+    "/api/forecast": ("application/json",),
+    "/api/whatif": ("application/json",),
+    "/api/draft": ("application/json",),
 }
+"""The content types each POST route takes (any other answers 415)."""
 
 
 class ScenarioItem(BaseModel):
@@ -146,10 +164,14 @@ def _runs(request: Request, runs: int) -> int:
     return runs
 
 
-def _load(body: Source) -> Any:
-    return service.load_source(
-        embedded=body.embedded, text=body.text, document=body.document, filename=body.filename
-    )
+def _source(body: Source) -> dict[str, Any]:
+    return body.model_dump(include={"embedded", "text", "document", "filename"})
+
+
+def _child_budget(request: Request) -> float:
+    """The Monte Carlo budget inside the worker: a little under the worker's own limit,
+    so that an overlong run stops itself and says how far it got."""
+    return 0.9 * float(_settings(request).time_budget)
 
 
 @router.get("/scenarios", response_model=list[ScenarioItem], summary="List embedded scenarios")
@@ -208,36 +230,49 @@ async def validate(
     except UnicodeDecodeError as exc:
         name = service.safe_name(filename)
         return error(422, f"{name}: not UTF-8 text ({exc.reason} at byte {exc.start})")
+    if request.headers.get("content-type", "").startswith("application/json"):
+        try:
+            json.loads(text)
+        except (ValueError, RecursionError) as exc:
+            return error(400, f"the body is not valid JSON: {exc}")
+    jobs = request.app.state.jobs
+    return await run_in_threadpool(jobs.run, service.validate_job, text, filename)
 
-    def work() -> dict[str, Any]:
-        scenario = service.parse_text(text, service.safe_name(filename))
-        return {"valid": True, **service.scenario_payload(scenario)}
 
-    return await run_in_threadpool(work)
-
-
-@router.post("/forecast", summary="Forecast a scenario (with runs and seed)", responses=_SLOW)
+@router.post("/forecast", summary="Forecast a scenario (with runs and seed)", responses=_ERRORS)
 def forecast(body: ForecastRequest, request: Request) -> Any:
     runs = _runs(request, body.runs)
-    scenario = _load(body)
-    budget = float(_settings(request).time_budget)
-    return service.forecast_payload(scenario, runs=runs, seed=body.seed, budget=budget)
+    source = _source(body)
+    cache = request.app.state.forecasts
+    key = cache.key(source, runs, body.seed)
+    payload = cache.get(key)
+    if payload is None:
+        payload = request.app.state.jobs.run(
+            service.forecast_job, source, runs, body.seed, _child_budget(request)
+        )
+        cache.put(key, payload)
+    return payload
 
 
 @router.post(
     "/whatif",
     summary="Forecast a scenario before and after a list of changes {path, value}",
-    responses=_SLOW,
+    responses=_ERRORS,
 )
 def whatif(body: WhatIfRequest, request: Request) -> Any:
     runs = _runs(request, body.runs)
-    scenario = _load(body)
+    source = _source(body)
     changes = [
         (c.path, c.value.model_dump() if isinstance(c.value, RangeValue) else c.value)
         for c in body.changes
     ]
-    budget = float(_settings(request).time_budget)
-    return service.whatif_payload(scenario, changes, runs=runs, seed=body.seed, budget=budget)
+    cache = request.app.state.forecasts
+    key = cache.key(source, runs, body.seed)
+    payload: dict[str, Any] = request.app.state.jobs.run(
+        service.whatif_job, source, changes, runs, body.seed, _child_budget(request), cache.get(key)
+    )
+    cache.put(key, payload["before"])
+    return payload
 
 
 class DraftRequest(BaseModel):
@@ -255,13 +290,8 @@ class DraftRequest(BaseModel):
     summary="Draft a first scenario from a news article, offline, with evidence",
     responses=_ERRORS,
 )
-def draft(body: DraftRequest) -> Any:
-    from detente.drafting import draft_scenario
-
-    name = service.safe_name(body.filename)
-    drafted = draft_scenario(body.text, name=name, date=body.date)
-    payload = service.scenario_payload(service.parse_text(drafted.yaml, name))
-    return {**payload, "text": drafted.yaml, "findings": drafted.findings_table()}
+def draft(body: DraftRequest, request: Request) -> Any:
+    return request.app.state.jobs.run(service.draft_job, body.text, body.filename, body.date)
 
 
 @router.get("/models", summary="The registered models with their sources")

@@ -10,7 +10,17 @@
   page loads nothing from the internet, and could not if it tried;
 * the page's three assets are read from package data into memory; no route maps a
   request to a file path;
-* Monte Carlo requests are capped at ``max_runs`` draws and ``time_budget`` seconds.
+* a POST whose ``Origin`` header names another site answers 403 (same-origin requests
+  and clients that send no ``Origin``, such as curl, are served): a page elsewhere
+  cannot make a visitor's browser post to a local workbench, not even as a "simple"
+  ``text/plain`` request that needs no CORS preflight;
+* a POST whose content type the route does not document answers 415, before its body
+  is read;
+* every computation (validating, forecasting, what-if) runs in a worker process with a
+  time budget (``time_budget`` seconds, then the worker is killed) and a memory budget
+  (``memory_budget`` bytes of address space), at most ``workers`` at a time; running out
+  answers 503 and leaves nothing running (:mod:`detente.web.jobs`);
+* Monte Carlo requests are capped at ``max_runs`` draws.
 """
 
 from __future__ import annotations
@@ -19,6 +29,7 @@ from collections.abc import Awaitable, Callable, MutableMapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any
+from urllib.parse import urlsplit
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -28,8 +39,9 @@ from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from detente import __version__
 from detente.errors import DetenteError, format_path
-from detente.web.api import MAX_RUNS, router
-from detente.web.service import BudgetExceededError
+from detente.web.api import CONTENT_TYPES, MAX_RUNS, router
+from detente.web.jobs import Budget, BudgetExceededError, JobError, JobRunner
+from detente.web.service import ForecastCache
 
 __all__ = ["MAX_BODY", "Settings", "create_app"]
 
@@ -61,6 +73,8 @@ class Settings:
     max_runs: int = MAX_RUNS
     time_budget: float = 10.0
     max_body: int = MAX_BODY
+    memory_budget: int = Budget.memory
+    workers: int = Budget.workers
 
 
 class BodyLimit:
@@ -113,8 +127,82 @@ class BodyLimit:
         await response(scope, receive, send)
 
 
+_SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+class RequestGuard:
+    """ASGI middleware: refuse cross-site requests (403) and undocumented content types (415).
+
+    A request that changes or computes (any method but GET, HEAD, OPTIONS) is served only
+    when it sends no ``Origin`` header or an ``Origin`` whose host and port are this
+    request's ``Host``. A POST to a route in :data:`detente.web.api.CONTENT_TYPES` must
+    declare one of that route's content types. Both checks come before the body is read.
+    """
+
+    def __init__(self, app: ASGIApp, content_types: dict[str, tuple[str, ...]]) -> None:
+        self.app = app
+        self.content_types = content_types
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] in _SAFE_METHODS:
+            await self.app(scope, receive, send)
+            return
+        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
+        origin = headers.get("origin")
+        host = headers.get("host", "")
+        if origin is not None and not _same_origin(origin, host):
+            await self._refuse(
+                scope,
+                receive,
+                send,
+                403,
+                f"cross-site request refused: Origin {origin[:100]!r} is not this server "
+                f"({host[:100]}); open the workbench page from this server instead",
+            )
+            return
+        allowed = self.content_types.get(scope["path"])
+        declared = headers.get("content-type", "").split(";", 1)[0].strip().lower()
+        if allowed is not None and declared not in allowed:
+            shown = repr(declared[:100]) if declared else "none"
+            await self._refuse(
+                scope,
+                receive,
+                send,
+                415,
+                f"content type {shown} is not taken here; send one of: {', '.join(allowed)}",
+            )
+            return
+        await self.app(scope, receive, send)
+
+    @staticmethod
+    async def _refuse(scope: Scope, receive: Receive, send: Send, status: int, text: str) -> None:
+        await JSONResponse({"error": text}, status_code=status)(scope, receive, send)
+
+
+def _same_origin(origin: str, host: str) -> bool:
+    """Whether ``origin`` (``scheme://host[:port]``) is the server at ``host`` (``host[:port]``)."""
+    try:
+        parts = urlsplit(origin)
+    except ValueError:
+        return False
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return False  # "null" (a sandboxed page or a file) is not this server
+    return parts.netloc.lower() == host.lower()
+
+
 def _asset(name: str) -> str:
     return resources.files("detente.web").joinpath("static", name).read_text(encoding="utf-8")
+
+
+def _not_json(exc: RequestValidationError) -> str | None:
+    """The JSON syntax error among a request's errors, if any, as one line."""
+    for item in exc.errors():
+        if item.get("type") == "json_invalid":
+            at = item.get("loc", ())[-1]
+            where = f" at character {at}" if isinstance(at, int) else ""
+            reason = item.get("ctx", {}).get("error", "")
+            return f"the body is not valid JSON{where}" + (f": {reason}" if reason else "")
+    return None
 
 
 def _request_error(exc: RequestValidationError) -> str:
@@ -132,6 +220,8 @@ def create_app(
     time_budget: float = 10.0,
     max_body: int = MAX_BODY,
     allowed_hosts: Sequence[str] | None = None,
+    memory_budget: int = Budget.memory,
+    workers: int = Budget.workers,
 ) -> FastAPI:
     """The workbench app.
 
@@ -140,11 +230,16 @@ def create_app(
     max_runs:
         Most Monte Carlo draws a request may ask for (at most :data:`api.MAX_RUNS`).
     time_budget:
-        Seconds a Monte Carlo run may take before the request answers 503.
+        Seconds a computation may take (waiting for a free worker included) before its
+        worker is stopped and the request answers 503.
     max_body:
         Largest request body in bytes (413 above it).
     allowed_hosts:
         Host names served; default the loopback names. ``["*"]`` serves any.
+    memory_budget:
+        Address space of each worker process in bytes (503 when a computation needs more).
+    workers:
+        Computations that may run at the same time.
     """
     app = FastAPI(
         title="detente workbench",
@@ -153,13 +248,21 @@ def create_app(
         docs_url=None,  # the interactive docs load their scripts from a CDN
         redoc_url=None,
     )
-    app.state.settings = Settings(min(max_runs, MAX_RUNS), time_budget, max_body)
+    app.state.settings = Settings(
+        min(max_runs, MAX_RUNS), time_budget, max_body, memory_budget, workers
+    )
+    app.state.jobs = JobRunner(Budget(time_budget, memory_budget, workers))
+    app.state.forecasts = ForecastCache()
     page = _asset("index.html")
     assets = {name: _asset(name) for name in _ASSETS}
 
     @app.exception_handler(BudgetExceededError)
     async def _over_budget(request: Request, exc: BudgetExceededError) -> JSONResponse:
         return JSONResponse({"error": str(exc)}, status_code=503)
+
+    @app.exception_handler(JobError)
+    async def _bug(request: Request, exc: JobError) -> JSONResponse:
+        return JSONResponse({"error": f"internal error: {exc}"}, status_code=500)
 
     @app.exception_handler(DetenteError)
     async def _invalid(request: Request, exc: DetenteError) -> JSONResponse:
@@ -172,6 +275,9 @@ def create_app(
 
     @app.exception_handler(RequestValidationError)
     async def _bad_request(request: Request, exc: RequestValidationError) -> JSONResponse:
+        syntax = _not_json(exc)
+        if syntax is not None:
+            return JSONResponse({"error": syntax}, status_code=400)
         return JSONResponse({"error": _request_error(exc)}, status_code=422)
 
     @app.middleware("http")
@@ -197,6 +303,7 @@ def create_app(
 
     app.include_router(router)
     app.add_middleware(BodyLimit, limit=max_body)
+    app.add_middleware(RequestGuard, content_types=CONTENT_TYPES)
     # added last, so it runs first: an unknown Host is refused before the body is read
     app.add_middleware(TrustedHostMiddleware, allowed_hosts=list(allowed_hosts or LOOPBACK))
     return app

@@ -3,7 +3,9 @@
 Every function here takes plain values and returns JSON-ready data (no NaN or infinity:
 they become ``null``), so :mod:`detente.web.api` only maps HTTP to these calls. Errors
 in the user's input are :class:`~detente.errors.DetenteError`; a Monte Carlo run that
-overruns its time budget raises :class:`BudgetExceededError`.
+overruns its time budget raises :class:`BudgetExceededError`. The ``*_job`` functions
+are what :mod:`detente.web.api` runs in a worker process (:mod:`detente.web.jobs`):
+plain, picklable arguments in, a JSON-ready dict out.
 """
 
 from __future__ import annotations
@@ -20,19 +22,21 @@ from typing import Any
 
 from detente.errors import DetenteError
 from detente.scenario import Scenario
+from detente.web.jobs import BudgetExceededError
 
 __all__ = [
     "BudgetExceededError",
+    "ForecastCache",
+    "draft_job",
+    "forecast_job",
     "forecast_payload",
     "load_source",
     "parameters",
     "scenario_payload",
+    "validate_job",
+    "whatif_job",
     "whatif_payload",
 ]
-
-
-class BudgetExceededError(DetenteError):
-    """A Monte Carlo run took longer than the server allows."""
 
 
 def clean(value: Any) -> Any:
@@ -184,8 +188,6 @@ def scenario_payload(scenario: Scenario, *, name: str | None = None) -> dict[str
 
 # -- forecasts -------------------------------------------------------------------------
 
-_MC_LOCK = threading.BoundedSemaphore(2)  # at most two Monte Carlo runs at a time
-
 
 def _dated_models(scenario: Scenario) -> list[str]:
     from detente.scenario_edits import dated_model
@@ -208,19 +210,14 @@ def monte_carlo(scenario: Scenario, *, runs: int, seed: int, budget: float) -> d
                 f"{runs} draws; ask for fewer runs"
             )
 
-    if not _MC_LOCK.acquire(timeout=budget):
-        raise BudgetExceededError("the server is busy with other Monte Carlo runs; try again")
-    try:
-        result = run_monte_carlo(
-            scenario,
-            runs=runs,
-            seed=seed,
-            models=models,
-            block_size=2 * SEED_BLOCK,
-            progress=check,
-        )
-    finally:
-        _MC_LOCK.release()
+    result = run_monte_carlo(
+        scenario,
+        runs=runs,
+        seed=seed,
+        models=models,
+        block_size=2 * SEED_BLOCK,
+        progress=check,
+    )
     out: dict[str, Any] = result.to_dict()
     return out
 
@@ -314,25 +311,36 @@ def forecast_payload(scenario: Scenario, *, runs: int, seed: int, budget: float)
     )
 
 
-_CACHE: OrderedDict[str, dict[str, Any]] = OrderedDict()
-_CACHE_LOCK = threading.Lock()
-_CACHE_SIZE = 16
+class ForecastCache:
+    """The last few forecast payloads by request (the what-if baselines), for one server.
 
+    Kept in the server process (a worker process lives for one job only); keyed by the
+    scenario source as sent, the runs and the seed, so a hit costs no parsing.
+    """
 
-def cached_forecast(scenario: Scenario, *, runs: int, seed: int, budget: float) -> dict[str, Any]:
-    """:func:`forecast_payload`, remembered for the last few scenarios (the baselines)."""
-    text = json.dumps(scenario.to_dict(), sort_keys=True, default=str)
-    key = hashlib.sha256(f"{runs}|{seed}|{text}".encode()).hexdigest()
-    with _CACHE_LOCK:
-        if key in _CACHE:
-            _CACHE.move_to_end(key)
-            return _CACHE[key]
-    payload = forecast_payload(scenario, runs=runs, seed=seed, budget=budget)
-    with _CACHE_LOCK:
-        _CACHE[key] = payload
-        while len(_CACHE) > _CACHE_SIZE:
-            _CACHE.popitem(last=False)
-    return payload
+    def __init__(self, size: int = 16) -> None:
+        self._size = size
+        self._items: OrderedDict[str, dict[str, Any]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    @staticmethod
+    def key(source: Mapping[str, Any], runs: int, seed: int) -> str:
+        text = json.dumps(source, sort_keys=True, default=str)
+        return hashlib.sha256(f"{runs}|{seed}|{text}".encode()).hexdigest()
+
+    def get(self, key: str) -> dict[str, Any] | None:
+        with self._lock:
+            if key not in self._items:
+                return None
+            self._items.move_to_end(key)
+            return self._items[key]
+
+    def put(self, key: str, payload: dict[str, Any]) -> None:
+        with self._lock:
+            self._items[key] = payload
+            self._items.move_to_end(key)
+            while len(self._items) > self._size:
+                self._items.popitem(last=False)
 
 
 def _value(path: str, raw: Any) -> Any:
@@ -370,14 +378,19 @@ def whatif_payload(
     runs: int,
     seed: int,
     budget: float,
+    before: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """The forecast before and after ``changes`` (``(path, value)`` pairs, applied in order)."""
+    """The forecast before and after ``changes`` (``(path, value)`` pairs, applied in order).
+
+    ``before`` is the forecast of the unchanged scenario when already known (cached).
+    """
     from detente.scenario_edits import set_parameters
 
     edits = {path: _value(path, raw) for path, raw in changes}
     edited = set_parameters(scenario, edits)
     started = time.monotonic()
-    before = cached_forecast(scenario, runs=runs, seed=seed, budget=budget)
+    if before is None:
+        before = forecast_payload(scenario, runs=runs, seed=seed, budget=budget)
     left = max(0.5, budget - (time.monotonic() - started))
     after = forecast_payload(edited, runs=runs, seed=seed, budget=left)
     return clean_dict(
@@ -387,3 +400,49 @@ def whatif_payload(
             "after": after,
         }
     )
+
+
+# -- jobs (run in a worker process by detente.web.api) ---------------------------------
+
+
+def draft_job(text: str, filename: str | None, date: dt.date | None) -> dict[str, Any]:
+    """A first scenario drafted from a news article (:mod:`detente.drafting`), validated."""
+    from detente.drafting import draft_scenario
+
+    name = safe_name(filename)
+    drafted = draft_scenario(text, name=name, date=date)
+    payload = scenario_payload(parse_text(drafted.yaml, name))
+    return {**payload, "text": drafted.yaml, "findings": drafted.findings_table()}
+
+
+def validate_job(text: str, filename: str | None) -> dict[str, Any]:
+    """Validate scenario ``text``; the scenario payload with ``valid: true``."""
+    scenario = parse_text(text, safe_name(filename))
+    return {"valid": True, **scenario_payload(scenario)}
+
+
+def _from_source(source: Mapping[str, Any]) -> Scenario:
+    return load_source(
+        embedded=source.get("embedded"),
+        text=source.get("text"),
+        document=source.get("document"),
+        filename=source.get("filename"),
+    )
+
+
+def forecast_job(source: Mapping[str, Any], runs: int, seed: int, budget: float) -> dict[str, Any]:
+    """:func:`forecast_payload` of the scenario named by ``source`` (see :func:`load_source`)."""
+    return forecast_payload(_from_source(source), runs=runs, seed=seed, budget=budget)
+
+
+def whatif_job(
+    source: Mapping[str, Any],
+    changes: Sequence[tuple[str, Any]],
+    runs: int,
+    seed: int,
+    budget: float,
+    before: dict[str, Any] | None,
+) -> dict[str, Any]:
+    """:func:`whatif_payload` of the scenario named by ``source``."""
+    scenario = _from_source(source)
+    return whatif_payload(scenario, changes, runs=runs, seed=seed, budget=budget, before=before)
