@@ -16,8 +16,10 @@ computation runs in a fresh child process that
 At most ``workers`` jobs run at once; waiting for a free slot counts against the time
 budget. As always with :mod:`multiprocessing` outside the ``fork`` method, a script
 that builds the app itself must guard its top level with ``if __name__ == "__main__":``
-(``detente serve`` and uvicorn do). :meth:`JobRunner.run` raises :class:`BudgetExceededError` (answered 503) when
-the time or memory runs out or the child dies, the :class:`~detente.errors.DetenteError`
+(``detente serve`` and uvicorn do).
+
+:meth:`JobRunner.run` raises :class:`BudgetExceededError` (answered 503) when the time
+or memory runs out or the child dies, the :class:`~detente.errors.DetenteError`
 the job raised (answered 422), or :class:`JobError` for a bug in the job (500).
 """
 
