@@ -18,6 +18,11 @@ Schema (version :data:`SCHEMA_VERSION`)::
          seed INTEGER, runs INTEGER,
          result TEXT)            -- JSON document
 
+Reading. A row that cannot be read as recorded (not JSON, a wrong type, text that is
+not UTF-8; e.g. after another program edited the file) is returned with
+:attr:`RunRecord.damage` saying what is wrong, so that listing, showing and comparing
+runs never fail on one bad row.
+
 Safety. The database runs in WAL mode with a busy timeout, so several processes may
 record at once. Each record is one ``BEGIN IMMEDIATE ... COMMIT`` transaction, and the
 result is serialised before the transaction starts, so a crash (or an error) leaves
@@ -130,6 +135,9 @@ def connect(path: str | os.PathLike[str], *, create: bool = True) -> Iterator[sq
         conn = sqlite3.connect(target, timeout=_TIMEOUT, isolation_level=None)
     except (OSError, sqlite3.Error) as exc:
         raise StoreError(f"cannot open the run store {target}: {exc}") from None
+    # text that is not UTF-8 (written by another program) reads with U+FFFD in place
+    # of the bad bytes instead of failing the whole query
+    conn.text_factory = _lenient_text
     try:
         conn.execute(f"PRAGMA busy_timeout = {int(_TIMEOUT * 1000)}")
         conn.execute("PRAGMA journal_mode = WAL")
@@ -139,6 +147,10 @@ def connect(path: str | os.PathLike[str], *, create: bool = True) -> Iterator[sq
         raise StoreError(f"run store {target}: {exc}") from None
     finally:
         conn.close()
+
+
+def _lenient_text(data: bytes) -> str:
+    return data.decode("utf-8", errors="replace")
 
 
 @contextmanager
@@ -261,7 +273,14 @@ def record_run(
 
 @dataclass(frozen=True)
 class RunRecord:
-    """One recorded run."""
+    """One recorded run.
+
+    ``damage`` is ``None`` for a sound row; for a row that cannot be read as recorded
+    (a field that is not valid JSON, or of the wrong type, e.g. after the file was
+    edited by hand or by another program) it says which fields, and those fields hold
+    neutral values (``[]``, ``{}``, ``None``) instead, so listing, showing and diffing
+    still work.
+    """
 
     id: int
     created_at: str
@@ -274,6 +293,7 @@ class RunRecord:
     seed: int | None
     runs: int | None
     result: Any
+    damage: str | None = None
 
     def to_dict(self, *, with_result: bool = True) -> dict[str, Any]:
         out = {
@@ -288,6 +308,8 @@ class RunRecord:
             "seed": self.seed,
             "runs": self.runs,
         }
+        if self.damage is not None:
+            out["damaged"] = self.damage
         if with_result:
             out["result"] = self.result
         return out
@@ -299,11 +321,78 @@ _COLUMNS = (
 )
 
 
-def _record(row: Sequence[Any], result: Any = None) -> RunRecord:
+class _Reader:
+    """Reads one row's fields, noting each that is not what :func:`record_run` writes."""
+
+    def __init__(self) -> None:
+        self.problems: list[str] = []
+
+    def text(self, name: str, value: Any, *, optional: bool = False) -> str | None:
+        if value is None and optional:
+            return None
+        if isinstance(value, str):
+            return value
+        self.problems.append(f"{name} is {_kind(value)}, not text")
+        return None if optional else "?"
+
+    def integer(self, name: str, value: Any) -> int | None:
+        if value is None or (isinstance(value, int) and not isinstance(value, bool)):
+            return value
+        self.problems.append(f"{name} is {_kind(value)}, not a whole number")
+        return None
+
+    def json(self, name: str, value: Any, expected: type | None, default: Any) -> Any:
+        if not isinstance(value, str | bytes):
+            self.problems.append(f"{name} is {_kind(value)}, not JSON text")
+            return default
+        try:
+            parsed = json.loads(value)
+        except (ValueError, RecursionError) as exc:
+            reason = str(exc) if isinstance(exc, ValueError) else "nested too deeply"
+            self.problems.append(f"{name} is not valid JSON ({reason[:80]})")
+            return default
+        if expected is not None and not isinstance(parsed, expected):
+            self.problems.append(
+                f"{name} is a JSON {type(parsed).__name__}, not a {expected.__name__}"
+            )
+            return default
+        return parsed
+
+    @property
+    def damage(self) -> str | None:
+        if not self.problems:
+            return None
+        return "damaged row: " + "; ".join(self.problems) + " (shown as empty)"
+
+
+def _kind(value: Any) -> str:
+    return "empty" if value is None else f"of type {type(value).__name__}"
+
+
+def _record(row: Sequence[Any], result: Any = None, *, with_result: bool = False) -> RunRecord:
+    """A :class:`RunRecord` from a row; a field that cannot be read is noted, never raised."""
+    read = _Reader()
+    models = read.json("models", row[6], list, [])
+    if not all(isinstance(m, str) for m in models):
+        read.problems.append("models holds something other than names")
+        models = [str(m) for m in models]
+    options = read.json("options", row[7], dict, {})
+    if with_result:
+        result = read.json("result", result, None, None)
     return RunRecord(
-        int(row[0]), row[1], row[2], row[3], row[4], row[5],
-        json.loads(row[6]), json.loads(row[7]), row[8], row[9], result,
-    )  # fmt: skip
+        int(row[0]),
+        read.text("created_at", row[1]) or "?",
+        read.text("detente_version", row[2]) or "?",
+        read.text("command", row[3]) or "?",
+        read.text("scenario_hash", row[4], optional=True),
+        read.text("scenario_title", row[5], optional=True),
+        models,
+        options,
+        read.integer("seed", row[8]),
+        read.integer("runs", row[9]),
+        result,
+        read.damage,
+    )
 
 
 def list_runs(
@@ -329,7 +418,7 @@ def get_run(store_path: str | os.PathLike[str], run_id: int) -> RunRecord:
         ).fetchone()
     if row is None:
         raise StoreError(f"no run {run_id} in the run store {store_path}")
-    return _record(row[:-1], json.loads(row[-1]))
+    return _record(row[:-1], row[-1], with_result=True)
 
 
 # -- comparing two results ---------------------------------------------------------------

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import functools
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -20,6 +20,7 @@ from detente.commands._shared import print_json, print_markdown, print_renderabl
 
 if TYPE_CHECKING:
     from detente.scenario import Scenario
+    from detente.store import RunRecord
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -142,6 +143,13 @@ def COMMAND(ctx: click.Context, store: str | None) -> None:  # noqa: N802 - the 
     ctx.obj = store
 
 
+def damaged_notes(records: Sequence[RunRecord]) -> None:
+    """One line on stderr for each damaged row (see :attr:`RunRecord.damage`)."""
+    for record in records:
+        if record.damage is not None:
+            click.echo(f"detente: note: run {record.id}: {record.damage}", err=True)
+
+
 @COMMAND.command(name="list")
 @click.option("--limit", "-n", type=click.IntRange(min=1), default=20, show_default=True)
 @click.option("--command", "command_name", metavar="NAME", help="Only runs of this command.")
@@ -152,6 +160,7 @@ def list_command(store: str, limit: int, command_name: str | None, fmt: str) -> 
     from detente.store import list_runs
 
     records = list_runs(store, limit=limit, command=command_name)
+    damaged_notes(records)
     if fmt == "json":
         print_json([r.to_dict(with_result=False) for r in records])
     elif not records:
@@ -171,6 +180,7 @@ def show_command(store: str, run_id: int, fmt: str) -> None:
     from detente.store import get_run
 
     found = get_run(store, run_id)
+    damaged_notes([found])
     if fmt == "json":
         print_json(found.to_dict())
         return
@@ -201,6 +211,7 @@ def diff_command(store: str, old_id: int, new_id: int, tolerance: float, fmt: st
     from detente.store import diff_results, get_run
 
     old, new = get_run(store, old_id), get_run(store, new_id)
+    damaged_notes([old, new])
     differences = diff_results(old.result, new.result, tolerance=tolerance)
     if fmt == "json":
         print_json(
