@@ -8,28 +8,15 @@ import subprocess
 import sys
 from pathlib import Path
 
-GOOD = """\
-schema: detente/1
-title: Test
-as_of: 2020-01-01
-horizon: 2021-01-01
-issues:
-  - id: x
-    name: X
-    scale: [0, 10]
-    status_quo: 5
-actors:
-  - id: a
-    name: A
-    capability: 1
-    stances:
-      x: {position: 2, salience: 0.5}
-  - id: b
-    name: B
-    capability: 2
-    stances:
-      x: {position: 8, salience: 0.9}
-"""
+from unit.test_malformed_scenarios import GOOD  # a small valid scenario with two actors
+
+__all__ = ["GOOD", "MEMORY_CAP", "billion_laughs", "line_of", "quadratic_blowup", "run_jailed"]
+
+
+def line_of(text: str, needle: str) -> int:
+    """1-based line of the first line of ``text`` that contains ``needle``."""
+    return next(i for i, line in enumerate(text.splitlines(), 1) if needle in line)
+
 
 MEMORY_CAP = 1024**3
 """Address space of a jailed run (1 GiB): far above what reading any scenario needs

@@ -112,21 +112,10 @@ def _construct(
     """The value of ``node``; an alias (a node met again) reuses the value in ``built``."""
     if id(node) in built:
         return built[id(node)]
-    value = _construct_new(node, path, lines, file, built)
-    built[id(node)] = value
-    return value
-
-
-def _construct_new(
-    node: yaml.Node,
-    path: tuple[PathPart, ...],
-    lines: LineMap,
-    file: str,
-    built: dict[int, Any],
-) -> Any:
     lines.add(path, node.start_mark.line + 1)
+    value: Any
     if isinstance(node, yaml.MappingNode):
-        out: dict[Any, Any] = {}
+        value = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
                 raise ScenarioError(
@@ -138,7 +127,7 @@ def _construct_new(
             key = _scalar_at(key_node, path, file)
             if isinstance(key, list | dict):
                 raise ScenarioError("mapping keys must be plain values", path, file=file)
-            if key in out:
+            if key in value:
                 raise ScenarioError(
                     f"duplicate key {key!r}",
                     (*path, key),
@@ -147,13 +136,15 @@ def _construct_new(
                 )
             child = (*path, key)
             lines.add(child, key_node.start_mark.line + 1)
-            out[key] = _construct(value_node, child, lines, file, built)
-        return out
-    if isinstance(node, yaml.SequenceNode):
-        return [
+            value[key] = _construct(value_node, child, lines, file, built)
+    elif isinstance(node, yaml.SequenceNode):
+        value = [
             _construct(item, (*path, i), lines, file, built) for i, item in enumerate(node.value)
         ]
-    return _scalar_at(node, path, file)
+    else:
+        value = _scalar_at(node, path, file)
+    built[id(node)] = value
+    return value
 
 
 def _scalar_at(node: yaml.Node, path: tuple[PathPart, ...], file: str) -> Any:
