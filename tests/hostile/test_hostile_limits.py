@@ -130,3 +130,16 @@ def test_a_file_at_the_size_limit_is_read(tmp_path: Path) -> None:
     path.write_text(GOOD + "#" * (MAX_FILE_BYTES - len(GOOD) - 1) + "\n", encoding="utf-8")
     assert path.stat().st_size == MAX_FILE_BYTES
     assert load_any(path).title == "Test"
+
+
+def test_a_whatif_change_out_of_range_is_refused_naming_the_change(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from cli_helpers import run_cli
+
+    code, out, err = run_cli(
+        capsys, "whatif", "--no-store", "-s", "russia.capability=1e308", "-f", "json"
+    )
+    assert code == 2 and out == ""
+    assert err.startswith("detente: error: actors.russia.capability=1e+308: invalid value ")
+    assert "1e+308 is out of range" in err

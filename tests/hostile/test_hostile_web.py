@@ -231,3 +231,12 @@ def test_waiting_for_a_busy_server_counts_against_the_budget() -> None:
     finally:
         runner._slots.release()
     assert runner.started == []  # nothing was started while waiting
+
+
+def test_a_whatif_change_out_of_range_is_a_422(client: TestClient) -> None:
+    change = {"path": "actors.russia.capability", "value": 1e308}
+    response = client.post(
+        "/api/whatif", json={"embedded": "russia_japan_2018", "runs": 0, "changes": [change]}
+    )
+    assert response.status_code == 422
+    assert "1e+308 is out of range" in response.json()["error"]
