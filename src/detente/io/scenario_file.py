@@ -21,19 +21,20 @@ from detente.scenario import Scenario
 __all__ = ["load_scenario", "parse_scenario", "read_text", "save_scenario", "write_atomically"]
 
 
-def read_text(path: str | os.PathLike[str]) -> str:
+def read_text(path: str | os.PathLike[str], *, max_bytes: int = MAX_FILE_BYTES) -> str:
     """Read a UTF-8 text file; a missing, unreadable or too large file is a :class:`ScenarioError`.
 
-    At most :data:`detente.limits.MAX_FILE_BYTES` bytes are read, so a huge file (or an
-    endless one such as ``/dev/zero``) is refused without filling memory.
+    At most ``max_bytes`` (default :data:`detente.limits.MAX_FILE_BYTES`) bytes are
+    read, so a huge file (or an endless one such as ``/dev/zero``) is refused without
+    filling memory. Readers of larger published data sets may pass a larger limit.
     """
     name = str(path)
     try:
         with Path(path).open("rb") as handle:
-            data = handle.read(MAX_FILE_BYTES + 1)
-        if len(data) > MAX_FILE_BYTES:
+            data = handle.read(max_bytes + 1)
+        if len(data) > max_bytes:
             raise ScenarioError(
-                f"the file is over the limit of {MAX_FILE_BYTES // (1024 * 1024)} MiB for a "
+                f"the file is over the limit of {max_bytes / 1024**2:g} MiB for a "
                 "scenario or table (see 'Limits' in docs/scenario-format.md)",
                 file=name,
             )
