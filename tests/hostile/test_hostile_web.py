@@ -240,3 +240,10 @@ def test_a_whatif_change_out_of_range_is_a_422(client: TestClient) -> None:
     )
     assert response.status_code == 422
     assert "1e+308 is out of range" in response.json()["error"]
+
+
+def test_a_worker_uses_one_blas_thread_and_the_server_keeps_its_environment() -> None:
+    before = dict(os.environ)
+    runner = JobRunner(Budget(seconds=60, workers=1))
+    assert runner.run(os.getenv, "OPENBLAS_NUM_THREADS") == "1"
+    assert dict(os.environ) == before

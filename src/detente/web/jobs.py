@@ -26,6 +26,7 @@ the job raised (answered 422), or :class:`JobError` for a bug in the job (500).
 from __future__ import annotations
 
 import multiprocessing
+import multiprocessing.forkserver
 import os
 import resource
 import threading
@@ -48,6 +49,28 @@ PRELOAD = [
     "detente.io",
 ]
 """Modules the forkserver imports once, so that a job does not import them again."""
+
+ONE_THREAD = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+"""Environment of the forkserver: one BLAS thread per worker. A job then uses one core,
+and its address space does not start with a thread pool's stacks and buffers per core
+(which ``RLIMIT_AS`` would count against the memory budget on a many-core machine)."""
+
+_START = threading.Lock()
+
+
+def _start_forkserver() -> None:
+    """Start the forkserver (once per server process) with :data:`ONE_THREAD` set."""
+    with _START:
+        saved = {name: os.environ.get(name) for name in ONE_THREAD}
+        os.environ.update(ONE_THREAD)
+        try:
+            multiprocessing.forkserver.ensure_running()
+        finally:
+            for name, value in saved.items():
+                if value is None:
+                    os.environ.pop(name, None)
+                else:
+                    os.environ[name] = value
 
 
 class BudgetExceededError(DetenteError):
@@ -162,6 +185,7 @@ class JobRunner:
     def _run_in_worker(
         self, job: Callable[..., Any], args: tuple[Any, ...], deadline: float
     ) -> tuple[str, Any]:
+        _start_forkserver()
         receiver, sender = self._context.Pipe(duplex=False)
         process = self._context.Process(
             target=_child, args=(sender, self.budget.memory, job, args), daemon=True
