@@ -116,22 +116,39 @@ def check_document(data: Any) -> None:
 
 
 def _check_numbers(value: Any, path: tuple[PathPart, ...]) -> None:
+    """Check every number under ``value``; the path is worked out only for a bad one."""
+    if not _all_in_range(value):
+        _locate_bad_number(value, path)
+
+
+def _all_in_range(value: Any) -> bool:
     # iterative, so a deep document cannot exhaust the stack; the parser bounds the
-    # number of values, so this walk is bounded too
+    # number of values, so this walk is bounded too. ``abs(nan) <= x`` is False.
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            stack.extend(item.values())
+        elif isinstance(item, list | tuple):
+            stack.extend(item)
+        elif isinstance(item, int | float) and not abs(item) <= MAX_MAGNITUDE:
+            return False  # a bool is an int within range; abs(nan) <= x is False
+    return True
+
+
+def _locate_bad_number(value: Any, path: tuple[PathPart, ...]) -> None:
     stack: list[tuple[Any, tuple[PathPart, ...]]] = [(value, path)]
     while stack:
         item, where = stack.pop()
-        if isinstance(item, bool):
-            continue
-        if isinstance(item, int | float):
-            check_number(item, where)
-        elif isinstance(item, dict):
+        if isinstance(item, dict):
             stack.extend(
                 (v, (*where, k if isinstance(k, str | int) else str(k)))
                 for k, v in reversed(item.items())
             )
         elif isinstance(item, list | tuple):
             stack.extend((v, (*where, i)) for i, v in reversed(list(enumerate(item))))
+        elif isinstance(item, int | float) and not isinstance(item, bool):
+            check_number(item, where)
 
 
 def check_weights(scenario: Scenario) -> None:

@@ -3,14 +3,23 @@
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 
 import pytest
 from hostile_helpers import GOOD, line_of, run_jailed, write
+from hypothesis import given
+from hypothesis import strategies as st
 
 from detente.errors import ScenarioError
 from detente.io import load_any, parse_scenario
-from detente.limits import MAX_ACTORS, MAX_FILE_BYTES, MAX_ISSUES, MAX_MAGNITUDE
+from detente.limits import (
+    MAX_ACTORS,
+    MAX_FILE_BYTES,
+    MAX_ISSUES,
+    MAX_MAGNITUDE,
+    check_document,
+)
 
 
 def error_of(text: str, name: str = "s.yaml") -> str:
@@ -143,3 +152,50 @@ def test_a_whatif_change_out_of_range_is_refused_naming_the_change(
     assert code == 2 and out == ""
     assert err.startswith("detente: error: actors.russia.capability=1e+308: invalid value ")
     assert "1e+308 is out of range" in err
+
+
+_LEAVES = st.one_of(
+    st.booleans(),
+    st.integers(min_value=-(10**15), max_value=10**15),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.text(max_size=3),
+    st.none(),
+)
+_DOCUMENTS = st.recursive(
+    _LEAVES,
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=3), inner, max_size=4)
+    ),
+    max_leaves=30,
+)
+
+
+def _numbers(value: object) -> list[float]:
+    if isinstance(value, dict):
+        return [n for v in value.values() for n in _numbers(v)]
+    if isinstance(value, list):
+        return [n for v in value for n in _numbers(v)]
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return [value]
+    return []
+
+
+def _at(value: object, path: tuple[object, ...]) -> object:
+    for part in path:
+        value = value[part]  # type: ignore[index]
+    return value
+
+
+@given(_DOCUMENTS)
+def test_check_document_refuses_exactly_the_documents_with_a_bad_number(doc: object) -> None:
+    # property: an error iff some number is non-finite or over MAX_MAGNITUDE, and the
+    # error's path leads to such a number
+    bad = [n for n in _numbers(doc) if not (math.isfinite(n) and abs(n) <= MAX_MAGNITUDE)]
+    wrapped = {"x": doc}
+    if not bad:
+        check_document(wrapped)
+        return
+    with pytest.raises(ScenarioError) as info:
+        check_document(wrapped)
+    found = _at(wrapped, info.value.path)
+    assert found in bad or (isinstance(found, float) and math.isnan(found))
