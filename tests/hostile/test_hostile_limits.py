@@ -7,7 +7,7 @@ import math
 from pathlib import Path
 
 import pytest
-from hostile_helpers import GOOD, line_of, run_jailed, write
+from hostile_helpers import GOOD, billion_laughs, line_of, run_jailed, write
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -20,6 +20,9 @@ from detente.limits import (
     MAX_MAGNITUDE,
     check_document,
 )
+from detente.store import default_store_path, list_runs
+
+from cli_helpers import run_cli
 
 
 def error_of(text: str, name: str = "s.yaml") -> str:
@@ -144,8 +147,6 @@ def test_a_file_at_the_size_limit_is_read(tmp_path: Path) -> None:
 def test_a_whatif_change_out_of_range_is_refused_naming_the_change(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    from cli_helpers import run_cli
-
     code, out, err = run_cli(
         capsys, "whatif", "--no-store", "-s", "russia.capability=1e308", "-f", "json"
     )
@@ -199,3 +200,26 @@ def test_check_document_refuses_exactly_the_documents_with_a_bad_number(doc: obj
         check_document(wrapped)
     found = _at(wrapped, info.value.path)
     assert found in bad or (isinstance(found, float) and math.isnan(found))
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        ("huge.yaml", GOOD.replace("capability: 2", "capability: 1e308")),
+        ("zero.yaml", GOOD.replace("capability: 1", "capability: 0").replace(
+            "capability: 2", "capability: 0"
+        )),
+        ("laughs.yaml", billion_laughs()),
+    ],
+)  # fmt: skip
+def test_a_refused_scenario_writes_and_records_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str, text: str
+) -> None:
+    path = write(tmp_path, text, name)
+    plot = tmp_path / "p.png"
+    code, out, err = run_cli(capsys, "forecast", str(path), "--runs", "50", "--plot", str(plot))
+    assert code == 2 and out == ""
+    assert err.startswith(f"detente: error: {path}:") and err.count("\n") == 1
+    assert not plot.exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == [name]  # no temp files either
+    assert list_runs(default_store_path()) == []
