@@ -11,6 +11,7 @@ import json
 import os
 import signal
 import warnings
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -38,6 +39,18 @@ def app() -> Any:
 @pytest.fixture(scope="module")
 def client(app: Any) -> TestClient:
     return TestClient(app, base_url=SERVER)
+
+
+def gone(pid: int, patience: float = 10.0) -> bool:
+    """Whether process ``pid`` has ended, waiting up to ``patience`` seconds for it."""
+    import time
+
+    deadline = time.monotonic() + patience
+    while alive(pid):
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.05)
+    return True
 
 
 def no_worker_left(app: Any) -> bool:
@@ -247,3 +260,24 @@ def test_a_worker_uses_one_blas_thread_and_the_server_keeps_its_environment() ->
     runner = JobRunner(Budget(seconds=60, workers=1))
     assert runner.run(os.getenv, "OPENBLAS_NUM_THREADS") == "1"
     assert dict(os.environ) == before
+
+
+def starts_a_process_and_hangs(pid_file: str) -> None:
+    """A job that starts a long-running process of its own, then never returns."""
+    import subprocess
+    import time
+
+    child = subprocess.Popen(["sleep", "600"])
+    with open(pid_file, "w", encoding="ascii") as handle:
+        handle.write(str(child.pid))
+    time.sleep(600)
+
+
+def test_processes_a_job_started_are_stopped_with_it(tmp_path: Path) -> None:
+    pid_file = tmp_path / "pid"
+    runner = JobRunner(Budget(seconds=2, workers=1))
+    with pytest.raises(BudgetExceededError, match="time budget of 2 s"):
+        runner.run(starts_a_process_and_hangs, str(pid_file))
+    assert not any(alive(pid) for pid in runner.started)
+    # SIGKILL reaches the orphan asynchronously: give the kernel a moment to finish it
+    assert gone(int(pid_file.read_text(encoding="ascii")))

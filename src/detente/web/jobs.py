@@ -11,7 +11,8 @@ computation runs in a fresh child process that
 * limits its own address space with ``setrlimit(RLIMIT_AS)``, so an allocation past the
   memory budget fails with ``MemoryError`` in the child only;
 * is killed (``SIGKILL``) when the time budget runs out, and reaped before the request
-  answers.
+  answers; it leads its own process group, and the group is killed too, so nothing a
+  job started outlives it.
 
 At most ``workers`` jobs run at once; waiting for a free slot counts against the time
 budget. As always with :mod:`multiprocessing` outside the ``fork`` method, a script
@@ -25,10 +26,13 @@ the job raised (answered 422), or :class:`JobError` for a bug in the job (500).
 
 from __future__ import annotations
 
+import contextlib
+import math
 import multiprocessing
 import multiprocessing.forkserver
 import os
 import resource
+import signal
 import threading
 import time
 from collections.abc import Callable
@@ -100,10 +104,19 @@ class Budget:
     workers: int = 2
 
 
-def _child(conn: Connection, memory: int, job: Callable[..., Any], args: tuple[Any, ...]) -> None:
-    """Body of the worker process: cap memory, run ``job``, send back what happened."""
+def _child(
+    conn: Connection, memory: int, seconds: float, job: Callable[..., Any], args: tuple[Any, ...]
+) -> None:
+    """Body of the worker process: cap memory and CPU, run ``job``, send back what happened.
+
+    The CPU limit (``RLIMIT_CPU``, a second over the time budget) is a backstop that
+    stops the worker even if the server that should kill it is gone.
+    """
     try:
+        os.setpgid(0, 0)  # its own process group: stopping it stops whatever it started
         resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+        cpu = math.ceil(seconds) + 1
+        resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
         outcome: tuple[str, Any] = ("ok", job(*args))
     except MemoryError:
         outcome = ("memory", None)
@@ -188,7 +201,9 @@ class JobRunner:
         _start_forkserver()
         receiver, sender = self._context.Pipe(duplex=False)
         process = self._context.Process(
-            target=_child, args=(sender, self.budget.memory, job, args), daemon=True
+            target=_child,
+            args=(sender, self.budget.memory, max(0.0, deadline - time.monotonic()), job, args),
+            daemon=True,
         )
         try:
             process.start()
@@ -212,7 +227,16 @@ class JobRunner:
             if process.is_alive():
                 process.kill()
             process.join()
+            _kill_group(process.pid)
             process.close()
+
+
+def _kill_group(pid: int | None) -> None:
+    """Kill what is left of a worker's process group (processes the job started)."""
+    if pid is None:
+        return
+    with contextlib.suppress(ProcessLookupError, PermissionError):  # the usual: none left
+        os.killpg(pid, signal.SIGKILL)
 
 
 def alive(pid: int) -> bool:
