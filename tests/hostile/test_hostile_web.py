@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import json
 import os
-import signal
 import warnings
 from pathlib import Path
 from typing import Any
 
 import pytest
 from hostile_helpers import GOOD, billion_laughs, line_of
+from hostile_jobs import hungry, starts_a_process_and_hangs, suicidal
 
 pytest.importorskip("fastapi", reason="the web extra (detente[web]) is not installed")
 pytest.importorskip("httpx", reason="FastAPI's TestClient needs httpx")
@@ -210,16 +210,6 @@ def test_a_forecast_over_the_time_budget_is_a_503_and_its_worker_is_gone() -> No
     assert no_worker_left(app)
 
 
-def hungry(size: int) -> int:
-    """A job that allocates ``size`` bytes (run in the worker)."""
-    return len(bytearray(size))
-
-
-def suicidal() -> None:
-    """A job whose process dies without a word (run in the worker)."""
-    os.kill(os.getpid(), signal.SIGKILL)
-
-
 def test_a_job_over_the_memory_budget_is_refused_and_the_runner_goes_on() -> None:
     runner = JobRunner(Budget(seconds=60, memory=1024**3, workers=1))
     with pytest.raises(BudgetExceededError, match="passed its memory budget of 1024 MiB"):
@@ -262,21 +252,11 @@ def test_a_worker_uses_one_blas_thread_and_the_server_keeps_its_environment() ->
     assert dict(os.environ) == before
 
 
-def starts_a_process_and_hangs(pid_file: str) -> None:
-    """A job that starts a long-running process of its own, then never returns."""
-    import subprocess
-    import time
-
-    child = subprocess.Popen(["sleep", "600"])
-    with open(pid_file, "w", encoding="ascii") as handle:
-        handle.write(str(child.pid))
-    time.sleep(600)
-
-
 def test_processes_a_job_started_are_stopped_with_it(tmp_path: Path) -> None:
     pid_file = tmp_path / "pid"
-    runner = JobRunner(Budget(seconds=2, workers=1))
-    with pytest.raises(BudgetExceededError, match="time budget of 2 s"):
+    runner = JobRunner(Budget(seconds=5, workers=1))
+    assert runner.run(hungry, 1) == 1  # the forkserver is up and has loaded hostile_jobs
+    with pytest.raises(BudgetExceededError, match="time budget of 5 s"):
         runner.run(starts_a_process_and_hangs, str(pid_file))
     assert not any(alive(pid) for pid in runner.started)
     # SIGKILL reaches the orphan asynchronously: give the kernel a moment to finish it
