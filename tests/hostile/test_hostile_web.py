@@ -233,7 +233,7 @@ def test_waiting_for_a_busy_server_counts_against_the_budget() -> None:
             runner.run(hungry, 10, seconds=0.2)
     finally:
         runner._slots.release()
-    assert runner.started == []  # nothing was started while waiting
+    assert not runner.started  # nothing was started while waiting
 
 
 def test_a_whatif_change_out_of_range_is_a_422(client: TestClient) -> None:

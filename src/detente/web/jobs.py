@@ -35,6 +35,7 @@ import resource
 import signal
 import threading
 import time
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
@@ -150,8 +151,8 @@ class JobRunner:
         self._context = multiprocessing.get_context("forkserver")
         self._context.set_forkserver_preload(PRELOAD)
         self._slots = threading.BoundedSemaphore(max(1, budget.workers))
-        self.started: list[int] = []
-        """Process ids of the workers started so far (for tests and diagnostics)."""
+        self.started: deque[int] = deque(maxlen=256)
+        """Process ids of the latest workers started (for tests and diagnostics)."""
 
     def run(self, job: Callable[..., Any], *args: Any, seconds: float | None = None) -> Any:
         """``job(*args)`` in a worker process; its return value (which must pickle).
@@ -188,10 +189,15 @@ class JobRunner:
                 "try a smaller scenario, fewer runs, or a server with a larger budget "
                 "(detente serve --time-budget)"
             )
-        if status in ("memory", "died"):
+        memory = f"memory budget of {self.budget.memory // 1024**2} MiB"
+        if status == "memory":
             raise BudgetExceededError(
-                f"the computation passed its memory budget of {self.budget.memory // 1024**2} "
-                "MiB and was stopped; try a smaller scenario"
+                f"the computation passed its {memory} and was stopped; try a smaller scenario"
+            )
+        if status == "died":
+            raise BudgetExceededError(
+                f"the computation stopped without an answer (most likely out of its {memory}); "
+                "try a smaller scenario"
             )
         raise JobError(payload)
 
