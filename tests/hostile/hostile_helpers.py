@@ -10,7 +10,15 @@ from pathlib import Path
 
 from unit.test_malformed_scenarios import GOOD  # a small valid scenario with two actors
 
-__all__ = ["GOOD", "MEMORY_CAP", "billion_laughs", "line_of", "quadratic_blowup", "run_jailed"]
+__all__ = [
+    "GOOD",
+    "MEMORY_CAP",
+    "billion_laughs",
+    "first_laughs_line_past",
+    "line_of",
+    "quadratic_blowup",
+    "run_jailed",
+]
 
 
 def line_of(text: str, needle: str) -> int:
@@ -29,6 +37,20 @@ def billion_laughs(levels: int = 9, fan: int = 9) -> str:
     for level in range(1, levels):
         lines.append(f"a{level}: &a{level} [" + ",".join([f"*a{level - 1}"] * fan) + "]")
     return "\n".join(lines) + "\n"
+
+
+def first_laughs_line_past(limit: int, fan: int = 9) -> int:
+    """Line of :func:`billion_laughs` on which the values read so far pass ``limit``.
+
+    Line k holds a key and a list standing for ``size_k`` values: ``size_0 = 1 + fan``
+    (the list and its scalars), ``size_k = 1 + fan * size_(k-1)``.
+    """
+    total, size, line = 0, 1 + fan, 1
+    while total + 1 + size <= limit:
+        total += 1 + size
+        size = 1 + fan * size
+        line += 1
+    return line
 
 
 def quadratic_blowup(width: int = 5000) -> str:

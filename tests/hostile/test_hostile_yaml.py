@@ -13,26 +13,41 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from hostile_helpers import GOOD, billion_laughs, quadratic_blowup, run_jailed, write
+from hostile_helpers import (
+    GOOD,
+    billion_laughs,
+    first_laughs_line_past,
+    quadratic_blowup,
+    run_jailed,
+    write,
+)
 
 from detente.errors import ScenarioError
 from detente.io import parse_scenario
 from detente.limits import MAX_DEPTH, MAX_VALUES
 
 
+def test_the_laughs_line_count_by_hand() -> None:
+    # 500,000: lines 1-5 read 11 + 92 + 821 + 7,382 + 66,431 = 74,737 values; line 6's
+    # list stands for 597,871 more, which passes the limit
+    assert first_laughs_line_past(500_000) == 6
+    assert first_laughs_line_past(74_737) == 6 and first_laughs_line_past(74_736) == 5
+
+
 @pytest.mark.parametrize(
     ("name", "text", "line"),
     [
-        # 9**9 = 387,420,489 values from 433 bytes; a0..a5 stand for 9**6 = 531,441 values
-        # each, a6 (line 7) for 9**7 = 4,782,969 > 1,000,000: the first line over the cap
-        ("laughs.yaml", billion_laughs(), 7),
+        # 9**9 = 387,420,489 values from 433 bytes; worked out below which line passes
+        ("laughs.yaml", billion_laughs(), None),
         # 5,000 x 5,000 = 25 million values from 25 kB; line 2 repeats the list
         ("quadratic.yaml", quadratic_blowup(), 2),
     ],
 )
 def test_alias_bombs_are_refused_with_file_and_line_in_bounded_memory(
-    tmp_path: Path, name: str, text: str, line: int
+    tmp_path: Path, name: str, text: str, line: int | None
 ) -> None:
+    if line is None:
+        line = first_laughs_line_past(MAX_VALUES)
     path = write(tmp_path, text, name)
     result = run_jailed("validate", str(path))
     assert result.returncode == 2, result.stderr[-2000:]
@@ -83,3 +98,23 @@ def test_a_document_exactly_at_the_depth_limit_is_read() -> None:
     for _ in range(MAX_DEPTH - 1):
         data = data[0]
     assert data == []
+
+
+def test_a_huge_document_stops_being_read_at_the_value_limit(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # the limit is lowered so the test is quick; the reader counts while it reads, so
+    # the error names the line where the count passed it, not the end of the file
+    import detente.io.yaml_reader as reader
+
+    monkeypatch.setattr(reader, "MAX_VALUES", 1000)
+    text = "a: 1\nb: [" + ",".join(["1"] * 10) + "]\nc: [" + ",\n".join(["1"] * 5000) + "]\n"
+    with pytest.raises(ScenarioError) as info:
+        parse_scenario(text, "huge.yaml")
+    # values so far: the top mapping (1), a (2), b (2 + 10), c's key and list (2) = 17,
+    # then c's numbers one per line from line 3: the 1,001st value is c's 984th number,
+    # on line 3 + 983
+    assert str(info.value) == (
+        "huge.yaml:986: the document holds more than 1,000 values "
+        "(see 'Limits' in docs/scenario-format.md)"
+    )

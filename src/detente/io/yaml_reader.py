@@ -7,12 +7,15 @@ documents we read, so one reader serves both. Duplicate keys are an error here (
 ``yaml.safe_load`` silently keeps the last one).
 
 Aliases (``*name``) are resolved by reusing the value built for their anchor, never by
-building it again, so a document's memory stays proportional to its text. The number
-of values the aliases *stand for* is still bounded (:data:`detente.limits.MAX_VALUES`)
-before anything is built, because later steps walk the document as a tree: a
-"billion laughs" document (nested aliases, each repeating the one before nine times)
-is refused with the line of the first alias whose expansion passes the limit.
-Nesting deeper than :data:`detente.limits.MAX_DEPTH` is refused the same way.
+building it again, so a document's memory stays proportional to its text. The values
+a document stands for, counting each alias as the values it repeats, are still
+bounded (:data:`detente.limits.MAX_VALUES`), and counted *while* the text is read, so
+that reading stops at the limit: later steps walk the document as a tree, and PyYAML
+keeps about 800 bytes per value while it reads. A "billion laughs" document (nested
+aliases, each repeating the one before nine times) is refused at the line of the first
+alias that passes the limit, a merely huge one at the line where it passes it.
+Nesting deeper than :data:`detente.limits.MAX_DEPTH` is refused the same way, before
+Python's recursion limit is reached.
 """
 
 from __future__ import annotations
@@ -47,59 +50,6 @@ class LineMap:
             if not key:
                 return None
             key = key[:-1]
-
-
-def _expanded_size(root: yaml.Node, file: str) -> int:
-    """Values ``root`` stands for with every alias expanded; refuse past the limits.
-
-    Each node is counted once and its count reused for every alias of it (the node
-    graph of a YAML document is acyclic), so this takes time proportional to the text.
-    """
-    sizes: dict[int, int] = {}
-    started: set[int] = set()  # the nodes whose children are being counted: the ancestors
-    # iterative post-order walk: (node, depth, children done?)
-    stack: list[tuple[yaml.Node, int, bool]] = [(root, 1, False)]
-    while stack:
-        node, depth, done = stack.pop()
-        if id(node) in sizes:
-            continue
-        if not done and id(node) in started:
-            raise ScenarioError(
-                "an alias (*name) stands for a value that contains it, which would never "
-                "end; write the value out",
-                file=file,
-                line=node.start_mark.line + 1,
-            )
-        children: list[yaml.Node] = []
-        if isinstance(node, yaml.MappingNode):
-            children = [part for pair in node.value for part in pair]
-        elif isinstance(node, yaml.SequenceNode):
-            children = list(node.value)
-        if depth > MAX_DEPTH:
-            raise ScenarioError(
-                f"the document is nested more than {MAX_DEPTH} levels deep; a scenario "
-                "needs fewer than 10 (see 'Limits' in docs/scenario-format.md)",
-                file=file,
-                line=node.start_mark.line + 1,
-            )
-        if not done:
-            started.add(id(node))
-            stack.append((node, depth, True))
-            stack.extend((child, depth + 1, False) for child in children if id(child) not in sizes)
-            continue
-        total = 1 + sum(sizes[id(child)] for child in children)
-        if total > MAX_VALUES:
-            raise ScenarioError(
-                f"the document stands for more than {MAX_VALUES:,} values once its aliases "
-                "(*name) are expanded (a 'billion laughs' document?); write the repeated "
-                "values out, or repeat them fewer times (see 'Limits' in "
-                "docs/scenario-format.md)",
-                file=file,
-                line=node.start_mark.line + 1,
-            )
-        sizes[id(node)] = total
-        started.discard(id(node))
-    return sizes[id(root)]
 
 
 def _construct(
@@ -172,6 +122,85 @@ _Loader.add_implicit_resolver(
 )
 
 _CONSTRUCTOR = _Loader(stream="")
+
+
+class _BoundedLoader(_Loader):
+    """:class:`_Loader` that counts values and depth while composing, and stops at the limits.
+
+    ``_total`` is the number of values read so far, an alias counting as the values of
+    the node it repeats; the size of each finished node (``_sizes``) is the growth of
+    ``_total`` while it was composed, so an alias costs one look-up.
+    """
+
+    def __init__(self, stream: str, file: str) -> None:
+        super().__init__(stream)
+        self.file = file
+        self._total = 0
+        self._depth = 0
+        self._aliases = False
+        self._sizes: dict[int, int] = {}
+
+    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node | None:
+        line = self.peek_event().start_mark.line + 1  # type: ignore[no-untyped-call]
+        if self.check_event(yaml.AliasEvent):
+            node = super().compose_node(parent, index)
+            size = self._sizes.get(id(node))
+            if size is None:  # its anchor is still being read: the alias is inside it
+                raise ScenarioError(
+                    "an alias (*name) stands for a value that contains it, which would "
+                    "never end; write the value out",
+                    file=self.file,
+                    line=line,
+                )
+            self._aliases = True
+            self._count(size, line)
+            return node
+        self._depth += 1
+        if self._depth > MAX_DEPTH:
+            raise ScenarioError(
+                f"the document is nested too deeply: more than {MAX_DEPTH} levels, where a "
+                "scenario needs fewer than 10 (see 'Limits' in docs/scenario-format.md)",
+                file=self.file,
+                line=line,
+            )
+        before = self._total
+        self._count(1, line)
+        node = super().compose_node(parent, index)
+        self._sizes[id(node)] = self._total - before
+        self._depth -= 1
+        return node
+
+    def _count(self, values: int, line: int) -> None:
+        self._total += values
+        if self._total <= MAX_VALUES:
+            return
+        if self._aliases:
+            problem = (
+                f"the document stands for more than {MAX_VALUES:,} values once its aliases "
+                "(*name) are expanded (a 'billion laughs' document?); write the repeated "
+                "values out, or repeat them fewer times"
+            )
+        else:
+            problem = f"the document holds more than {MAX_VALUES:,} values"
+        raise ScenarioError(
+            f"{problem} (see 'Limits' in docs/scenario-format.md)", file=self.file, line=line
+        )
+
+
+def _compose(text: str, file: str) -> list[yaml.Node]:
+    """The node trees of the documents in ``text``, read within the limits."""
+    loader = _BoundedLoader(text, file)
+    try:
+        nodes = []
+        while loader.check_node():
+            node = loader.get_node()
+            if node is not None:
+                nodes.append(node)
+        return nodes
+    finally:
+        loader.dispose()
+
+
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
@@ -213,12 +242,12 @@ def parse_document(text: str, file: str) -> tuple[Any, LineMap]:
     ScenarioError
         On a syntax error (with the line it was found on), an empty document, more
         than one document, a duplicate key, or a document over the limits of
-        :mod:`detente.limits` (aliases expanding past :data:`~detente.limits.MAX_VALUES`
-        values, nesting deeper than :data:`~detente.limits.MAX_DEPTH`).
+        :mod:`detente.limits` (more than :data:`~detente.limits.MAX_VALUES` values,
+        aliases expanded; nesting deeper than :data:`~detente.limits.MAX_DEPTH`).
     """
     lines = LineMap()
     try:
-        nodes = list(yaml.compose_all(text, Loader=_Loader))
+        nodes = _compose(text, file)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or "syntax error"
@@ -241,7 +270,6 @@ def parse_document(text: str, file: str) -> tuple[Any, LineMap]:
             file=file,
             line=nodes[1].start_mark.line + 1,
         )
-    _expanded_size(nodes[0], file)
     try:
         data = _construct(nodes[0], (), lines, file, {})
     except RecursionError:
