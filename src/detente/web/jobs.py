@@ -52,8 +52,14 @@ PRELOAD = [
     "detente.models",
     "detente.scenario_edits",
     "detente.io",
+    "detente.drafting",
+    # the optional ``draft`` extra (about 1.6 s to import); skipped when not installed
+    "spacy",
+    "dateparser",
+    "pycountry",
 ]
-"""Modules the forkserver imports once, so that a job does not import them again."""
+"""Modules the forkserver imports once, so that a job does not import them again (a
+module that is not installed is skipped)."""
 
 ONE_THREAD = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
 """Environment of the forkserver: one BLAS thread per worker. A job then uses one core,
