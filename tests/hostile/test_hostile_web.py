@@ -102,6 +102,7 @@ def test_a_cross_site_json_forecast_is_refused(client: TestClient) -> None:
         ("/api/forecast", "text/plain"),
         ("/api/whatif", "application/yaml"),
         ("/api/forecast", None),
+        ("/api/draft", "text/plain"),
     ],
 )
 def test_an_undocumented_content_type_is_a_415_naming_the_accepted_ones(
@@ -119,7 +120,7 @@ def test_an_undocumented_content_type_is_a_415_naming_the_accepted_ones(
 
 def test_the_openapi_document_lists_what_each_post_answers(client: TestClient) -> None:
     spec = client.get("/openapi.json").json()
-    for path in ("/api/validate", "/api/forecast", "/api/whatif"):
+    for path in ("/api/validate", "/api/forecast", "/api/whatif", "/api/draft"):
         statuses = set(spec["paths"][path]["post"]["responses"])
         assert {"400", "403", "413", "415", "422", "503"} <= statuses
 
