@@ -74,7 +74,7 @@ def test_moving_an_actor_up_never_moves_the_outcome_down(
     before = outcome(name, data)
     stance = data["actors"][who]["stances"]["i0"]
     hi = data["issues"][0]["scale"][1]
-    stance["position"] += step * (hi - stance["position"])
+    stance["position"] = min(hi, stance["position"] + step * (hi - stance["position"]))
     assert outcome(name, data) >= before - 1e-9 * abs(before) - 1e-12
 
 
