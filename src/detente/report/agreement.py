@@ -20,6 +20,7 @@ from rich.table import Table
 from rich.text import Text
 
 from detente.io.scenario_file import write_atomically
+from detente.report.numbers import probability_text
 from detente.report.safe_text import literal_figure_text
 from detente.uncertainty import AgreementSummary, MonteCarloResult, Summary
 
@@ -27,7 +28,7 @@ __all__ = ["agreement_table", "plot_agreement_curve"]
 
 
 def _p(value: float | None) -> str:
-    return "—" if value is None else f"{value:.2f}"
+    return "—" if value is None else probability_text(value)
 
 
 def _x(value: float | None) -> str:

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from detente.report.numbers import probability_text as _probability_text
+
 if TYPE_CHECKING:
     from rich.table import Table
 
@@ -27,11 +29,7 @@ __all__ = [
 
 def probability_text(value: float) -> str:
     """A probability at three decimals that never rounds a non-zero value to 0 or 1."""
-    if 0 < value < 0.0005:
-        return "<0.001"
-    if 0.9995 <= value < 1:
-        return ">0.999"
-    return f"{value:.3f}"
+    return _probability_text(value, digits=3)
 
 
 CALIBRATED_HEADERS = ("", "Forecast", "90% band", "Outside view", "Structural")

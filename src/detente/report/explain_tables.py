@@ -17,6 +17,7 @@ from rich.table import Table
 from rich.text import Text
 
 from detente.report.markdown import markdown_table, markdown_text
+from detente.report.numbers import probability_text
 
 if TYPE_CHECKING:
     from detente.analysis.flip import Change, Flip, FlipResult
@@ -153,7 +154,7 @@ def flip_sentence(scenario: Scenario, result: FlipResult, flip: Flip) -> str:
 
 def _p(value: float) -> str:
     """A probability to 2 decimals, or 3 where 2 would hide which side of 50% it is on."""
-    return f"{value:.3f}" if f"{value:.2f}" == "0.50" else f"{value:.2f}"
+    return f"{value:.3f}" if f"{value:.2f}" == "0.50" else probability_text(value)
 
 
 def flip_document(scenario: Scenario, result: FlipResult) -> dict[str, Any]:
@@ -169,7 +170,7 @@ def flip_document(scenario: Scenario, result: FlipResult) -> dict[str, Any]:
     else:
         answer = "possible" if result.possible_before else "not possible"
         if result.target == "dated":
-            answer = f"P = {result.before:.2f}"
+            answer = f"P = {_p(result.before)}"
         reach = "one or two parameters" if result.pairs is not None else "one parameter"
         document["summary"] = f"No change to {reach} within its domain flips the answer ({answer})."
     return document
@@ -179,7 +180,7 @@ def _answer_text(document: dict[str, Any]) -> str:
     if document["target"] == "zopa":
         possible = document["answer_before"]
         return "an agreement is possible now" if possible else "no agreement is possible now"
-    return f"P(agreement by the horizon) = {document['before']:.2f} (dated model)"
+    return f"P(agreement by the horizon) = {_p(document['before'])} (dated model)"
 
 
 def _change_cell(flip: dict[str, Any]) -> str:
@@ -207,7 +208,7 @@ def flip_renderables(document: dict[str, Any]) -> list[RenderableType]:
                 overflow="fold",
             )
         for kind, flip in flips:
-            table.add_row(kind, _change_cell(flip), f"{flip['size']:.3f}", f"{flip['after']:.2f}")
+            table.add_row(kind, _change_cell(flip), f"{flip['size']:.3f}", _p(flip["after"]))
         out.append(table)
     out.append(
         Text(
@@ -231,7 +232,7 @@ def flip_markdown(document: dict[str, Any]) -> str:
     flips = [("single", f) for f in document["singles"]] + [("pair", f) for f in document["pairs"]]
     if flips:
         rows = [
-            (kind, _change_cell(flip), f"{flip['size']:.3f}", f"{flip['after']:.2f}")
+            (kind, _change_cell(flip), f"{flip['size']:.3f}", _p(flip["after"]))
             for kind, flip in flips
         ]
         lines += markdown_table(("Kind", "Change", "Size", "After"), rows, numeric_from=2)
@@ -370,7 +371,7 @@ def _dated_change(comparison: dict[str, Any]) -> str:
             if old is None or new is None:
                 return ""
             change = (
-                f"{old:.2f} → {new:.2f}" if abs(new - old) >= 0.005 else f"{old:.2f} (unchanged)"
+                f"{_p(old)} → {_p(new)}" if abs(new - old) >= 0.005 else f"{_p(old)} (unchanged)"
             )
             return f"{row['model']}: P(agreement by the horizon) {change}"
     return ""

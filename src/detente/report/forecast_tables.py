@@ -14,6 +14,7 @@ from rich.table import Table
 from rich.text import Text
 
 from detente.report.markdown import markdown_table, markdown_text
+from detente.report.numbers import probability_text
 
 __all__ = [
     "forecast_markdown",
@@ -67,7 +68,8 @@ def forecast_note(entry: dict[str, Any]) -> str:
         if entry["model"] == "nash":
             return f"no point beats the status quo for all: it stays{stays}"
         if "p_agreement" in entry:
-            return f"P(agreement) {entry['p_agreement']:.2f}: the status quo stays{stays}"
+            p = probability_text(entry["p_agreement"])
+            return f"P(agreement) {p}: the status quo stays{stays}"
         return f"no agreement: the status quo stays{stays}"
     if entry["model"] == "two-level" and entry.get("agreement"):
         return "agreement possible"
@@ -256,7 +258,7 @@ def forecast_markdown(document: dict[str, Any]) -> str:
         if "by" in agreement:
             lines += markdown_table(
                 ("Signed by (dated model alone)", "Probability"),
-                [(day, f"{p:.2f}") for day, p in agreement["by"].items()],
+                [(day, probability_text(p)) for day, p in agreement["by"].items()],
                 numeric_from=1,
             )
             lines.append("")
