@@ -117,6 +117,7 @@ def test_bad_file_is_one_line_and_exit_2(
     ("args", "words"),
     [
         (["forecast", "nope.yaml"], "nope.yaml: no such file"),
+        (["forecast", "russia_japan_2018_whatiff"], "nor an embedded scenario (embedded: "),
         (["forecast", "--model", "oracle"], "unknown model 'oracle'"),
         (["forecast", "--format", "pdf"], "Invalid value for '--format'"),
         (["forecast", "x.csv", "--scale", "10"], "expected LO:HI"),

@@ -75,6 +75,14 @@ def load(path: str | None, scale: str | None = None, table_format: str | None = 
         return load_embedded(DEFAULT)
     if not Path(path).exists() and path in embedded_names():
         return load_embedded(path)
+    if not Path(path).exists() and not Path(path).suffix and "/" not in path:
+        from detente.errors import ScenarioError
+
+        raise ScenarioError(
+            "no such file, nor an embedded scenario (embedded: "
+            f"{', '.join(embedded_names())}; see detente scenarios)",
+            file=path,
+        )
     return load_any(path, scale=_parse_scale(scale), table_format=table_format)
 
 
