@@ -390,7 +390,7 @@ def test_equally_distant_conflicts_round_one_numbers() -> None:
     result = eu.play_round(x, c * s, s, eu.Settings(position_range=50.0))
     np.testing.assert_allclose(result.risk, [2.0, 0.5, 0.5], rtol=1e-12)
     order = np.argsort(x)
-    geo = eu.Geometry(x[order][None], np.array([50.0]), with_coef=True)
+    geo = eu.Geometry(x[order][None], np.array([50.0]), with_order=True)
     r = result.risk[order][None]
     p = eu.probability_of_success(geo, (c * s)[order][None], r, "all-votes")
     e_i, e_j = eu.challenge_utilities(geo, p, s[order][None], np.zeros((1, 3)), r, eu.Settings())

@@ -125,13 +125,13 @@ class Geometry:
 
     ``x`` is ``(B, n)``, each row sorted ascending (:func:`play_round` sorts the actors by
     position at the start of each round and restores their order at the end);
-    ``position_range`` is ``(B,)``. ``coef`` (for the all-votes denominator) is built
-    only when ``with_coef``.
+    ``position_range`` is ``(B,)``. ``order`` (each row of distances ranked, for the
+    all-votes denominator) is built only when ``with_order``.
     """
 
-    __slots__ = ("coef", "dist", "flat", "left")
+    __slots__ = ("dist", "flat", "left", "order")
 
-    def __init__(self, x: FloatArray, position_range: FloatArray, *, with_coef: bool) -> None:
+    def __init__(self, x: FloatArray, position_range: FloatArray, *, with_order: bool) -> None:
         batch, n = x.shape
         col, row = x[:, None, :], x[:, :, None]
         # (E1) normalised distances d_ij = |x_i - x_j| / R, clipped to [0, 1]
@@ -152,17 +152,11 @@ class Geometry:
         cut *= n
         cut += np.arange(n)
         self.flat: IntArray = cut
-        self.coef: FloatArray | None = None
-        if with_coef:
-            # all-votes denominator: sum_a sum_b |u_a - u_b| = 2 sum_m (2m - n + 1) u_(m)
-            # for a row sorted ascending; u_ka = d_ka ** r_k is increasing in d_ka, so one
-            # ranking of each row of distances serves both passes: coef[b, k, a] is
-            # 2 rank_k(a) - n + 1 (tied distances give tied losses: any order will do).
-            order = np.argsort(self.dist, axis=2)
-            coef = np.empty_like(self.dist)
-            ramp = np.broadcast_to(2.0 * np.arange(n) - n + 1.0, order.shape)
-            np.put_along_axis(coef, order, ramp, axis=2)
-            self.coef = coef
+        self.order: IntArray | None = None
+        if with_order:
+            # u_ka = d_ka ** r_k is increasing in d_ka, so one ranking of each row of
+            # distances sorts the votes of both passes (all-votes denominator)
+            self.order = np.argsort(self.dist, axis=2)
 
 
 def support(geo: Geometry, w: FloatArray, votes: FloatArray) -> FloatArray:
@@ -194,16 +188,18 @@ def support(geo: Geometry, w: FloatArray, votes: FloatArray) -> FloatArray:
     return out
 
 
-def all_votes_total(w: FloatArray, votes: FloatArray) -> FloatArray:
+def all_votes_total(w: FloatArray, votes: FloatArray, *, rows_sorted: bool = False) -> FloatArray:
     """``sum_k w_k sum_a sum_b |u_ka - u_kb|``: every voter's absolute vote on every pair.
 
     ``w`` is ``(..., n)``, ``votes`` ``(..., n, n)``; returns shape ``(...)``. For a
     sorted vector ``u_(0) <= ... <= u_(n-1)``, ``sum_a sum_b |u_a - u_b| = 2 sum_m
-    (2m - n + 1) u_(m)``, which turns the triple sum into a sort of each row.
+    (2m - n + 1) u_(m)``, which turns the triple sum into a sort of each row (skipped
+    if ``rows_sorted``).
     """
     n = w.shape[-1]
     coef = 2.0 * np.arange(n) - n + 1.0
-    return np.asarray(2.0 * np.sum(w * (np.sort(votes, axis=-1) @ coef), axis=-1))
+    ordered = votes if rows_sorted else np.sort(votes, axis=-1)
+    return np.asarray(2.0 * (w[..., None, :] @ (ordered @ coef)[..., :, None])[..., 0, 0])
 
 
 def probability_of_success(
@@ -214,19 +210,19 @@ def probability_of_success(
     Numerator: the support ``N_ij`` (:func:`support`) with votes
     ``v_k^ij = w_k (d_kj^{r_k} - d_ki^{r_k})`` (each voter's own risk exponent).
     Denominator: ``"all-votes"`` sums every voter's absolute vote over every ordered
-    pair of actors (one number per game and round, from ``geo.coef``); ``"pair"`` is
+    pair of actors (one number per game and round, :func:`all_votes_total`); ``"pair"`` is
     the paper's eq. (31), ``sum_k |v_k^ij| = N_ij + N_ji``. ``P_ij = 0`` when
     ``x_i = x_j`` or when the denominator is zero. Actors in position order.
     """
     votes = geo.dist if bool(np.all(r == 1.0)) else np.power(geo.dist, r[:, :, None])
     prob = support(geo, w, votes)
     if denominator == "all-votes":
-        assert geo.coef is not None
-        den = np.einsum("bk,bka,bka->b", w, geo.coef, votes)
-        den *= 2.0
+        assert geo.order is not None
+        den = all_votes_total(w, np.take_along_axis(votes, geo.order, axis=2), rows_sorted=True)
         # den = 0 means every position is one point: then every N_ij is 0 as well
-        scale = np.divide(1.0, den, out=np.zeros_like(den), where=den > 0)
-        prob *= scale[:, None, None]
+        positive = den > 0
+        np.divide(prob, den[:, None, None], out=prob, where=positive[:, None, None])
+        prob[~positive] = 0.0
         return prob
     pair = prob + prob.transpose(0, 2, 1)
     # where the pair's denominator is 0 so is the numerator (0 <= N_ij <= N_ij + N_ji)
@@ -238,7 +234,7 @@ def probability_matrix(
 ) -> FloatArray:
     """:func:`probability_of_success` for one game's actors in any order (``(n, n)``)."""
     order = np.argsort(x, kind="stable")
-    geo = Geometry(x[order][None], np.array([position_range]), with_coef=True)
+    geo = Geometry(x[order][None], np.array([position_range]), with_order=True)
     p_sorted = probability_of_success(geo, w[order][None], r[order][None], denominator)[0]
     back = np.argsort(order)
     return np.asarray(p_sorted[np.ix_(back, back)], dtype=float)
@@ -501,7 +497,7 @@ def play_round(
     big_r = np.full(batch, settings.position_range) if position_range is None else position_range
     order = np.argsort(x, axis=1, kind="stable")
     xs, ws, ss = (np.take_along_axis(v, order, axis=1) for v in (x, w, s))
-    geo = Geometry(xs, big_r, with_coef=settings.probability == "all-votes")
+    geo = Geometry(xs, big_r, with_order=settings.probability == "all-votes")
     d_mu = np.zeros((batch, n))
     if settings.q < 1.0:
         mu = weighted_medians(xs, ws)

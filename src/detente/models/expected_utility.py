@@ -309,9 +309,9 @@ class ExpectedUtilityModel(IssueModel):
             "rounds": history,
             "converged": bool(solved.converged[0]),
             "stopped_after": int(solved.stopped_after[0]),
-            "outcome_rule": "final-median" if solved.rule_used[0] else "average-median",
+            "outcome_rule": "final-median" if solved.final_used[0] else "average-median",
             "risk_exponents": {
-                ident: float(v) for ident, v in zip(ids, solved.risk[0], strict=True)
+                ident: float(v) for ident, v in zip(ids, _last_risk(record), strict=True)
             },
             "options": self.options(),
         }
@@ -328,6 +328,10 @@ def _by_id(data: IssueData) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarr
         np.asarray(data.saliences[order], dtype=float),
         np.asarray(data.capabilities[order], dtype=float),
     )
+
+
+def _last_risk(record: _eu_games.GameRecord) -> np.ndarray:
+    return record.risk[-1] if record.risk else np.ones(record.positions[0].size)
 
 
 def _record(number: int, record: _eu_games.GameRecord, ids: list[str]) -> dict[str, Any]:
