@@ -122,7 +122,7 @@ def _means(x: FloatArray, w: FloatArray) -> FloatArray:
 def _fingerprint(x: FloatArray) -> NDArray[np.uint64]:
     """A 64-bit hash of each row's bits (equal rows, equal hashes; wraps on overflow)."""
     bits = np.ascontiguousarray(x).view(np.uint64)
-    mix = np.resize(_MIX, x.shape[1])
+    mix = _MIX[: x.shape[1]] if x.shape[1] <= _MIX.size else np.resize(_MIX, x.shape[1])
     return np.asarray((bits * mix).sum(axis=1, dtype=np.uint64), dtype=np.uint64)
 
 

@@ -24,6 +24,8 @@ from typing import Literal
 import numpy as np
 from numpy.typing import NDArray
 
+from detente.models.median import weighted_medians
+
 __all__ = [
     "CAPITULATION",
     "COMPROMISE",
@@ -107,13 +109,15 @@ def voters_below(x: FloatArray, mid: FloatArray) -> IntArray:
     """``m[b, i, j]``: how many of game ``b``'s sorted positions ``x[b]`` lie below ``mid``.
 
     Exactly ``numpy.searchsorted(x[b], mid[b], side="left")`` for every game: with at most
-    :data:`SMALL_GAME` actors by counting comparisons over the batch (O(B n^3) work,
-    no Python loop), else one binary search per game (O(n^2 log n) each).
+    :data:`SMALL_GAME` actors by counting comparisons over the batch (O(B n^3) work in
+    ``n`` whole-batch steps), else one binary search per game (O(n^2 log n) each).
     """
     batch, n = x.shape
     if n <= SMALL_GAME:
-        below = x[:, None, None, :] < mid[..., None]
-        return np.asarray(below.sum(axis=3, dtype=np.intp), dtype=np.intp)
+        count = np.zeros(mid.shape, dtype=np.int8)
+        for k in range(n):
+            count += x[:, k, None, None] < mid
+        return count.astype(np.intp)
     out = np.empty(mid.shape, dtype=np.intp)
     for b in range(batch):
         out[b] = np.searchsorted(x[b], mid[b], side="left")
@@ -156,7 +160,10 @@ class Geometry:
         if with_order:
             # u_ka = d_ka ** r_k is increasing in d_ka, so one ranking of each row of
             # distances sorts the votes of both passes (all-votes denominator)
-            self.order = np.argsort(self.dist, axis=2)
+            # (as flat indices into a (B, n, n) array, for np.take)
+            order = np.argsort(self.dist, axis=2)
+            order += n * np.arange(batch * n).reshape(batch, n, 1)
+            self.order = order
 
 
 def support(geo: Geometry, w: FloatArray, votes: FloatArray) -> FloatArray:
@@ -218,7 +225,8 @@ def probability_of_success(
     prob = support(geo, w, votes)
     if denominator == "all-votes":
         assert geo.order is not None
-        den = all_votes_total(w, np.take_along_axis(votes, geo.order, axis=2), rows_sorted=True)
+        ordered = np.take(votes.ravel(), geo.order)
+        den = all_votes_total(w, ordered, rows_sorted=True)
         # den = 0 means every position is one point: then every N_ij is 0 as well
         positive = den > 0
         np.divide(prob, den[:, None, None], out=prob, where=positive[:, None, None])
@@ -435,7 +443,7 @@ def choose_offers(
         eligible = has & (kind == first[:, :, None])
     np.copyto(key, np.inf, where=~eligible)
     pick = np.argmin(key, axis=2)
-    best = np.take_along_axis(key, pick[:, :, None], axis=2)
+    best = key.min(axis=2, keepdims=True)
     found = np.isfinite(best[:, :, 0])
     tied = eligible & (key <= best + EPS)
     multiple = found & (np.count_nonzero(tied, axis=2) > 1)
@@ -453,27 +461,6 @@ def choose_offers(
         cand &= lands <= lowest + EPS
         pick[b, i] = np.argmax(cand, axis=1)  # the first: lowest position, then order
     return np.where(found, pick, -1).astype(np.intp)
-
-
-def weighted_medians(x: FloatArray, w: FloatArray) -> FloatArray:
-    """Weighted median of each game (``(B, n)`` -> ``(B,)``), as
-    :func:`detente.models.median.weighted_median`: the first position, in position
-    order among positive weights, whose cumulative weight reaches half the total; the
-    midpoint of it and the next such position when the weight splits exactly in half.
-    """
-    order = np.argsort(x, axis=1, kind="stable")
-    xs = np.take_along_axis(x, order, axis=1)
-    ws = np.take_along_axis(w, order, axis=1)
-    cumulative = np.cumsum(ws, axis=1)
-    total = cumulative[:, -1:]
-    half = total / 2.0
-    k = np.argmax(cumulative >= half - 1e-12 * total, axis=1)[:, None]
-    after = (ws > 0) & (np.arange(x.shape[1]) > k)
-    split = np.abs(np.take_along_axis(cumulative, k, axis=1) - half) <= 1e-12 * np.abs(half)
-    split &= after.any(axis=1, keepdims=True)
-    here = np.take_along_axis(xs, k, axis=1)
-    there = np.take_along_axis(xs, np.argmax(after, axis=1)[:, None], axis=1)
-    return np.asarray(np.where(split, (here + there) / 2.0, here)[:, 0], dtype=float)
 
 
 def play_round(
@@ -496,7 +483,8 @@ def play_round(
     batch, n = x.shape
     big_r = np.full(batch, settings.position_range) if position_range is None else position_range
     order = np.argsort(x, axis=1, kind="stable")
-    xs, ws, ss = (np.take_along_axis(v, order, axis=1) for v in (x, w, s))
+    games = np.arange(batch)[:, None]
+    xs, ws, ss = x[games, order], w[games, order], s[games, order]
     geo = Geometry(xs, big_r, with_order=settings.probability == "all-votes")
     d_mu = np.zeros((batch, n))
     if settings.q < 1.0:
@@ -524,13 +512,13 @@ def play_round(
     # all the way means exactly x_j, so that the two count as one position next round
     new_sorted[b, rows] = _destination(xs[b, rows], xs[b, cols], part)
     positions = np.empty((batch, n))
-    np.put_along_axis(positions, order, new_sorted, axis=1)
+    positions[games, order] = new_sorted
     proposer = np.full((batch, n), -1, dtype=np.intp)
     proposer[b, order[b, rows]] = order[b, cols]
     offer_type = np.zeros((batch, n), dtype=np.intp)
     offer_type[b, order[b, rows]] = kinds
     risk = np.empty((batch, n))
-    np.put_along_axis(risk, order, r, axis=1)
+    risk[games, order] = r
     if single:
         return RoundResult(positions[0], risk[0], proposer[0], offer_type[0])
     return RoundResult(positions, risk, proposer, offer_type)

@@ -29,6 +29,7 @@ __all__ = [
     "RngLike",
     "as_generator",
     "check_issue_data",
+    "usable_draws",
 ]
 
 RngLike = np.random.Generator | int | None
@@ -134,6 +135,16 @@ def check_issue_data(data: IssueData) -> None:
             f"issue {name!r}: every actor has zero weight (capability x salience); "
             "at least one actor needs both a capability and a salience above zero"
         )
+
+
+def usable_draws(
+    positions: np.ndarray, saliences: np.ndarray, capabilities: np.ndarray
+) -> np.ndarray:
+    """``(m,)``: which rows of ``(m, n)`` draws :func:`check_issue_data` would accept."""
+    finite = np.isfinite(positions) & np.isfinite(saliences) & np.isfinite(capabilities)
+    signed = (saliences >= 0) & (capabilities >= 0)
+    weight = np.sum(np.where(finite, capabilities * saliences, 0.0), axis=1)
+    return np.asarray(np.all(finite & signed, axis=1) & (weight > 0), dtype=bool)
 
 
 class IssueModel(ABC):

@@ -14,11 +14,12 @@ benchmark that the more elaborate models struggle to beat.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 
-from detente.models.base import IssueModel
+from detente.models.base import IssueModel, usable_draws
 from detente.scenario import IssueData
 
 __all__ = ["MODEL", "CompromiseModel", "weighted_mean"]
@@ -38,6 +39,22 @@ class CompromiseModel(IssueModel):
         "van den Bos (1991) Dutch EC Policy Making; Achen (2006) in Thomson et al. (eds.) "
         "The European Union Decides, Cambridge UP"
     )
+
+    def predict_draws(
+        self,
+        actor_ids: Sequence[str],
+        positions: np.ndarray,
+        saliences: np.ndarray,
+        capabilities: np.ndarray,
+        scale: tuple[float, float],
+    ) -> np.ndarray:
+        """The weighted mean of each of ``m`` draws (``(m, n)`` arrays -> ``(m,)``),
+        clipped to the scale; nan where a draw has no positive total weight."""
+        ok = usable_draws(positions, saliences, capabilities)
+        w = np.where(ok[:, None], capabilities * saliences, 1.0)
+        x = np.where(ok[:, None], positions, 0.0)
+        mean = np.sum(x * w, axis=-1) / np.sum(w, axis=-1)
+        return np.where(ok, np.clip(mean, *scale), np.nan)
 
     def predict_issue(
         self, data: IssueData, *, rng: np.random.Generator

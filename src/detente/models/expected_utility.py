@@ -46,7 +46,7 @@ import numpy as np
 from detente.errors import ModelError
 from detente.models import _eu_games
 from detente.models import _eu_rounds as rounds
-from detente.models.base import IssueModel, check_issue_data
+from detente.models.base import IssueModel, check_issue_data, usable_draws
 from detente.scenario import IssueData
 
 __all__ = ["MODEL", "ExpectedUtilityModel", "OutcomeRule", "RangeRule"]
@@ -261,6 +261,27 @@ class ExpectedUtilityModel(IssueModel):
             outcome=self.outcome,
             record=record,
         )
+
+    def predict_draws(
+        self,
+        actor_ids: Sequence[str],
+        positions: np.ndarray,
+        saliences: np.ndarray,
+        capabilities: np.ndarray,
+        scale: tuple[float, float],
+    ) -> np.ndarray:
+        """The forecast of each of ``m`` draws of one issue (``(m, n)`` arrays, columns
+        in the order of ``actor_ids``) -> ``(m,)``, clipped to the scale; nan where
+        :func:`~detente.models.base.check_issue_data` would refuse a draw. Each draw is
+        the outcome :meth:`forecast` gives on it (the same kernel, batched)."""
+        ok = usable_draws(positions, saliences, capabilities)
+        out = np.full(ok.size, np.nan)
+        if ok.any():
+            order = sorted(range(len(actor_ids)), key=lambda k: actor_ids[k])
+            x, s, c = (v[ok][:, order] for v in (positions, saliences, capabilities))
+            solved = self.solve(x, s, c, scale)
+            out[ok] = np.clip(solved.outcome, *scale)
+        return out
 
     def predict_issues(self, issues: Sequence[IssueData]) -> list[float | ModelError]:
         """Forecast many issues at once, games of the same size batched together.
