@@ -42,12 +42,12 @@ def batches(draw: st.DrawFn) -> dict[str, Any]:
                         min_size=n,
                         max_size=n,
                     )
-                ),  # fmt: skip
+                ),
                 draw(
                     st.lists(
                         st.sampled_from([0.3, 1.0]) | st.floats(0.05, 1), min_size=n, max_size=n
                     )
-                ),  # fmt: skip
+                ),
             )
         )
     options = {
@@ -73,9 +73,17 @@ def test_batch_matches_loop_reference_game_by_game(case: dict[str, Any], chunk: 
     )
     x, c, s = _arrays(case)
     solved = _eu_games.solve_games(
-        x, c * s, s, np.full(x.shape[0], 10.0), model._round_settings(),
-        max_rounds=ROUNDS, tol=case["tol"], outcome="settled", record=True, chunk=chunk,
-    )  # fmt: skip
+        x,
+        c * s,
+        s,
+        np.full(x.shape[0], 10.0),
+        model._round_settings(),
+        max_rounds=ROUNDS,
+        tol=case["tol"],
+        outcome="settled",
+        record=True,
+        chunk=chunk,
+    )
     assert solved.records is not None
     for g, record in enumerate(solved.records):
         ref = reference_run(x[g], c[g], s[g], rounds=ROUNDS, position_range=10.0, **case["options"])
@@ -105,8 +113,9 @@ def test_batch_matches_loop_reference_game_by_game(case: dict[str, Any], chunk: 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(case=batches(), rule=st.sampled_from(["settled", "final-median", "average-median"]))
 def test_batch_equals_one_game_at_a_time(case: dict[str, Any], rule: str) -> None:
-    model = ExpectedUtilityModel(max_rounds=ROUNDS, tol=case["tol"], outcome=rule,
-                                 **case["options"])  # fmt: skip
+    model = ExpectedUtilityModel(
+        max_rounds=ROUNDS, tol=case["tol"], outcome=rule, **case["options"]
+    )
     x, c, s = _arrays(case)
     together = model.solve(x, s, c, (0.0, 10.0))
     for g in range(x.shape[0]):

@@ -23,8 +23,13 @@ MODELS = ["compromise", "expected-utility", "median"]
 def table(ranged: bool) -> Scenario:
     """Five actors on one issue (0-10); with ``ranged`` two positions, a salience and a
     capability are ranges."""
-    rows = [("a", 1.0, 2.0, 0.9), ("b", 0.5, 4.0, 0.6), ("c", 0.8, 6.5, 0.8),
-            ("d", 0.3, 9.0, 0.4), ("e", 0.6, 7.0, 0.5)]  # fmt: skip
+    rows = [
+        ("a", 1.0, 2.0, 0.9),
+        ("b", 0.5, 4.0, 0.6),
+        ("c", 0.8, 6.5, 0.8),
+        ("d", 0.3, 9.0, 0.4),
+        ("e", 0.6, 7.0, 0.5),
+    ]
     actors: list[dict[str, Any]] = []
     for ident, c, x, s in rows:
         actors.append(
@@ -33,7 +38,7 @@ def table(ranged: bool) -> Scenario:
                 "name": ident,
                 "capability": c,
                 "stances": {"x": {"position": x, "salience": s}},
-            }  # fmt: skip
+            }
         )
     if ranged:
         actors[0]["stances"]["x"]["position"] = {"low": 1.0, "mode": 2.0, "high": 3.5}
@@ -48,7 +53,7 @@ def table(ranged: bool) -> Scenario:
             "horizon": "2021-01-01",
             "issues": [{"id": "x", "name": "x", "scale": [0, 10]}],
             "actors": actors,
-        }  # fmt: skip
+        }
     )
 
 
