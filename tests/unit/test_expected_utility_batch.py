@@ -95,7 +95,13 @@ def test_batch_matches_loop_reference_game_by_game(case: dict[str, Any], chunk: 
             median = weighted_median_bruteforce(list(record.positions[k]), w)
             assert abs(record.medians[k] - median) <= TOL
         for k in range(1, played + 1):
-            assert record.proposer[k - 1].tolist() == ref[k].proposer
+            # the same receivers accept an offer, from proposers at the same place (two
+            # proposers within rounding of one point are one offer: either may be named)
+            got, want = record.proposer[k - 1], np.array(ref[k].proposer)
+            assert ((got >= 0) == (want >= 0)).all()
+            at = want >= 0
+            before = np.array(ref[k - 1].positions)
+            assert np.abs(before[got[at]] - before[want[at]]).max(initial=0.0) <= TOL
         # a game stops early only after a round that moved nobody (more than tol x R)
         if played < ROUNDS:
             assert solved.converged[g]
