@@ -53,7 +53,7 @@ def ranged_ec(names: list[str], x: np.ndarray, c: np.ndarray, s: np.ndarray) -> 
             "horizon": "1991-01-01",
             "issues": [{"id": "ec", "name": "delay", "scale": [4, 10]}],
             "actors": actors,
-        }  # fmt: skip
+        }
     )
 
 
