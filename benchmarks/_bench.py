@@ -61,9 +61,12 @@ def run_process(argv: Sequence[str], env: dict[str, str] | None = None) -> float
     """Wall-clock seconds of a whole process (its output discarded; it must succeed)."""
     start = time.perf_counter()
     subprocess.run(
-        argv, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        argv,
+        check=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
         env={**os.environ, **(env or {})},
-    )  # fmt: skip
+    )
     return time.perf_counter() - start
 
 

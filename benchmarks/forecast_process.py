@@ -33,10 +33,17 @@ def main(argv: list[str] | None = None) -> int:
         "--help": [*base, "--help"],
         "forecast": [*base, "forecast", table, "-m", "expected-utility", "--no-store"],
         "forecast --runs 10000": [
-            *base, "forecast", table, "-m", "expected-utility", "--no-store", "--runs", "10000",
+            *base,
+            "forecast",
+            table,
+            "-m",
+            "expected-utility",
+            "--no-store",
+            "--runs",
+            "10000",
             "--quiet",
         ],
-    }  # fmt: skip
+    }
     print(f"before: {load()}")
     times: dict[str, list[float]] = {name: [] for name in commands}
     for _ in range(args.repeat):
