@@ -129,10 +129,16 @@ def main(argv: list[str] | None = None) -> int:
         f"  exponent in draws: time {growth_exponent(args.draws, [f[0] for f in found]):.2f}, "
         f"memory {growth_exponent(args.draws, [f[1] for f in found]):.2f}"
     )
-    took, peak, played = big_game(args.big, 100, None)
+    # interleaved with the code before (if given), best of two each
+    now, before = [], []
+    for _ in range(2):
+        now.append(big_game(args.big, 100, None))
+        if args.reference_src:
+            before.append(big_game(args.big, 100, args.reference_src))
+    took, peak, played = min(now)
     print(f"{args.big} actors x {played} rounds (forecast): {took:.2f} s, peak {peak:.0f} MB")
-    if args.reference_src:
-        old_took, old_peak, old_played = big_game(args.big, 100, args.reference_src)
+    if before:
+        old_took, old_peak, old_played = min(before)
         print(
             f"  code before: {old_took:.2f} s, peak {old_peak:.0f} MB ({old_played} rounds); "
             f"time ratio before/now {old_took / took:.2f}x"
