@@ -183,7 +183,11 @@ def support(geo: Geometry, w: FloatArray, votes: FloatArray) -> FloatArray:
     prefix[:, 0] = 0.0
     body = prefix[:, 1:]
     np.multiply(votes, w[:, :, None], out=body)
-    np.cumsum(body, axis=1, out=body)
+    if n <= SMALL_GAME:  # numpy's cumsum along a middle axis is slow on short axes
+        for m in range(1, n):
+            np.add(body[:, m - 1], body[:, m], out=body[:, m])
+    else:
+        np.cumsum(body, axis=1, out=body)
     total = prefix[:, n]
     below = np.take(prefix.ravel(), geo.flat)  # C[m_ij, j]; its transpose is C[m_ij, i]
     for_left = below - below.transpose(0, 2, 1)
@@ -424,29 +428,34 @@ def choose_offers(
     given.
     """
     has = kind > NO_OFFER
-    key = dist.copy()  # the move, as a share of R; compromises are fixed up below
-    big_r = np.broadcast_to(position_range[:, None, None], kind.shape)
-    at = np.nonzero(kind == COMPROMISE)
-    if at[0].size:
-        ei, ej = e_i[at], e_j[at]
+    comp = kind == COMPROMISE
+    # the key of each offer: the move, as a share of R, except for compromises
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):  # non-offers
         if rule == "least-move":
-            key[at] *= compromise_share(ei, ej)
+            key = np.where(comp, dist * compromise_share(e_i, e_j), dist)
         elif rule == "scholz-code":
-            point = (-ei * x[at[0], at[1]] + ej * x[at[0], at[2]]) / (ej - ei)
-            key[at] = point / big_r[at]
+            point = (-e_i * x[:, :, None] + e_j * x[:, None, :]) / (e_j - e_i)
+            key = np.where(comp, point / position_range[:, None, None], dist)
         else:
-            key[at] = -ej
+            key = np.where(comp, -e_j, dist)
+    # row-wise minima are read off argmin/argmax and np.take, much faster than min()
+    # over a short last axis
+    rows = np.arange(kind.shape[0] * kind.shape[1]) * kind.shape[2]
     if rule == "least-move":
         eligible = has
     else:
-        first = np.where(has, kind, np.int8(CAPITULATION + 1)).min(axis=2)
-        eligible = has & (kind == first[:, :, None])
+        typed = np.where(has, kind, np.int8(CAPITULATION + 1))
+        first = np.take(typed, rows + np.argmin(typed, axis=2).ravel())
+        eligible = has & (kind == first.reshape(kind.shape[:2])[:, :, None])
     np.copyto(key, np.inf, where=~eligible)
     pick = np.argmin(key, axis=2)
-    best = key.min(axis=2, keepdims=True)
+    chosen = rows + pick.ravel()
+    best = np.take(key, chosen).reshape(pick.shape)[:, :, None]
     found = np.isfinite(best[:, :, 0])
     tied = eligible & (key <= best + EPS)
-    multiple = found & (np.count_nonzero(tied, axis=2) > 1)
+    others = tied.copy()
+    others.ravel()[chosen] = False
+    multiple = found & np.take(others, rows + np.argmax(others, axis=2).ravel()).reshape(pick.shape)
     if multiple.any():
         b, i = np.nonzero(multiple)
         cand = tied[b, i]  # (m, n): the tied proposers of each such receiver
