@@ -42,19 +42,31 @@ def load() -> str:
     return f"load average {one:.2f} {five:.2f} {fifteen:.2f} on {os.cpu_count()} CPUs"
 
 
+CPU: list[float] = []
+"""CPU seconds (this process) of each call timed by :func:`timed`, in order."""
+
+
 def timed(function: Callable[[], Any], repeat: int) -> tuple[list[float], Any]:
-    """Wall-clock seconds of ``repeat`` calls, and the last result."""
+    """Wall-clock seconds of ``repeat`` calls, and the last result. The CPU seconds of
+    each call are appended to :data:`CPU`: on a shared machine they show the work
+    itself, while wall time also shows how much of a core the process got."""
     times, result = [], None
     for _ in range(repeat):
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         result = function()
         times.append(time.perf_counter() - start)
+        CPU.append(time.process_time() - cpu)
     return times, result
 
 
-def spread(times: Sequence[float]) -> str:
-    """``best / median`` of a list of timings, in seconds."""
-    return f"{min(times):.3f} s best, {float(np.median(times)):.3f} s median of {len(times)}"
+def spread(times: Sequence[float], cpu_times: Sequence[float] | None = None) -> str:
+    """``best / median`` of wall times, and the best CPU time (default: of the calls just
+    timed by :func:`timed`)."""
+    cpu = min(CPU[-len(times) :] if cpu_times is None else cpu_times)
+    return (
+        f"{min(times):.3f} s best, {float(np.median(times)):.3f} s median of {len(times)} "
+        f"(wall); {cpu:.3f} s CPU (best)"
+    )
 
 
 def run_process(argv: Sequence[str], env: dict[str, str] | None = None) -> float:
