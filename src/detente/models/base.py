@@ -30,6 +30,7 @@ __all__ = [
     "as_generator",
     "check_issue_data",
     "usable_draws",
+    "weighted_draws",
 ]
 
 RngLike = np.random.Generator | int | None
@@ -145,6 +146,17 @@ def usable_draws(
     signed = (saliences >= 0) & (capabilities >= 0)
     weight = np.sum(np.where(finite, capabilities * saliences, 0.0), axis=1)
     return np.asarray(np.all(finite & signed, axis=1) & (weight > 0), dtype=bool)
+
+
+def weighted_draws(
+    positions: np.ndarray, saliences: np.ndarray, capabilities: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``(ok, x, w)``: :func:`usable_draws`, and positions and weights (capability x
+    salience) with the unusable rows replaced by harmless numbers (0 and 1), for
+    models that forecast many draws at once and then mark those rows as nan."""
+    ok = usable_draws(positions, saliences, capabilities)
+    w = np.where(ok[:, None], capabilities * saliences, 1.0)
+    return ok, np.where(ok[:, None], positions, 0.0), w
 
 
 class IssueModel(ABC):

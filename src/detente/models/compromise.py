@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from detente.models.base import IssueModel, usable_draws
+from detente.models.base import IssueModel, weighted_draws
 from detente.scenario import IssueData
 
 __all__ = ["MODEL", "CompromiseModel", "weighted_mean"]
@@ -50,11 +50,8 @@ class CompromiseModel(IssueModel):
     ) -> np.ndarray:
         """The weighted mean of each of ``m`` draws (``(m, n)`` arrays -> ``(m,)``),
         clipped to the scale; nan where a draw has no positive total weight."""
-        ok = usable_draws(positions, saliences, capabilities)
-        w = np.where(ok[:, None], capabilities * saliences, 1.0)
-        x = np.where(ok[:, None], positions, 0.0)
-        mean = np.sum(x * w, axis=-1) / np.sum(w, axis=-1)
-        return np.where(ok, np.clip(mean, *scale), np.nan)
+        ok, x, w = weighted_draws(positions, saliences, capabilities)
+        return np.where(ok, np.clip(np.sum(x * w, axis=-1) / np.sum(w, axis=-1), *scale), np.nan)
 
     def predict_issue(
         self, data: IssueData, *, rng: np.random.Generator

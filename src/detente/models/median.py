@@ -22,7 +22,7 @@ from typing import Any
 
 import numpy as np
 
-from detente.models.base import IssueModel, usable_draws
+from detente.models.base import IssueModel, weighted_draws
 from detente.scenario import IssueData
 
 __all__ = ["MODEL", "MedianModel", "weighted_median", "weighted_medians"]
@@ -77,9 +77,7 @@ class MedianModel(IssueModel):
     ) -> np.ndarray:
         """The weighted median of each of ``m`` draws (``(m, n)`` arrays -> ``(m,)``),
         clipped to the scale; nan where a draw has no positive total weight."""
-        ok = usable_draws(positions, saliences, capabilities)
-        w = np.where(ok[:, None], capabilities * saliences, 1.0)
-        x = np.where(ok[:, None], positions, 0.0)
+        ok, x, w = weighted_draws(positions, saliences, capabilities)
         return np.where(ok, np.clip(weighted_medians(x, w), *scale), np.nan)
 
     def predict_issue(
