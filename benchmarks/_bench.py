@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import os
+import resource
 import subprocess
 import sys
 import time
@@ -70,7 +71,9 @@ def spread(times: Sequence[float], cpu_times: Sequence[float] | None = None) -> 
 
 
 def run_process(argv: Sequence[str], env: dict[str, str] | None = None) -> float:
-    """Wall-clock seconds of a whole process (its output discarded; it must succeed)."""
+    """Wall-clock seconds of a whole process (its output discarded; it must succeed);
+    its CPU seconds (user + system) are appended to :data:`CPU`."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     subprocess.run(
         argv,
@@ -79,7 +82,10 @@ def run_process(argv: Sequence[str], env: dict[str, str] | None = None) -> float
         stderr=subprocess.DEVNULL,
         env={**os.environ, **(env or {})},
     )
-    return time.perf_counter() - start
+    took = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    CPU.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
+    return took
 
 
 def detente_command() -> list[str]:
