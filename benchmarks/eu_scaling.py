@@ -104,11 +104,16 @@ def main(argv: list[str] | None = None) -> int:
         took, peak = measure(lambda: tol0.solve(x, s, c, (0.0, 100.0)))  # noqa: B023
         rows.append((n, took / 10, peak))
         print(f"actors {n:>5}: {took / 10 * 1e3:8.2f} ms/round, peak {peak:8.2f} MB")
-    sizes = [r[0] for r in rows]
-    print(
-        f"  exponent in actors: time {growth_exponent(sizes, [r[1] for r in rows]):.2f}, "
-        f"memory {growth_exponent(sizes, [r[2] for r in rows]):.2f}"
-    )
+    for label, part in (
+        ("all sizes", rows),
+        ("100 actors and more", [r for r in rows if r[0] >= 100]),
+    ):
+        if len(part) < 2:
+            continue
+        sizes = [r[0] for r in part]
+        per_round = growth_exponent(sizes, [r[1] for r in part])
+        memory = growth_exponent(sizes, [r[2] for r in part])
+        print(f"  exponent in actors ({label}): time {per_round:.2f}, memory {memory:.2f}")
     times = []
     x, c, s = random_games(1, 50, 50)
     for rounds in args.rounds:
