@@ -7,8 +7,8 @@ and draws (fitted exponents), and 1,000 actors x 100 rounds against the code bef
 * rounds: one game of 50 actors for each ``--rounds`` (no early stop: ``tol = 0``);
 * draws: ``--draws`` games of 10 random actors solved together (100 rounds, as in Monte
   Carlo), time and peak memory;
-* 1,000 actors x 100 rounds: the whole model (``forecast``, details included), time and
-  peak memory; with ``--reference-src`` (``src/`` of the code before, e.g.
+* 1,000 actors x 100 rounds: the whole model (``forecast``, details included), CPU time
+  and peak memory; with ``--reference-src`` (``src/`` of the code before, e.g.
   ``../main/src``) the same in a subprocess for each, for the ratio.
 
 Exponents: least-squares slope of log(value) on log(size). O(n^2) memory shows as an
@@ -51,7 +51,7 @@ scenario = Scenario.from_dict({{"schema": "detente/1", "title": "big", "as_of": 
     "horizon": "2021-01-01", "issues": [{{"id": "x", "name": "x", "scale": [0, 100]}}],
     "actors": actors}})
 model = ExpectedUtilityModel(max_rounds={rounds}, tol=0.0)
-start = time.perf_counter(); out = model.forecast(scenario); took = time.perf_counter() - start
+cpu = time.process_time(); out = model.forecast(scenario); took = time.process_time() - cpu
 tracemalloc.start(); model.forecast(scenario); peak = tracemalloc.get_traced_memory()[1]
 print(took, peak, out.issues[0].details["stopped_after"])
 """
@@ -141,11 +141,11 @@ def main(argv: list[str] | None = None) -> int:
         if args.reference_src:
             before.append(big_game(args.big, 100, args.reference_src))
     took, peak, played = min(now)
-    print(f"{args.big} actors x {played} rounds (forecast): {took:.2f} s, peak {peak:.0f} MB")
+    print(f"{args.big} actors x {played} rounds (forecast): {took:.2f} s CPU, peak {peak:.0f} MB")
     if before:
         old_took, old_peak, old_played = min(before)
         print(
-            f"  code before: {old_took:.2f} s, peak {old_peak:.0f} MB ({old_played} rounds); "
+            f"  code before: {old_took:.2f} s CPU, peak {old_peak:.0f} MB ({old_played} rounds); "
             f"time ratio before/now {old_took / took:.2f}x"
         )
     print(f"after:  {load()}")
