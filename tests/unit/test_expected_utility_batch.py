@@ -129,3 +129,34 @@ def test_batch_equals_one_game_at_a_time(case: dict[str, Any], rule: str) -> Non
         assert abs(together.outcome[g] - alone.outcome[0]) <= TOL
         assert together.stopped_after[g] == alone.stopped_after[0]
         assert together.converged[g] == alone.converged[0]
+
+
+def test_games_read_off_their_cycles_match_the_reference_round_by_round() -> None:
+    # 41 rounds of 24 seeded games of 6 actors on a coarse grid: many enter an exact
+    # cycle and are read off it; every round must still be the loop reference's round
+    rng = np.random.default_rng(2011)
+    x = rng.choice([0.0, 2.5, 5.0, 7.5, 10.0], size=(24, 6))
+    c = rng.choice([0.5, 1.0, 3.0], size=(24, 6))
+    s = rng.choice([0.3, 0.6, 1.0], size=(24, 6))
+    rounds = 41  # odd: the last round is not where a cycle of period 2 began
+    model = ExpectedUtilityModel(max_rounds=rounds, tol=0.0, position_range="scale")
+    solved = model.solve(x, s, c, (0.0, 10.0), record=True)
+    assert solved.records is not None
+    cycling = np.flatnonzero(solved.cycle > 0)
+    assert cycling.size >= 3  # the premise: several games cycle (periods below)
+    assert set(solved.cycle[cycling].tolist()) - {1}
+    for g in range(x.shape[0]):
+        ref = reference_run(x[g], c[g], s[g], rounds=rounds, position_range=10.0)
+        record = solved.records[g]
+        played = int(solved.stopped_after[g])
+        for k in range(played + 1):
+            np.testing.assert_allclose(record.positions[k], ref[k].positions, rtol=0, atol=TOL)
+        medians = [
+            weighted_median_bruteforce(list(ref[k].positions), list(c[g] * s[g]))
+            for k in range(1, played + 1)
+        ]
+        expected = medians[-1] if solved.converged[g] else float(np.mean(medians))
+        assert abs(solved.outcome[g] - expected) <= TOL
+        assert abs(solved.final_median[g] - medians[-1]) <= TOL
+        if solved.cycle[g]:
+            assert played == rounds and not solved.converged[g]
