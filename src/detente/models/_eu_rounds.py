@@ -130,7 +130,7 @@ class Geometry:
     ``x`` is ``(B, n)``, each row sorted ascending (:func:`play_round` sorts the actors by
     position at the start of each round and restores their order at the end);
     ``position_range`` is ``(B,)``. ``order`` (each row of distances ranked, for the
-    all-votes denominator) is built only when ``with_order``.
+    all-votes denominator) is built only when ``with_order`` and the games are small.
     """
 
     __slots__ = ("dist", "flat", "left", "order")
@@ -152,16 +152,19 @@ class Geometry:
         mid *= 0.5
         cut = voters_below(x, mid)
         # flat index of (b, cut[b, i, j], j) in the B x (n + 1) x n prefix-sum table
-        cut += (n + 1) * np.arange(batch)[:, None, None]
+        if batch > 1:
+            cut += (n + 1) * np.arange(batch)[:, None, None]
         cut *= n
         cut += np.arange(n)
         self.flat: IntArray = cut
         self.order: IntArray | None = None
-        if with_order:
+        if with_order and n <= SMALL_GAME:
             # u_ka = d_ka ** r_k is increasing in d_ka, so one ranking of each row of
-            # distances sorts the votes of both passes (all-votes denominator)
-            # (as flat indices into a (B, n, n) array, for np.take)
-            order = np.argsort(self.dist, axis=2, kind="stable")  # faster on short rows
+            # distances sorts the votes of both passes (all-votes denominator), as flat
+            # indices into a (B, n, n) array for np.take. On short rows this beats
+            # sorting twice; on long rows numpy's (vectorised) sort is far faster than
+            # any argsort, so there each pass sorts its votes.
+            order = np.argsort(self.dist, axis=2, kind="stable")
             order += n * np.arange(batch * n).reshape(batch, n, 1)
             self.order = order
 
@@ -228,8 +231,7 @@ def probability_of_success(
     votes = geo.dist if bool(np.all(r == 1.0)) else np.power(geo.dist, r[:, :, None])
     prob = support(geo, w, votes)
     if denominator == "all-votes":
-        assert geo.order is not None
-        ordered = np.take(votes.ravel(), geo.order)
+        ordered = np.sort(votes, axis=2) if geo.order is None else np.take(votes, geo.order)
         den = all_votes_total(w, ordered, rows_sorted=True)
         # den = 0 means every position is one point: then every N_ij is 0 as well
         positive = den > 0
@@ -380,11 +382,12 @@ def classify_offers(x: FloatArray, e_i: FloatArray, e_j: FloatArray) -> NDArray[
     Comparisons use the margin :data:`EPS`.
     """
     valid = x[..., :, None] != x[..., None, :]
-    conflict = valid & (e_i > EPS) & (e_j - e_i > EPS)
+    kind: NDArray[np.int8] = (valid & (e_i > EPS) & (e_j - e_i > EPS)).astype(np.int8)
     yielding = valid & (e_i < -EPS) & (e_j > EPS)
-    gives = e_j + e_i >= -EPS  # |E_i| <= E_j: a compromise
-    kind = np.where(yielding, np.where(gives, COMPROMISE, CAPITULATION), conflict)
-    return kind.astype(np.int8)
+    at = np.nonzero(yielding)
+    gives = e_j[at] + e_i[at] >= -EPS  # |E_i| <= E_j: a compromise
+    kind[at] = np.where(gives, COMPROMISE, CAPITULATION)
+    return kind
 
 
 def compromise_share(e_i: FloatArray, e_j: FloatArray) -> FloatArray:
@@ -395,6 +398,40 @@ def compromise_share(e_i: FloatArray, e_j: FloatArray) -> FloatArray:
 def _destination(x_i: FloatArray, x_j: FloatArray, share: FloatArray) -> FloatArray:
     """Where an offer takes the receiver: exactly ``x_j`` when it moves all the way."""
     return np.asarray(np.where(share >= 1.0, x_j, x_i + (x_j - x_i) * share), dtype=float)
+
+
+def _offer_keys(
+    kind: NDArray[np.int8],
+    dist: FloatArray,
+    x: FloatArray,
+    e_i: FloatArray,
+    e_j: FloatArray,
+    rule: OfferChoice,
+    position_range: FloatArray,
+) -> FloatArray:
+    """The key of each offer: the move as a share of R, but for compromises the key of
+    ``rule`` (see :func:`choose_offers`). Small games compute it for every pair (cheap
+    whole-array steps), large ones only where there is a compromise (few pairs)."""
+    comp = kind == COMPROMISE
+    if kind.shape[2] <= SMALL_GAME:
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):  # non-offers
+            if rule == "least-move":
+                return np.where(comp, dist * compromise_share(e_i, e_j), dist)
+            if rule == "scholz-code":
+                point = (-e_i * x[:, :, None] + e_j * x[:, None, :]) / (e_j - e_i)
+                return np.where(comp, point / position_range[:, None, None], dist)
+            return np.where(comp, -e_j, dist)
+    key = dist.copy()
+    at = np.nonzero(comp)
+    ei, ej = e_i[at], e_j[at]
+    if rule == "least-move":
+        key[at] *= compromise_share(ei, ej)
+    elif rule == "scholz-code":
+        point = (-ei * x[at[0], at[1]] + ej * x[at[0], at[2]]) / (ej - ei)
+        key[at] = point / position_range[at[0]]
+    else:
+        key[at] = -ej
+    return key
 
 
 def choose_offers(
@@ -428,16 +465,7 @@ def choose_offers(
     given.
     """
     has = kind > NO_OFFER
-    comp = kind == COMPROMISE
-    # the key of each offer: the move, as a share of R, except for compromises
-    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):  # non-offers
-        if rule == "least-move":
-            key = np.where(comp, dist * compromise_share(e_i, e_j), dist)
-        elif rule == "scholz-code":
-            point = (-e_i * x[:, :, None] + e_j * x[:, None, :]) / (e_j - e_i)
-            key = np.where(comp, point / position_range[:, None, None], dist)
-        else:
-            key = np.where(comp, -e_j, dist)
+    key = _offer_keys(kind, dist, x, e_i, e_j, rule, position_range)
     # row-wise minima are read off argmin/argmax and np.take, much faster than min()
     # over a short last axis
     rows = np.arange(kind.shape[0] * kind.shape[1]) * kind.shape[2]
