@@ -12,10 +12,12 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from detente.models import _eu_games
+from detente.models import _eu_rounds as eu_rounds
 from detente.models.expected_utility import ExpectedUtilityModel
 
 from eu_reference import reference_run, weighted_median_bruteforce
@@ -160,3 +162,20 @@ def test_games_read_off_their_cycles_match_the_reference_round_by_round() -> Non
         assert abs(solved.final_median[g] - medians[-1]) <= TOL
         if solved.cycle[g]:
             assert played == rounds and not solved.converged[g]
+
+
+@pytest.mark.parametrize("rule", ["scholz-code", "type-strongest", "least-move"])
+def test_large_games_take_the_long_row_paths_and_match_the_reference(rule: str) -> None:
+    # more actors than _eu_rounds.SMALL_GAME: binary searches, sorts and row minima of
+    # the large-game paths; a coarse grid, so ties and meetings at one point are common
+    assert eu_rounds.SMALL_GAME < 40
+    rng = np.random.default_rng(14)
+    x = rng.choice(np.linspace(0.0, 10.0, 9), size=(2, 40))
+    c, s = rng.uniform(0.1, 1.0, (2, 40)), rng.choice([0.3, 0.6, 1.0], size=(2, 40))
+    model = ExpectedUtilityModel(max_rounds=3, tol=0.0, position_range="scale", offer_choice=rule)
+    solved = model.solve(x, s, c, (0.0, 10.0), record=True)
+    assert solved.records is not None
+    for g in range(2):
+        ref = reference_run(x[g], c[g], s[g], rounds=3, position_range=10.0, offer_choice=rule)
+        for k, positions in enumerate(solved.records[g].positions):
+            np.testing.assert_allclose(positions, ref[k].positions, rtol=0, atol=TOL)

@@ -19,7 +19,7 @@ Mesquita's group decision model", *Journal of Theoretical Politics* 23(4): 510-5
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 from numpy.typing import NDArray
@@ -434,6 +434,30 @@ def _offer_keys(
     return key
 
 
+def _row_entry(values: NDArray[Any], at: IntArray) -> NDArray[Any]:
+    """``values[..., at]`` row by row (``at`` has the shape of ``values`` less its last axis)."""
+    rows = np.arange(at.size) * values.shape[-1]
+    return np.asarray(np.take(values, rows + at.ravel()).reshape(at.shape))
+
+
+def _lowest_type(kind: NDArray[np.int8], has: BoolArray) -> NDArray[np.int8]:
+    """The lowest offer type of each row (CAPITULATION + 1 where none). On short rows
+    read off argmin, much faster than min() over a short last axis."""
+    typed = np.where(has, kind, np.int8(CAPITULATION + 1))
+    if kind.shape[-1] > SMALL_GAME:
+        return np.asarray(typed.min(axis=-1))
+    return _row_entry(typed, np.argmin(typed, axis=-1))
+
+
+def _more_than_one(tied: BoolArray, pick: IntArray) -> BoolArray:
+    """Rows of ``tied`` with a True besides the one at ``pick``."""
+    if tied.shape[-1] > SMALL_GAME:
+        return np.asarray(np.count_nonzero(tied, axis=-1) > 1)
+    others = tied.copy()
+    others.ravel()[np.arange(pick.size) * tied.shape[-1] + pick.ravel()] = False
+    return _row_entry(others, np.argmax(others, axis=-1))
+
+
 def choose_offers(
     kind: NDArray[np.int8],
     dist: FloatArray,
@@ -466,24 +490,13 @@ def choose_offers(
     """
     has = kind > NO_OFFER
     key = _offer_keys(kind, dist, x, e_i, e_j, rule, position_range)
-    # row-wise minima are read off argmin/argmax and np.take, much faster than min()
-    # over a short last axis
-    rows = np.arange(kind.shape[0] * kind.shape[1]) * kind.shape[2]
-    if rule == "least-move":
-        eligible = has
-    else:
-        typed = np.where(has, kind, np.int8(CAPITULATION + 1))
-        first = np.take(typed, rows + np.argmin(typed, axis=2).ravel())
-        eligible = has & (kind == first.reshape(kind.shape[:2])[:, :, None])
+    eligible = has if rule == "least-move" else has & (kind == _lowest_type(kind, has)[:, :, None])
     np.copyto(key, np.inf, where=~eligible)
     pick = np.argmin(key, axis=2)
-    chosen = rows + pick.ravel()
-    best = np.take(key, chosen).reshape(pick.shape)[:, :, None]
+    best = _row_entry(key, pick)[:, :, None]
     found = np.isfinite(best[:, :, 0])
     tied = eligible & (key <= best + EPS)
-    others = tied.copy()
-    others.ravel()[chosen] = False
-    multiple = found & np.take(others, rows + np.argmax(others, axis=2).ravel()).reshape(pick.shape)
+    multiple = found & _more_than_one(tied, pick)
     if multiple.any():
         b, i = np.nonzero(multiple)
         cand = tied[b, i]  # (m, n): the tied proposers of each such receiver
