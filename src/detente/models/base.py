@@ -12,6 +12,7 @@ Results are plain frozen dataclasses whose ``to_dict`` gives the JSON documented
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Protocol, runtime_checkable
 
@@ -27,6 +28,7 @@ __all__ = [
     "IssueModel",
     "Model",
     "RngLike",
+    "WeightedStatisticModel",
     "as_generator",
     "check_issue_data",
     "usable_draws",
@@ -182,3 +184,26 @@ class IssueModel(ABC):
         self, data: IssueData, *, rng: np.random.Generator
     ) -> tuple[float, dict[str, Any]]:
         """Return the predicted outcome on one issue and JSON-ready details."""
+
+
+class WeightedStatisticModel(IssueModel):
+    """An issue model whose forecast is a statistic of the positions weighted by
+    capability x salience; it forecasts many Monte Carlo draws at once."""
+
+    @staticmethod
+    @abstractmethod
+    def statistic(positions: np.ndarray, weights: np.ndarray) -> np.ndarray:
+        """The statistic of each row: ``(m, n)`` positions and weights -> ``(m,)``."""
+
+    def predict_draws(
+        self,
+        actor_ids: Sequence[str],
+        positions: np.ndarray,
+        saliences: np.ndarray,
+        capabilities: np.ndarray,
+        scale: tuple[float, float],
+    ) -> np.ndarray:
+        """The forecast of each of ``m`` draws (``(m, n)`` arrays -> ``(m,)``), clipped to
+        the scale; nan where a draw has no positive total weight."""
+        ok, x, w = weighted_draws(positions, saliences, capabilities)
+        return np.where(ok, np.clip(self.statistic(x, w), *scale), np.nan)

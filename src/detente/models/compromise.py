@@ -14,12 +14,11 @@ benchmark that the more elaborate models struggle to beat.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 
-from detente.models.base import IssueModel, weighted_draws
+from detente.models.base import WeightedStatisticModel
 from detente.scenario import IssueData
 
 __all__ = ["MODEL", "CompromiseModel", "weighted_mean"]
@@ -30,7 +29,7 @@ def weighted_mean(positions: np.ndarray, weights: np.ndarray) -> float:
     return float(np.sum(positions * weights, axis=-1) / np.sum(weights, axis=-1))
 
 
-class CompromiseModel(IssueModel):
+class CompromiseModel(WeightedStatisticModel):
     """Capability x salience weighted mean (Achen 2006; van den Bos 1991)."""
 
     name = "compromise"
@@ -40,18 +39,10 @@ class CompromiseModel(IssueModel):
         "The European Union Decides, Cambridge UP"
     )
 
-    def predict_draws(
-        self,
-        actor_ids: Sequence[str],
-        positions: np.ndarray,
-        saliences: np.ndarray,
-        capabilities: np.ndarray,
-        scale: tuple[float, float],
-    ) -> np.ndarray:
-        """The weighted mean of each of ``m`` draws (``(m, n)`` arrays -> ``(m,)``),
-        clipped to the scale; nan where a draw has no positive total weight."""
-        ok, x, w = weighted_draws(positions, saliences, capabilities)
-        return np.where(ok, np.clip(np.sum(x * w, axis=-1) / np.sum(w, axis=-1), *scale), np.nan)
+    @staticmethod
+    def statistic(positions: np.ndarray, weights: np.ndarray) -> np.ndarray:
+        """The weighted mean of each row."""
+        return np.asarray(np.sum(positions * weights, axis=-1) / np.sum(weights, axis=-1))
 
     def predict_issue(
         self, data: IssueData, *, rng: np.random.Generator

@@ -17,12 +17,11 @@ Elections*, Cambridge UP.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 
-from detente.models.base import IssueModel, weighted_draws
+from detente.models.base import WeightedStatisticModel
 from detente.scenario import IssueData
 
 __all__ = ["MODEL", "MedianModel", "weighted_median", "weighted_medians"]
@@ -57,7 +56,7 @@ def weighted_medians(x: np.ndarray, w: np.ndarray) -> np.ndarray:
     return np.asarray(np.where(split, (here + there) / 2.0, here), dtype=float)
 
 
-class MedianModel(IssueModel):
+class MedianModel(WeightedStatisticModel):
     """Weighted median voter position (Black 1948)."""
 
     name = "median"
@@ -67,18 +66,10 @@ class MedianModel(IssueModel):
         "Black (1958) The Theory of Committees and Elections"
     )
 
-    def predict_draws(
-        self,
-        actor_ids: Sequence[str],
-        positions: np.ndarray,
-        saliences: np.ndarray,
-        capabilities: np.ndarray,
-        scale: tuple[float, float],
-    ) -> np.ndarray:
-        """The weighted median of each of ``m`` draws (``(m, n)`` arrays -> ``(m,)``),
-        clipped to the scale; nan where a draw has no positive total weight."""
-        ok, x, w = weighted_draws(positions, saliences, capabilities)
-        return np.where(ok, np.clip(weighted_medians(x, w), *scale), np.nan)
+    @staticmethod
+    def statistic(positions: np.ndarray, weights: np.ndarray) -> np.ndarray:
+        """The weighted median of each row."""
+        return np.asarray(weighted_medians(positions, weights))
 
     def predict_issue(
         self, data: IssueData, *, rng: np.random.Generator
