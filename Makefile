@@ -38,9 +38,14 @@ format: $(VENV)/.installed-test
 	$(BIN)/ruff format src tests benchmarks scripts
 	$(BIN)/ruff check --fix src tests benchmarks scripts
 
+# REFERENCE_SRC=../main/src adds timings of the code before a change (in subprocesses).
 bench: $(VENV)/.installed-test
 	$(BIN)/python benchmarks/expected_utility.py
 	$(BIN)/python benchmarks/monte_carlo.py
+	$(BIN)/python benchmarks/eu_draws.py
+	$(BIN)/python benchmarks/forecast_process.py
+	$(BIN)/python benchmarks/deu_backtest.py $(if $(REFERENCE_SRC),--reference-src $(REFERENCE_SRC))
+	$(BIN)/python benchmarks/eu_scaling.py $(if $(REFERENCE_SRC),--reference-src $(REFERENCE_SRC))
 
 golden: $(VENV)/.installed-test
 	$(BIN)/python scripts/regenerate_golden.py

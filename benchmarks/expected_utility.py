@@ -32,7 +32,7 @@ for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
 import numpy as np  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "unit"))
-from detente.models._eu_rounds import Settings, iterate_rounds  # noqa: E402
+from detente.models._eu_rounds import Settings, play_round  # noqa: E402
 from detente.models.expected_utility import ExpectedUtilityModel  # noqa: E402
 from detente.scenario import Scenario  # noqa: E402
 
@@ -51,11 +51,13 @@ def time_vectorised(
     """Best of ``repeat`` wall times for ``rounds`` rounds, and the positions after each."""
     best = float("inf")
     trail = np.empty((rounds, x.size))
+    settings = Settings(position_range=100.0)
     for _ in range(repeat):
-        steps = iterate_rounds(x, c * s, s, Settings(position_range=100.0))
+        now = np.array(x, dtype=float)
         start = time.perf_counter()
         for k in range(rounds):
-            trail[k] = next(steps).positions
+            now = play_round(now, c * s, s, settings).positions
+            trail[k] = now
         best = min(best, time.perf_counter() - start)
     return best, trail
 

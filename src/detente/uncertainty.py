@@ -19,11 +19,16 @@ so the parent holds only those. Quantiles are exact when a bin holds one distinc
 value and otherwise interpolated between the bin's min and max (error below
 1/:data:`BINS` of the number's range).
 
-Models. A model with a vectorised ``forecast_draws`` (the dated model) runs on whole
-batches of draws. Every other registered model runs once per draw on a sampled
-:class:`~detente.scenario.Scenario` (built with ``model_copy``, no re-validation), on an
-evenly spread subsample of at most ``static_runs`` draws, because some are slow (the
-expected-utility model takes about 0.1 s a draw).
+Models. Every model runs on every draw unless ``static_runs`` asks for a subsample. A
+model with a vectorised ``forecast_draws`` (the dated model) runs on whole batches of
+draws; an issue model with ``predict_draws`` (:class:`DrawModel`: the expected-utility
+model's batched kernel, the compromise and median models) forecasts all the draws of a
+task at once from the actors' arrays; every other model runs once per draw on a sampled
+:class:`~detente.scenario.Scenario` (built with ``model_copy``, no re-validation).
+Static models are deterministic, so draws that agree on every number a static model
+reads (everything but the dynamics, dates, evidence, sources and known outcome) are
+solved once: on a table without ranges, once in all. The result says, per model, on how
+many draws it was solved (``solved``) and how many it covers (``n`` of each summary).
 """
 
 from __future__ import annotations
@@ -31,7 +36,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
@@ -91,6 +96,30 @@ class DatedModel(Protocol):
         ...
 
 
+@runtime_checkable
+class DrawModel(Protocol):
+    """An issue model that forecasts many draws of one issue at once."""
+
+    name: str
+
+    def predict_draws(
+        self,
+        actor_ids: Sequence[str],
+        positions: np.ndarray,
+        saliences: np.ndarray,
+        capabilities: np.ndarray,
+        scale: tuple[float, float],
+    ) -> np.ndarray:
+        """``(m, n)`` arrays of ``m`` draws of the issue's actors -> ``(m,)`` outcomes
+        on the scale (nan where a draw cannot be forecast); as ``forecast`` on each."""
+        ...
+
+
+#: Top-level scenario fields no static model reads: draws that differ only there are
+#: one and the same draw for the static models.
+STATIC_BLIND = frozenset({"dynamics", "dates", "evidence", "sources", "outcome"})
+
+
 # -- tasks -----------------------------------------------------------------------------
 
 
@@ -101,6 +130,7 @@ class _Task:
     static: tuple[str, ...]
     blocks: tuple[tuple[int, int, np.random.SeedSequence], ...]  # (start, stop, seed)
     stride: int
+    constant: dict[str, np.ndarray] | None = None  # static values shared by every draw
 
 
 def _specs(scenario: Scenario, dated: Sequence[str], static: Sequence[str]) -> dict[str, _Spec]:
@@ -152,32 +182,100 @@ def _dated_values(
             out[f"{name}|median_index"] = result.median_index[cut, None].astype(float)
 
 
-def _static_values(
-    task: _Task, sampler: ScenarioSampler, blocks: list[Any], values: list[dict[str, np.ndarray]]
-) -> None:
+def _issue_arrays(
+    scenario: Scenario, draws: Draws, rows: np.ndarray, issue_id: str
+) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray]:
+    """Ids of the actors that take a stance on the issue (in scenario order), and their
+    positions, saliences and capabilities ``(m, n)`` in the draws ``rows``."""
+    taking = [k for k, a in enumerate(scenario.actors) if issue_id in a.stances]
+
+    def stack(paths: list[tuple[Any, ...]]) -> np.ndarray:
+        return np.column_stack([draws.get(p)[rows] for p in paths])
+
+    return (
+        [scenario.actors[k].id for k in taking],
+        stack([("actors", k, "stances", issue_id, "position") for k in taking]),
+        stack([("actors", k, "stances", issue_id, "salience") for k in taking]),
+        stack([("actors", k, "capability") for k in taking]),
+    )
+
+
+def _distinct(sampler: ScenarioSampler, draws: Draws, rows: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Representative rows of the distinct draws among ``rows`` (as the static models see
+    them) and, for each of ``rows``, the index of its representative."""
+    seen = np.array(
+        [k for k, path in enumerate(sampler.uncertain) if path[0] not in STATIC_BLIND],
+        dtype=np.intp,
+    )
+    if not seen.size:
+        return rows[:1], np.zeros(rows.size, dtype=np.intp)
+    found = np.unique(draws.matrix[rows][:, seen], axis=0, return_index=True, return_inverse=True)
+    return rows[found[1]], np.asarray(found[2], dtype=np.intp).reshape(-1)
+
+
+def _static_draws(
+    scenario: Scenario,
+    sampler: ScenarioSampler,
+    names: Sequence[str],
+    draws: Draws,
+    rows: np.ndarray,
+) -> tuple[dict[str, np.ndarray], int]:
+    """Every static model's numbers on the draws ``rows`` (``{key: (len(rows),)}``) and
+    the number of distinct draws among them, each solved once."""
     from detente.models import get_model
 
-    for index, (start, stop, streams, draws) in enumerate(blocks):
-        rng = np.random.default_rng(streams[1])
+    unique, inverse = _distinct(sampler, draws, rows)
+    out: dict[str, np.ndarray] = {}
+    rng = np.random.default_rng(0)  # static models are deterministic; the API asks for one
+    for name in names:
+        model = get_model(name)
+        if isinstance(model, DrawModel):
+            for issue in scenario.issues:
+                ids, x, s, c = _issue_arrays(scenario, draws, unique, issue.id)
+                values = model.predict_draws(ids, x, s, c, issue.scale)
+                out[f"{name}|outcome|{issue.id}"] = values[inverse]
+            continue
         collected: dict[str, list[float]] = {}
-        for i in range(start, stop):
-            if i % task.stride:
-                continue
-            sampled = sampler.scenario_at(draws, i - start)
-            for name in task.static:
-                forecast = get_model(name).forecast(sampled, rng=rng)
-                for item in forecast.issues:
-                    value = np.nan if item.outcome is None else item.outcome
-                    collected.setdefault(f"{name}|outcome|{item.issue_id}", []).append(value)
-                if forecast.agreement is not None:
-                    possible = float(forecast.agreement.possible)
-                    collected.setdefault(f"{name}|possible", []).append(possible)
+        for i in unique.tolist():
+            forecast = model.forecast(sampler.scenario_at(draws, i), rng=rng)
+            for item in forecast.issues:
+                value = np.nan if item.outcome is None else item.outcome
+                collected.setdefault(f"{name}|outcome|{item.issue_id}", []).append(value)
+            if forecast.agreement is not None:
+                possible = float(forecast.agreement.possible)
+                collected.setdefault(f"{name}|possible", []).append(possible)
         for key, items in collected.items():
-            values[index][key] = np.array(items, dtype=float)[:, None]
+            out[key] = np.array(items, dtype=float)[inverse]
+    return out, int(unique.size)
 
 
-def _run_task(task: _Task) -> _Part:
-    """Run one task (whole seed blocks); safe to call in a worker process."""
+def _static_values(
+    task: _Task, sampler: ScenarioSampler, blocks: list[Any], values: list[dict[str, np.ndarray]]
+) -> int:
+    """The static models' numbers of a task's draws (every ``stride``-th draw), solved
+    together: one call per batched model and issue, one forecast per distinct draw.
+    Returns the number of distinct draws solved."""
+    picked = [np.arange(start, stop)[(np.arange(start, stop) % task.stride) == 0] - start
+              for start, stop, _, _ in blocks]  # fmt: skip
+    if task.constant is not None:
+        for index, rows in enumerate(picked):
+            for key, value in task.constant.items():
+                values[index][key] = np.full((rows.size, 1), value[0])
+        return 0
+    everything = Draws.concat([b[3] for b in blocks])
+    offsets = np.cumsum([0] + [b[1] - b[0] for b in blocks])
+    rows = np.concatenate([r + o for r, o in zip(picked, offsets, strict=False)])
+    numbers, solved = _static_draws(task.scenario, sampler, task.static, everything, rows)
+    cuts = np.cumsum([0] + [r.size for r in picked])
+    for index in range(len(blocks)):
+        for key, column in numbers.items():
+            values[index][key] = column[cuts[index] : cuts[index + 1], None]
+    return solved
+
+
+def _run_task(task: _Task) -> tuple[_Part, int]:
+    """Run one task (whole seed blocks); safe to call in a worker process. Returns the
+    summaries and the number of distinct draws the static models were solved on."""
     sampler = ScenarioSampler(task.scenario)
     blocks = []
     for start, stop, seq in task.blocks:
@@ -187,9 +285,8 @@ def _run_task(task: _Task) -> _Part:
     values: list[dict[str, np.ndarray]] = [{} for _ in blocks]
     if task.dated:
         _dated_values(task, sampler, blocks, values)
-    if task.static:
-        _static_values(task, sampler, blocks, values)
-    return _collect(values, _specs(task.scenario, task.dated, task.static))
+    solved = _static_values(task, sampler, blocks, values) if task.static else 0
+    return _collect(values, _specs(task.scenario, task.dated, task.static)), solved
 
 
 # -- results ---------------------------------------------------------------------------
@@ -274,6 +371,7 @@ class MonteCarloResult:
     outcomes: dict[str, dict[str, Summary]]
     possible: dict[str, float | None]
     agreement: AgreementSummary | None
+    solved: dict[str, int] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready: ``{"runs", "seed", "models": {...}, "agreement": {"by": {date: p}}}``."""
@@ -288,6 +386,8 @@ class MonteCarloResult:
                 name: {
                     "outcome": {k: v.to_dict() for k, v in self.outcomes[name].items()},
                     "agreement_possible": self.possible.get(name),
+                    "draws": self.static_runs if name in self.solved else self.runs,
+                    "solved": self.solved.get(name, self.runs),
                 }
                 for name in self.models
             },
@@ -321,7 +421,7 @@ def run_monte_carlo(
     workers: int = 1,
     block_size: int = 1024,
     progress: Callable[[int], None] | None = None,
-    static_runs: int = 200,
+    static_runs: int | None = None,
 ) -> MonteCarloResult:
     """Forecast ``runs`` joint draws of the scenario's ranges and summarise across draws.
 
@@ -345,7 +445,10 @@ def run_monte_carlo(
     progress:
         Called after each task with the number of draws completed so far.
     static_runs:
-        At most this many draws, evenly spread, for models without a vectorised path.
+        ``None`` (default): every model runs on every draw. An integer asks for at most
+        this many draws, evenly spread (every ``ceil(runs / static_runs)``-th), for the
+        models other than the dated one; 0 leaves them out. Either way, draws that are
+        identical for the static models are solved once (see the module docstring).
 
     Returns
     -------
@@ -358,7 +461,7 @@ def run_monte_carlo(
         ("runs", runs, 1),
         ("workers", workers, 1),
         ("block_size", block_size, 1),
-        ("static_runs", static_runs, 0),
+        ("static_runs", runs if static_runs is None else static_runs, 0),
         ("seed", seed, 0),
     )
     for label, value, least in checks:
@@ -368,23 +471,33 @@ def run_monte_carlo(
 
     names = sorted(select_models(scenario, models))
     dated = tuple(n for n in names if isinstance(get_model(n), DatedModel))
-    static = tuple(n for n in names if n not in dated) if static_runs else ()
-    stride = max(1, math.ceil(runs / static_runs)) if static_runs else runs + 1
+    wanted = runs if static_runs is None else static_runs
+    static = tuple(n for n in names if n not in dated) if wanted else ()
+    stride = max(1, math.ceil(runs / wanted)) if wanted else runs + 1
     static_count = len(range(0, runs, stride)) if static else 0
+    constant, solved = None, 0
+    sampler = ScenarioSampler(scenario)
+    if static and all(path[0] in STATIC_BLIND for path in sampler.uncertain):
+        # every draw is the same for the static models: solve them once, here
+        constant, solved = _static_draws(
+            scenario, sampler, static, sampler.modes(1), np.zeros(1, dtype=np.intp)
+        )
     n_blocks = math.ceil(runs / SEED_BLOCK)
     seeds = np.random.SeedSequence(seed).spawn(n_blocks)
     spans = [(b * SEED_BLOCK, min(runs, (b + 1) * SEED_BLOCK), seeds[b]) for b in range(n_blocks)]
     per_task = max(1, math.ceil(block_size / SEED_BLOCK))
     tasks = [
-        _Task(scenario, dated, static, tuple(spans[i : i + per_task]), stride)
+        _Task(scenario, dated, static, tuple(spans[i : i + per_task]), stride, constant)
         for i in range(0, n_blocks, per_task)
     ]
     hists: dict[str, _Hist] = {}
     totals: dict[str, tuple[np.ndarray, np.ndarray]] = {}
     done = 0
 
-    def fold(task: _Task, part: _Part) -> None:
-        nonlocal done
+    def fold(task: _Task, result: tuple[_Part, int]) -> None:
+        nonlocal done, solved
+        part, count = result
+        solved += count
         for key, hist in part.hists.items():
             if key in hists:
                 hists[key].merge(hist)
@@ -407,7 +520,8 @@ def run_monte_carlo(
         with ProcessPoolExecutor(max_workers=workers) as pool:
             for task, part in zip(tasks, pool.map(_run_task, tasks), strict=True):
                 fold(task, part)
-    return _result(scenario, runs, seed, static_count, names, dated, hists, totals)
+    out = _result(scenario, runs, seed, static_count, names, dated, hists, totals)
+    return replace(out, solved=dict.fromkeys(static, solved))
 
 
 def _result(

@@ -13,6 +13,7 @@ import random
 from typing import Any
 
 import numpy as np
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -131,3 +132,51 @@ def test_scaling_capabilities_changes_nothing(
             (o["from"], o["to"], o["type"]) for o in mine["offers"]
         ]
     np.testing.assert_allclose(other["outcome"], base["outcome"], atol=1e-9)
+
+
+@st.composite
+def grid_scenarios(draw: st.DrawFn) -> dict[str, Any]:
+    """Positions on a coarse grid and few distinct capabilities and saliences, so that
+    equally distant proposers and exactly tied offers are common."""
+    n = draw(st.integers(2, 7))
+    actors = [
+        {
+            "id": f"actor{k}",
+            "name": f"actor {k}",
+            "capability": draw(st.sampled_from([0.5, 1.0, 3.0])),
+            "stances": {
+                "x": {
+                    "position": draw(st.sampled_from([0.0, 25.0, 50.0, 75.0, 100.0])),
+                    "salience": draw(st.sampled_from([0.3, 0.6, 1.0])),
+                }
+            },
+        }
+        for k in range(n)
+    ]
+    return {
+        "schema": "detente/1",
+        "title": "grid",
+        "as_of": "2020-01-01",
+        "horizon": "2021-01-01",
+        "issues": [{"id": "x", "name": "x", "scale": [0, 100]}],
+        "actors": actors,
+    }
+
+
+@SETTINGS
+@given(data=grid_scenarios(), opts=options, seed=st.integers(0, 2**32 - 1))
+def test_renaming_actors_changes_nothing(
+    data: dict[str, Any], opts: dict[str, Any], seed: int
+) -> None:
+    # issue #12: no forecast may depend on an actor's name, even when offers tie
+    renamed = {**data, "actors": [dict(a) for a in data["actors"]]}
+    names = [f"n{k}" for k in range(len(data["actors"]))]
+    random.Random(seed).shuffle(names)
+    for actor, name in zip(renamed["actors"], names, strict=True):
+        actor["id"] = actor["name"] = name
+    before, after = run(data, opts), run(renamed, opts)
+    # the actors are processed in another order: equal up to rounding (scale 0-100)
+    assert after["outcome"] == pytest.approx(before["outcome"], abs=1e-9)
+    new_name = {a["id"]: b["id"] for a, b in zip(data["actors"], renamed["actors"], strict=True)}
+    for old, new in zip(positions(before), positions(after), strict=True):
+        assert {new_name[k]: v for k, v in old.items()} == pytest.approx(new, abs=1e-9)

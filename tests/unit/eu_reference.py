@@ -9,7 +9,8 @@ identities used there (prefix sums for the third-party support, the sorted-row i
 for the all-votes denominator). It is slow on purpose: O(n^3) per round.
 
 The tests (``tests/unit/test_expected_utility.py``) and ``benchmarks/expected_utility.py``
-import it. Actors are taken in the order given; ties go to the earlier one.
+import it. Actors are taken in the order given; equally good offers go to the one that
+moves the receiver to the lower position (the proposer's name never decides).
 """
 
 from __future__ import annotations
@@ -185,7 +186,14 @@ def reference_round(
             keyed.append((kind, j, new, key))
         best = min(o[3] for o in keyed)
         tied = [o for o in keyed if o[3] <= best + EPS]
-        kind, j, new, _ = min(tied, key=lambda o: (o[0], o[1]))
+        # ties by numbers, not names: lower type, then the lower destination (within
+        # EPS of R); what is still tied lands on one point: record the proposer at the
+        # lower position, then the earlier one
+        lowest_type = min(o[0] for o in tied)
+        tied = [o for o in tied if o[0] == lowest_type]
+        lowest = min(o[2] / big_r for o in tied)
+        tied = [o for o in tied if o[2] / big_r <= lowest + EPS]
+        kind, j, new, _ = min(tied, key=lambda o: (x[o[1]], o[1]))
         positions[i] = new
         proposer[i] = j
         kinds[i] = kind

@@ -215,8 +215,8 @@ def test_classify_offers() -> None:
 def choose(rule: eu.OfferChoice, x: np.ndarray, e_i: np.ndarray, e_j: np.ndarray) -> int:
     kind = eu.classify_offers(x, e_i, e_j)
     dist = np.abs(x[:, None] - x[None, :]) / 10.0
-    rank = np.arange(x.size)
-    return int(eu.choose_offers(kind, dist, x, e_i, e_j, rule, 10.0, rank)[0])
+    one = (kind[None], dist[None], x[None], e_i[None], e_j[None])
+    return int(eu.choose_offers(*one, rule, np.array([10.0]))[0, 0])
 
 
 def test_choose_offers_rules() -> None:
@@ -242,16 +242,25 @@ def test_choose_offers_rules() -> None:
     assert choose("least-move", x, e_i, e_j) == 1
 
 
-def test_choose_offers_ties_go_to_the_lower_rank() -> None:
-    # two identical conflicts from 1 and 2, both at 10: the lower rank wins
+@pytest.mark.parametrize("rule", ["scholz-code", "type-strongest", "least-move"])
+def test_choose_offers_ties_are_broken_by_the_destination_not_the_name(
+    rule: eu.OfferChoice,
+) -> None:
+    # receiver 0 at 5, two identical conflicts from 1 at 0 and 2 at 10: both move it 5,
+    # so the lower destination (0) wins, in whichever order the proposers come
+    e_i = np.full((3, 3), 0.1)
+    e_j = np.full((3, 3), 0.5)
+    for x, winner in (([5.0, 0.0, 10.0], 1), ([5.0, 10.0, 0.0], 2)):
+        assert choose(rule, np.array(x), e_i, e_j) == winner
+
+
+def test_choose_offers_same_destination_records_the_first() -> None:
+    # two identical conflicts from 1 and 2, both at 10: the receiver lands on 10 either
+    # way; the first of the two is recorded as the proposer
     x = np.array([0.0, 10.0, 10.0])
     e_i = np.full((3, 3), 0.1)
     e_j = np.full((3, 3), 0.5)
-    kind = eu.classify_offers(x, e_i, e_j)
-    dist = np.abs(x[:, None] - x[None, :]) / 10.0
-    for rank, winner in (([0, 1, 2], 1), ([0, 2, 1], 2)):
-        pick = eu.choose_offers(kind, dist, x, e_i, e_j, "scholz-code", 10.0, np.array(rank))
-        assert pick[0] == winner
+    assert choose("scholz-code", x, e_i, e_j) == 1
 
 
 # --- the model's options, stopping rule and details ---------------------------------
@@ -341,3 +350,51 @@ def test_details_are_plain_json() -> None:
             assert entry["positions"][offer["to"]] == offer["new_position"]
         movers = [o["to"] for o in entry["offers"]]
         assert len(movers) == len(set(movers))  # at most one accepted offer per actor
+
+
+# --- issue #12: equally distant conflict offers; the answer must not depend on names ----
+# A (c=0.5, x=75, s=0.3), B (c=3, x=50, s=0.3), C (c=3, x=100, s=0.3); w = (.15, .9, .9),
+# R = 50, so d_AB = d_AC = 0.5, d_BC = 1.                                           (E1)
+# Round 1, first pass (r = 1): N_AB = .15 x .5 + .9 x .5 = .525, N_BA = .9 x .5 = .45,
+#   N_BC = N_CB = .9; all-votes D = .15 x 2 + .9 x 4 + .9 x 4 = 7.5.               (E3)
+#   With q = 1, r = 1: EU(ij) = 2 d_ij (1 - 2 s_j (1 - P_ij)) = 2 d (.4 + .6 P).  (E9)
+#   S_A = 2 x (.4 + .6 x .06) = .872, S_B = S_C = (.4 + .6 x .07) + 2 (.4 + .6 x .12)
+#   = 1.386, so R_A = -1, R_B = R_C = 1: r_A = 2, r_B = r_C = .5.             (E10-E11)
+# Second pass: A (r = 2) on B: U_s = 2 - 4 x .25^2 = 1.75, U_f = 2 - 4 x .75^2 = -.25,
+#   U_sq = 1; P_AB = (.15 x .25 + .9 x (1 - .5^.5)) / 7.35 = .04097,
+#   P_BA = .9 x .5^.5 / 7.35 = .08658; E_i = .3 (.04097 x 1.75 - .95903 x .25) + .7 x 1.75
+#   - 1 = .1746 and E_j = .3 (.08658 x 1.75 - .91342 x .25) + .225 = .2020: E_j > E_i > 0,
+#   a conflict, and by symmetry the same from C. B and C get no offer (B on C: E_i = E_j).
+#   The two conflicts move A by 25 either way: the tie goes to the lower destination, 50.
+# Round 2 (A, B at 50; C at 100): r_A = r_B = 2, r_C = .5; C (r = .5) on A: U_s = 2,
+#   U_f = -2, U_sq = 2 - 4 x .5^.5; P_AC = 1.05 / 7.8, P_CA = .9 / 7.8;
+#   E_i = .3 (4 P_CA - 2) + 1.4 - U_sq = 1.7669 < E_j = .3 (4 P_AC - 2) + 1.4 - U_sq
+#   = 1.7900: C loses a conflict and moves to 50. Round 3: nobody moves (converged).
+# So the forecast is 50 under every naming (before the fix: 50 or 100 by the names).
+@pytest.mark.parametrize("names", [("A", "B", "C"), ("A", "C", "B"), ("Z", "B", "A")])
+def test_equally_distant_conflicts_do_not_depend_on_names(names: tuple[str, str, str]) -> None:
+    a, b, c = names
+    sc = scenario([(a, 75.0, 0.5, 0.3), (b, 50.0, 3.0, 0.3), (c, 100.0, 3.0, 0.3)], (0, 100))
+    out = details(ExpectedUtilityModel(), sc)
+    first = out["rounds"][1]
+    assert first["positions"] == {a: 50.0, b: 50.0, c: 100.0}
+    assert first["offers"] == [{"from": b, "to": a, "type": "conflict", "new_position": 50.0}]
+    assert out["rounds"][2]["positions"] == {a: 50.0, b: 50.0, c: 50.0}
+    assert out["converged"] and out["stopped_after"] == 3
+    assert ExpectedUtilityModel().forecast(sc).issues[0].outcome == 50.0
+
+
+def test_equally_distant_conflicts_round_one_numbers() -> None:
+    # the hand-computed risk exponents and expected utilities of the case above
+    x, c, s = np.array([75.0, 50.0, 100.0]), np.array([0.5, 3.0, 3.0]), np.full(3, 0.3)
+    result = eu.play_round(x, c * s, s, eu.Settings(position_range=50.0))
+    np.testing.assert_allclose(result.risk, [2.0, 0.5, 0.5], rtol=1e-12)
+    order = np.argsort(x)
+    geo = eu.Geometry(x[order][None], np.array([50.0]), with_order=True)
+    r = result.risk[order][None]
+    p = eu.probability_of_success(geo, (c * s)[order][None], r, "all-votes")
+    e_i, e_j = eu.challenge_utilities(geo, p, s[order][None], np.zeros((1, 3)), r, eu.Settings())
+    # sorted: B (50) = 0, A (75) = 1, C (100) = 2; A's view of B's challenge
+    assert e_i[0, 1, 0] == pytest.approx(0.17458, abs=1e-4)
+    assert e_j[0, 1, 0] == pytest.approx(0.20195, abs=1e-4)
+    assert result.proposer.tolist() == [1, -1, -1] and result.positions[0] == 50.0

@@ -87,9 +87,15 @@ def test_model_matches_loop_reference(case: dict[str, Any]) -> None:
         np.testing.assert_allclose(got, ref[k].positions, rtol=0, atol=TOL)
         assert entry["median"] == pytest.approx(weighted_median_bruteforce(got, w), abs=TOL)
         assert entry["mean"] == pytest.approx(weighted_mean(got, w), abs=TOL)
+        # the same receivers accept offers from proposers at the same place (within
+        # rounding of one point, two proposers make one offer and either may be named)
         accepted = {o["to"]: o["from"] for o in entry["offers"]}
         expected = {ids[i]: ids[j] for i, j in enumerate(ref[k].proposer) if j >= 0}
-        assert accepted == expected
+        assert accepted.keys() == expected.keys()
+        if k:
+            before = out["rounds"][k - 1]["positions"]
+            for to, proposer in accepted.items():
+                assert before[proposer] == pytest.approx(before[expected[to]], abs=TOL)
     # a run stops early only when a round moved nobody: the reference stays put too
     last = out["rounds"][-1]
     for step in ref[len(out["rounds"]) :]:

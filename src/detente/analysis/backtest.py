@@ -255,6 +255,22 @@ def _forecast(
     return (None, None) if value is None else (float(value), None)
 
 
+def _batched(
+    model: Model, items: Sequence[_Scored]
+) -> list[tuple[float | None, str | None]] | None:
+    """(forecast, failure) of every issue at once, for a model that solves many issues
+    together (``predict_issues``: the expected-utility model's batched kernel, issues
+    of the same size in one batch); ``None`` for the other models."""
+    solve = getattr(model, "predict_issues", None)
+    if solve is None:
+        return None
+    found = solve([item.scenario.issue_data(item.issue.isnr) for item in items])
+    return [
+        (None, f"ModelError: {value}") if isinstance(value, ModelError) else (value, None)
+        for value in found
+    ]
+
+
 def _baseline_forecasts(items: Sequence[_Scored]) -> dict[str, list[float | None]]:
     outcomes = np.array([item.outcome for item in items], dtype=float)
     constant = float(np.median(outcomes)) if outcomes.size else 0.0
@@ -349,11 +365,16 @@ def backtest_issues(
     scored, skipped = _eligible(issues)
     children = np.random.SeedSequence(seed).spawn(len(scored))
     records: dict[str, list[IssueResult]] = {model.name: [] for model in chosen}
+    batched = {model.name: _batched(model, scored) for model in chosen}
     for done, (item, child) in enumerate(zip(scored, children, strict=True), start=1):
         if progress is not None:
             progress(done - 1, len(scored))
         for model in chosen:
-            value, failure = _forecast(model, item, np.random.default_rng(child))
+            found = batched[model.name]
+            if found is None:
+                value, failure = _forecast(model, item, np.random.default_rng(child))
+            else:
+                value, failure = found[done - 1]
             error = None if value is None else abs(value - item.outcome)
             records[model.name].append(
                 IssueResult(item.issue.isnr, model.name, item.outcome, value, error, failure)

@@ -54,6 +54,7 @@ __all__ = [
     "sobol_analysis",
     "sobol_sensitivity",
     "static_headline",
+    "static_headlines",
     "triangular_ppf",
 ]
 
@@ -114,20 +115,56 @@ def headline_metrics(
 
 def static_headline(scenario: Scenario, models: Sequence[str]) -> dict[str, float | None]:
     """Each static model's outcome per issue and the two-level gap and verdict."""
+    found = static_headlines([scenario], models)[0]
+    if isinstance(found, DetenteError):
+        raise found
+    return found
+
+
+def static_headlines(
+    scenarios: Sequence[Scenario], models: Sequence[str]
+) -> list[dict[str, float | None] | DetenteError]:
+    """:func:`static_headline` of many scenarios (or the error one raises).
+
+    A model that solves many issues at once (``predict_issues``: the expected-utility
+    model's batched kernel) gets every issue of every scenario in one call; the others
+    forecast scenario by scenario.
+    """
     from detente.models import get_model
 
-    out: dict[str, float | None] = {}
+    out: list[dict[str, float | None] | DetenteError] = [{} for _ in scenarios]
     for name in models:
-        forecast = get_model(name).forecast(scenario)
-        if name == "two-level":
-            verdict = forecast.agreement
-            if verdict is not None:
-                gaps = [v["gap"]["size"] for v in verdict.issues.values() if v["gap"] is not None]
-                out["two-level:gap"] = float(sum(gaps))
-                out["two-level:possible"] = float(verdict.possible)
+        model = get_model(name)
+        solve = getattr(model, "predict_issues", None)
+        if solve is not None:
+            keys = [(k, i.id) for k, sc in enumerate(scenarios) for i in sc.issues]
+            datas = [scenarios[k].issue_data(issue) for k, issue in keys]
+            for (k, issue), value in zip(keys, solve(datas), strict=True):
+                numbers = out[k]
+                if isinstance(numbers, dict):
+                    out[k] = value if isinstance(value, DetenteError) else numbers
+                    numbers[f"{name}:{issue}"] = None if isinstance(value, DetenteError) else value
             continue
-        for item in forecast.issues:
-            out[f"{name}:{item.issue_id}"] = item.outcome
+        for k, scenario in enumerate(scenarios):
+            numbers = out[k]
+            if not isinstance(numbers, dict):
+                continue
+            try:
+                forecast = model.forecast(scenario)
+            except DetenteError as exc:
+                out[k] = exc
+                continue
+            if name == "two-level":
+                verdict = forecast.agreement
+                if verdict is not None:
+                    gaps = [
+                        v["gap"]["size"] for v in verdict.issues.values() if v["gap"] is not None
+                    ]
+                    numbers["two-level:gap"] = float(sum(gaps))
+                    numbers["two-level:possible"] = float(verdict.possible)
+                continue
+            for item in forecast.issues:
+                numbers[f"{name}:{item.issue_id}"] = item.outcome
     return out
 
 
@@ -245,6 +282,17 @@ def one_at_a_time(
     metrics = headline_metrics(scenario, names, with_dated=evaluator is not None)
     params = ranged_parameters(scenario)
     base = static_headline(scenario, names)
+    # every swing's scenario first, then the static models on all of them at once
+    swung: list[Scenario | DetenteError] = []
+    for p in params:
+        for value in (p.value.low, p.value.high):
+            try:
+                swung.append(_set(scenario, p.path, value))
+            except DetenteError as exc:
+                swung.append(exc)
+    valid = [s for s in swung if isinstance(s, Scenario)]
+    solved = iter(static_headlines(valid, names))
+    headlines = [s if isinstance(s, DetenteError) else next(solved) for s in swung]
     dated: np.ndarray | None = None
     if evaluator is not None:
         settings: list[dict[str, float]] = [{}]
@@ -256,11 +304,12 @@ def one_at_a_time(
     for index, p in enumerate(params):
         ends: list[dict[str, float | None]] = []
         error = None
-        for k, value in enumerate((p.value.low, p.value.high)):
-            try:
-                numbers = static_headline(_set(scenario, p.path, value), names)
-            except DetenteError as exc:
-                numbers, error = {}, str(exc)
+        for k in range(2):
+            found = headlines[2 * index + k]
+            if isinstance(found, DetenteError):
+                numbers, error = {}, str(found)
+            else:
+                numbers = dict(found)
             if dated is not None:
                 numbers[P_AGREEMENT] = float(dated[1 + 2 * index + k])
             ends.append(numbers)
@@ -422,8 +471,10 @@ def sobol_sensitivity(
         out = np.full((inputs.shape[0], len(metrics)), np.nan)
         stored = inputs[:, order] / units
         draws = Draws({key: k for k, key in enumerate(sampler.uncertain)}, stored, {})
-        for row in range(inputs.shape[0]):
-            numbers = static_headline(sampler.scenario_at(draws, row), names)
+        rows = [sampler.scenario_at(draws, row) for row in range(inputs.shape[0])]
+        for row, numbers in enumerate(static_headlines(rows, names)):
+            if isinstance(numbers, DetenteError):
+                raise numbers
             for m, metric in enumerate(metrics):
                 value = numbers.get(metric.id)
                 if value is not None:

@@ -41,8 +41,29 @@ def available_models() -> list[str]:
     return list(_registry())
 
 
+@cache
+def _direct(name: str) -> Model | None:
+    """The model ``name`` from its own module (``expected-utility`` lives in
+    ``expected_utility``) without importing the others, or None if it is not there."""
+    module_name = name.replace("-", "_")
+    if module_name.startswith("_") or module_name in _NOT_MODELS or not module_name.isidentifier():
+        return None
+    if not any(info.name == module_name for info in pkgutil.iter_modules(__path__)):
+        return None
+    model = getattr(importlib.import_module(f"{__name__}.{module_name}"), "MODEL", None)
+    return model if isinstance(model, Model) and model.name == name else None
+
+
 def get_model(name: str) -> Model:
-    """The model registered as ``name``; a :class:`DetenteError` lists the choices."""
+    """The model registered as ``name``; a :class:`DetenteError` lists the choices.
+
+    Only the model's own module is imported when it follows the naming convention
+    (module ``expected_utility`` for ``expected-utility``), so that a command that runs
+    one model does not pay for importing the others.
+    """
+    model = _direct(name)
+    if model is not None:
+        return model
     registry = _registry()
     if name not in registry:
         raise DetenteError(f"unknown model {name!r}; available: {', '.join(registry)}")

@@ -12,6 +12,7 @@ Results are plain frozen dataclasses whose ``to_dict`` gives the JSON documented
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Protocol, runtime_checkable
 
@@ -27,8 +28,11 @@ __all__ = [
     "IssueModel",
     "Model",
     "RngLike",
+    "WeightedStatisticModel",
     "as_generator",
     "check_issue_data",
+    "usable_draws",
+    "weighted_draws",
 ]
 
 RngLike = np.random.Generator | int | None
@@ -136,6 +140,27 @@ def check_issue_data(data: IssueData) -> None:
         )
 
 
+def usable_draws(
+    positions: np.ndarray, saliences: np.ndarray, capabilities: np.ndarray
+) -> np.ndarray:
+    """``(m,)``: which rows of ``(m, n)`` draws :func:`check_issue_data` would accept."""
+    finite = np.isfinite(positions) & np.isfinite(saliences) & np.isfinite(capabilities)
+    signed = (saliences >= 0) & (capabilities >= 0)
+    weight = np.sum(np.where(finite, capabilities * saliences, 0.0), axis=1)
+    return np.asarray(np.all(finite & signed, axis=1) & (weight > 0), dtype=bool)
+
+
+def weighted_draws(
+    positions: np.ndarray, saliences: np.ndarray, capabilities: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``(ok, x, w)``: :func:`usable_draws`, and positions and weights (capability x
+    salience) with the unusable rows replaced by harmless numbers (0 and 1), for
+    models that forecast many draws at once and then mark those rows as nan."""
+    ok = usable_draws(positions, saliences, capabilities)
+    w = np.where(ok[:, None], capabilities * saliences, 1.0)
+    return ok, np.where(ok[:, None], positions, 0.0), w
+
+
 class IssueModel(ABC):
     """Base of models that forecast each issue on its own from its arrays."""
 
@@ -159,3 +184,26 @@ class IssueModel(ABC):
         self, data: IssueData, *, rng: np.random.Generator
     ) -> tuple[float, dict[str, Any]]:
         """Return the predicted outcome on one issue and JSON-ready details."""
+
+
+class WeightedStatisticModel(IssueModel):
+    """An issue model whose forecast is a statistic of the positions weighted by
+    capability x salience; it forecasts many Monte Carlo draws at once."""
+
+    @staticmethod
+    @abstractmethod
+    def statistic(positions: np.ndarray, weights: np.ndarray) -> np.ndarray:
+        """The statistic of each row: ``(m, n)`` positions and weights -> ``(m,)``."""
+
+    def predict_draws(
+        self,
+        actor_ids: Sequence[str],
+        positions: np.ndarray,
+        saliences: np.ndarray,
+        capabilities: np.ndarray,
+        scale: tuple[float, float],
+    ) -> np.ndarray:
+        """The forecast of each of ``m`` draws (``(m, n)`` arrays -> ``(m,)``), clipped to
+        the scale; nan where a draw has no positive total weight."""
+        ok, x, w = weighted_draws(positions, saliences, capabilities)
+        return np.where(ok, np.clip(self.statistic(x, w), *scale), np.nan)

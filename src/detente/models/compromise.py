@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from detente.models.base import IssueModel
+from detente.models.base import WeightedStatisticModel
 from detente.scenario import IssueData
 
 __all__ = ["MODEL", "CompromiseModel", "weighted_mean"]
@@ -29,7 +29,7 @@ def weighted_mean(positions: np.ndarray, weights: np.ndarray) -> float:
     return float(np.sum(positions * weights, axis=-1) / np.sum(weights, axis=-1))
 
 
-class CompromiseModel(IssueModel):
+class CompromiseModel(WeightedStatisticModel):
     """Capability x salience weighted mean (Achen 2006; van den Bos 1991)."""
 
     name = "compromise"
@@ -38,6 +38,11 @@ class CompromiseModel(IssueModel):
         "van den Bos (1991) Dutch EC Policy Making; Achen (2006) in Thomson et al. (eds.) "
         "The European Union Decides, Cambridge UP"
     )
+
+    @staticmethod
+    def statistic(positions: np.ndarray, weights: np.ndarray) -> np.ndarray:
+        """The weighted mean of each row."""
+        return np.asarray(np.sum(positions * weights, axis=-1) / np.sum(weights, axis=-1))
 
     def predict_issue(
         self, data: IssueData, *, rng: np.random.Generator

@@ -37,21 +37,23 @@ reproduces the paper's Table 2 (``tests/published/test_scholz_2011_table2.py``).
 
 from __future__ import annotations
 
-import itertools
+from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any, ClassVar, Literal, get_args
 
 import numpy as np
 
 from detente.errors import ModelError
+from detente.models import _eu_games
 from detente.models import _eu_rounds as rounds
-from detente.models.base import IssueModel
-from detente.models.median import weighted_median
+from detente.models.base import IssueModel, check_issue_data, usable_draws
 from detente.scenario import IssueData
 
 __all__ = ["MODEL", "ExpectedUtilityModel", "OutcomeRule", "RangeRule"]
 
 RangeRule = Literal["initial", "scale"]
 OutcomeRule = Literal["settled", "final-median", "average-median"]
+Scale = tuple[float, float] | np.ndarray
 
 
 def _check_choice(name: str, value: object, allowed: tuple[str, ...]) -> None:
@@ -189,11 +191,11 @@ class ExpectedUtilityModel(IssueModel):
 
     def settings(self, data: IssueData) -> rounds.Settings:
         """The per-issue settings: the options plus the fixed range ``R`` (E1)."""
-        lo, hi = data.scale
-        spread = float(data.positions.max() - data.positions.min())
-        big_r = spread if self.position_range == "initial" and spread > 0 else hi - lo
+        big_r = self.position_ranges(data.positions[None], data.scale)
+        return replace(self._round_settings(), position_range=float(big_r[0]))
+
+    def _round_settings(self) -> rounds.Settings:
         return rounds.Settings(
-            position_range=float(big_r),
             q=self.q,
             t=self.t,
             probability=self.probability,
@@ -201,6 +203,111 @@ class ExpectedUtilityModel(IssueModel):
             risk=self.risk,
             offer_choice=self.offer_choice,
         )
+
+    def position_ranges(self, positions: np.ndarray, scale: Scale) -> np.ndarray:
+        """``R`` (E1) of each game: ``(B, n)`` initial positions -> ``(B,)``.
+
+        ``"initial"``: the spread of the game's initial positions, or the scale's width
+        when every actor starts at one point; ``"scale"``: the scale's width. ``scale``
+        is the issue's ``(low, high)``, or a ``(B, 2)`` array of one scale per game.
+        """
+        bounds = np.asarray(scale, dtype=float).reshape(-1, 2)
+        width = np.broadcast_to(bounds[:, 1] - bounds[:, 0], positions.shape[:1])
+        if self.position_range == "scale":
+            return np.array(width, dtype=float)
+        spread = positions.max(axis=1) - positions.min(axis=1)
+        return np.where(spread > 0, spread, width)
+
+    def solve(
+        self,
+        positions: np.ndarray,
+        saliences: np.ndarray,
+        capabilities: np.ndarray,
+        scale: Scale,
+        *,
+        record: bool = False,
+    ) -> _eu_games.Solved:
+        """Play ``B`` games of one issue at once (Monte Carlo draws, settings, issues).
+
+        Parameters
+        ----------
+        positions, saliences, capabilities:
+            ``(B, n)`` arrays: each row one game of the same ``n`` actors, saliences on
+            0-1. Rows must pass :func:`detente.models.base.check_issue_data` (finite,
+            non-negative, a positive total weight).
+        scale:
+            The issue's ``(low, high)`` (or a ``(B, 2)`` array, one per game), for ``R``
+            under ``position_range="scale"`` or when every actor starts at one point.
+        record:
+            Keep every round of every game (for :meth:`predict_issue`'s details).
+
+        Returns
+        -------
+        detente.models._eu_games.Solved
+            ``outcome`` (``(B,)``, not clipped), stopping round, convergence, and so on;
+            each game exactly as :meth:`predict_issue` would play it alone.
+        """
+        x = np.asarray(positions, dtype=float)
+        s = np.asarray(saliences, dtype=float)
+        w = np.asarray(capabilities, dtype=float) * s
+        return _eu_games.solve_games(
+            x,
+            w,
+            s,
+            self.position_ranges(x, scale),
+            self._round_settings(),
+            max_rounds=self.max_rounds,
+            tol=self.tol,
+            outcome=self.outcome,
+            record=record,
+        )
+
+    def predict_draws(
+        self,
+        actor_ids: Sequence[str],
+        positions: np.ndarray,
+        saliences: np.ndarray,
+        capabilities: np.ndarray,
+        scale: tuple[float, float],
+    ) -> np.ndarray:
+        """The forecast of each of ``m`` draws of one issue (``(m, n)`` arrays, columns
+        in the order of ``actor_ids``) -> ``(m,)``, clipped to the scale; nan where
+        :func:`~detente.models.base.check_issue_data` would refuse a draw. Each draw is
+        the outcome :meth:`forecast` gives on it (the same kernel, batched)."""
+        ok = usable_draws(positions, saliences, capabilities)
+        out = np.full(ok.size, np.nan)
+        if ok.any():
+            order = sorted(range(len(actor_ids)), key=lambda k: actor_ids[k])
+            x, s, c = (v[ok][:, order] for v in (positions, saliences, capabilities))
+            solved = self.solve(x, s, c, scale)
+            out[ok] = np.clip(solved.outcome, *scale)
+        return out
+
+    def predict_issues(self, issues: Sequence[IssueData]) -> list[float | ModelError]:
+        """Forecast many issues at once, games of the same size batched together.
+
+        Each entry is the outcome :meth:`forecast` gives for that issue (clipped to the
+        issue's scale), or the :class:`~detente.errors.ModelError` it would raise.
+        """
+        out: list[float | ModelError] = []
+        groups: dict[int, list[int]] = {}
+        for k, data in enumerate(issues):
+            try:
+                check_issue_data(data)
+            except ModelError as exc:
+                out.append(exc)
+                continue
+            out.append(float("nan"))
+            groups.setdefault(data.positions.size, []).append(k)
+        for members in groups.values():
+            games = [_by_id(issues[k]) for k in members]
+            x, s, c = (np.stack([game[j] for game in games]) for j in (1, 2, 3))
+            scales = np.array([issues[k].scale for k in members], dtype=float)
+            solved = self.solve(x, s, c, scales)
+            clipped = np.clip(solved.outcome, scales[:, 0], scales[:, 1])
+            for k, value in zip(members, clipped, strict=True):
+                out[k] = float(value)
+        return out
 
     def predict_issue(
         self, data: IssueData, *, rng: np.random.Generator
@@ -214,62 +321,58 @@ class ExpectedUtilityModel(IssueModel):
         ``stopped_after`` (rounds played), ``outcome_rule`` (the statistic used),
         ``risk_exponents`` (of the last round) and ``options``.
         """
-        order = sorted(range(len(data.actor_ids)), key=lambda k: data.actor_ids[k])
-        ids = [data.actor_ids[k] for k in order]
-        x = np.asarray(data.positions[order], dtype=float)
-        s = np.asarray(data.saliences[order], dtype=float)
-        w = np.asarray(data.capabilities[order] * data.saliences[order], dtype=float)
-        settings = self.settings(data)
-        history = [_record(0, x, w, ids, None)]
-        converged = False
-        risk_used = np.ones_like(x)
-        steps = rounds.iterate_rounds(x, w, s, settings)
-        for number, result in enumerate(itertools.islice(steps, self.max_rounds), start=1):
-            history.append(_record(number, result.positions, w, ids, result))
-            risk_used = result.risk
-            change = float(np.max(np.abs(result.positions - x)))
-            x = result.positions
-            if change <= self.tol * settings.position_range:
-                converged = True
-                break
-        rule = self.outcome
-        if rule == "settled":
-            rule = "final-median" if converged else "average-median"
-        medians = [entry["median"] for entry in history[1:]]
-        value = medians[-1] if rule == "final-median" else float(np.mean(medians))
+        ids, x, s, c = _by_id(data)
+        solved = self.solve(x[None], s[None], c[None], data.scale, record=True)
+        assert solved.records is not None
+        record = solved.records[0]
+        history = [_record(k, record, ids) for k in range(len(record.positions))]
         details: dict[str, Any] = {
             "rounds": history,
-            "converged": converged,
-            "stopped_after": len(history) - 1,
-            "outcome_rule": rule,
-            "risk_exponents": {ident: float(v) for ident, v in zip(ids, risk_used, strict=True)},
+            "converged": bool(solved.converged[0]),
+            "stopped_after": int(solved.stopped_after[0]),
+            "outcome_rule": "final-median" if solved.final_used[0] else "average-median",
+            "risk_exponents": {
+                ident: float(v) for ident, v in zip(ids, _last_risk(record), strict=True)
+            },
             "options": self.options(),
         }
-        return float(value), details
+        return float(solved.outcome[0]), details
 
 
-def _record(
-    number: int,
-    x: np.ndarray,
-    w: np.ndarray,
-    ids: list[str],
-    result: rounds.RoundResult | None,
-) -> dict[str, Any]:
+def _by_id(data: IssueData) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray]:
+    """Ids, positions, saliences, capabilities with the actors in order of their id."""
+    order = sorted(range(len(data.actor_ids)), key=lambda k: data.actor_ids[k])
+    ids = [data.actor_ids[k] for k in order]
+    return (
+        ids,
+        np.asarray(data.positions[order], dtype=float),
+        np.asarray(data.saliences[order], dtype=float),
+        np.asarray(data.capabilities[order], dtype=float),
+    )
+
+
+def _last_risk(record: _eu_games.GameRecord) -> np.ndarray:
+    return record.risk[-1] if record.risk else np.ones(record.positions[0].size)
+
+
+def _record(number: int, record: _eu_games.GameRecord, ids: list[str]) -> dict[str, Any]:
+    x = record.positions[number]
     offers: list[dict[str, Any]] = []
-    if result is not None:
-        for receiver in np.flatnonzero(result.proposer >= 0):
+    if number > 0:
+        proposer, kind = record.proposer[number - 1], record.offer_type[number - 1]
+        for receiver in np.flatnonzero(proposer >= 0):
             offers.append(
                 {
-                    "from": ids[int(result.proposer[receiver])],
+                    "from": ids[int(proposer[receiver])],
                     "to": ids[int(receiver)],
-                    "type": rounds.OFFER_NAMES[int(result.offer_type[receiver])],
+                    "type": rounds.OFFER_NAMES[int(kind[receiver])],
                     "new_position": float(x[receiver]),
                 }
             )
     return {
         "round": number,
-        "median": float(weighted_median(x, w)),
-        "mean": float(np.sum(x * w) / np.sum(w)),
+        "median": record.medians[number],
+        "mean": record.means[number],
         "positions": {ident: float(v) for ident, v in zip(ids, x, strict=True)},
         "offers": offers,
     }

@@ -21,29 +21,42 @@ from typing import Any
 
 import numpy as np
 
-from detente.models.base import IssueModel
+from detente.models.base import WeightedStatisticModel
 from detente.scenario import IssueData
 
-__all__ = ["MODEL", "MedianModel", "weighted_median"]
+__all__ = ["MODEL", "MedianModel", "weighted_median", "weighted_medians"]
 
 
 def weighted_median(positions: np.ndarray, weights: np.ndarray) -> float:
     """Weighted median of ``positions`` (midpoint rule on an exact half split)."""
-    order = np.argsort(positions, kind="stable")
-    x = positions[order]
-    w = weights[order]
-    keep = w > 0
-    x, w = x[keep], w[keep]
-    cumulative = np.cumsum(w)
-    half = cumulative[-1] / 2.0
-    # first position whose cumulative weight reaches half the total
-    k = int(np.searchsorted(cumulative, half - 1e-12 * cumulative[-1]))
-    if np.isclose(cumulative[k], half, rtol=1e-12, atol=0.0) and k + 1 < x.size:
-        return float((x[k] + x[k + 1]) / 2.0)
-    return float(x[k])
+    x = np.asarray(positions, dtype=float)[None]
+    return float(weighted_medians(x, np.asarray(weights, dtype=float)[None])[0])
 
 
-class MedianModel(IssueModel):
+def weighted_medians(x: np.ndarray, w: np.ndarray) -> np.ndarray:
+    """Weighted median of each row (``(B, n)`` positions and weights -> ``(B,)``).
+
+    The first position, in position order, whose cumulative weight reaches half the
+    total (within a relative 1e-12); when the weight splits exactly in half, the
+    midpoint of it and the next position with a positive weight. Every row needs a
+    positive total weight.
+    """
+    games = np.arange(x.shape[0])
+    order = np.argsort(x, axis=1, kind="stable")
+    xs, ws = x[games[:, None], order], w[games[:, None], order]
+    cumulative = np.cumsum(ws, axis=1)
+    total = cumulative[:, -1]
+    half = total / 2.0
+    k = np.argmax(cumulative >= (half - 1e-12 * total)[:, None], axis=1)
+    after = (ws > 0) & (np.arange(x.shape[1]) > k[:, None])
+    split = np.abs(cumulative[games, k] - half) <= 1e-12 * np.abs(half)
+    split &= after.any(axis=1)
+    here = xs[games, k]
+    there = xs[games, np.argmax(after, axis=1)]
+    return np.asarray(np.where(split, (here + there) / 2.0, here), dtype=float)
+
+
+class MedianModel(WeightedStatisticModel):
     """Weighted median voter position (Black 1948)."""
 
     name = "median"
@@ -52,6 +65,11 @@ class MedianModel(IssueModel):
         "Black (1948) On the rationale of group decision-making, J. Political Economy 56(1); "
         "Black (1958) The Theory of Committees and Elections"
     )
+
+    @staticmethod
+    def statistic(positions: np.ndarray, weights: np.ndarray) -> np.ndarray:
+        """The weighted median of each row."""
+        return np.asarray(weighted_medians(positions, weights))
 
     def predict_issue(
         self, data: IssueData, *, rng: np.random.Generator

@@ -138,19 +138,24 @@ def _win_set_table(agreement: dict[str, Any]) -> Table:
 
 
 def _interval_rows(document: dict[str, Any]) -> list[tuple[str, str, str, str, str]]:
-    """(model, issue, median, 90% interval, draws) rows of a Monte Carlo run."""
+    """(model, issue, median, 90% interval, draws) rows of a Monte Carlo run; the draws
+    say how many distinct draws the model was solved on when that is fewer."""
     rows = []
     for model, result in document.get("monte_carlo", {}).get("models", {}).items():
+        solved = result.get("solved")
         for issue_id, summary in result.get("outcome", {}).items():
             if not summary.get("n"):
                 continue
+            draws = f"{summary['n']:,}"
+            if solved is not None and solved < summary["n"]:
+                draws += f" ({solved:,} solved)"
             rows.append(
                 (
                     model,
                     issue_id,
                     _fmt(summary["median"]),
                     f"{_fmt(summary['p05'])}–{_fmt(summary['p95'])}",
-                    f"{summary['n']:,}",
+                    draws,
                 )
             )
     return rows

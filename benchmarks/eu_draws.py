@@ -1,0 +1,109 @@
+"""Benchmark: 10,000 expected-utility draws of the EC table, batched against one by one.
+
+The EC car-emissions table (10 actors, ``shared/data/ec-emissions/actors.csv``) with
+every number made a range: positions +-0.5 years (within the 4-10 scale), capabilities
+and saliences +-20% (triangular, mode = the table). ``--draws`` draws are sampled once
+(seeded) and solved
+
+* batched: ``ExpectedUtilityModel.predict_draws`` on all draws (what Monte Carlo runs;
+  100 rounds each, every draw solved, each stopping on its own);
+* one by one (the reference, same run): ``ExpectedUtilityModel.forecast`` on the
+  sampled scenario of each of the first ``--reference`` draws, as Monte Carlo did per
+  draw before; its per-draw time x draws estimates 10,000 calls.
+
+The outcomes of the two agree (printed: the largest difference). Targets (#14): at
+least 20x faster than the one-by-one calls, and under 2 s of model time.
+
+Usage::
+
+    python benchmarks/eu_draws.py [--draws 10000] [--reference 300] [--repeat 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+import numpy as np
+
+from _bench import CPU, EC_TABLE, data_path, ec_table, load, spread, timed
+from detente.models.expected_utility import ExpectedUtilityModel
+from detente.sampling import ScenarioSampler
+from detente.scenario import Scenario
+from detente.uncertainty import _issue_arrays
+
+
+def ranged_ec(names: list[str], x: np.ndarray, c: np.ndarray, s: np.ndarray) -> Scenario:
+    def band(mode: float, lo: float, hi: float) -> dict[str, float]:
+        return {"low": max(lo, mode * 0.8), "mode": mode, "high": min(hi, mode * 1.2)}
+
+    actors: list[dict[str, Any]] = []
+    for k, name in enumerate(names):
+        position = {"low": max(4.0, x[k] - 0.5), "mode": x[k], "high": min(10.0, x[k] + 0.5)}
+        stance = {"position": position, "salience": band(float(s[k]), 0.0, 1.0)}
+        capability = band(float(c[k]), 0.0, 1e9)
+        actors.append(
+            {"id": name, "name": name, "capability": capability, "stances": {"ec": stance}}
+        )
+    return Scenario.from_dict(
+        {
+            "schema": "detente/1",
+            "title": "EC emissions, ranged",
+            "as_of": "1990-01-01",
+            "horizon": "1991-01-01",
+            "issues": [{"id": "ec", "name": "delay", "scale": [4, 10]}],
+            "actors": actors,
+        }
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--draws", type=int, default=10_000)
+    parser.add_argument("--reference", type=int, default=300, help="draws solved one by one")
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--seed", type=int, default=1994)
+    parser.add_argument("--data", help="the EC actors.csv (default: shared/data)")
+    args = parser.parse_args(argv)
+    scenario = ranged_ec(*ec_table(data_path(EC_TABLE, args.data)))
+    sampler = ScenarioSampler(scenario)
+    draws = sampler.sample(np.random.default_rng(args.seed), args.draws)
+    ids, x, s, c = _issue_arrays(scenario, draws, np.arange(args.draws), "ec")
+    model = ExpectedUtilityModel()
+    print(f"before: {load()}")
+
+    batched_times, outcomes = timed(
+        lambda: model.predict_draws(ids, x, s, c, (4.0, 10.0)), args.repeat
+    )
+    k = min(args.reference, args.draws)
+    single_times, singles = timed(
+        lambda: [model.forecast(sampler.scenario_at(draws, i)).outcome("ec") for i in range(k)],
+        1,
+    )
+    order = sorted(range(len(ids)), key=lambda j: ids[j])
+    solved = model.solve(x[:, order], s[:, order], c[:, order], (4.0, 10.0))
+    per_call, per_cpu = single_times[0] / k, CPU[-1] / k
+    batched_cpu = min(CPU[-1 - args.repeat : -1])
+    estimate = per_call * args.draws
+    batched = float(np.median(batched_times))
+    gap = float(np.max(np.abs(np.asarray(singles, dtype=float) - outcomes[:k])))
+    print(f"after:  {load()}")
+    print(f"draws: {args.draws:,} of 10 actors, up to {model.max_rounds} rounds each")
+    print(
+        f"games: {np.mean(solved.converged):.0%} converged, {np.mean(solved.cycle > 0):.0%} "
+        f"read off an exact cycle, {np.mean(solved.stopped_after):.1f} rounds on average"
+    )
+    print(f"batched (all draws):     {spread(batched_times, CPU[-1 - args.repeat : -1])}")
+    print(f"one by one ({k} draws): {single_times[0]:.3f} s, {per_call * 1e3:.2f} ms a draw")
+    print(f"  -> {args.draws:,} calls estimated at {estimate:.1f} s wall")
+    print(f"  ({per_cpu * 1e3:.2f} ms CPU a draw: {per_cpu * args.draws:.1f} s CPU)")
+    wall_ratio = estimate / batched
+    cpu_ratio = per_cpu * args.draws / batched_cpu
+    print(f"speed-up: {wall_ratio:.1f}x wall, {cpu_ratio:.1f}x CPU (target >= 20x)")
+    print(f"model time, batched: {batched:.2f} s wall, {batched_cpu:.2f} s CPU (target < 2 s)")
+    print(f"largest |batched - one by one| over {k} draws: {gap:.1e}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
