@@ -1,0 +1,128 @@
+"""Known answer: KTAB's own SMP runs, the deterministic part of turn 0.
+
+Reference: the KTAB reference logs ``20170530_ref-smpExample.txt`` (5 actors, 3
+dimensions; PropCbc votes, MarkovIncentive PCE) and ``20170530_ref-dummyData_3Dim.txt``
+(7 actors, 3 dimensions; Prop votes, Conditional PCE), both written by KTAB's ``smpc 0.1``
+on 2017-05-30, and ``SOE-Policy.csv_effPow.csv`` (26 actors), in
+``shared/data/ktab/`` (KAPSARC, MIT licence). The numbers compared are read from those
+files: inputs as the log echoes them, outputs as KTAB printed them.
+
+Compared, each to half a unit of the last printed digit (plus 1e-9 for float noise):
+
+* the risk-neutral actor-position value matrix (3 decimals), the inferred risk
+  attitudes (3 decimals), the risk-aware utility matrix and every actor's estimate of it
+  (4 decimals), all of turn 0;
+* each actor's winning probability at turn 0 (the first column of "History of actors'
+  winning probabilities", 4 decimals);
+* effective power, capability x salience (``%5.1f``, compared as printed, halves
+  rounded away from zero as KTAB's build did).
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from detente.models._smp_pce import KTAB_NAMES, TurnZero, effective_power, turn_zero
+
+# shared/ beside the repo (as CI has it); DETENTE_SHARED points elsewhere (a worktree)
+SHARED = Path(os.environ.get("DETENTE_SHARED", Path(__file__).resolve().parents[3] / "shared"))
+KTAB = SHARED / "data" / "ktab"
+
+
+def lines(name: str) -> list[str]:
+    path = KTAB / name
+    if not path.exists():
+        pytest.skip(f"KTAB reference file not found at {path} (shared/ data missing)")
+    return path.read_text(encoding="utf-8").splitlines()
+
+
+def matrix_after(log: list[str], header: str, n: int) -> np.ndarray:
+    start = next(k for k, line in enumerate(log) if line.strip() == header.strip())
+    return np.array([[float(v) for v in log[start + 1 + r].split()] for r in range(n)])
+
+
+def parameter(log: list[str], name: str) -> str:
+    line = next(line for line in log if line.startswith(f"{name}:"))
+    return KTAB_NAMES[line.split(":")[1].strip()]
+
+
+def history_probabilities(log: list[str], n: int) -> np.ndarray:
+    start = next(k for k, line in enumerate(log) if "History of actors' winning" in line)
+    return np.array([float(log[start + 1 + i].split(":")[1].split()[0]) for i in range(n)])
+
+
+def run(log: list[str], x: np.ndarray, s: np.ndarray, c: np.ndarray) -> TurnZero:
+    return turn_zero(
+        x / 100.0,
+        s / 100.0,
+        c,
+        voting=parameter(log, "VotingRule"),  # type: ignore[arg-type]
+        victory=parameter(log, "VictoryProbModel"),  # type: ignore[arg-type]
+        pce=parameter(log, "PCEModel"),  # type: ignore[arg-type]
+        big_r_range=parameter(log, "BigRRange"),  # type: ignore[arg-type]
+        big_r_adjust=parameter(log, "BigRAdjust"),  # type: ignore[arg-type]
+    )
+
+
+def check(log: list[str], result: TurnZero, n: int) -> None:
+    half = {3: 0.0005 + 1e-9, 4: 0.00005 + 1e-9}
+    raw = matrix_after(log, "Raw actor-pos value matrix (risk neutral)", n)
+    assert result.risk_neutral == pytest.approx(raw, abs=half[3])
+    risk = matrix_after(log, "Inferred risk attitudes:", n)[:, 0]
+    assert result.risk == pytest.approx(risk, abs=half[3])
+    objective = matrix_after(log, "Risk-aware actor-pos utility matrix (objective):", n)
+    assert result.utilities == pytest.approx(objective, abs=half[4])
+    for h in range(n):
+        estimate = matrix_after(log, f"Estimate by {h} of risk-aware utility matrix:", n)
+        assert result.estimates[h] == pytest.approx(estimate, abs=half[4]), h
+    assert result.probabilities == pytest.approx(history_probabilities(log, n), abs=half[4])
+
+
+def test_smp_example_turn_zero() -> None:
+    log = lines("20170530_ref-smpExample.txt")
+    x = np.array([float(v.split(":")[1]) for v in log if v.startswith("Read dimension ")])
+    s = np.array([float(v.split(":")[1]) for v in log if v.startswith("Read salience ")])
+    w_line = log[next(k for k, v in enumerate(log) if v.strip() == "w:") + 1]
+    c = np.array([float(v) for v in w_line.split()])
+    result = run(log, x.reshape(5, 3), s.reshape(5, 3), c)
+    check(log, result, 5)
+    # the turn-0 winning probabilities KTAB printed, for the record
+    assert result.probabilities == pytest.approx(
+        [0.3154, 0.1668, 0.1082, 0.2216, 0.1880], abs=0.00005 + 1e-9
+    )
+
+
+def test_dummy_data_3dim_turn_zero() -> None:
+    log = lines("20170530_ref-dummyData_3Dim.txt")
+    rows = [r for r in csv.reader((KTAB / "dummyData_3Dim.csv").open())][2:]
+    rows = [r for r in rows if r and r[0].strip()]
+    c = np.array([float(r[2]) for r in rows])
+    x = np.array([[float(r[k]) for k in (3, 5, 7)] for r in rows])
+    s = np.array([[float(r[k]) for k in (4, 6, 8)] for r in rows])
+    # the inputs are the ones the log echoes
+    echoed = [float(v.split("=")[1]) for v in log if v.startswith("pos[")]
+    assert x.ravel() == pytest.approx(echoed)
+    check(log, run(log, x, s, c), 7)
+
+
+def test_soe_policy_effective_power() -> None:
+    printed = {
+        row[0]: row[1] for row in csv.reader(lines("SOE-Policy.csv_effPow.csv")) if row
+    }
+    rows = [r for r in csv.reader(lines("SOE-Policy.csv"))][2:]
+    rows = [r for r in rows if r and r[0].strip()]
+    caps = np.array([float(r[2]) for r in rows])
+    sal = np.array([[float(r[4])] for r in rows]) / 100.0
+    ours = effective_power(caps, sal)
+    assert len(rows) == len(printed) == 26
+    for row, value in zip(rows, ours, strict=True):
+        # KTAB's printf rounded halves away from zero (65 x 0.65 = 42.25 -> 42.3, as
+        # MSVC's does; glibc would print 42.2), so round the same way
+        shown = Decimal(repr(float(value))).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+        assert f"{shown:>5}" == printed[row[0]], row[0]
