@@ -14,6 +14,9 @@ Compared, each to half a unit of the last printed digit (plus 1e-9 for float noi
   (4 decimals), all of turn 0;
 * each actor's winning probability at turn 0 (the first column of "History of actors'
   winning probabilities", 4 decimals);
+* the whole trajectory of the dummyData_3Dim run (deterministic transitions): every
+  actor's position in all 11 states (1 decimal) and its winning probability (4
+  decimals);
 * effective power, capability x salience (``%5.1f``, compared as printed, halves
   rounded away from zero as KTAB's build did).
 """
@@ -29,6 +32,9 @@ import numpy as np
 import pytest
 
 from detente.models._smp_pce import KTAB_NAMES, TurnZero, effective_power, turn_zero
+from detente.models._smp_turns import SMPOptions
+from detente.models.smp import SMPModel, run_smp
+from detente.scenario import Scenario
 
 # shared/ beside the repo (as CI has it); DETENTE_SHARED points elsewhere (a worktree)
 SHARED = Path(os.environ.get("DETENTE_SHARED", Path(__file__).resolve().parents[3] / "shared"))
@@ -126,3 +132,76 @@ def test_soe_policy_effective_power() -> None:
         # MSVC's does; glibc would print 42.2), so round the same way
         shown = Decimal(repr(float(value))).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
         assert f"{shown:>5}" == printed[row[0]], row[0]
+
+
+def dummy_inputs() -> tuple[list[list[str]], np.ndarray, np.ndarray, np.ndarray]:
+    rows = [r for r in csv.reader(lines("dummyData_3Dim.csv"))][2:]
+    rows = [r for r in rows if r and r[0].strip()]
+    c = np.array([float(r[2]) for r in rows])
+    x = np.array([[float(r[k]) for k in (3, 5, 7)] for r in rows])
+    s = np.array([[float(r[k]) for k in (4, 6, 8)] for r in rows])
+    return rows, x, s, c
+
+
+def history(log: list[str], header: str, n: int) -> np.ndarray:
+    start = next(k for k, line in enumerate(log) if line.startswith(header))
+    return np.array([[float(v) for v in log[start + 1 + r].split(":")[1].split()] for r in range(n)])
+
+
+# dummyData_3Dim runs with deterministic transitions, identity accommodation (ideal =
+# position), so KTAB's whole trajectory is reproducible: 10 turns, 11 states
+DUMMY = SMPOptions(voting="proportional", pce="conditional", transitions="deterministic")
+
+
+def test_dummy_data_3dim_whole_trajectory() -> None:
+    log = lines("20170530_ref-dummyData_3Dim.txt")
+    _, x, s, c = dummy_inputs()
+    run = run_smp(x / 100.0, s / 100.0, c, DUMMY)
+    positions = history(log, "History of actor positions over time:", 21)  # actor x dim rows
+    ours = (run.positions * 100.0).transpose(1, 2, 0).reshape(21, -1)
+    assert ours.shape == positions.shape == (21, 11)
+    # printed with 1 decimal: within half a unit (bargains are rounded to 4 decimals on
+    # 0-1, so a coordinate can sit exactly on a half and print either way)
+    assert ours == pytest.approx(positions, abs=0.05 + 1e-9)
+    probabilities = history(log, "History of actors' winning probabilities:", 7)
+    assert run.probabilities.T == pytest.approx(probabilities, abs=0.00005 + 1e-9)
+
+
+def test_registered_model_follows_the_dummy_data_run() -> None:
+    # through a detente scenario: saliences as detente's KTAB import reads shares
+    # (total share x share / largest share), actors in reverse order, capabilities x 3
+    log = lines("20170530_ref-dummyData_3Dim.txt")
+    rows, x, s, c = dummy_inputs()
+    actors = []
+    for k in reversed(range(len(rows))):
+        shares = s[k] / 100.0
+        sal = shares.sum() * shares / shares.max()
+        actors.append(
+            {
+                "id": rows[k][0].strip(),
+                "name": rows[k][0].strip(),
+                "capability": 3 * c[k],
+                "stances": {
+                    f"d{d}": {"position": x[k, d], "salience": sal[d]} for d in range(3)
+                },
+            }
+        )
+    scenario = Scenario.from_dict(
+        {
+            "schema": "detente/1",
+            "title": "KTAB dummyData_3Dim",
+            "as_of": "2017-05-30",
+            "horizon": "2018-05-30",
+            "issues": [{"id": f"d{d}", "name": f"d{d}", "scale": [0, 100]} for d in range(3)],
+            "actors": actors,
+        }
+    )
+    model = SMPModel(voting="proportional", pce="conditional", transitions="deterministic")
+    forecast = model.forecast(scenario)
+    positions = history(log, "History of actor positions over time:", 21)
+    for d, item in enumerate(forecast.issues):
+        rounds = item.details["rounds"]
+        assert len(rounds) == 11
+        final = rounds[-1]["positions"]
+        for k, row in enumerate(rows):
+            assert final[row[0].strip()] == pytest.approx(positions[3 * k + d, -1], abs=0.05 + 1e-9)

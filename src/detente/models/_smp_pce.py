@@ -82,6 +82,10 @@ KTAB_NAMES: dict[str, str] = {
 }
 
 _MIN_COALITION = 1e-8  # Model::coalitions' minC
+#: Positions closer than this (Euclidean, 0-1 scale) are one option of the PCE. Inferred
+#: from KTAB's log, not read from its source: in 20170530_ref-dummyData_3Dim.txt actors
+#: 1e-4 apart share one winning probability; 2e-4 .. 1e-3 all reproduce every turn.
+POSITION_TOL = 1e-3
 _PCE_TOL = {"markov-incentive": 1e-8, "markov-uniform": 1e-6}  # KTAB's pTol
 
 
@@ -239,7 +243,7 @@ def turn_zero(
     as given. Defaults are KTAB's (``SMPModel`` defaults and ``smpExample.xml``).
     Risk attitudes come from a risk-neutral PCE in which every actor's position is an
     option; the winning probabilities from a PCE over the distinct positions (closer
-    than ``1e-6`` on the 0-1 scale counts as the same), each actor getting its
+    than :data:`POSITION_TOL` on the 0-1 scale counts as the same), each actor getting its
     position's probability, so equal positions each show the shared probability.
     """
     dist = weighted_distance(positions, saliences)
@@ -264,7 +268,7 @@ def turn_zero(
     )
 
 
-def _unique_positions(positions: np.ndarray, tol: float = 1e-6) -> np.ndarray:
+def _unique_positions(positions: np.ndarray, tol: float = POSITION_TOL) -> np.ndarray:
     """For each actor, the index of the first actor at an equivalent position."""
     n = positions.shape[0]
     gap = np.linalg.norm(positions[:, None, :] - positions[None, :, :], axis=2)

@@ -33,6 +33,7 @@ import numpy as np
 
 from detente.errors import ModelError
 from detente.models import _exchange_rounds as engine
+from detente.models._actor_order import canonical_order
 from detente.models.base import Forecast, IssueForecast, RngLike, as_generator, check_issue_data
 from detente.models.median import weighted_median
 from detente.scenario import Scenario
@@ -99,13 +100,6 @@ def run_exchange(
     return ExchangeRun(np.array(outs), np.array(voting), done_by_round)
 
 
-def _canonical_order(x: np.ndarray, s: np.ndarray, c: np.ndarray) -> np.ndarray:
-    """Actor order by their numbers (never names), so input order changes nothing."""
-    keys = [np.nan_to_num(a, nan=-1.0) for a in (c, s, x)]
-    columns = [col for block in keys for col in block.T[::-1]]
-    return np.lexsort(columns)
-
-
 class ExchangeModel:
     """Stokman's exchange of voting positions, equal-gain or random-rate.
 
@@ -163,7 +157,7 @@ class ExchangeModel:
             rows = [row[a] for a in item.actor_ids]
             x[rows, d] = (item.positions - lo) * 100.0 / (hi - lo)
             s[rows, d], c[rows, d] = item.saliences, item.capabilities
-        order = _canonical_order(x, s, c)
+        order = canonical_order(c, s, x)
         generator = as_generator(rng) if self.rate == "random" else None
         run = run_exchange(x[order], s[order], c[order], rounds=self.rounds, rng=generator)
         ids = [actor_ids[k] for k in order]
