@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import csv
 import os
+import re
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
@@ -32,7 +33,7 @@ import numpy as np
 import pytest
 
 from detente.models._smp_pce import KTAB_NAMES, TurnZero, effective_power, turn_zero
-from detente.models._smp_turns import SMPOptions
+from detente.models._smp_turns import SMPOptions, run_turn
 from detente.models.smp import SMPModel, run_smp
 from detente.scenario import Scenario
 
@@ -205,3 +206,53 @@ def test_registered_model_follows_the_dummy_data_run() -> None:
         final = rounds[-1]["positions"]
         for k, row in enumerate(rows):
             assert final[row[0].strip()] == pytest.approx(positions[3 * k + d, -1], abs=0.05 + 1e-9)
+
+
+def test_smp_example_turn_zero_challenges_bargains_and_votes() -> None:
+    # smpExample runs with stochastic transitions (KTAB's own PRNG draws the bargains),
+    # so only turn 0 up to the draw is deterministic: each actor's best target, its
+    # estimate of winning and of the gain, its interpolated bargain, and the PCE over
+    # each actor's options (status quo first, then the bargains; compared as sets
+    # because KTAB lists bargains in a random order of initiators)
+    log = lines("20170530_ref-smpExample.txt")
+    x = np.array([float(v.split(":")[1]) for v in log if v.startswith("Read dimension ")])
+    s = np.array([float(v.split(":")[1]) for v in log if v.startswith("Read salience ")])
+    w_line = log[next(k for k, v in enumerate(log) if v.strip() == "w:") + 1]
+    c = np.array([float(v) for v in w_line.split()])
+    opts = SMPOptions(transitions="deterministic")  # KTAB's defaults otherwise
+    turn = run_turn(x.reshape(5, 3) / 100.0, s.reshape(5, 3) / 100.0, c, opts, None)
+    end = next(k for k, v in enumerate(log) if v.startswith("Starting Model::run iteration 2"))
+    first = log[:end]
+    found = 0
+    for k, line in enumerate(first):
+        words = line.split()
+        if line.startswith("In turn 0 actor"):
+            i, j, worth = int(words[4]), int(words[9]), float(words[11])
+            est = first[k + 1] if first[k + 1].startswith("Est by") else first[k + 2]
+            prob, gain = float(est.split()[5]), float(est.split()[-1])
+            j_ours, p_ours, g_ours = turn.targets[i]
+            assert j_ours == j
+            assert p_ours == pytest.approx(prob, abs=0.00005 + 1e-9)
+            assert g_ours == pytest.approx(gain, abs=0.00005 + 1e-9)
+            assert g_ours == pytest.approx(worth, abs=0.0005 + 1e-9)
+            found += 1
+    assert found == 5
+    checked = 0
+    for k, line in enumerate(first):
+        match = re.match(r"Bargain \[\d+, (\d+):(\d+)\] from (\d+)'s perspective", line)
+        if match and match.group(1) == match.group(3):  # the initiator's own bargain
+            bargain = turn.offered[int(match.group(1))]
+            assert bargain.rcvr == int(match.group(2))
+            for pos, printed_line in ((bargain.pos_init, first[k + 1]), (bargain.pos_rcvr, first[k + 2])):
+                printed = np.array([float(v) for v in printed_line.split(":")[1].split()])
+                assert pos * 100 == pytest.approx(printed, abs=0.0005 + 1e-9)
+            checked += 1
+    assert checked == 5
+    blocks = [k for k, line in enumerate(first) if line.strip() == "Probability Opt_i"]
+    assert len(blocks) == 5
+    for actor, k in enumerate(blocks):
+        nb = len(turn.options[actor])
+        printed = np.array([float(first[k + 1 + r]) for r in range(nb)])
+        ours = turn.options[actor]
+        assert ours[0] == pytest.approx(printed[0], abs=0.00005 + 1e-9)
+        assert np.sort(ours[1:]) == pytest.approx(np.sort(printed[1:]), abs=0.00005 + 1e-9)

@@ -91,6 +91,8 @@ class Turn:
     targets: dict[int, tuple[int, float, float]]  # i -> (j, P[i beats j], gain)
     chosen: dict[int, Bargain | None]
     probabilities: np.ndarray  # (n,) P(position prevails) of the state played
+    options: dict[int, np.ndarray]  # k -> PCE probabilities of [status quo, bargains...]
+    offered: dict[int, Bargain]  # i -> the bargain i proposed to its target
 
 
 def challenge(
@@ -170,6 +172,7 @@ def run_turn(
     est = state.estimates
     options: list[list[Bargain | None]] = [[None] for _ in range(n)]
     targets: dict[int, tuple[int, float, float]] = {}
+    offered: dict[int, Bargain] = {}
     for i in range(n):
         best: tuple[int, float, float] | None = None
         for j in range(n):
@@ -192,12 +195,13 @@ def run_turn(
             b_i = (w_i * b_i + w_j * c_i) / (w_i + w_j)
             b_j = (w_i * b_j + w_j * c_j) / (w_i + w_j)
         bargain = Bargain(i, j, b_i, b_j)
+        offered[i] = bargain
         options[i].append(bargain)
         options[j].append(bargain)
-    own = np.diagonal(state.utilities)  # == 1, kept for clarity of the sums below
     base = state.utilities.sum(axis=1)  # sum_n u_a(a, n), each actor's SQ total
     new = positions.copy()
     chosen: dict[int, Bargain | None] = {}
+    option_probs: dict[int, np.ndarray] = {}
     for k in range(n):
         util = np.empty((n, len(options[k])))
         for m, bargain in enumerate(options[k]):
@@ -211,6 +215,7 @@ def run_turn(
             util[:, m] = total / n
         strength = coalitions(util, capabilities, opts.voting)
         probs = condorcet_probabilities(strength, opts.victory, opts.pce)
+        option_probs[k] = probs
         if opts.transitions == "deterministic" or rng is None:
             pick = int(np.argmax(probs))
         else:
@@ -219,8 +224,7 @@ def run_turn(
         chosen[k] = bargain
         if bargain is not None:
             new[k] = bargain.pos_init if bargain.init == k else bargain.pos_rcvr
-    del own
-    return Turn(new, targets, chosen, state.probabilities)
+    return Turn(new, targets, chosen, state.probabilities, option_probs, offered)
 
 
 def weighted_distance_to(
