@@ -119,9 +119,7 @@ def test_dummy_data_3dim_turn_zero() -> None:
 
 
 def test_soe_policy_effective_power() -> None:
-    printed = {
-        row[0]: row[1] for row in csv.reader(lines("SOE-Policy.csv_effPow.csv")) if row
-    }
+    printed = {row[0]: row[1] for row in csv.reader(lines("SOE-Policy.csv_effPow.csv")) if row}
     rows = [r for r in csv.reader(lines("SOE-Policy.csv"))][2:]
     rows = [r for r in rows if r and r[0].strip()]
     caps = np.array([float(r[2]) for r in rows])
@@ -146,7 +144,9 @@ def dummy_inputs() -> tuple[list[list[str]], np.ndarray, np.ndarray, np.ndarray]
 
 def history(log: list[str], header: str, n: int) -> np.ndarray:
     start = next(k for k, line in enumerate(log) if line.startswith(header))
-    return np.array([[float(v) for v in log[start + 1 + r].split(":")[1].split()] for r in range(n)])
+    return np.array(
+        [[float(v) for v in log[start + 1 + r].split(":")[1].split()] for r in range(n)]
+    )
 
 
 # dummyData_3Dim runs with deterministic transitions, identity accommodation (ideal =
@@ -165,7 +165,7 @@ def test_dummy_data_3dim_whole_trajectory() -> None:
     # 0-1, so a coordinate can sit exactly on a half and print either way)
     assert ours == pytest.approx(positions, abs=0.05 + 1e-9)
     probabilities = history(log, "History of actors' winning probabilities:", 7)
-    assert run.probabilities.T == pytest.approx(probabilities, abs=0.00005 + 1e-9)
+    assert pytest.approx(probabilities, abs=0.00005 + 1e-9) == run.probabilities.T
 
 
 def test_registered_model_follows_the_dummy_data_run() -> None:
@@ -182,9 +182,7 @@ def test_registered_model_follows_the_dummy_data_run() -> None:
                 "id": rows[k][0].strip(),
                 "name": rows[k][0].strip(),
                 "capability": 3 * c[k],
-                "stances": {
-                    f"d{d}": {"position": x[k, d], "salience": sal[d]} for d in range(3)
-                },
+                "stances": {f"d{d}": {"position": x[k, d], "salience": sal[d]} for d in range(3)},
             }
         )
     scenario = Scenario.from_dict(
@@ -243,7 +241,10 @@ def test_smp_example_turn_zero_challenges_bargains_and_votes() -> None:
         if match and match.group(1) == match.group(3):  # the initiator's own bargain
             bargain = turn.offered[int(match.group(1))]
             assert bargain.rcvr == int(match.group(2))
-            for pos, printed_line in ((bargain.pos_init, first[k + 1]), (bargain.pos_rcvr, first[k + 2])):
+            for pos, printed_line in (
+                (bargain.pos_init, first[k + 1]),
+                (bargain.pos_rcvr, first[k + 2]),
+            ):
                 printed = np.array([float(v) for v in printed_line.split(":")[1].split()])
                 assert pos * 100 == pytest.approx(printed, abs=0.0005 + 1e-9)
             checked += 1

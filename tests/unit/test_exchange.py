@@ -64,12 +64,26 @@ def scenario(rate: str | None = None) -> Scenario:
             {"id": "q", "name": "q", "scale": [0, 10]},
         ],
         "actors": [
-            {"id": "a", "name": "A", "capability": 1,
-             "stances": {"p": {"position": 0, "salience": 0.8}, "q": {"position": 0, "salience": 0.4}}},
-            {"id": "b", "name": "B", "capability": 1,
-             "stances": {"p": {"position": 10, "salience": 0.2}, "q": {"position": 10, "salience": 0.6}}},
+            {
+                "id": "a",
+                "name": "A",
+                "capability": 1,
+                "stances": {
+                    "p": {"position": 0, "salience": 0.8},
+                    "q": {"position": 0, "salience": 0.4},
+                },
+            },
+            {
+                "id": "b",
+                "name": "B",
+                "capability": 1,
+                "stances": {
+                    "p": {"position": 10, "salience": 0.2},
+                    "q": {"position": 10, "salience": 0.6},
+                },
+            },
         ],
-    }  # fmt: skip
+    }
     return Scenario.from_dict(data)
 
 

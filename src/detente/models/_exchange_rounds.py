@@ -262,9 +262,7 @@ def recalculate(ex: ExchangeRecord, done: ExchangeRecord, state: RoundState) -> 
         calculate(ex, state)
 
 
-def candidate_exchanges(
-    state: RoundState, rng: np.random.Generator | None
-) -> list[ExchangeRecord]:
+def candidate_exchanges(state: RoundState, rng: np.random.Generator | None) -> list[ExchangeRecord]:
     """Every pair of actors on opposite sides of the outcome on two issues, computed.
 
     Listed as decide lists them: issue pairs ``(p, q)`` in issue order; for each, the
@@ -272,7 +270,7 @@ def candidate_exchanges(
     ``p`` only with those left on ``q`` only, each in actor order. With ``rng`` (the
     random-rate variant) each exchange draws its rate once per round, in this order.
     """
-    x, s, cs = state.positions, state.saliences, state.saliences * state.capabilities
+    x, cs = state.positions, state.saliences * state.capabilities
     left = x <= state.outcomes[None, :]
     m = x.shape[1]
     found: list[ExchangeRecord] = []

@@ -97,14 +97,14 @@ def weighted_distance(positions: np.ndarray, saliences: np.ndarray) -> np.ndarra
     """
     diff = positions[:, None, :] - positions[None, :, :]
     weighted = (saliences[:, None, :] * diff) ** 2
-    return np.sqrt(weighted.sum(axis=2) / (saliences**2).sum(axis=1)[:, None])
+    return np.asarray(np.sqrt(weighted.sum(axis=2) / (saliences**2).sum(axis=1)[:, None]))
 
 
 def risk_utility(distance: np.ndarray, risk: np.ndarray | float) -> np.ndarray:
     """KTAB's ``bsUtil``: ``(1 - d)(1 + d R)`` for ``d <= 1``, ``(1 - d)(1 + R)`` beyond."""
     d = np.asarray(distance, dtype=float)
     r = np.asarray(risk, dtype=float)
-    return np.where(d <= 1.0, (1 - d) * (1 + d * r), (1 - d) * (1 + r))
+    return np.asarray(np.where(d <= 1.0, (1 - d) * (1 + d * r), (1 - d) * (1 + r)))
 
 
 def _votes(rule: VotingRule, weight: np.ndarray, du: np.ndarray) -> np.ndarray:
@@ -133,7 +133,7 @@ def coalitions(utilities: np.ndarray, weights: np.ndarray, rule: VotingRule) -> 
     """
     du = utilities[:, :, None] - utilities[:, None, :]  # (n, i, j)
     votes = _votes(rule, weights[:, None, None], du)
-    return _MIN_COALITION + np.clip(votes, 0.0, None).sum(axis=0)
+    return np.asarray(_MIN_COALITION + np.clip(votes, 0.0, None).sum(axis=0))
 
 
 def victory_probabilities(strength: np.ndarray, model: VictoryModel) -> np.ndarray:

@@ -103,9 +103,8 @@ def challenge(
     ``est`` (n, n) is the estimator's utility matrix, ``weight`` (n,) ``c s``, ``sal``
     (n,) each actor's total salience share.
     """
-    vote = lambda w, a, b: float(_votes(opts.voting, np.asarray(w), np.asarray(a - b)))  # noqa: E731
-    c_i = _MIN_CONTRIB + vote(weight[i], est[i, i], est[i, j])
-    c_j = _MIN_CONTRIB - vote(weight[j], est[j, i], est[j, j])
+    c_i = _MIN_CONTRIB + _vote(opts.voting, weight[i], est[i, i] - est[i, j])
+    c_j = _MIN_CONTRIB - _vote(opts.voting, weight[j], est[j, i] - est[j, j])
     others = np.array([n for n in range(est.shape[0]) if n not in (i, j)], dtype=int)
     u_ni, u_nj, u_nn = est[others, i], est[others, j], est[others, others]
     w_n = weight[others]
@@ -132,6 +131,10 @@ def challenge(
     contest = p_ij * victory + (1 - p_ij) * loss
     gain = (1 - s_j) * victory + s_j * contest - (est[k, i] + est[k, j])
     return p_ij, float(gain)
+
+
+def _vote(rule: VotingRule, weight: float, du: float) -> float:
+    return float(_votes(rule, np.asarray(weight), np.asarray(du)))
 
 
 def _round4(x: np.ndarray) -> np.ndarray:
@@ -185,7 +188,9 @@ def run_turn(
             continue
         j, p_iij, _ = best
         targets[i] = best
-        b_i, b_j = interpolate(positions[i], saliences[i], p_iij, positions[j], saliences[j], 1 - p_iij)
+        b_i, b_j = interpolate(
+            positions[i], saliences[i], p_iij, positions[j], saliences[j], 1 - p_iij
+        )
         if opts.bargain == "power-weighted":
             p_jij = challenge(est[j], i, i, j, weight, sal, opts)[0]
             c_i, c_j = interpolate(
@@ -204,12 +209,12 @@ def run_turn(
     option_probs: dict[int, np.ndarray] = {}
     for k in range(n):
         util = np.empty((n, len(options[k])))
-        for m, bargain in enumerate(options[k]):
-            if bargain is None:
+        for m, option in enumerate(options[k]):
+            if option is None:
                 util[:, m] = base / n
                 continue
-            total = base - state.utilities[:, bargain.init] - state.utilities[:, bargain.rcvr]
-            for pos in (bargain.pos_init, bargain.pos_rcvr):
+            total = base - state.utilities[:, option.init] - state.utilities[:, option.rcvr]
+            for pos in (option.pos_init, option.pos_rcvr):
                 d = weighted_distance_to(positions, saliences, pos)
                 total = total + risk_utility(d, state.risk)
             util[:, m] = total / n
@@ -220,10 +225,10 @@ def run_turn(
             pick = int(np.argmax(probs))
         else:
             pick = int(rng.choice(len(probs), p=probs / probs.sum()))
-        bargain = options[k][pick]
-        chosen[k] = bargain
-        if bargain is not None:
-            new[k] = bargain.pos_init if bargain.init == k else bargain.pos_rcvr
+        picked = options[k][pick]
+        chosen[k] = picked
+        if picked is not None:
+            new[k] = picked.pos_init if picked.init == k else picked.pos_rcvr
     return Turn(new, targets, chosen, state.probabilities, option_probs, offered)
 
 

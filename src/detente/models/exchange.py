@@ -165,28 +165,28 @@ class ExchangeModel:
         for d, item in enumerate(data):
             lo, hi = item.scale
             back = (hi - lo) / 100.0
+            moved = 0
             has = ~np.isnan(x[order, d])
+            present = [i for i, h in zip(ids, has, strict=True) if h]
             w = (s[order, d] * c[order, d])[has]
             history = []
             for r in range(self.rounds + 1):
                 votes = run.voting[r][has, d] * back + lo
                 moves = [] if r == 0 else _offers(run.exchanges[r - 1], d, ids, back, lo)
+                moved += len(moves)
                 history.append(
                     {
                         "round": r,
                         "median": weighted_median(votes, w),
                         "mean": float(run.outcomes[r, d] * back + lo),
-                        "positions": dict(
-                            zip([i for i, h in zip(ids, has, strict=True) if h],
-                                votes.tolist(), strict=True)
-                        ),
+                        "positions": dict(zip(present, votes.tolist(), strict=True)),
                         "offers": moves,
                     }
-                )  # fmt: skip
+                )
             final = float(np.clip(run.outcomes[-1, d] * back + lo, lo, hi))
             details = {
                 "initial": float(run.outcomes[0, d] * back + lo),
-                "exchanges": sum(len(o["offers"]) for o in history),
+                "exchanges": moved,
                 "rounds": history,
             }
             results.append(IssueForecast(item.issue.id, final, details))
