@@ -38,6 +38,7 @@ from detente.models._smp_pce import (
     BigRAdjust,
     BigRRange,
     PCEModel,
+    TurnZero,
     VictoryModel,
     VotingRule,
     _votes,
@@ -48,7 +49,7 @@ from detente.models._smp_pce import (
     weighted_distance,
 )
 
-__all__ = ["Bargain", "SMPOptions", "Turn", "run_turn"]
+__all__ = ["Bargain", "SMPOptions", "Turn", "run_turn", "score_state"]
 
 ThirdPartyCommit = Literal["full", "semi", "none"]
 BargainModel = Literal["init-only", "power-weighted"]
@@ -151,15 +152,11 @@ def interpolate(
     return b_i, b_j
 
 
-def run_turn(
-    positions: np.ndarray,
-    saliences: np.ndarray,
-    capabilities: np.ndarray,
-    opts: SMPOptions,
-    rng: np.random.Generator | None,
-) -> Turn:
-    """Play one turn from ``positions`` (n, k on 0-1); saliences are shares on 0-1."""
-    state = turn_zero(
+def score_state(
+    positions: np.ndarray, saliences: np.ndarray, capabilities: np.ndarray, opts: SMPOptions
+) -> TurnZero:
+    """:func:`turn_zero` with the options of ``opts``."""
+    return turn_zero(
         positions,
         saliences,
         capabilities,
@@ -169,6 +166,17 @@ def run_turn(
         big_r_range=opts.big_r_range,
         big_r_adjust=opts.big_r_adjust,
     )
+
+
+def run_turn(
+    positions: np.ndarray,
+    saliences: np.ndarray,
+    capabilities: np.ndarray,
+    opts: SMPOptions,
+    rng: np.random.Generator | None,
+) -> Turn:
+    """Play one turn from ``positions`` (n, k on 0-1); saliences are shares on 0-1."""
+    state = score_state(positions, saliences, capabilities, opts)
     n = positions.shape[0]
     sal = saliences.sum(axis=1)
     weight = capabilities * sal

@@ -33,8 +33,8 @@ import numpy as np
 
 from detente.errors import ModelError
 from detente.models import _exchange_rounds as engine
-from detente.models._actor_order import canonical_order
-from detente.models.base import Forecast, IssueForecast, RngLike, as_generator, check_issue_data
+from detente.models._actor_order import canonical_order, issue_arrays
+from detente.models.base import Forecast, IssueForecast, RngLike, as_generator
 from detente.models.median import weighted_median
 from detente.scenario import Scenario
 
@@ -145,18 +145,8 @@ class ExchangeModel:
         return {"rounds": self.rounds, "rate": self.rate}
 
     def forecast(self, scenario: Scenario, *, rng: RngLike = None) -> Forecast:
-        data = list(scenario.iter_issue_data())
-        for item in data:
-            check_issue_data(item)
-        actor_ids = [a.id for a in scenario.actors]
-        row = {a: k for k, a in enumerate(actor_ids)}
-        n, m = len(actor_ids), len(data)
-        x, s, c = np.full((n, m), np.nan), np.zeros((n, m)), np.zeros((n, m))
-        for d, item in enumerate(data):
-            lo, hi = item.scale
-            rows = [row[a] for a in item.actor_ids]
-            x[rows, d] = (item.positions - lo) * 100.0 / (hi - lo)
-            s[rows, d], c[rows, d] = item.saliences, item.capabilities
+        data, actor_ids, x, s, c = issue_arrays(scenario)
+        x = x * 100.0
         order = canonical_order(c, s, x)
         generator = as_generator(rng) if self.rate == "random" else None
         run = run_exchange(x[order], s[order], c[order], rounds=self.rounds, rng=generator)

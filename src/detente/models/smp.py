@@ -27,15 +27,16 @@ import numpy as np
 
 from detente.errors import ModelError
 from detente.models import _smp_pce as pce
-from detente.models._actor_order import canonical_order
+from detente.models._actor_order import canonical_order, issue_arrays
 from detente.models._smp_turns import (
     BargainModel,
     SMPOptions,
     ThirdPartyCommit,
     Transitions,
     run_turn,
+    score_state,
 )
-from detente.models.base import Forecast, IssueForecast, RngLike, as_generator, check_issue_data
+from detente.models.base import Forecast, IssueForecast, RngLike, as_generator
 from detente.models.median import weighted_median
 from detente.scenario import Scenario
 
@@ -96,17 +97,7 @@ def run_smp(
         first = moved if first is None else first
         if first <= 0 or moved / first < tol:
             break
-    last = pce.turn_zero(
-        states[-1],
-        saliences,
-        capabilities,
-        voting=options.voting,
-        victory=options.victory,
-        pce=options.pce,
-        big_r_range=options.big_r_range,
-        big_r_adjust=options.big_r_adjust,
-    )
-    probs.append(last.probabilities)
+    probs.append(score_state(states[-1], saliences, capabilities, options).probabilities)
     return SMPRun(np.array(states), np.array(probs))
 
 
@@ -175,22 +166,12 @@ class SMPModel:
         return out
 
     def forecast(self, scenario: Scenario, *, rng: RngLike = None) -> Forecast:
-        data = list(scenario.iter_issue_data())
-        for item in data:
-            check_issue_data(item)
-        ids = [a.id for a in scenario.actors]
-        row = {a: k for k, a in enumerate(ids)}
-        n, m = len(ids), len(data)
-        x, s = np.full((n, m), np.nan), np.zeros((n, m))
+        data, ids, x, s, c = issue_arrays(scenario)
         caps = np.array([float(a.capability) for a in scenario.actors])
-        for d, item in enumerate(data):
-            lo, hi = item.scale
-            rows = [row[a] for a in item.actor_ids]
-            x[rows, d] = (item.positions - lo) / (hi - lo)
-            s[rows, d] = item.saliences
-            w = item.weights
-            fill = float((w * x[rows, d]).sum() / w.sum())
-            x[np.isnan(x[:, d]), d] = fill
+        for d in range(len(data)):
+            rows = ~np.isnan(x[:, d])
+            w = s[rows, d] * c[rows, d]
+            x[~rows, d] = float((w * x[rows, d]).sum() / w.sum())
         total = s.sum(axis=1)
         if np.any(total <= 0):
             bad = ", ".join(ids[k] for k in np.flatnonzero(total <= 0))
