@@ -29,6 +29,7 @@ from detente.errors import ModelError
 from detente.models import _smp_pce as pce
 from detente.models._actor_order import canonical_order, issue_arrays
 from detente.models._smp_turns import (
+    Bargain,
     BargainModel,
     SMPOptions,
     ThirdPartyCommit,
@@ -57,9 +58,15 @@ _CHOICES: dict[str, tuple[str, ...]] = {
 class SMPRun:
     """A run: ``positions`` (turns + 1, n, k) on 0-1, ``probabilities`` (turns + 1, n)."""
 
-    def __init__(self, positions: np.ndarray, probabilities: np.ndarray) -> None:
+    def __init__(
+        self,
+        positions: np.ndarray,
+        probabilities: np.ndarray,
+        chosen: list[dict[int, Bargain | None]],
+    ) -> None:
         self.positions = positions
         self.probabilities = probabilities
+        self.chosen = chosen  # chosen[t - 1][k]: the bargain actor k took in turn t
 
     def expected(self) -> np.ndarray:
         """(turns + 1, k): each state's expected position over its distinct positions."""
@@ -88,17 +95,19 @@ def run_smp(
     over actors of the Euclidean distance between their positions.
     """
     states, probs = [np.array(positions, dtype=float)], []
+    chosen: list[dict[int, Bargain | None]] = []
     first: float | None = None
     for _ in range(max_turns):
         turn = run_turn(states[-1], saliences, capabilities, options, rng)
         probs.append(turn.probabilities)
         states.append(turn.positions)
+        chosen.append(turn.chosen)
         moved = float(np.linalg.norm(states[-1] - states[-2], axis=1).sum())
         first = moved if first is None else first
         if first <= 0 or moved / first < tol:
             break
     probs.append(score_state(states[-1], saliences, capabilities, options).probabilities)
-    return SMPRun(np.array(states), np.array(probs))
+    return SMPRun(np.array(states), np.array(probs), chosen)
 
 
 class SMPModel:
@@ -207,13 +216,32 @@ class SMPModel:
                         "probabilities": dict(
                             zip(ordered_ids, run.probabilities[t].tolist(), strict=True)
                         ),
-                        "offers": [],
+                        "offers": [] if t == 0 else _offers(run.chosen[t - 1], ordered_ids, pos),
                     }
                 )
             outcome = float(np.clip(expected[-1, d] * (hi - lo) + lo, lo, hi))
             details = {"turns": len(run.positions) - 1, "rounds": history}
             results.append(IssueForecast(item.issue.id, outcome, details))
         return Forecast(self.name, tuple(results))
+
+
+def _offers(
+    chosen: dict[int, Bargain | None], ids: list[str], positions: np.ndarray
+) -> list[dict[str, Any]]:
+    """The bargains taken in a turn, as ``--rounds`` lists them (positions on the scale)."""
+    out = []
+    for k, bargain in sorted(chosen.items()):
+        if bargain is not None:
+            partner = bargain.rcvr if bargain.init == k else bargain.init
+            out.append(
+                {
+                    "from": ids[partner],
+                    "to": ids[k],
+                    "type": "bargain",
+                    "new_position": float(positions[k]),
+                }
+            )
+    return out
 
 
 MODEL = SMPModel()
