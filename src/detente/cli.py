@@ -95,7 +95,7 @@ def forecast(
     loaded = scenario.load()
     # every check before any work: options that need the expected-utility rounds, the figure
     for option, wanted in (("--rounds", rounds), ("--plot without --runs", plot and runs is None)):
-        if wanted and "expected-utility" not in select_models(loaded, list(models) or None):
+        if wanted and not ROUND_MODELS & set(select_models(loaded, list(models) or None)):
             raise DetenteError(
                 f"{option} needs a model with rounds (e.g. --model expected-utility)"
             )
@@ -207,6 +207,10 @@ def _merge_monte_carlo(document: dict[str, Any], result: dict[str, Any]) -> None
         target["possible_share"] = dated.get("possible")
 
 
+#: Models whose forecasts carry per-round details (``rounds``) for --rounds and --plot.
+ROUND_MODELS = frozenset({"expected-utility", "exchange", "smp"})
+
+
 def _eu_rounds(
     document: dict[str, Any],
 ) -> list[tuple[str, str, list[dict[str, Any]], tuple[float, float]]]:
@@ -215,7 +219,12 @@ def _eu_rounds(
     for issue in document["issues"]:
         for entry in issue["forecasts"]:
             if "rounds" in entry:
-                found.append((issue["id"], issue["name"], entry["rounds"], tuple(issue["scale"])))
+                # the expected-utility model keeps its plain titles; the others say whose
+                model = entry.get("model", "expected-utility")
+                ident, name = issue["id"], issue["name"]
+                if model != "expected-utility":
+                    ident, name = f"{ident}-{model}", f"{name} ({model})"
+                found.append((ident, name, entry["rounds"], tuple(issue["scale"])))
     return found
 
 

@@ -1,0 +1,249 @@
+"""KTAB's Spatial Model of Politics: one turn of challenges and bargains.
+
+A turn (``SMPState::doBCN`` in KTAB) from the state scored by
+:func:`detente.models._smp_pce.turn_zero`:
+
+1. **Challenges** (``probEduChlg``, ``bestChallenge``). Actor ``h`` estimates, for
+   ``i`` challenging ``j``, the strength of the coalitions for ``i`` and for ``j``: the
+   principals vote with weight ``c s`` (capability x total salience share), each third
+   party ``n`` joins the side it prefers in the "little contest" of ``i``, ``j`` and
+   ``n`` (``vProbLittle``) with the utilities of the third-party commitment rule
+   (``thirdPartyVoteSU``). ``P = C_i / (C_i + C_j)``; the expected change in utility to
+   ``k`` is ``(1 - s_j) 2u_ki + s_j (P 2u_ki + (1 - P) 2u_kj) - (u_ki + u_kj)``. Each
+   actor picks the target with the largest gain above ``1e-5``.
+2. **Bargains** (``interpolateBrgn``, S2P2). On each dimension
+   ``b_i = (w_i t_i + w_j t_j) / (w_i + w_j)`` with ``w = s_k^2 p^2``, KTAB's ``1e-6``
+   added to the initiator's weight and the result rounded to 4 decimals; once with the
+   initiator's probability of winning, once with the target's estimate of it. The
+   power-weighted compromise weighs the two with ``c_i s_i`` and ``c_i s_j`` (KTAB uses
+   the initiator's capability for both, kept as KTAB computes it).
+3. **Resolution**. Every actor's options are its status quo and the bargains it is
+   part of; each option is scored, by every actor, as the mean utility of all positions
+   after it (``brgnUtil``), and a probabilistic Condorcet election over them picks one:
+   the likeliest (deterministic transitions) or a draw from the election's
+   probabilities (stochastic, from the run's ``numpy.random.Generator``).
+
+Sources: KTAB (KAPSARC, MIT licence), ``smp.cpp`` and ``kmodel.cpp``; Wise, Lester,
+Efird et al., "KTAB: the KAPSARC Toolkit for Behavioral Analysis".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+
+from detente.models._smp_pce import (
+    BigRAdjust,
+    BigRRange,
+    PCEModel,
+    TurnZero,
+    VictoryModel,
+    VotingRule,
+    _votes,
+    coalitions,
+    condorcet_probabilities,
+    risk_utility,
+    turn_zero,
+    weighted_distance,
+)
+
+__all__ = ["Bargain", "SMPOptions", "Turn", "run_turn", "score_state"]
+
+ThirdPartyCommit = Literal["full", "semi", "none"]
+BargainModel = Literal["init-only", "power-weighted"]
+Transitions = Literal["deterministic", "stochastic"]
+
+_MIN_CONTRIB = 1e-10
+_MIN_SIGNIFICANT = 1e-5
+_MIN_W = 1e-6
+
+
+@dataclass(frozen=True)
+class SMPOptions:
+    """KTAB's model parameters (XML ``ModelParameters``), with KTAB's defaults."""
+
+    voting: VotingRule = "prop-cubic"
+    victory: VictoryModel = "linear"
+    pce: PCEModel = "markov-incentive"
+    big_r_range: BigRRange = "mid"
+    big_r_adjust: BigRAdjust = "one-third"
+    third_party: ThirdPartyCommit = "semi"
+    bargain: BargainModel = "init-only"
+    transitions: Transitions = "stochastic"
+
+
+@dataclass(frozen=True)
+class Bargain:
+    """``init`` proposes that it adopt ``pos_init`` and ``rcvr`` adopt ``pos_rcvr``."""
+
+    init: int
+    rcvr: int
+    pos_init: np.ndarray
+    pos_rcvr: np.ndarray
+
+
+@dataclass(frozen=True)
+class Turn:
+    """A turn's outcome: new positions (n, k), each actor's target and win probability."""
+
+    positions: np.ndarray
+    targets: dict[int, tuple[int, float, float]]  # i -> (j, P[i beats j], gain)
+    chosen: dict[int, Bargain | None]
+    probabilities: np.ndarray  # (n,) P(position prevails) of the state played
+    options: dict[int, np.ndarray]  # k -> PCE probabilities of [status quo, bargains...]
+    offered: dict[int, Bargain]  # i -> the bargain i proposed to its target
+
+
+def challenge(
+    est: np.ndarray, k: int, i: int, j: int, weight: np.ndarray, sal: np.ndarray, opts: SMPOptions
+) -> tuple[float, float]:
+    """``(P[i beats j], expected change in utility to k)`` as estimated with ``est``.
+
+    ``est`` (n, n) is the estimator's utility matrix, ``weight`` (n,) ``c s``, ``sal``
+    (n,) each actor's total salience share.
+    """
+    c_i = _MIN_CONTRIB + _vote(opts.voting, weight[i], est[i, i] - est[i, j])
+    c_j = _MIN_CONTRIB - _vote(opts.voting, weight[j], est[j, i] - est[j, j])
+    others = np.array([n for n in range(est.shape[0]) if n not in (i, j)], dtype=int)
+    u_ni, u_nj, u_nn = est[others, i], est[others, j], est[others, others]
+    w_n = weight[others]
+    own = _votes(opts.voting, w_n, u_ni - u_nj)
+    p_in = np.where(own > 0, c_i + own, c_i) / (
+        np.where(own > 0, c_i + own, c_i) + np.where(own < 0, c_j - own, c_j)
+    )
+    p_jn = 1.0 - p_in
+    if opts.third_party == "full":
+        ik_j, j_ik, i_jk, jk_i = 3 * u_ni, 3 * u_nj, 3 * u_ni, 3 * u_nj
+    elif opts.third_party == "semi":
+        ik_j, j_ik, i_jk, jk_i = 2 * u_ni + u_nn, 3 * u_nj, 3 * u_ni, 2 * u_nj + u_nn
+    else:
+        ik_j, j_ik = 2 * u_ni + u_nn, 2 * u_nj + u_nn
+        i_jk, jk_i = 2 * u_ni + u_nn, 2 * u_nj + u_nn
+    side_i = p_in * ik_j + p_jn * j_ik
+    side_j = p_in * i_jk + p_jn * jk_i
+    third = _votes(opts.voting, w_n, side_i - side_j)
+    c_i += float(np.clip(third, 0, None).sum())
+    c_j += float(np.clip(-third, 0, None).sum())
+    p_ij = c_i / (c_i + c_j)
+    s_j = sal[j]
+    victory, loss = 2 * est[k, i], 2 * est[k, j]
+    contest = p_ij * victory + (1 - p_ij) * loss
+    gain = (1 - s_j) * victory + s_j * contest - (est[k, i] + est[k, j])
+    return p_ij, float(gain)
+
+
+def _vote(rule: VotingRule, weight: float, du: float) -> float:
+    return float(_votes(rule, np.asarray(weight), np.asarray(du)))
+
+
+def _round4(x: np.ndarray) -> np.ndarray:
+    return np.floor(0.5 + x * 10000.0) / 10000.0
+
+
+def interpolate(
+    t_i: np.ndarray, s_i: np.ndarray, p_i: float, t_j: np.ndarray, s_j: np.ndarray, p_j: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """KTAB's S2P2 bargain: each actor's position after a bargain (0-1 scale)."""
+    w_i, w_j = s_i**2 * p_i**2, s_j**2 * p_j**2
+    b_i = _round4(((w_i + _MIN_W) * t_i + w_j * t_j) / (w_i + _MIN_W + w_j))
+    b_j = _round4((w_i * t_i + (_MIN_W + w_j) * t_j) / (w_i + _MIN_W + w_j))
+    return b_i, b_j
+
+
+def score_state(
+    positions: np.ndarray, saliences: np.ndarray, capabilities: np.ndarray, opts: SMPOptions
+) -> TurnZero:
+    """:func:`turn_zero` with the options of ``opts``."""
+    return turn_zero(
+        positions,
+        saliences,
+        capabilities,
+        voting=opts.voting,
+        victory=opts.victory,
+        pce=opts.pce,
+        big_r_range=opts.big_r_range,
+        big_r_adjust=opts.big_r_adjust,
+    )
+
+
+def run_turn(
+    positions: np.ndarray,
+    saliences: np.ndarray,
+    capabilities: np.ndarray,
+    opts: SMPOptions,
+    rng: np.random.Generator | None,
+) -> Turn:
+    """Play one turn from ``positions`` (n, k on 0-1); saliences are shares on 0-1."""
+    state = score_state(positions, saliences, capabilities, opts)
+    n = positions.shape[0]
+    sal = saliences.sum(axis=1)
+    weight = capabilities * sal
+    est = state.estimates
+    options: list[list[Bargain | None]] = [[None] for _ in range(n)]
+    targets: dict[int, tuple[int, float, float]] = {}
+    offered: dict[int, Bargain] = {}
+    for i in range(n):
+        best: tuple[int, float, float] | None = None
+        for j in range(n):
+            if j == i:
+                continue
+            p, gain = challenge(est[i], i, i, j, weight, sal, opts)
+            if gain > _MIN_SIGNIFICANT and (best is None or gain > best[2]):
+                best = (j, p, gain)
+        if best is None:
+            continue
+        j, p_iij, _ = best
+        targets[i] = best
+        b_i, b_j = interpolate(
+            positions[i], saliences[i], p_iij, positions[j], saliences[j], 1 - p_iij
+        )
+        if opts.bargain == "power-weighted":
+            p_jij = challenge(est[j], i, i, j, weight, sal, opts)[0]
+            c_i, c_j = interpolate(
+                positions[i], saliences[i], p_jij, positions[j], saliences[j], 1 - p_jij
+            )
+            w_i, w_j = capabilities[i] * sal[i], capabilities[i] * sal[j]
+            b_i = (w_i * b_i + w_j * c_i) / (w_i + w_j)
+            b_j = (w_i * b_j + w_j * c_j) / (w_i + w_j)
+        bargain = Bargain(i, j, b_i, b_j)
+        offered[i] = bargain
+        options[i].append(bargain)
+        options[j].append(bargain)
+    base = state.utilities.sum(axis=1)  # sum_n u_a(a, n), each actor's SQ total
+    new = positions.copy()
+    chosen: dict[int, Bargain | None] = {}
+    option_probs: dict[int, np.ndarray] = {}
+    for k in range(n):
+        util = np.empty((n, len(options[k])))
+        for m, option in enumerate(options[k]):
+            if option is None:
+                util[:, m] = base / n
+                continue
+            total = base - state.utilities[:, option.init] - state.utilities[:, option.rcvr]
+            for pos in (option.pos_init, option.pos_rcvr):
+                d = weighted_distance_to(positions, saliences, pos)
+                total = total + risk_utility(d, state.risk)
+            util[:, m] = total / n
+        strength = coalitions(util, capabilities, opts.voting)
+        probs = condorcet_probabilities(strength, opts.victory, opts.pce)
+        option_probs[k] = probs
+        if opts.transitions == "deterministic" or rng is None:
+            pick = int(np.argmax(probs))
+        else:
+            pick = int(rng.choice(len(probs), p=probs / probs.sum()))
+        picked = options[k][pick]
+        chosen[k] = picked
+        if picked is not None:
+            new[k] = picked.pos_init if picked.init == k else picked.pos_rcvr
+    return Turn(new, targets, chosen, state.probabilities, option_probs, offered)
+
+
+def weighted_distance_to(
+    positions: np.ndarray, saliences: np.ndarray, point: np.ndarray
+) -> np.ndarray:
+    """Each actor's salience-weighted distance from its position to ``point`` (n,)."""
+    extended = np.vstack([positions, point[None, :]])
+    sal = np.vstack([saliences, np.ones((1, saliences.shape[1]))])
+    return np.asarray(weighted_distance(extended, sal)[:-1, -1])

@@ -1,0 +1,247 @@
+"""KTAB's Spatial Model of Politics (SMP): challenges and bargains on all issues at once.
+
+Each actor holds a position on every issue (KTAB's dimensions) and shares its attention
+among them. Each turn, every actor looks for the rival it gains most by challenging,
+both sides' views of who would win a contest give two bargains, and every actor then
+settles on one of the bargains it is part of (or its status quo) through a probabilistic
+Condorcet election among all actors. Turns repeat until the positions move less than
+2% of the first turn's movement. The forecast for an issue is the expected position of
+the final state: each distinct position weighted by its probability of prevailing.
+
+The engine is in :mod:`detente.models._smp_pce` (scoring a state) and
+:mod:`detente.models._smp_turns` (a turn); the equations, KTAB's options and every
+choice made are in ``docs/models/smp.md``; ``tests/published/test_smp_ktab.py`` checks
+it against KTAB's own reference runs.
+
+Sources: Wise, B., Lester, L., Efird, B. et al., "KTAB: the KAPSARC Toolkit for
+Behavioral Analysis" (KAPSARC), and KTAB's SMP code (``smp.cpp``, ``kmodel.cpp``, MIT
+licence); Efird, B. & Lester, L., "Markov voting with incentives in KTAB".
+"""
+
+from __future__ import annotations
+
+from dataclasses import fields
+from typing import Any, ClassVar, get_args
+
+import numpy as np
+
+from detente.errors import ModelError
+from detente.models import _smp_pce as pce
+from detente.models._actor_order import canonical_order, issue_arrays
+from detente.models._smp_turns import (
+    Bargain,
+    BargainModel,
+    SMPOptions,
+    ThirdPartyCommit,
+    Transitions,
+    run_turn,
+    score_state,
+)
+from detente.models.base import Forecast, IssueForecast, RngLike, as_generator
+from detente.models.median import weighted_median
+from detente.scenario import Scenario
+
+__all__ = ["MODEL", "SMPModel", "SMPRun", "run_smp"]
+
+_CHOICES: dict[str, tuple[str, ...]] = {
+    "voting": get_args(pce.VotingRule),
+    "victory": get_args(pce.VictoryModel),
+    "pce": get_args(pce.PCEModel),
+    "big_r_range": get_args(pce.BigRRange),
+    "big_r_adjust": get_args(pce.BigRAdjust),
+    "third_party": get_args(ThirdPartyCommit),
+    "bargain": get_args(BargainModel),
+    "transitions": get_args(Transitions),
+}
+
+
+class SMPRun:
+    """A run: ``positions`` (turns + 1, n, k) on 0-1, ``probabilities`` (turns + 1, n)."""
+
+    def __init__(
+        self,
+        positions: np.ndarray,
+        probabilities: np.ndarray,
+        chosen: list[dict[int, Bargain | None]],
+    ) -> None:
+        self.positions = positions
+        self.probabilities = probabilities
+        self.chosen = chosen  # chosen[t - 1][k]: the bargain actor k took in turn t
+
+    def expected(self) -> np.ndarray:
+        """(turns + 1, k): each state's expected position over its distinct positions."""
+        out = []
+        for x, p in zip(self.positions, self.probabilities, strict=True):
+            first = pce._unique_positions(x)
+            keep = np.unique(first)
+            out.append((p[keep, None] * x[keep]).sum(axis=0) / p[keep].sum())
+        return np.array(out)
+
+
+def run_smp(
+    positions: np.ndarray,
+    saliences: np.ndarray,
+    capabilities: np.ndarray,
+    options: SMPOptions,
+    *,
+    rng: np.random.Generator | None = None,
+    max_turns: int = 100,
+    tol: float = 0.02,
+) -> SMPRun:
+    """Play turns until the state moves less than ``tol`` x the first turn's move.
+
+    ``positions`` (n, k) and ``saliences`` (n, k, attention shares) on 0-1,
+    ``capabilities`` (n,). The move between states is KTAB's ``stateDist``, the sum
+    over actors of the Euclidean distance between their positions.
+    """
+    states, probs = [np.array(positions, dtype=float)], []
+    chosen: list[dict[int, Bargain | None]] = []
+    first: float | None = None
+    for _ in range(max_turns):
+        turn = run_turn(states[-1], saliences, capabilities, options, rng)
+        probs.append(turn.probabilities)
+        states.append(turn.positions)
+        chosen.append(turn.chosen)
+        moved = float(np.linalg.norm(states[-1] - states[-2], axis=1).sum())
+        first = moved if first is None else first
+        if first <= 0 or moved / first < tol:
+            break
+    probs.append(score_state(states[-1], saliences, capabilities, options).probabilities)
+    return SMPRun(np.array(states), np.array(probs), chosen)
+
+
+class SMPModel:
+    """KTAB's SMP with KTAB's options (defaults as KTAB's ``smpExample.xml``).
+
+    Parameters
+    ----------
+    voting : {"binary", "prop-bin", "proportional", "prop-cubic", "cubic", "asym-prospect"}
+        KTAB's VotingRule (default PropCbc).
+    victory : {"linear", "square", "quartic", "octic", "binary"}
+        VictoryProbModel (default Linear).
+    pce : {"conditional", "markov-incentive", "markov-uniform"}
+        PCEModel (default MarkovIncentive).
+    big_r_range : {"min", "mid", "max"}
+        BigRRange, the range of inferred risk attitudes (default Mid, [-0.5, 1]).
+    big_r_adjust : {"full", "two-thirds", "half", "one-third", "none"}
+        BigRAdjust, how much of another's risk attitude an actor sees (default OneThird).
+    third_party : {"full", "semi", "none"}
+        ThirdPartyCommit (default SemiCommit).
+    bargain : {"init-only", "power-weighted"}
+        BargnModel: the initiator's interpolated bargain (InitOnlyInterp, default) or
+        the power-weighted compromise of both sides' bargains.
+    transitions : {"stochastic", "deterministic"}
+        StateTransitions: draw each actor's bargain from the election's probabilities
+        (default, using the ``rng`` of :meth:`forecast`) or take the likeliest.
+    max_turns : int
+        Upper bound on turns (default 100).
+
+    Notes
+    -----
+    Scenario saliences (0-1 per issue) are read back into KTAB's attention shares with
+    ``share_k = s_k max_j s_j / sum_j s_j`` (the inverse of detente's KTAB import). An
+    actor without a stance on an issue gets salience 0 there and sits at the issue's
+    capability x salience weighted mean. Capabilities are rescaled to a largest of 100
+    (KTAB's coalition floor ``1e-8`` is absolute, so this keeps results independent of
+    the capability unit). Actors are processed in an order set by their numbers.
+    """
+
+    name: ClassVar[str] = "smp"
+    title: ClassVar[str] = (
+        "KTAB Spatial Model of Politics: challenges, bargains and a probabilistic "
+        "Condorcet election on all issues at once"
+    )
+    citation: ClassVar[str] = (
+        "Wise, Lester, Efird et al. KTAB: the KAPSARC Toolkit for Behavioral Analysis "
+        "(KAPSARC; SMP code, MIT licence); Efird & Lester, Markov voting with incentives"
+    )
+    requires_agreement: ClassVar[bool] = False
+
+    def __init__(self, *, max_turns: int = 100, **options: str) -> None:
+        for key, value in options.items():
+            if key not in _CHOICES:
+                raise ModelError(f"smp: unknown option {key!r}; options: {', '.join(_CHOICES)}")
+            if value not in _CHOICES[key]:
+                raise ModelError(f"smp: {key} must be one of {_CHOICES[key]}, got {value!r}")
+        if isinstance(max_turns, bool) or not isinstance(max_turns, int) or max_turns < 1:
+            raise ModelError(f"smp: max_turns must be an integer >= 1, got {max_turns!r}")
+        self.settings = SMPOptions(**options)  # type: ignore[arg-type]
+        self.max_turns = max_turns
+
+    def options(self) -> dict[str, Any]:
+        """The model's options as a JSON-ready mapping."""
+        out: dict[str, Any] = {f.name: getattr(self.settings, f.name) for f in fields(SMPOptions)}
+        out["max_turns"] = self.max_turns
+        return out
+
+    def forecast(self, scenario: Scenario, *, rng: RngLike = None) -> Forecast:
+        data, ids, x, s, c = issue_arrays(scenario)
+        caps = np.array([float(a.capability) for a in scenario.actors])
+        for d in range(len(data)):
+            rows = ~np.isnan(x[:, d])
+            w = s[rows, d] * c[rows, d]
+            x[~rows, d] = float((w * x[rows, d]).sum() / w.sum())
+        total = s.sum(axis=1)
+        if np.any(total <= 0):
+            bad = ", ".join(ids[k] for k in np.flatnonzero(total <= 0))
+            raise ModelError(f"smp: actor(s) {bad} have salience 0 on every issue")
+        if not caps.max() > 0:
+            raise ModelError("smp: every capability is 0")
+        shares = s * s.max(axis=1, keepdims=True) / total[:, None]
+        order = canonical_order(caps, shares, x)
+        generator = as_generator(rng) if self.settings.transitions == "stochastic" else None
+        run = run_smp(
+            x[order],
+            shares[order],
+            caps[order] * 100.0 / caps.max(),
+            self.settings,
+            rng=generator,
+            max_turns=self.max_turns,
+        )
+        expected = run.expected()
+        ordered_ids = [ids[k] for k in order]
+        weight = caps[order] * shares[order].sum(axis=1)
+        results = []
+        for d, item in enumerate(data):
+            lo, hi = item.scale
+            history = []
+            for t in range(len(run.positions)):
+                pos = run.positions[t][:, d] * (hi - lo) + lo
+                history.append(
+                    {
+                        "round": t,
+                        "median": weighted_median(pos, weight),
+                        "mean": float(expected[t, d] * (hi - lo) + lo),
+                        "positions": dict(zip(ordered_ids, pos.tolist(), strict=True)),
+                        "probabilities": dict(
+                            zip(ordered_ids, run.probabilities[t].tolist(), strict=True)
+                        ),
+                        "offers": [] if t == 0 else _offers(run.chosen[t - 1], ordered_ids, pos),
+                    }
+                )
+            outcome = float(np.clip(expected[-1, d] * (hi - lo) + lo, lo, hi))
+            details = {"turns": len(run.positions) - 1, "rounds": history}
+            results.append(IssueForecast(item.issue.id, outcome, details))
+        return Forecast(self.name, tuple(results))
+
+
+def _offers(
+    chosen: dict[int, Bargain | None], ids: list[str], positions: np.ndarray
+) -> list[dict[str, Any]]:
+    """The bargains taken in a turn, as ``--rounds`` lists them (positions on the scale)."""
+    out = []
+    for k, bargain in sorted(chosen.items()):
+        if bargain is not None:
+            partner = bargain.rcvr if bargain.init == k else bargain.init
+            out.append(
+                {
+                    "from": ids[partner],
+                    "to": ids[k],
+                    "type": "bargain",
+                    "new_position": float(positions[k]),
+                }
+            )
+    return out
+
+
+MODEL = SMPModel()

@@ -1,0 +1,84 @@
+"""KTAB SMP building blocks on hand-worked numbers, and the model's options."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pytest
+
+from detente.errors import ModelError
+from detente.models._smp_pce import (
+    coalitions,
+    condorcet_probabilities,
+    risk_attitudes,
+    risk_utility,
+    weighted_distance,
+)
+from detente.models._smp_turns import interpolate
+from detente.models.smp import SMPModel
+from detente.scenario import Scenario
+
+
+def test_weighted_distance_by_hand() -> None:
+    # actor 0 cares 3:4 about two dimensions; positions 0.1 apart on each:
+    # sqrt((0.3*0.1)^2 + (0.4*0.1)^2) / sqrt(0.3^2 + 0.4^2) = 0.05 / 0.5 = 0.1
+    x = np.array([[0.2, 0.2], [0.3, 0.3]])
+    s = np.array([[0.3, 0.4], [0.5, 0.5]])
+    assert weighted_distance(x, s)[0, 1] == pytest.approx(0.1)
+    assert risk_utility(np.array(0.1), 1.0) == pytest.approx(0.9 * 1.1)
+
+
+def test_coalitions_and_conditional_pce_by_hand() -> None:
+    # proportional votes: c_01 = 1e-8 + 2 * 0.5, c_10 = 1e-8 + 1 * 0.8
+    u = np.array([[1.0, 0.5], [0.2, 1.0]])
+    c = coalitions(u, np.array([2.0, 1.0]), "proportional")
+    assert c[0, 1] == pytest.approx(1.0 + 1e-8) and c[1, 0] == pytest.approx(0.8 + 1e-8)
+    p = condorcet_probabilities(c, "linear", "conditional")
+    assert p == pytest.approx([1.0 / 1.8, 0.8 / 1.8])
+
+
+def test_risk_attitudes_mid_range_by_hand() -> None:
+    # (3p - pmax - 2 pmin) / (2 (pmax - pmin)) with pmax 0.5, pmin 0.2
+    assert risk_attitudes(np.array([0.5, 0.3, 0.2]), "mid") == pytest.approx([1.0, 0.0, -0.5])
+
+
+def test_s2p2_bargain_by_hand() -> None:
+    # w_i = 0.5^2 0.8^2 = 0.16, w_j = 0.5^2 0.2^2 = 0.01: (0.16 x 0 + 0.01 x 1) / 0.17
+    b_i, _ = interpolate(
+        np.array([0.0]), np.array([0.5]), 0.8, np.array([1.0]), np.array([0.5]), 0.2
+    )
+    assert b_i[0] == pytest.approx(round(0.01 / (0.17 + 1e-6), 4))
+
+
+@pytest.mark.parametrize("options", [{"voting": "plurality"}, {"colour": "red"}, {"max_turns": 0}])
+def test_bad_options_are_model_errors(options: dict[str, Any]) -> None:
+    with pytest.raises(ModelError):
+        SMPModel(**options)
+
+
+def test_actor_that_cares_about_nothing_is_a_model_error() -> None:
+    data: dict[str, Any] = {
+        "schema": "detente/1",
+        "title": "t",
+        "as_of": "2024-01-01",
+        "horizon": "2025-01-01",
+        "issues": [{"id": "p", "name": "p", "scale": [0, 100]}],
+        "actors": [
+            {
+                "id": "a",
+                "name": "A",
+                "capability": 1,
+                "stances": {"p": {"position": 0, "salience": 0}},
+            },
+            {
+                "id": "b",
+                "name": "B",
+                "capability": 1,
+                "stances": {"p": {"position": 90, "salience": 1}},
+            },
+        ],
+    }
+    with pytest.raises(ModelError, match="salience 0 on every issue"):
+        SMPModel().forecast(Scenario.from_dict(data))
+    assert SMPModel(transitions="deterministic").options()["transitions"] == "deterministic"
