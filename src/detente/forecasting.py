@@ -20,18 +20,23 @@ from detente.scenario import Scenario
 __all__ = ["forecast_document", "run_models", "select_models"]
 
 
-def select_models(scenario: Scenario, models: Sequence[str] | None = None) -> list[str]:
+def select_models(
+    scenario: Scenario, models: Sequence[str] | None = None, *, monte_carlo: bool = False
+) -> list[str]:
     """The models to run on ``scenario``, in the order given, each once.
 
-    Without ``models``: every registered model that can run on ``scenario``. A named
-    model that is unknown, or that needs an agreement the scenario lacks, is a
-    :class:`DetenteError`.
+    Without ``models``: every registered model that can run on ``scenario``; with
+    ``monte_carlo``, less those whose class sets ``monte_carlo_by_default = False``
+    (models too slow per game to solve on every draw, such as ``smp``: they run on the
+    draws only when named). A named model that is unknown, or that needs an agreement
+    the scenario lacks, is a :class:`DetenteError`.
     """
     if not models:
         return [
             name
             for name in available_models()
             if not (get_model(name).requires_agreement and scenario.agreement is None)
+            and not (monte_carlo and not getattr(get_model(name), "monte_carlo_by_default", True))
         ]
     names = list(dict.fromkeys(models))
     for name in names:

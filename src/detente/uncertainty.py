@@ -469,7 +469,7 @@ def run_monte_carlo(
             raise DetenteError(f"{label} must be an integer >= {least}, got {value!r}")
     from detente.forecasting import select_models
 
-    names = sorted(select_models(scenario, models))
+    names = sorted(select_models(scenario, models, monte_carlo=True))
     dated = tuple(n for n in names if isinstance(get_model(n), DatedModel))
     wanted = runs if static_runs is None else static_runs
     static = tuple(n for n in names if n not in dated) if wanted else ()
