@@ -72,6 +72,14 @@ def cli() -> None:
 )
 @click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True)
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+@click.option(
+    "--option",
+    "model_options",
+    multiple=True,
+    metavar="MODEL.OPTION=VALUE",
+    help="Set a model option, e.g. expected-utility.probability=pair (repeatable; "
+    "overrides the scenario's models section).",
+)
 @store_options
 def forecast(
     scenario: ScenarioInput,
@@ -83,6 +91,7 @@ def forecast(
     seed: int,
     workers: int,
     quiet: bool,
+    model_options: Sequence[str],
     recorder: Recorder,
 ) -> None:
     """Forecast each issue with each model and judge whether an agreement is possible.
@@ -90,9 +99,14 @@ def forecast(
     With --runs, also whether and when it is signed: the probability of agreement by
     each date, with its uncertainty across the scenario's ranges.
     """
-    from detente.forecasting import forecast_document, run_models, select_models
+    from detente.forecasting import (
+        forecast_document,
+        run_models,
+        select_models,
+        with_model_options,
+    )
 
-    loaded = scenario.load()
+    loaded = with_model_options(scenario.load(), model_options)
     # every check before any work: options that need the expected-utility rounds, the figure
     for option, wanted in (("--rounds", rounds), ("--plot without --runs", plot and runs is None)):
         if wanted and not ROUND_MODELS & set(select_models(loaded, list(models) or None)):
@@ -129,7 +143,12 @@ def forecast(
         command="forecast",
         scenario=loaded,
         result=document,
-        options={"models": list(models), "source": scenario.source, "workers": workers},
+        options={
+            "models": list(models),
+            "source": scenario.source,
+            "workers": workers,
+            "model_options": loaded.models,
+        },
         seed=seed if runs is not None else None,
         runs=runs,
     )
@@ -253,13 +272,15 @@ def _plot_rounds(document: dict[str, Any], path: str) -> None:
 @cli.command()
 @click.argument("files", nargs=-1, required=True)
 @input_options
-def validate(files: Sequence[str], scale: str | None, table_format: str | None) -> None:
+def validate(
+    files: Sequence[str], scale: str | None, table_format: str | None, salience_scale: str | None
+) -> None:
     """Check scenario files; print one line per file (exit 2 at the first invalid one)."""
     from detente.provenance import untraced
     from detente.report.terminal import terminal_safe
 
     for path in files:
-        loaded = load(path, scale, table_format)
+        loaded = load(path, scale, table_format, salience_scale)
         missing = untraced(loaded)
         note = f"; {len(missing)} parameter(s) without evidence" if missing else ""
         click.echo(

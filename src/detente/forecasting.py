@@ -17,7 +17,24 @@ from detente.models import available_models, get_model
 from detente.models.base import Forecast, RngLike, as_generator
 from detente.scenario import Scenario
 
-__all__ = ["forecast_document", "run_models", "select_models"]
+__all__ = ["forecast_document", "run_models", "select_models", "with_model_options"]
+
+
+def with_model_options(scenario: Scenario, assignments: Sequence[str]) -> Scenario:
+    """``scenario`` with model options from the command line (``MODEL.OPTION=VALUE``).
+
+    They are merged over the scenario's own ``models`` section (the command line wins
+    option by option) and checked against each model's declared options, so every
+    later step (forecast, Monte Carlo, run store) sees one set of options.
+    """
+    if not assignments:
+        return scenario
+    from detente.models import check_model_options, parse_option_assignments
+
+    merged = {name: dict(chosen) for name, chosen in scenario.models.items()}
+    for name, chosen in parse_option_assignments(assignments).items():
+        merged.setdefault(name, {}).update(chosen)
+    return scenario.model_copy(update={"models": check_model_options(merged)})
 
 
 def select_models(
@@ -56,6 +73,13 @@ def run_models(
         get_model(name).forecast(scenario, rng=generator)
         for name in select_models(scenario, models)
     ]
+
+
+def _model_entry(name: str, scenario: Scenario) -> dict[str, Any]:
+    entry: dict[str, Any] = {"name": name, "citation": get_model(name).citation}
+    if scenario.models.get(name):
+        entry["options"] = dict(scenario.models[name])
+    return entry
 
 
 def forecast_document(
@@ -101,7 +125,7 @@ def forecast_document(
             "horizon": scenario.horizon.isoformat(),
             "source": source,
         },
-        "models": [{"name": f.model, "citation": get_model(f.model).citation} for f in forecasts],
+        "models": [_model_entry(f.model, scenario) for f in forecasts],
         "issues": issues,
     }
     if scenario.agreement is not None:

@@ -94,3 +94,11 @@ class Scenario(ScenarioFields):
     def _cross_references(self) -> Scenario:
         check_scenario(self)
         return self
+
+    @model_validator(mode="after")
+    def _model_options(self) -> Scenario:
+        if self.models:
+            from detente.models import check_model_options
+
+            check_model_options(self.models)
+        return self

@@ -344,6 +344,10 @@ class Actor(_Strict):
     stances: dict[str, Stance] = Field(default_factory=dict)
     motives: list[Motive] = Field(default_factory=list)
     description: str = ""
+    metadata: dict[str, str] = Field(
+        default_factory=dict,
+        description="Extra columns of an imported table (e.g. resolve), kept but read by no model.",
+    )
 
 
 class IssueData:
@@ -401,6 +405,10 @@ class ScenarioFields(_Strict):
     correlation: list[Correlation] = Field(default_factory=list)
     reference_class: ReferenceClassSpec | None = None
     evidence: list[Evidence] = Field(default_factory=list)
+    models: dict[str, dict[str, Any]] = Field(
+        default_factory=dict,
+        description="Model options by model name, e.g. {expected-utility: {probability: pair}}.",
+    )
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 

@@ -1,8 +1,9 @@
 """The options every command shares, defined once: scenario input, output format, output
 files.
 
-* :func:`scenario_input` gives a command the ``[SCENARIO]`` argument with ``--scale`` and
-  ``--table-format``, and hands the command one :class:`ScenarioInput`.
+* :func:`scenario_input` gives a command the ``[SCENARIO]`` argument with ``--scale``,
+  ``--table-format`` and ``--salience-scale``, and hands the command one
+  :class:`ScenarioInput`.
 * :func:`format_option` is ``--format/-f`` with one vocabulary: ``table``, ``json``,
   ``markdown`` (and ``yaml`` where a YAML document makes sense).
 * :func:`check_output` refuses an output file that cannot be written (bad suffix, a
@@ -66,8 +67,16 @@ def _parse_scale(text: str | None) -> tuple[float, float] | None:
     return lo, hi
 
 
-def load(path: str | None, scale: str | None = None, table_format: str | None = None) -> Scenario:
-    """A scenario file, a CSV table, an embedded scenario's name, or the default."""
+def load(
+    path: str | None,
+    scale: str | None = None,
+    table_format: str | None = None,
+    salience_scale: str | None = None,
+) -> Scenario:
+    """A scenario file, a table or XML import, an embedded scenario's name, or the default.
+
+    What an import inferred, kept or skipped is printed once on stderr as notes.
+    """
     from detente.io import load_any
     from detente.scenarios import DEFAULT, embedded_names, load_embedded
 
@@ -83,7 +92,17 @@ def load(path: str | None, scale: str | None = None, table_format: str | None = 
             f"{', '.join(embedded_names())}; see detente scenarios)",
             file=path,
         )
-    return load_any(path, scale=_parse_scale(scale), table_format=table_format)
+    notes: list[str] = []
+    loaded = load_any(
+        path,
+        scale=_parse_scale(scale),
+        table_format=table_format,
+        salience_scale=None if salience_scale is None else int(salience_scale),
+        notes=notes,
+    )
+    for note in notes:
+        announce(f"detente: note: {note}")
+    return loaded
 
 
 @dataclass(frozen=True)
@@ -93,18 +112,24 @@ class ScenarioInput:
     source: str | None
     scale: str | None = None
     table_format: str | None = None
+    salience_scale: str | None = None
 
     def load(self) -> Scenario:
         """The scenario (a :class:`~detente.errors.DetenteError` on bad input)."""
-        return load(self.source, self.scale, self.table_format)
+        return load(self.source, self.scale, self.table_format, self.salience_scale)
 
 
 def input_options(function: F) -> F:
-    """Add ``--scale`` and ``--table-format`` (how to read a CSV table) to a command."""
+    """Add ``--scale``, ``--table-format`` and ``--salience-scale`` (how to read a table)."""
+    function = click.option(
+        "--salience-scale",
+        type=click.Choice(["1", "100"]),
+        help="Salience scale of a classic table (default: inferred only if every value agrees).",
+    )(function)
     function = click.option(
         "--table-format",
-        type=click.Choice(["classic", "ktab"]),
-        help="Format of a CSV table (default: detected from its first lines).",
+        type=click.Choice(["classic", "ktab", "ktab-xml", "genius", "decide"]),
+        help="Format of a table or XML import (default: detected from its content).",
     )(function)
     return click.option(
         "--scale",
@@ -114,14 +139,20 @@ def input_options(function: F) -> F:
 
 
 def scenario_input(function: F) -> F:
-    """Add ``[SCENARIO]``, ``--scale`` and ``--table-format``; the command receives them as
-    one ``scenario: ScenarioInput``."""
+    """Add ``[SCENARIO]``, ``--scale``, ``--table-format`` and ``--salience-scale``; the
+    command receives them as one ``scenario: ScenarioInput``."""
 
     @functools.wraps(function)
     def wrapper(
-        *args: Any, scenario: str | None, scale: str | None, table_format: str | None, **kw: Any
+        *args: Any,
+        scenario: str | None,
+        scale: str | None,
+        table_format: str | None,
+        salience_scale: str | None,
+        **kw: Any,
     ) -> Any:
-        return function(*args, scenario=ScenarioInput(scenario, scale, table_format), **kw)
+        given = ScenarioInput(scenario, scale, table_format, salience_scale)
+        return function(*args, scenario=given, **kw)
 
     wrapped = input_options(wrapper)
     return click.argument("scenario", required=False, metavar="[SCENARIO]")(wrapped)  # type: ignore[return-value]

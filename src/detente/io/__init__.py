@@ -22,7 +22,7 @@ __all__ = [
     "write_atomically",
 ]
 
-TABLE_SUFFIXES = {".csv", ".tsv", ".txt"}
+TABLE_SUFFIXES = {".csv", ".tsv", ".txt", ".xml"}
 
 
 def load_any(
@@ -30,11 +30,19 @@ def load_any(
     *,
     scale: tuple[float, float] | None = None,
     table_format: str | None = None,
+    salience_scale: int | None = None,
+    notes: list[str] | None = None,
 ) -> Scenario:
-    """Load a scenario from a YAML/JSON file or a CSV table, chosen by the file suffix.
+    """Load a scenario file (YAML/JSON), a table or an XML import, chosen by the suffix.
 
-    ``scale`` applies to classic CSV tables only (their scale otherwise spans the data).
+    ``.csv``, ``.tsv``, ``.txt`` and ``.xml`` files (or any file with ``table_format``)
+    go to :func:`~detente.io.tables.load_table`, which tells classic, KTAB and decide
+    tables and KTAB and Genius XML apart by their content. ``scale`` and
+    ``salience_scale`` apply to classic tables only. Notes on what was inferred or kept
+    are appended to ``notes`` when it is given.
     """
     if Path(path).suffix.lower() in TABLE_SUFFIXES or table_format is not None:
-        return load_table(path, scale=scale, fmt=table_format)
+        return load_table(
+            path, scale=scale, fmt=table_format, salience_scale=salience_scale, notes=notes
+        )
     return load_scenario(path)

@@ -24,7 +24,6 @@ __all__ = [
     "base_document",
     "is_missing",
     "number",
-    "shares_note",
     "shares_to_saliences",
     "slug",
     "strip_bom",
@@ -118,20 +117,18 @@ def shares_to_saliences(shares: Sequence[float | None]) -> list[float | None]:
 
     KTAB (Wise et al., KAPSARC) reads an actor's saliences across dimensions as shares
     of its attention: their total ``S = sum_k s_k / 100`` (at most 1, KTAB rejects
-    more) is how much the negotiation as a whole matters to the actor (KTAB's
-    ``SMPState::probEduChlg`` multiplies it with capability for the actor's strength
-    and uses it in the challenge utility), and the shares weight the dimensions against
-    each other in KTAB's salience-weighted distance (``SMPModel::bvDiff``). detente's
-    models forecast issue by issue, so each dimension gets
+    more) is how much the negotiation as a whole matters to the actor (KTAB multiplies
+    it with capability for the actor's strength and uses it in the challenge term),
+    and the shares weight the dimensions against each other in KTAB's salience-weighted
+    distance. detente's models forecast issue by issue, so each dimension gets
 
     ``salience_k = S * s_k / max_j s_j``:
 
     the actor's most salient dimension carries its whole salience for the negotiation,
     the others in proportion to their shares. With one dimension this is ``s / 100``;
-    splitting an actor's only dimension into identical dimensions with equal shares
-    changes no salience (100 gives 1; 50 and 50 give 1 and 1), as it changes nothing
-    in KTAB's weighted distance. ``None`` (no stance) keeps its share in ``S`` and
-    stays ``None``.
+    splitting a dimension into identical dimensions with equal shares changes no
+    saliences (the 50/50 split of a dimension at 100 gives 1 and 1, as the unsplit
+    one does). ``None`` (no stance) keeps its share in ``S`` and stays ``None``.
     """
     given = [s for s in shares if s is not None]
     total = sum(given) / 100.0
@@ -139,14 +136,6 @@ def shares_to_saliences(shares: Sequence[float | None]) -> list[float | None]:
     if top <= 0:
         return [None if s is None else 0.0 for s in shares]
     return [None if s is None else total * s / top for s in shares]
-
-
-def shares_note(file: str, dimensions: int) -> str:
-    """The note an import of KTAB shares prints once (see :func:`shares_to_saliences`)."""
-    return (
-        f"{file}: KTAB saliences read as each actor's shares of attention across the "
-        f"{dimensions} dimensions; per issue, salience = total share x share / largest share"
-    )
 
 
 def base_document(
@@ -177,9 +166,17 @@ def base_document(
 def validate_document(
     data: dict[str, Any], file: str, line_of_actor: Sequence[int | None]
 ) -> Scenario:
-    """Validate an imported mapping; an error points at the actor's line when known."""
+    """Validate an imported mapping; an error points at the actor's line when known.
+
+    Like the scenario-file reader, it refuses an issue on which every actor has zero
+    weight (:func:`detente.limits.check_weights`).
+    """
+    from detente.limits import check_weights
+
     try:
-        return Scenario.from_dict(data)
+        scenario = Scenario.from_dict(data)
+        check_weights(scenario)
+        return scenario
     except ScenarioError as exc:
         line = None
         if len(exc.path) > 1 and exc.path[0] == "actors" and isinstance(exc.path[1], int):

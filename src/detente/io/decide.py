@@ -53,12 +53,12 @@ def _records(text: str) -> list[tuple[int, list[str]]]:
     quote = "'" if first.lstrip().startswith("'") else '"'
     reader = csv.reader(io.StringIO(text), delimiter=delimiter, quotechar=quote)
     out = []
-    for line_number, row in enumerate(reader, start=1):
+    for number_, row in enumerate(reader, start=1):
         cells = [cell.strip() for cell in row]
         while cells and not cells[-1]:
             cells.pop()
         if cells:
-            out.append((line_number, cells))
+            out.append((number_, cells))
     return out
 
 
@@ -78,7 +78,6 @@ def read_decide(text: str, file: str = "<decide>", *, notes: list[str] | None = 
     actors: dict[str, dict[str, Any]] = {}
     lines: dict[str, int] = {}
     issues: dict[str, dict[str, Any]] = {}
-    issue_lines: dict[str, int] = {}
     points: dict[str, dict[float, str]] = {}
     rows_d: list[tuple[int, list[str]]] = []
     for line, cells in _records(strip_bom(text)):
@@ -95,13 +94,6 @@ def read_decide(text: str, file: str = "<decide>", *, notes: list[str] | None = 
             raise ScenarioError(
                 f"a {kind} row needs {_WIDTH[kind]} cells, found {len(cells)}", file=file, line=line
             )
-        if kind in ("#A", "#P") and cells[1] in (actors if kind == "#A" else issues):
-            earlier = lines[cells[1]] if kind == "#A" else issue_lines[cells[1]]
-            raise ScenarioError(
-                f"{kind} {cells[1]!r} is declared twice (first on line {earlier})",
-                file=file,
-                line=line,
-            )
         if kind == "#A":
             ident = actor_ids(cells[1], f"line {line}", line)
             comment = cells[3] if len(cells) > 3 else ""
@@ -111,13 +103,10 @@ def read_decide(text: str, file: str = "<decide>", *, notes: list[str] | None = 
             ident = issue_ids(cells[1], f"line {line}", line)
             about = cells[3] if len(cells) > 3 else ""
             issues[cells[1]] = {"id": ident, "name": cells[2] or cells[1], "description": about}
-            issue_lines[cells[1]] = line
             points.setdefault(cells[1], {})
         elif kind == "#M":
             if cells[1] not in issues:
-                raise ScenarioError(
-                    f"#M names issue {cells[1]!r}, not declared by a #P row", file=file, line=line
-                )
+                raise ScenarioError(f"#M names issue {cells[1]!r}, not declared by a #P row", file=file, line=line)
             value = number(cells[2], file, line, "position")
             points[cells[1]][value] = cells[3] if len(cells) > 3 else ""
         else:
@@ -135,13 +124,10 @@ def read_decide(text: str, file: str = "<decide>", *, notes: list[str] | None = 
     seen: dict[tuple[str, str], int] = {}
     for line, cells in rows_d:
         actor_key, issue_key = cells[1], cells[2]
-        for what, key, known, row in (
-            ("actor", actor_key, actors, "#A"),
-            ("issue", issue_key, issues, "#P"),
-        ):
+        for what, key, known in (("actor", actor_key, actors), ("issue", issue_key, issues)):
             if key not in known:
                 raise ScenarioError(
-                    f"#D names {what} {key!r}, not declared by a {row} row",
+                    f"#D names {what} {key!r}, not declared by a #{'A' if what == 'actor' else 'P'} row",
                     file=file,
                     line=line,
                 )
@@ -156,9 +142,7 @@ def read_decide(text: str, file: str = "<decide>", *, notes: list[str] | None = 
         values = {}
         for field, cell in zip(("position", "salience", "power"), cells[3:6], strict=True):
             if is_missing(cell):
-                raise ScenarioError(
-                    f"expected a number, got {cell!r}", (field,), file=file, line=line
-                )
+                raise ScenarioError(f"expected a number, got {cell!r}", (field,), file=file, line=line)
             values[field] = number(cell, file, line, field)
         for field in ("salience", "power"):
             if not 0 <= values[field] <= 1:

@@ -1,113 +1,184 @@
-"""Read the CSV tables analysts already have into a :class:`~detente.scenario.Scenario`.
+"""Read the tables analysts already have into a :class:`~detente.scenario.Scenario`.
 
-Two formats:
+Formats (``docs/scenario-format.md``, "Tables and imports"):
 
 ``classic``
-    One row per actor (and issue): ``actor,capability,position,salience`` with an
-    optional ``issue`` column; header names are case-insensitive, extra columns ``name``
-    and ``status_quo`` are read when present. Each issue's scale is the min..max of its
-    positions unless a scale is given. Saliences are read on 0-1 when every value lies
-    within 0..1, otherwise on 0-100 (the convention of Bueno de Mesquita's tables).
+    One row per actor (and issue): an actor, its capability, position and salience,
+    optionally an ``issue``, a display ``name`` and the issue's ``status_quo``. Header
+    names are case-insensitive and take the field's usual aliases (:data:`ALIASES`);
+    other columns are kept as per-actor metadata. A UTF-8 byte-order mark, CRLF line
+    ends, trailing empty columns and the delimiter (``,`` ``;`` or tab, found from the
+    header or by :class:`csv.Sniffer`) are handled. ``NA`` or a blank position or
+    salience means the actor takes no stance on that issue. The salience scale is
+    given (``salience_scale`` 1 or 100) or inferred only when every salience agrees
+    (:func:`salience_scale_of`).
 
 ``ktab``
-    The SMP format of the KTAB toolkit (Wise et al., King Abdullah Petroleum Studies
-    and Research Center): line 1 ``name,description,numActors,numDims``; line 2 the
-    headers ``Actor,Description,Power,<dim> Position,<dim> Salience,...``; then one row
-    per actor. Positions and saliences are on 0-100.
+    The SMP table of KTAB (Wise et al., KAPSARC): line 1 ``name,description,
+    numActors,numDims``; line 2 ``Actor,Description,Power,<dim> Position,<dim>
+    Salience,...``; one row per actor; positions and saliences on 0-100. Saliences are
+    each actor's shares of attention across dimensions (a total above 100 is an error,
+    as in KTAB), converted by :func:`~detente.io._import_common.shares_to_saliences`.
 
-Errors name the file, the line and the column.
+KTAB's XML scenarios, Genius utility spaces and decide's ``#A/#P/#M/#D`` files are
+read by :mod:`detente.io.ktab_xml`, :mod:`detente.io.genius_xml` and
+:mod:`detente.io.decide`; :func:`load_table` picks the reader.
+
+Readers append human-readable notes (what was inferred, what was kept, what was
+skipped) to ``notes`` when given a list; the command line prints them once.
 """
 
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
 import os
 import re
-from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
-
-from pydantic import ValidationError
+from typing import Any, Literal
 
 from detente.errors import ScenarioError
+from detente.io._import_common import (
+    IdMaker,
+    base_document,
+    is_missing,
+    number,
+    shares_to_saliences,
+    strip_bom,
+    validate_document,
+)
 from detente.io.scenario_file import read_text
-from detente.limits import check_weights
 from detente.scenario import Scenario
 
-__all__ = ["detect_table_format", "load_table", "read_classic_csv", "read_ktab_csv"]
+__all__ = [
+    "ALIASES",
+    "TABLE_FORMATS",
+    "detect_table_format",
+    "load_table",
+    "read_classic_csv",
+    "read_ktab_csv",
+    "salience_scale_of",
+]
 
+#: Header names of the classic table, case-insensitive; the first is the field's name.
+ALIASES: dict[str, tuple[str, ...]] = {
+    "actor": ("actor", "name", "player"),
+    "capability": ("capability", "capabilities", "power", "influence", "clout"),
+    "position": ("position", "pos"),
+    "salience": ("salience", "importance"),
+    "issue": ("issue",),
+    "status_quo": ("status_quo", "status quo", "sq"),
+}
 _REQUIRED = ("actor", "capability", "position", "salience")
-_OPTIONAL = ("issue", "name", "status_quo")
+TABLE_FORMATS = ("classic", "ktab", "ktab-xml", "genius", "decide")
+SalienceScale = Literal[1, 100]
 
 
-def _number(text: str, file: str, line: int, column: str) -> float:
-    try:
-        value = float(text.strip())
-    except ValueError:
-        shown = text.strip() or "an empty cell"
-        raise ScenarioError(
-            f"expected a number, got {shown!r}", (column,), file=file, line=line
-        ) from None
-    if value != value or value in (float("inf"), float("-inf")):
-        raise ScenarioError(
-            f"expected a finite number, got {text.strip()!r}", (column,), file=file, line=line
-        )
-    return value
+def _canonical(cell: str) -> str:
+    return re.sub(r"[\s_]+", " ", cell.strip().lower())
 
 
-def _slug(text: str, fallback: str) -> str:
-    slug = re.sub(r"[^A-Za-z0-9_\-]+", "_", text.strip()).strip("_")
-    return slug or fallback
+_LOOKUP = {_canonical(alias): field for field, names in ALIASES.items() for alias in names}
 
 
-def _rows(text: str) -> list[list[str]]:
-    return list(csv.reader(io.StringIO(text)))
-
-
-def _base(
-    title: str, issues: list[dict[str, Any]], actors: list[dict[str, Any]], scale: int
-) -> dict[str, Any]:
-    today = dt.date.today()
-    return {
-        "schema": "detente/1",
-        "title": title,
-        "as_of": today,
-        "horizon": today.replace(year=today.year + 1)
-        if not (today.month == 2 and today.day == 29)
-        else today + dt.timedelta(days=365),
-        "salience_scale": scale,
-        "issues": issues,
-        "actors": actors,
+def _delimiter(text: str) -> str:
+    """``,`` ``;`` or tab: the one that splits the header into known columns, else
+    what :class:`csv.Sniffer` finds, else ``,``."""
+    header = next((line for line in text.splitlines() if line.strip()), "")
+    known = {
+        d: sum(_canonical(c) in _LOOKUP for c in next(csv.reader([header], delimiter=d), []))
+        for d in ",;\t"
     }
-
-
-def _validate(data: dict[str, Any], file: str, line_of_actor: Sequence[int]) -> Scenario:
+    best = max(known, key=lambda d: known[d])
+    if known[best] >= 2:
+        return best
     try:
-        scenario = Scenario.from_dict(data)
-        check_weights(scenario)
-        return scenario
-    except ScenarioError as exc:
-        line = None
-        if len(exc.path) > 1 and exc.path[0] == "actors" and isinstance(exc.path[1], int):
-            line = line_of_actor[exc.path[1]]
-        raise exc.located(file, line) from None
-    except ValidationError as exc:
-        error = exc.errors()[0]
-        loc = error["loc"]
-        line = (
-            line_of_actor[loc[1]]
-            if len(loc) > 1 and loc[0] == "actors" and isinstance(loc[1], int)
-            else None
-        )
-        message = str(error["msg"]).removeprefix("Value error, ")
+        return csv.Sniffer().sniff("\n".join(text.splitlines()[:20]), delimiters=",;\t").delimiter
+    except csv.Error:
+        return ","
+
+
+def _rows(text: str, delimiter: str = ",", quotechar: str = '"') -> list[list[str]]:
+    return list(csv.reader(io.StringIO(text), delimiter=delimiter, quotechar=quotechar))
+
+
+def _columns(header: list[str], file: str) -> tuple[dict[str, int], dict[str, int], int]:
+    """Known columns, extra columns (name -> index) and the width of the header."""
+    width = len(header)
+    while width and not header[width - 1].strip():
+        width -= 1
+    fields = [_LOOKUP.get(_canonical(cell)) for cell in header[:width]]
+    named = [i for i, f in enumerate(fields) if f == "actor" and _canonical(header[i]) == "name"]
+    if fields.count("actor") == 2 and len(named) == 1:
+        fields[named[0]] = "name"  # actor (or player) and name: the id and a display name
+    known: dict[str, int] = {}
+    extra: dict[str, int] = {}
+    for index, (cell, field) in enumerate(zip(header[:width], fields, strict=True)):
+        if not cell.strip():
+            raise ScenarioError(
+                f"column {index + 1} has no name; every column before the last named one "
+                "needs a header",
+                file=file,
+                line=1,
+            )
+        if field is None:
+            extra[cell.strip()] = index
+        elif field in known:
+            raise ScenarioError(
+                f"columns {header[known[field]].strip()!r} and {cell.strip()!r} both mean "
+                f"{field}; keep one",
+                file=file,
+                line=1,
+            )
+        else:
+            known[field] = index
+    missing = [name for name in _REQUIRED if name not in known]
+    if missing:
+        hints = "; ".join(f"{m}: {' or '.join(ALIASES[m])}" for m in missing)
+        found = ", ".join(repr(c.strip()) for c in header[:width]) or "nothing"
         raise ScenarioError(
-            message,
-            tuple(str(p) for p in loc[2:] if not str(p).startswith("function")),
+            f"missing column(s) {', '.join(missing)} (accepted names, any case: {hints}); "
+            f"the header has {found}",
             file=file,
-            line=line,
-        ) from None
+            line=1,
+        )
+    return known, extra, width
+
+
+def salience_scale_of(
+    saliences: list[tuple[int, float]], given: int | None, file: str, notes: list[str]
+) -> SalienceScale:
+    """The salience scale of a classic table: ``given``, or the one every value agrees on.
+
+    A salience above 1 only fits 0-100; one in ``(0, 1]`` fits 0-1 (on 0-100 it would
+    be almost no salience at all); 0 fits both. A table with both kinds is an error
+    naming the rows of each, never a silent guess (one typo used to flip the whole
+    table to 0-100).
+    """
+    if given is not None:
+        if given not in (1, 100):
+            raise ScenarioError(f"salience scale must be 1 or 100, got {given}", file=file)
+        return 1 if given == 1 else 100
+    above = [(line, v) for line, v in saliences if v > 1]
+    unit = [(line, v) for line, v in saliences if 0 < v <= 1]
+    if above and unit:
+
+        def rows(group: list[tuple[int, float]]) -> str:
+            shown = ", ".join(f"line {line} ({v:g})" for line, v in group[:5])
+            return shown + (f" and {len(group) - 5} more" if len(group) > 5 else "")
+
+        raise ScenarioError(
+            f"saliences mix scales: {rows(unit)} fit 0-1 but {rows(above)} need 0-100; "
+            "fix the odd rows or give the scale (--salience-scale 1 or 100)",
+            ("salience",),
+            file=file,
+        )
+    scale: SalienceScale = 100 if above else 1
+    notes.append(
+        f"{file}: saliences read on 0-{scale} (every salience "
+        f"{'is above 1' if above else 'lies within 0..1'}; --salience-scale sets it)"
+    )
+    return scale
 
 
 def read_classic_csv(
@@ -116,73 +187,66 @@ def read_classic_csv(
     *,
     scale: tuple[float, float] | None = None,
     title: str | None = None,
+    salience_scale: int | None = None,
+    notes: list[str] | None = None,
 ) -> Scenario:
-    """Read the classic ``actor,capability,position,salience[,issue]`` table."""
-    rows = _rows(text)
+    """Read the classic actor/capability/position/salience table (see the module text).
+
+    Raises
+    ------
+    ScenarioError
+        Naming the file, line and column: a missing column, a bad number, two names
+        that become one id, an actor with two capabilities, mixed salience scales.
+    """
+    notes = notes if notes is not None else []
+    text = strip_bom(text)
+    delimiter = _delimiter(text)
+    rows = _rows(text, delimiter)
     if not rows or not any(cell.strip() for cell in rows[0]):
         raise ScenarioError("the file is empty; expected a header row", file=file, line=1)
-    header = [cell.strip().lower() for cell in rows[0]]
-    missing = [name for name in _REQUIRED if name not in header]
-    if missing:
-        raise ScenarioError(
-            f"missing column(s) {', '.join(missing)}; expected a header with "
-            f"{', '.join(_REQUIRED)} (and optionally {', '.join(_OPTIONAL)})",
-            file=file,
-            line=1,
-        )
-    unknown = [name for name in header if name not in _REQUIRED + _OPTIONAL]
-    if unknown:
-        raise ScenarioError(
-            f"unknown column(s) {', '.join(unknown)}; expected {', '.join(_REQUIRED + _OPTIONAL)}",
-            file=file,
-            line=1,
-        )
-    col = {name: header.index(name) for name in header}
+    col, extra, width = _columns(rows[0], file)
+    comma = delimiter != ","
+    actor_ids = IdMaker(file, "actor")
+    issue_ids = IdMaker(file, "issue")
     actors: dict[str, dict[str, Any]] = {}
     actor_lines: dict[str, int] = {}
-    issue_order: list[str] = []
+    extras: dict[str, dict[str, list[tuple[str, str]]]] = {}
     positions: dict[str, list[float]] = {}
     status_quo: dict[str, float] = {}
-    seen: set[tuple[str, str]] = set()
-    saliences: list[float] = []
+    seen: dict[tuple[str, str], int] = {}
+    saliences: list[tuple[int, float]] = []
+    no_stance: list[int] = []
     for index, row in enumerate(rows[1:], start=2):
         if not any(cell.strip() for cell in row):
             continue
-        if len(row) != len(header):
+        if len(row) < width or any(cell.strip() for cell in row[width:]):
+            filled = max(i + 1 for i, cell in enumerate(row) if cell.strip())
             raise ScenarioError(
-                f"expected {len(header)} cells as in the header, found {len(row)}",
+                f"expected {width} cells as in the header, found {min(len(row), filled)}",
                 file=file,
                 line=index,
             )
         name = row[col["actor"]].strip()
         if not name:
             raise ScenarioError("empty actor name", ("actor",), file=file, line=index)
-        issue_id = _slug(row[col["issue"]], "issue") if "issue" in col else "issue"
-        if (name, issue_id) in seen:
+        actor_id = actor_ids(name, f"line {index}", index)
+        issue_name = row[col["issue"]].strip() if "issue" in col else ""
+        issue_id = issue_ids(issue_name, f"line {index}", index) if issue_name else "issue"
+        if (actor_id, issue_id) in seen:
             raise ScenarioError(
-                f"actor {name!r} appears twice for issue {issue_id!r}",
+                f"actor {name!r} appears twice for issue {issue_id!r} "
+                f"(lines {seen[actor_id, issue_id]} and {index})",
                 ("actor",),
                 file=file,
                 line=index,
             )
-        seen.add((name, issue_id))
-        capability = _number(row[col["capability"]], file, index, "capability")
-        position = _number(row[col["position"]], file, index, "position")
-        salience = _number(row[col["salience"]], file, index, "salience")
-        saliences.append(salience)
-        if issue_id not in positions:
-            issue_order.append(issue_id)
-            positions[issue_id] = []
-        positions[issue_id].append(position)
-        if "status_quo" in col and row[col["status_quo"]].strip():
-            status_quo[issue_id] = _number(row[col["status_quo"]], file, index, "status_quo")
-        actor_id = _slug(name, f"actor{index}")
+        seen[actor_id, issue_id] = index
+        capability = number(row[col["capability"]], file, index, "capability", decimal_comma=comma)
         entry = actors.setdefault(
             actor_id,
             {
                 "id": actor_id,
-                "name": row[col["name"]].strip()
-                if "name" in col and row[col["name"]].strip()
+                "name": row[col["name"]].strip() if "name" in col and row[col["name"]].strip()
                 else name,
                 "capability": capability,
                 "stances": {},
@@ -191,20 +255,52 @@ def read_classic_csv(
         actor_lines.setdefault(actor_id, index)
         if entry["capability"] != capability:
             raise ScenarioError(
-                f"actor {name!r} has capability {entry['capability']:g} on an earlier row and "
-                f"{capability:g} here; an actor has one capability",
+                f"actor {name!r} has capability {entry['capability']:g} on line "
+                f"{actor_lines[actor_id]} and {capability:g} here; an actor has one capability",
                 ("capability",),
                 file=file,
                 line=index,
             )
+        for column, at in extra.items():
+            if not is_missing(row[at]):
+                extras.setdefault(actor_id, {}).setdefault(column, []).append(
+                    (issue_id, row[at].strip())
+                )
+        positions.setdefault(issue_id, [])
+        if "status_quo" in col and not is_missing(row[col["status_quo"]]):
+            status_quo[issue_id] = number(
+                row[col["status_quo"]], file, index, "status_quo", decimal_comma=comma
+            )
+        cells = row[col["position"]], row[col["salience"]]
+        if is_missing(cells[0]) or is_missing(cells[1]):
+            no_stance.append(index)
+            continue
+        position = number(cells[0], file, index, "position", decimal_comma=comma)
+        salience = number(cells[1], file, index, "salience", decimal_comma=comma)
+        saliences.append((index, salience))
+        positions[issue_id].append(position)
         entry["stances"][issue_id] = {"position": position, "salience": salience}
     if not actors:
         raise ScenarioError("no actor rows under the header", file=file, line=2)
-    issues = []
-    for issue_id in issue_order:
-        lo, hi = (
-            scale if scale is not None else (min(positions[issue_id]), max(positions[issue_id]))
+    for actor_id, columns in extras.items():
+        actors[actor_id]["metadata"] = _metadata(columns)
+    if extra:
+        notes.append(
+            f"{file}: kept column(s) {', '.join(extra)} as actor metadata (no model reads them)"
         )
+    if no_stance:
+        notes.append(
+            f"{file}: NA or blank position/salience on line(s) "
+            f"{', '.join(map(str, no_stance))}: no stance on that issue"
+        )
+    issues = []
+    for issue_id, values in positions.items():
+        if scale is not None:
+            lo, hi = scale
+        elif values:
+            lo, hi = min(values), max(values)
+        else:
+            raise ScenarioError(f"no actor takes a stance on issue {issue_id!r}", file=file)
         if scale is None and lo == hi:
             raise ScenarioError(
                 f"cannot infer the scale of issue {issue_id!r}: every position is {lo:g}; "
@@ -215,14 +311,35 @@ def read_classic_csv(
         if issue_id in status_quo:
             issue["status_quo"] = status_quo[issue_id]
         issues.append(issue)
-    salience_scale = 1 if all(0 <= s <= 1 for s in saliences) else 100
-    data = _base(title or Path(file).stem, issues, list(actors.values()), salience_scale)
-    return _validate(data, file, [actor_lines[a] for a in actors])
+    chosen = salience_scale_of(saliences, salience_scale, file, notes)
+    data = base_document(title or Path(file).stem, issues, list(actors.values()), chosen)
+    return validate_document(data, file, [actor_lines[a] for a in actors])
 
 
-def read_ktab_csv(text: str, file: str = "<csv>", *, title: str | None = None) -> Scenario:
-    """Read a KTAB SMP scenario table (positions and saliences on 0-100)."""
-    rows = [[cell.strip() for cell in row] for row in _rows(text)]
+def _metadata(columns: dict[str, list[tuple[str, str]]]) -> dict[str, str]:
+    """One value per extra column, or ``column.issue`` keys where they differ by issue."""
+    out: dict[str, str] = {}
+    for column, values in columns.items():
+        if len({v for _, v in values}) == 1:
+            out[column] = values[0][1]
+        else:
+            out.update({f"{column}.{issue}": v for issue, v in values})
+    return out
+
+
+def read_ktab_csv(
+    text: str, file: str = "<csv>", *, title: str | None = None, notes: list[str] | None = None
+) -> Scenario:
+    """Read a KTAB SMP table; saliences are attention shares (see the module text).
+
+    Raises
+    ------
+    ScenarioError
+        A count on line 1 that the table contradicts, a value outside 0..100, or an
+        actor whose saliences sum above 100 (KTAB's own check).
+    """
+    notes = notes if notes is not None else []
+    rows = [[cell.strip() for cell in row] for row in _rows(strip_bom(text))]
     rows = [row[:-1] if row and row[-1] == "" else row for row in rows]
     if len(rows) < 3:
         raise ScenarioError(
@@ -234,8 +351,8 @@ def read_ktab_csv(text: str, file: str = "<csv>", *, title: str | None = None) -
     first = rows[0]
     if len(first) < 4:
         raise ScenarioError("line 1 must be name,description,numActors,numDims", file=file, line=1)
-    n_actors = int(_number(first[2], file, 1, "numActors"))
-    n_dims = int(_number(first[3], file, 1, "numDims"))
+    n_actors = int(number(first[2], file, 1, "numActors"))
+    n_dims = int(number(first[3], file, 1, "numDims"))
     header = rows[1]
     if len(header) < 3 + 2 * n_dims:
         raise ScenarioError(
@@ -245,11 +362,14 @@ def read_ktab_csv(text: str, file: str = "<csv>", *, title: str | None = None) -
             file=file,
             line=2,
         )
-    issue_ids = []
-    for k in range(n_dims):
-        label = re.sub(r"(?i)\b(position|pstn|pos)\b|pstn|position", "", header[3 + 2 * k]).strip()
-        issue_ids.append(_slug(label, f"dim{k + 1}") if label else f"dim{k + 1}")
-    if len(set(issue_ids)) != len(issue_ids):
+    labels = [
+        re.sub(r"(?i)\b(position|pstn|pos)\b|pstn|position", "", header[3 + 2 * k]).strip()
+        for k in range(n_dims)
+    ]
+    dims = IdMaker(file, "dimension")
+    try:
+        issue_ids = [dims(label, f"column {4 + 2 * k}", 2) for k, label in enumerate(labels)]
+    except ScenarioError:
         issue_ids = [f"dim{k + 1}" for k in range(n_dims)]
     body = [(i, row) for i, row in enumerate(rows[2:], start=3) if any(row)]
     if len(body) != n_actors:
@@ -259,48 +379,78 @@ def read_ktab_csv(text: str, file: str = "<csv>", *, title: str | None = None) -
             file=file,
             line=1,
         )
-    actors = []
-    lines = []
+    ids = IdMaker(file, "actor")
+    actors, lines = [], []
     for line, row in body:
         if len(row) < 3 + 2 * n_dims:
             raise ScenarioError(
                 f"expected {3 + 2 * n_dims} cells, found {len(row)}", file=file, line=line
             )
-        stances = {}
-        for k, issue_id in enumerate(issue_ids):
-            position = _number(row[3 + 2 * k], file, line, header[3 + 2 * k])
-            salience = _number(row[4 + 2 * k], file, line, header[4 + 2 * k])
-            for value, column in ((position, header[3 + 2 * k]), (salience, header[4 + 2 * k])):
-                if not 0 <= value <= 100:
+        stance_of = []
+        for k in range(n_dims):
+            cells = row[3 + 2 * k], row[4 + 2 * k]
+            values = []
+            for cell, column in zip(cells, (header[3 + 2 * k], header[4 + 2 * k]), strict=True):
+                value = None if is_missing(cell) else number(cell, file, line, column)
+                if value is not None and not 0 <= value <= 100:
                     raise ScenarioError(
-                        f"expected a value in 0..100, got {value:g}",
-                        (column,),
-                        file=file,
-                        line=line,
+                        f"expected a value in 0..100, got {value:g}", (column,), file=file, line=line
                     )
-            stances[issue_id] = {"position": position, "salience": salience}
+                values.append(value)
+            stance_of.append(values)
+        shares = [sal for _, sal in stance_of]
+        total = sum(s for s in shares if s is not None)
+        if total > 100 + 1e-9:
+            raise ScenarioError(
+                f"actor {row[0]!r}: saliences sum to {total:g} across {n_dims} dimensions; "
+                "KTAB reads them as shares of the actor's attention and rejects a total above 100",
+                file=file,
+                line=line,
+            )
+        saliences = shares_to_saliences(shares)
+        stances = {
+            issue_id: {"position": pos, "salience": sal}
+            for issue_id, (pos, _), sal in zip(issue_ids, stance_of, saliences, strict=True)
+            if pos is not None and sal is not None
+        }
         actors.append(
             {
-                "id": _slug(row[0], f"actor{line}"),
+                "id": ids(row[0], f"line {line}", line),
                 "name": row[1] or row[0],
-                "capability": _number(row[2], file, line, header[2]),
+                "capability": number(row[2], file, line, header[2]),
                 "stances": stances,
                 "description": row[1],
             }
         )
         lines.append(line)
-    issues = [
-        {"id": i, "name": label, "scale": [0, 100]}
-        for i, label in zip(issue_ids, issue_ids, strict=True)
-    ]
-    data = _base(title or first[0] or Path(file).stem, issues, actors, 100)
-    data["description"] = first[1]
-    return _validate(data, file, lines)
+    if n_dims > 1:
+        notes.append(
+            f"{file}: KTAB saliences read as each actor's shares of attention across the "
+            f"{n_dims} dimensions; per issue, salience = total share x share / largest share"
+        )
+    issues = [{"id": i, "name": label or i, "scale": [0, 100]} for i, label in zip(issue_ids, labels, strict=True)]
+    data = base_document(title or first[0] or Path(file).stem, issues, actors, 1, first[1])
+    return validate_document(data, file, lines)
 
 
 def detect_table_format(text: str) -> str:
-    """``"ktab"`` when line 2 starts with ``Actor,Description``, else ``"classic"``."""
-    rows = _rows(text)
+    """The format of a table or XML file from its content (one of :data:`TABLE_FORMATS`).
+
+    XML: ``ktab-xml`` for a ``<Scenario>`` root, ``genius`` for a ``<utility_space>``
+    (or a ``<negotiation_template>`` holding one). Text: ``decide`` when the first row
+    starts with ``#A``, ``#P``, ``#M``, ``#D`` or a ``#0``/``#/`` comment (quoted or
+    not); ``ktab`` when line 2 starts with ``Actor,Description``; else ``classic``.
+    """
+    body = strip_bom(text).lstrip()
+    if body.startswith("<"):
+        head = body[:4000]
+        if re.search(r"<\s*(utility_space|negotiation_template)\b", head):
+            return "genius"
+        return "ktab-xml"
+    first = next((line for line in body.splitlines() if line.strip()), "")
+    if re.match(r"""^\s*['"]?#[APMD0/]""", first):
+        return "decide"
+    rows = _rows(body)
     if len(rows) > 1 and [c.strip().lower() for c in rows[1][:2]] == ["actor", "description"]:
         return "ktab"
     return "classic"
@@ -311,10 +461,43 @@ def load_table(
     *,
     scale: tuple[float, float] | None = None,
     fmt: str | None = None,
+    salience_scale: int | None = None,
+    notes: list[str] | None = None,
 ) -> Scenario:
-    """Read a CSV table, detecting its format unless ``fmt`` says ``classic`` or ``ktab``."""
+    """Read a table or XML file, detecting its format unless ``fmt`` names one.
+
+    ``scale`` and ``salience_scale`` apply to classic tables only; giving them for
+    another format is an error rather than an option silently ignored.
+    """
+    name = str(path)
     text = read_text(path)
     kind = fmt or detect_table_format(text)
+    if kind not in TABLE_FORMATS:
+        raise ScenarioError(
+            f"unknown table format {kind!r}; expected one of {', '.join(TABLE_FORMATS)}", file=name
+        )
+    if kind != "classic":
+        for option, given in (("--scale", scale), ("--salience-scale", salience_scale)):
+            if given is not None:
+                raise ScenarioError(
+                    f"{option} applies to classic tables; this file is read as {kind}, whose "
+                    "scales are fixed by the format",
+                    file=name,
+                )
+    if kind == "classic":
+        return read_classic_csv(
+            text, name, scale=scale, salience_scale=salience_scale, notes=notes
+        )
     if kind == "ktab":
-        return read_ktab_csv(text, str(path))
-    return read_classic_csv(text, str(path), scale=scale)
+        return read_ktab_csv(text, name, notes=notes)
+    if kind == "decide":
+        from detente.io.decide import read_decide
+
+        return read_decide(text, name, notes=notes)
+    if kind == "genius":
+        from detente.io.genius_xml import read_genius_xml
+
+        return read_genius_xml(text, name, notes=notes)
+    from detente.io.ktab_xml import read_ktab_xml
+
+    return read_ktab_xml(text, name, notes=notes)

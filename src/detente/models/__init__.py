@@ -10,12 +10,32 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+from collections.abc import Mapping, Sequence
 from functools import cache
+from typing import Any
 
-from detente.errors import DetenteError
-from detente.models.base import Forecast, IssueForecast, Model
+from detente.errors import DetenteError, ScenarioError
+from detente.models.base import (
+    Forecast,
+    IssueForecast,
+    Model,
+    OptionSpec,
+    check_options,
+    declared_options,
+    with_options,
+)
 
-__all__ = ["Forecast", "IssueForecast", "Model", "available_models", "get_model"]
+__all__ = [
+    "Forecast",
+    "IssueForecast",
+    "Model",
+    "OptionSpec",
+    "available_models",
+    "check_model_options",
+    "get_model",
+    "model_options",
+    "parse_option_assignments",
+]
 
 _NOT_MODELS = {"base"}
 
@@ -68,3 +88,71 @@ def get_model(name: str) -> Model:
     if name not in registry:
         raise DetenteError(f"unknown model {name!r}; available: {', '.join(registry)}")
     return registry[name]
+
+
+def model_options(name: str) -> dict[str, OptionSpec]:
+    """The options model ``name`` declares (:func:`~detente.models.base.declared_options`)."""
+    return declared_options(get_model(name))
+
+
+def check_model_options(options: Mapping[str, Mapping[str, Any]]) -> dict[str, dict[str, Any]]:
+    """Check a scenario's ``models`` mapping against each model's declared options.
+
+    Raises
+    ------
+    ScenarioError
+        With the path ``models.<name>[.<option>]``: an unknown model, an unknown
+        option, or a value of the wrong type.
+    """
+    registry = _registry()
+    out = {}
+    for name, chosen in options.items():
+        if name not in registry:
+            raise ScenarioError(
+                f"unknown model {name!r}; available: {', '.join(registry)}", ("models", name)
+            )
+        with_options(registry[name], chosen)  # the model's own checks (ranges) run too
+        out[name] = dict(chosen)
+    return out
+
+
+def parse_option_assignments(texts: Sequence[str]) -> dict[str, dict[str, Any]]:
+    """``["expected-utility.probability=pair", ...]`` as ``{model: {option: value}}``.
+
+    Each value is converted to the option's declared type and checked.
+
+    Raises
+    ------
+    DetenteError
+        A text not of the form ``MODEL.OPTION=VALUE``, an unknown model or option, or a
+        value that does not fit.
+    """
+    out: dict[str, dict[str, Any]] = {}
+    try:
+        for text in texts:
+            _assign(text, out)
+        check_model_options(out)
+    except ScenarioError as exc:
+        raise DetenteError(f"--option: {exc.message}") from None
+    return out
+
+
+def _assign(text: str, out: dict[str, dict[str, Any]]) -> None:
+    target, sep, value = text.partition("=")
+    model, dot, option = target.strip().partition(".")
+    if not (sep and dot and model and option):
+        raise DetenteError(
+            "--option: expected MODEL.OPTION=VALUE such as "
+            f"expected-utility.probability=pair, got {text!r}"
+        )
+    declared = model_options(model)
+    if option not in declared:
+        check_options(get_model(model), {option: None})  # raises, naming the options
+    spec = declared[option]
+    try:
+        parsed = spec.parse(value.strip())
+    except ValueError:
+        raise DetenteError(
+            f"--option {text}: {model}.{option} expects {spec.describe()}, got {value!r}"
+        ) from None
+    out.setdefault(model, {})[option] = parsed

@@ -7,18 +7,30 @@ work issue by issue (most of them) subclass :class:`IssueModel` and implement
 
 Results are plain frozen dataclasses whose ``to_dict`` gives the JSON documented in
 ``docs/json-output.md``.
+
+Options. A model's options are the keyword-only parameters of its class's constructor,
+each with a type hint (``float``, ``int``, ``bool``, ``str`` or a ``Literal`` of
+choices) and a default, and each stored on the instance under its own name (as
+:class:`~detente.models.expected_utility.ExpectedUtilityModel` does).
+:func:`declared_options` reads them from the signature, so a model declares its options
+once, where they are documented, and the registry never keeps a second list. A
+scenario chooses options with ``models: {name: {option: value}}``; an
+:class:`IssueModel` honours them wherever it runs (:meth:`IssueModel.forecast`).
 """
 
 from __future__ import annotations
 
+import inspect
+import typing
 from abc import ABC, abstractmethod
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, Protocol, runtime_checkable
+from functools import cache
+from typing import Any, ClassVar, Literal, Protocol, runtime_checkable
 
 import numpy as np
 
-from detente.errors import ModelError
+from detente.errors import ModelError, ScenarioError
 from detente.scenario import IssueData, Scenario
 
 __all__ = [
@@ -27,12 +39,16 @@ __all__ = [
     "IssueForecast",
     "IssueModel",
     "Model",
+    "OptionSpec",
     "RngLike",
     "WeightedStatisticModel",
     "as_generator",
     "check_issue_data",
+    "check_options",
+    "declared_options",
     "usable_draws",
     "weighted_draws",
+    "with_options",
 ]
 
 RngLike = np.random.Generator | int | None
@@ -119,6 +135,131 @@ class Model(Protocol):
         ...
 
 
+@dataclass(frozen=True)
+class OptionSpec:
+    """One declared model option: its name, type, allowed choices and default."""
+
+    name: str
+    kind: type
+    default: Any
+    choices: tuple[str, ...] = ()
+
+    def describe(self) -> str:
+        """What the option accepts, e.g. ``one of all-votes, pair`` or ``a number``."""
+        if self.choices:
+            return "one of " + ", ".join(self.choices)
+        return {bool: "true or false", int: "an integer", float: "a number"}.get(
+            self.kind, "text"
+        )
+
+    def accepts(self, value: Any) -> bool:
+        """Whether ``value`` (as read from YAML/JSON) has this option's type."""
+        if self.choices:
+            return value in self.choices
+        if self.kind is bool:
+            return isinstance(value, bool)
+        if self.kind is int:
+            return isinstance(value, int) and not isinstance(value, bool)
+        if self.kind is float:
+            return isinstance(value, int | float) and not isinstance(value, bool)
+        return isinstance(value, self.kind)
+
+    def parse(self, text: str) -> Any:
+        """``text`` (from the command line) as this option's type; ``ValueError`` if not."""
+        if self.choices or self.kind is str:
+            return text
+        if self.kind is bool:
+            lowered = text.strip().lower()
+            if lowered in ("true", "yes", "1"):
+                return True
+            if lowered in ("false", "no", "0"):
+                return False
+            raise ValueError(text)
+        return self.kind(text)
+
+
+@cache
+def _options_of(cls: type) -> dict[str, OptionSpec]:
+    init = cls.__dict__.get("__init__")
+    if init is None:
+        for base in cls.__mro__[1:]:
+            if "__init__" in base.__dict__ and base is not object:
+                return _options_of(base)
+        return {}
+    hints = typing.get_type_hints(init)
+    found = {}
+    for parameter in inspect.signature(init).parameters.values():
+        if parameter.kind is not inspect.Parameter.KEYWORD_ONLY:
+            continue
+        hint = hints.get(parameter.name, str)
+        if typing.get_origin(hint) is Literal:
+            spec = OptionSpec(
+                parameter.name, str, parameter.default, tuple(map(str, typing.get_args(hint)))
+            )
+        else:
+            spec = OptionSpec(parameter.name, hint, parameter.default)
+        found[parameter.name] = spec
+    return found
+
+
+def declared_options(model: Model) -> dict[str, OptionSpec]:
+    """The options ``model`` declares: its class's keyword-only constructor parameters."""
+    return dict(_options_of(type(model)))
+
+
+def check_options(model: Model, options: Mapping[str, Any]) -> dict[str, Any]:
+    """``options`` if every name is declared by ``model`` and every value fits its type.
+
+    Raises
+    ------
+    ScenarioError
+        With the path ``models.<model>.<option>``: an unknown option (naming the close
+        match and the declared ones) or a value of the wrong type or choice.
+    """
+    import difflib
+
+    declared = declared_options(model)
+    for name, value in options.items():
+        path = ("models", model.name, name)
+        if name not in declared:
+            hint = difflib.get_close_matches(str(name), list(declared), n=1)
+            known = ", ".join(declared) if declared else "none"
+            raise ScenarioError(
+                f"model {model.name!r} has no option {name!r}"
+                + (f"; did you mean {hint[0]!r}?" if hint else "")
+                + f" (its options: {known})",
+                path,
+            )
+        spec = declared[name]
+        if not spec.accepts(value):
+            raise ScenarioError(f"expected {spec.describe()}, got {value!r}", path)
+    return dict(options)
+
+
+@cache
+def _configured(cls: type, options: tuple[tuple[str, Any], ...]) -> Model:
+    instance: Model = cls(**dict(options))
+    instance.__dict__["_options_applied"] = options
+    return instance
+
+
+def with_options(model: Model, options: Mapping[str, Any] | None) -> Model:
+    """``model`` configured with ``options`` (checked by :func:`check_options`).
+
+    Without options, ``model`` itself. Instances are cached per set of options, so
+    repeated forecasts (Monte Carlo draws) build each configuration once.
+    """
+    if not options:
+        return model
+    key = tuple(sorted(check_options(model, options).items()))
+    if getattr(model, "_options_applied", None) == key:
+        return model
+    try:
+        return _configured(type(model), key)
+    except ModelError as exc:
+        raise ScenarioError(str(exc), ("models", model.name)) from None
+
+
 def check_issue_data(data: IssueData) -> None:
     """Raise :class:`ModelError` unless ``data`` can be forecast by a weighted model."""
     name = data.issue.id
@@ -170,6 +311,10 @@ class IssueModel(ABC):
     requires_agreement: ClassVar[bool] = False
 
     def forecast(self, scenario: Scenario, *, rng: RngLike = None) -> Forecast:
+        """Forecast each issue; options in ``scenario.models[self.name]`` apply."""
+        configured = with_options(self, scenario.models.get(self.name))
+        if configured is not self:
+            return configured.forecast(scenario, rng=rng)
         generator = as_generator(rng)
         results = []
         for data in scenario.iter_issue_data():

@@ -174,6 +174,15 @@ def _interval_table(document: dict[str, Any]) -> Table:
     return table
 
 
+def _options_line(document: dict[str, Any]) -> str:
+    """``expected-utility: probability=pair, q=0.5`` for each model run with options."""
+    return "; ".join(
+        f"{m['name']}: " + ", ".join(f"{k}={v}" for k, v in m["options"].items())
+        for m in document.get("models", [])
+        if m.get("options")
+    )
+
+
 def forecast_renderables(document: dict[str, Any]) -> list[RenderableType]:
     """Rich renderables: a header, one table per issue, then the agreement verdict."""
     scenario = document["scenario"]
@@ -181,6 +190,8 @@ def forecast_renderables(document: dict[str, Any]) -> list[RenderableType]:
         Text(f"{scenario['title']}", style="bold"),
         Text(f"as of {scenario['as_of']}, horizon {scenario['horizon']}", style="dim"),
     ]
+    if _options_line(document):
+        out.append(Text(f"model options: {_options_line(document)}", style="dim"))
     for issue in document["issues"]:
         table = Table(title=_issue_title(issue), title_justify="left", title_style="bold")
         table.add_column("Model")
@@ -215,6 +226,8 @@ def forecast_markdown(document: dict[str, Any]) -> str:
         f"As of {scenario['as_of']}, horizon {scenario['horizon']}.",
         "",
     ]
+    if _options_line(document):
+        lines += [f"Model options: {_options_line(document)}.", ""]
     for issue in document["issues"]:
         lines += [f"## {markdown_text(_issue_title(issue))}", ""]
         lines += markdown_table(
