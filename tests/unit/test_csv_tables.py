@@ -52,15 +52,11 @@ def test_classic_table_errors_name_line_and_column() -> None:
     ("text", "words", "line"),
     [
         ("actor,capability,position\nA,1,2\n", "missing column(s) salience", 1),
-        ("actor,capability,position,salience,colour\nA,1,2,3,red\n", "unknown column(s) colour", 1),
         ("actor,capability,position,salience\nA,1,2\n", "expected 4 cells", 2),
+        ("actor,capability,position,salience\nA,1,2,50,9\n", "expected 4 cells", 2),
         ("actor,capability,position,salience\nA,-1,2,50\nB,1,3,50\n", "capability must be >= 0", 2),
         ("actor,capability,position,salience\nA,1,2,50\nA,1,3,50\n", "appears twice", 3),
-        (
-            "actor,capability,position,salience\nA,1,2,500\nB,1,3,50\n",
-            "salience must lie in 0..100",
-            2,
-        ),
+        ("actor,power,influence,position,salience\nA,1,1,2,50\n", "both mean capability", 1),
         ("actor,capability,position,salience\n", "no actor rows", 2),
         ("", "empty", 1),
     ],
@@ -83,7 +79,7 @@ KTAB = """China Policy,Appetite for reform, 3, 2,
 Actor,Description,Influence,Policy Position,Policy Salience,Tax Pstn,Tax Sal,
 XJ,Xi Jinping,100,30,30,50,10,
 LK,Li Keqiang,65,45,65,40,20,
-US,US Gov,8,100,50,0,100,
+US,US Gov,8,100,50,0,40,
 """
 
 
@@ -94,7 +90,11 @@ def test_ktab_table() -> None:
     assert [i.id for i in s.issues] == ["Policy", "Tax"]
     data = s.issue_data("Policy")
     assert list(data.positions) == [30, 45, 100]
-    assert list(data.saliences) == pytest.approx([0.3, 0.65, 0.5])
+    # shares (Policy, Tax): XJ (30, 10), LK (65, 20), US (50, 40); salience on a dimension
+    # = total share x share / largest share (docs/scenario-format.md, KTAB's shares)
+    assert list(data.saliences) == pytest.approx([0.4, 0.85, 0.9])
+    tax = s.issue_data("Tax").saliences
+    assert list(tax) == pytest.approx([0.4 * 10 / 30, 0.85 * 20 / 65, 0.9 * 40 / 50])
     assert list(data.capabilities) == [100, 65, 8]
     assert s.actor("LK").name == "Li Keqiang"
 
@@ -106,6 +106,7 @@ def test_ktab_table() -> None:
         (("LK,Li Keqiang,65,45,65", "LK,Li Keqiang,65,145,65"), "expected a value in 0..100", 4),
         (("US,US Gov,8", "US,US Gov,much"), "expected a number", 5),
         ((" 3, 2,", " 3, 3,"), "declares 3 dimension(s)", 2),
+        (("US,US Gov,8,100,50,0,40", "US,US Gov,8,100,50,0,60"), "sum to 110", 5),
     ],
 )
 def test_ktab_bad_input(change: tuple[str, str], words: str, line: int) -> None:
@@ -120,3 +121,167 @@ def test_load_any_dispatches_on_suffix(tmp_path: Path) -> None:
     assert load_any(tmp_path / "a.csv").issue("issue").scale == (4, 10)
     assert load_any(tmp_path / "a.csv", scale=(0, 12)).issue("issue").scale == (0, 12)
     assert [i.id for i in load_any(tmp_path / "k.csv").issues] == ["Policy", "Tax"]
+
+
+# -- the field's usual headers, Excel exports, no silent guesses (issue #12) --------------
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "name,capabilities,position,salience",
+        "Player,Influence,POS,Importance",
+        "ACTOR,clout,Position,salience",
+        "actor,power,pos,importance",
+    ],
+)
+def test_classic_header_aliases(header: str) -> None:
+    s = read_classic_csv(f"{header}\nA,2,0,0.5\nB,1,10,1\n")
+    data = s.issue_data("issue")
+    assert data.actor_ids == ("A", "B")
+    assert list(data.capabilities) == [2, 1]
+    assert list(data.positions) == [0, 10]
+    assert list(data.saliences) == [0.5, 1.0]
+
+
+def test_extra_columns_are_metadata_reported_once() -> None:
+    notes: list[str] = []
+    text = "name,capabilities,position,salience,resolve,region\nA,1,0,1,0.4,EU\nB,1,10,1,0.9,\n"
+    s = read_classic_csv(text, "t.csv", notes=notes)
+    assert s.actor("A").metadata == {"resolve": "0.4", "region": "EU"}
+    assert s.actor("B").metadata == {"resolve": "0.9"}
+    assert sum("resolve, region" in n for n in notes) == 1
+
+
+def test_extra_column_differing_by_issue_is_kept_per_issue() -> None:
+    text = "issue,actor,capability,position,salience,resolve\nx,A,1,0,1,0.4\ny,A,1,5,1,0.6\nx,B,1,9,1,\ny,B,1,1,1,\n"
+    assert read_classic_csv(text).actor("A").metadata == {"resolve.x": "0.4", "resolve.y": "0.6"}
+
+
+def test_excel_export_bom_crlf_and_trailing_empty_columns(tmp_path: Path) -> None:
+    path = tmp_path / "excel.csv"
+    path.write_bytes(
+        b"\xef\xbb\xbfActor,Capability,Position,Salience,,\r\nA,1,0,50,,\r\nB,3,10,50,,\r\n"
+    )
+    s = load_any(path)
+    assert s.issue_data("issue").actor_ids == ("A", "B")
+    assert list(s.issue_data("issue").capabilities) == [1, 3]
+
+
+@pytest.mark.parametrize("delimiter", [";", "\t"])
+def test_semicolon_and_tab_delimiters_with_decimal_commas(delimiter: str) -> None:
+    rows = ["actor;capability;position;salience", "A;0,5;10;0,8", "B;1;20;0,4"]
+    s = read_classic_csv("\n".join(r.replace(";", delimiter) for r in rows) + "\n")
+    data = s.issue_data("issue")
+    assert list(data.capabilities) == [0.5, 1.0]
+    assert list(data.saliences) == [0.8, 0.4]
+
+
+def test_na_or_blank_position_or_salience_is_no_stance_with_a_note() -> None:
+    notes: list[str] = []
+    text = "actor,capability,position,salience\nA,1,0,50\nB,1,NA,50\nC,2,10,\nD,1,10,40\n"
+    s = read_classic_csv(text, "t.csv", notes=notes)
+    assert s.issue_data("issue").actor_ids == ("A", "D")
+    assert s.actor("B").stances == {} and s.actor("C").capability.mode == 2
+    assert any("line(s) 3, 4" in n and "no stance" in n for n in notes)
+
+
+def test_mixed_salience_scales_are_an_error_naming_the_rows() -> None:
+    # one 0-100 value in a 0-1 table used to flip the whole table to 0-100 silently
+    text = "actor,capability,position,salience\nA,1,0,0.8\nB,1,10,0.6\nC,1,5,70\n"
+    with pytest.raises(ScenarioError) as info:
+        read_classic_csv(text, "t.csv")
+    message = str(info.value)
+    assert "line 2 (0.8), line 3 (0.6) fit 0-1" in message
+    assert "line 4 (70) need 0-100" in message and "--salience-scale" in message
+
+
+def test_explicit_salience_scale_decides() -> None:
+    text = "actor,capability,position,salience\nA,1,0,0.8\nB,1,10,0.6\nC,1,5,70\n"
+    s = read_classic_csv(text, salience_scale=100)
+    assert list(s.issue_data("issue").saliences) == pytest.approx([0.008, 0.006, 0.7])
+    with pytest.raises(ScenarioError) as info:
+        read_classic_csv(text, "t.csv", salience_scale=1)
+    assert "salience must lie in 0..1" in str(info.value) and info.value.line == 4
+
+
+def test_inferred_salience_scale_is_noted() -> None:
+    notes: list[str] = []
+    read_classic_csv(CLASSIC, "t.csv", notes=notes)
+    assert any("saliences read on 0-100" in n for n in notes)
+
+
+def test_names_that_become_one_id_are_an_error_naming_both_rows() -> None:
+    text = "actor,capability,position,salience\nS. Korea,1,0,50\nJapan,1,5,50\nS Korea,2,10,50\n"
+    with pytest.raises(ScenarioError) as info:
+        read_classic_csv(text, "t.csv")
+    message = str(info.value)
+    assert "'S. Korea' (line 2) and 'S Korea' (line 4)" in message and "'S_Korea'" in message
+    assert info.value.line == 4
+
+
+def test_actor_and_name_columns_give_id_and_display_name() -> None:
+    s = read_classic_csv("actor,name,capability,position,salience\nUS,United States,1,0,1\nCN,China,1,10,1\n")
+    assert s.actor("US").name == "United States"
+
+
+def test_missing_column_names_the_accepted_aliases() -> None:
+    with pytest.raises(ScenarioError) as info:
+        read_classic_csv("who,capability,position,salience\nA,1,0,1\n", "t.csv")
+    assert "actor: actor or name or player" in str(info.value)
+
+
+def test_salience_scale_option_refused_for_other_formats(tmp_path: Path) -> None:
+    (tmp_path / "k.csv").write_text(KTAB)
+    with pytest.raises(ScenarioError, match="--salience-scale applies to classic tables"):
+        load_any(tmp_path / "k.csv", salience_scale=100)
+
+
+# -- KTAB's salience shares ---------------------------------------------------------------
+
+KTAB_ONE = """One,test, 3, 1,
+Actor,Description,Power,Pos,Sal,
+A,,40,10,90,
+B,,25,80,60,
+C,,35,55,30,
+"""
+KTAB_SPLIT = """Split,test, 3, 2,
+Actor,Description,Power,P1 Pos,P1 Sal,P2 Pos,P2 Sal,
+A,,40,10,45,10,45,
+B,,25,80,30,80,30,
+C,,35,55,15,55,15,
+"""
+
+
+def test_splitting_a_ktab_dimension_at_equal_shares_changes_no_forecast() -> None:
+    # one dimension at shares 90/60/30 and the same dimension split in two identical
+    # dimensions at 45+45, 30+30, 15+15: KTAB's model gives the same answer for both,
+    # and so must every detente model (they used to give 71.9 and 81.8)
+    from detente.forecasting import run_models
+
+    one = {f.model: f.issues[0].outcome for f in run_models(read_ktab_csv(KTAB_ONE))}
+    split = run_models(read_ktab_csv(KTAB_SPLIT))
+    for forecast in split:
+        for item in forecast.issues:
+            assert item.outcome == pytest.approx(one[forecast.model], abs=1e-9), forecast.model
+
+
+KTAB_DATA = Path(__file__).resolve().parents[3] / "shared" / "data" / "ktab"
+
+
+def test_ktab_dummy_data_3dim_reads_shares() -> None:
+    path = KTAB_DATA / "dummyData_3Dim.csv"
+    if not path.exists():
+        pytest.skip(f"{path} is absent")
+    s = load_any(path)
+    assert len(s.actors) == 7 and [i.id for i in s.issues] == ["1", "2", "3"]
+    a0 = s.actor("SActor-00")
+    # shares 49.53, 5.91, 28.15: total 0.8359; per dimension 0.8359 x share / 49.53
+    assert [a0.stances[d].salience.mode for d in ("1", "2", "3")] == pytest.approx(
+        [0.8359, 0.0997409, 0.4750774], abs=1e-6
+    )
+    assert [a0.stances[d].position.mode for d in ("1", "2", "3")] == [75.79, 6.37, 70.45]
+    a1 = s.actor("SActor-01")  # shares 30.33, 21.22, 24.79: total 0.7634
+    assert [a1.stances[d].salience.mode for d in ("1", "2", "3")] == pytest.approx(
+        [0.7634, 0.5341031, 0.6239593], abs=1e-6
+    )
