@@ -154,7 +154,10 @@ def test_extra_columns_are_metadata_reported_once() -> None:
 
 
 def test_extra_column_differing_by_issue_is_kept_per_issue() -> None:
-    text = "issue,actor,capability,position,salience,resolve\nx,A,1,0,1,0.4\ny,A,1,5,1,0.6\nx,B,1,9,1,\ny,B,1,1,1,\n"
+    text = (
+        "issue,actor,capability,position,salience,resolve\n"
+        "x,A,1,0,1,0.4\ny,A,1,5,1,0.6\nx,B,1,9,1,\ny,B,1,1,1,\n"
+    )
     assert read_classic_csv(text).actor("A").metadata == {"resolve.x": "0.4", "resolve.y": "0.6"}
 
 
@@ -221,7 +224,9 @@ def test_names_that_become_one_id_are_an_error_naming_both_rows() -> None:
 
 
 def test_actor_and_name_columns_give_id_and_display_name() -> None:
-    s = read_classic_csv("actor,name,capability,position,salience\nUS,United States,1,0,1\nCN,China,1,10,1\n")
+    s = read_classic_csv(
+        "actor,name,capability,position,salience\nUS,United States,1,0,1\nCN,China,1,10,1\n"
+    )
     assert s.actor("US").name == "United States"
 
 

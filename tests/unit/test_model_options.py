@@ -62,7 +62,9 @@ def test_unknown_option_in_a_file_names_its_line() -> None:
     with pytest.raises(ScenarioError) as info:
         parse_scenario(text, "s.yaml")
     message = str(info.value)
-    assert "models.expected-utility.probabilty" in message and "did you mean 'probability'" in message
+    assert (
+        "models.expected-utility.probabilty" in message and "did you mean 'probability'" in message
+    )
     line = next(i for i, ln in enumerate(text.splitlines(), 1) if "probabilty" in ln)
     assert info.value.line == line
 
@@ -101,9 +103,7 @@ def test_cli_option_runs_recorded_and_shown(
     expected = ExpectedUtilityModel(probability="pair", q=0.5).forecast(
         Scenario.from_dict(scenario())
     )
-    assert document["issues"][0]["forecasts"][0]["outcome"] == pytest.approx(
-        expected.outcome("x")
-    )
+    assert document["issues"][0]["forecasts"][0]["outcome"] == pytest.approx(expected.outcome("x"))
     assert get_run(store, 1).options["model_options"] == {
         "expected-utility": {"probability": "pair", "q": 0.5}
     }
@@ -118,7 +118,9 @@ def test_cli_option_overrides_the_scenario(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     path = tmp_path / "s.json"
-    path.write_text(json.dumps(scenario(**{"expected-utility": {"probability": "pair", "q": 0.5}}), default=str))
+    path.write_text(
+        json.dumps(scenario(**{"expected-utility": {"probability": "pair", "q": 0.5}}), default=str)
+    )
     code, out, _ = run_cli(
         capsys, "forecast", str(path), "-m", "expected-utility", "-f", "json", "--no-store",
         "--option", "expected-utility.probability=all-votes",
@@ -136,7 +138,9 @@ def test_cli_option_overrides_the_scenario(
         ("nope.q=1", "unknown model 'nope'"),
     ],
 )
-def test_cli_bad_option_is_one_line(capsys: pytest.CaptureFixture[str], option: str, words: str) -> None:
+def test_cli_bad_option_is_one_line(
+    capsys: pytest.CaptureFixture[str], option: str, words: str
+) -> None:
     code, out, err = run_cli(capsys, "forecast", "--no-store", "--option", option)
     assert code == 2 and out == "" and words in err and len(err.strip().splitlines()) == 1
 

@@ -24,6 +24,7 @@ __all__ = [
     "base_document",
     "is_missing",
     "number",
+    "shares_note",
     "shares_to_saliences",
     "slug",
     "strip_bom",
@@ -136,6 +137,14 @@ def shares_to_saliences(shares: Sequence[float | None]) -> list[float | None]:
     if top <= 0:
         return [None if s is None else 0.0 for s in shares]
     return [None if s is None else total * s / top for s in shares]
+
+
+def shares_note(file: str, dimensions: int) -> str:
+    """The note an import of KTAB shares prints once (see :func:`shares_to_saliences`)."""
+    return (
+        f"{file}: KTAB saliences read as each actor's shares of attention across the "
+        f"{dimensions} dimensions; per issue, salience = total share x share / largest share"
+    )
 
 
 def base_document(

@@ -106,7 +106,9 @@ def read_decide(text: str, file: str = "<decide>", *, notes: list[str] | None = 
             points.setdefault(cells[1], {})
         elif kind == "#M":
             if cells[1] not in issues:
-                raise ScenarioError(f"#M names issue {cells[1]!r}, not declared by a #P row", file=file, line=line)
+                raise ScenarioError(
+                    f"#M names issue {cells[1]!r}, not declared by a #P row", file=file, line=line
+                )
             value = number(cells[2], file, line, "position")
             points[cells[1]][value] = cells[3] if len(cells) > 3 else ""
         else:
@@ -124,10 +126,13 @@ def read_decide(text: str, file: str = "<decide>", *, notes: list[str] | None = 
     seen: dict[tuple[str, str], int] = {}
     for line, cells in rows_d:
         actor_key, issue_key = cells[1], cells[2]
-        for what, key, known in (("actor", actor_key, actors), ("issue", issue_key, issues)):
+        for what, key, known, row in (
+            ("actor", actor_key, actors, "#A"),
+            ("issue", issue_key, issues, "#P"),
+        ):
             if key not in known:
                 raise ScenarioError(
-                    f"#D names {what} {key!r}, not declared by a #{'A' if what == 'actor' else 'P'} row",
+                    f"#D names {what} {key!r}, not declared by a {row} row",
                     file=file,
                     line=line,
                 )
@@ -142,7 +147,9 @@ def read_decide(text: str, file: str = "<decide>", *, notes: list[str] | None = 
         values = {}
         for field, cell in zip(("position", "salience", "power"), cells[3:6], strict=True):
             if is_missing(cell):
-                raise ScenarioError(f"expected a number, got {cell!r}", (field,), file=file, line=line)
+                raise ScenarioError(
+                    f"expected a number, got {cell!r}", (field,), file=file, line=line
+                )
             values[field] = number(cell, file, line, field)
         for field in ("salience", "power"):
             if not 0 <= values[field] <= 1:

@@ -134,9 +134,9 @@ def read_genius_xml(text: str, file: str = "<xml>", *, notes: list[str] | None =
         stances[ident] = {"position": best, "salience": salience}
     metadata = {}
     for tag in ("reservation", "discount_factor"):
-        element = space.find(tag)
-        if element is not None and element.get("value") is not None:
-            metadata[tag] = element.get("value", "")
+        found_at = space.find(tag)
+        if found_at is not None and found_at.get("value") is not None:
+            metadata[tag] = found_at.get("value", "")
     actor_name = Path(file).stem
     actor = {
         "id": "profile",

@@ -33,6 +33,7 @@ from detente.io._import_common import (
     IdMaker,
     base_document,
     number,
+    shares_note,
     shares_to_saliences,
     validate_document,
 )
@@ -113,12 +114,15 @@ def read_ktab_xml(text: str, file: str = "<xml>", *, notes: list[str] | None = N
         )
     parameters = _parameters(doc)
     dims_el = root.find("Dimensions")
-    dim_names = [(d.text or "").strip() for d in (dims_el.findall("dName") if dims_el is not None else [])]
+    dim_names = [
+        (d.text or "").strip() for d in (dims_el.findall("dName") if dims_el is not None else [])
+    ]
     if not dim_names:
         raise doc.error("expected <Dimensions> with at least one <dName>", root, "Dimensions")
     dims = IdMaker(file, "dimension")
     issue_ids = [
-        dims(name or f"dim{k + 1}", f"dName {k + 1}", doc.line(dims_el)) for k, name in enumerate(dim_names)
+        dims(name or f"dim{k + 1}", f"dName {k + 1}", doc.line(dims_el))
+        for k, name in enumerate(dim_names)
     ]
     actors_el = root.find("Actors")
     actor_els = actors_el.findall("Actor") if actors_el is not None else []
@@ -134,7 +138,9 @@ def read_ktab_xml(text: str, file: str = "<xml>", *, notes: list[str] | None = N
         ident = ids(name, f"line {line}", line)
         capability = number(doc.text(actor_el, "capability"), file, line, "capability")
         if not 0 <= capability <= 1000:
-            raise doc.error(f"expected a capability in 0..1000, got {capability:g}", actor_el, "capability")
+            raise doc.error(
+                f"expected a capability in 0..1000, got {capability:g}", actor_el, "capability"
+            )
         positions = _values(doc, actor_el, "Position", "dCoord", len(issue_ids))
         shares = _values(doc, actor_el, "Salience", "dSal", len(issue_ids))
         total = sum(s for s in shares if s is not None)
@@ -154,8 +160,13 @@ def read_ktab_xml(text: str, file: str = "<xml>", *, notes: list[str] | None = N
             stances[issue_id] = {"position": pos, "salience": sal}
         description = doc.text(actor_el, "description", required=False)
         actors.append(
-            {"id": ident, "name": name, "capability": capability, "stances": stances,
-             "description": description}
+            {
+                "id": ident,
+                "name": name,
+                "capability": capability,
+                "stances": stances,
+                "description": description,
+            }
         )
         lines.append(line)
     _ideal_adjustments(doc, {a["name"]: a for a in actors})
@@ -174,12 +185,10 @@ def read_ktab_xml(text: str, file: str = "<xml>", *, notes: list[str] | None = N
     if empty:
         notes.append(f"{file}: empty <dCoord>, read as no stance: {', '.join(empty)}")
     if len(issue_ids) > 1:
-        notes.append(
-            f"{file}: KTAB saliences read as each actor's shares of attention across the "
-            f"{len(issue_ids)} dimensions; per issue, salience = total share x share / largest share"
-        )
+        notes.append(shares_note(file, len(issue_ids)))
     issues = [
-        {"id": i, "name": n or i, "scale": [0, 100]} for i, n in zip(issue_ids, dim_names, strict=True)
+        {"id": i, "name": n or i, "scale": [0, 100]}
+        for i, n in zip(issue_ids, dim_names, strict=True)
     ]
     title = doc.text(root, "name", required=False) or file
     data = base_document(title, issues, actors, 1, "\n".join(t for t in lines_of_text if t))

@@ -43,6 +43,7 @@ from detente.io._import_common import (
     base_document,
     is_missing,
     number,
+    shares_note,
     shares_to_saliences,
     strip_bom,
     validate_document,
@@ -246,7 +247,8 @@ def read_classic_csv(
             actor_id,
             {
                 "id": actor_id,
-                "name": row[col["name"]].strip() if "name" in col and row[col["name"]].strip()
+                "name": row[col["name"]].strip()
+                if "name" in col and row[col["name"]].strip()
                 else name,
                 "capability": capability,
                 "stances": {},
@@ -394,7 +396,10 @@ def read_ktab_csv(
                 value = None if is_missing(cell) else number(cell, file, line, column)
                 if value is not None and not 0 <= value <= 100:
                     raise ScenarioError(
-                        f"expected a value in 0..100, got {value:g}", (column,), file=file, line=line
+                        f"expected a value in 0..100, got {value:g}",
+                        (column,),
+                        file=file,
+                        line=line,
                     )
                 values.append(value)
             stance_of.append(values)
@@ -424,11 +429,11 @@ def read_ktab_csv(
         )
         lines.append(line)
     if n_dims > 1:
-        notes.append(
-            f"{file}: KTAB saliences read as each actor's shares of attention across the "
-            f"{n_dims} dimensions; per issue, salience = total share x share / largest share"
-        )
-    issues = [{"id": i, "name": label or i, "scale": [0, 100]} for i, label in zip(issue_ids, labels, strict=True)]
+        notes.append(shares_note(file, n_dims))
+    issues = [
+        {"id": i, "name": label or i, "scale": [0, 100]}
+        for i, label in zip(issue_ids, labels, strict=True)
+    ]
     data = base_document(title or first[0] or Path(file).stem, issues, actors, 1, first[1])
     return validate_document(data, file, lines)
 
@@ -485,9 +490,7 @@ def load_table(
                     file=name,
                 )
     if kind == "classic":
-        return read_classic_csv(
-            text, name, scale=scale, salience_scale=salience_scale, notes=notes
-        )
+        return read_classic_csv(text, name, scale=scale, salience_scale=salience_scale, notes=notes)
     if kind == "ktab":
         return read_ktab_csv(text, name, notes=notes)
     if kind == "decide":

@@ -26,7 +26,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Any, ClassVar, Literal, Protocol, runtime_checkable
+from typing import Any, ClassVar, Literal, Protocol, TypeVar, runtime_checkable
 
 import numpy as np
 
@@ -135,6 +135,14 @@ class Model(Protocol):
         ...
 
 
+class _Named(Protocol):
+    @property
+    def name(self) -> str: ...
+
+
+M = TypeVar("M", bound=_Named)
+
+
 @dataclass(frozen=True)
 class OptionSpec:
     """One declared model option: its name, type, allowed choices and default."""
@@ -148,9 +156,7 @@ class OptionSpec:
         """What the option accepts, e.g. ``one of all-votes, pair`` or ``a number``."""
         if self.choices:
             return "one of " + ", ".join(self.choices)
-        return {bool: "true or false", int: "an integer", float: "a number"}.get(
-            self.kind, "text"
-        )
+        return {bool: "true or false", int: "an integer", float: "a number"}.get(self.kind, "text")
 
     def accepts(self, value: Any) -> bool:
         """Whether ``value`` (as read from YAML/JSON) has this option's type."""
@@ -202,12 +208,12 @@ def _options_of(cls: type) -> dict[str, OptionSpec]:
     return found
 
 
-def declared_options(model: Model) -> dict[str, OptionSpec]:
+def declared_options(model: _Named) -> dict[str, OptionSpec]:
     """The options ``model`` declares: its class's keyword-only constructor parameters."""
     return dict(_options_of(type(model)))
 
 
-def check_options(model: Model, options: Mapping[str, Any]) -> dict[str, Any]:
+def check_options(model: _Named, options: Mapping[str, Any]) -> dict[str, Any]:
     """``options`` if every name is declared by ``model`` and every value fits its type.
 
     Raises
@@ -237,13 +243,13 @@ def check_options(model: Model, options: Mapping[str, Any]) -> dict[str, Any]:
 
 
 @cache
-def _configured(cls: type, options: tuple[tuple[str, Any], ...]) -> Model:
-    instance: Model = cls(**dict(options))
+def _configured(cls: type, options: tuple[tuple[str, Any], ...]) -> Any:
+    instance = cls(**dict(options))
     instance.__dict__["_options_applied"] = options
     return instance
 
 
-def with_options(model: Model, options: Mapping[str, Any] | None) -> Model:
+def with_options(model: M, options: Mapping[str, Any] | None) -> M:
     """``model`` configured with ``options`` (checked by :func:`check_options`).
 
     Without options, ``model`` itself. Instances are cached per set of options, so
@@ -255,9 +261,10 @@ def with_options(model: Model, options: Mapping[str, Any] | None) -> Model:
     if getattr(model, "_options_applied", None) == key:
         return model
     try:
-        return _configured(type(model), key)
+        configured: M = _configured(type(model), key)
     except ModelError as exc:
         raise ScenarioError(str(exc), ("models", model.name)) from None
+    return configured
 
 
 def check_issue_data(data: IssueData) -> None:
