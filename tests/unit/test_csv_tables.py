@@ -58,6 +58,7 @@ def test_classic_table_errors_name_line_and_column() -> None:
         ("actor,capability,position,salience\nA,1,2,50\nA,1,3,50\n", "appears twice", 3),
         ("actor,power,influence,position,salience\nA,1,1,2,50\n", "both mean capability", 1),
         ("actor,capability,position,salience\n", "no actor rows", 2),
+        ("XJ,30.0,55.0\nLK,45.0,51.5\n", "looks like data: the table needs a header row", 1),
         ("", "empty", 1),
     ],
 )

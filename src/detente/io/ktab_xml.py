@@ -172,16 +172,18 @@ def read_ktab_xml(text: str, file: str = "<xml>", *, notes: list[str] | None = N
     _ideal_adjustments(doc, {a["name"]: a for a in actors})
     lines_of_text = [doc.text(root, "desc", required=False)]
     seed = doc.text(root, "prngSeed", required=False)
-    if parameters or seed:
+    seed_text = f"; prngSeed={seed}" if seed else ""
+    if parameters:
         shown = ", ".join(f"{k}={v}" for k, v in parameters.items())
         lines_of_text.append(
-            f"KTAB SMP settings (kept, not used by detente's models): {shown}"
-            + (f"; prngSeed={seed}" if seed else "")
+            f"KTAB SMP settings (kept, not used by detente's models): {shown}{seed_text}"
         )
         notes.append(
-            f"{file}: KTAB model parameters {shown or '(none)'} kept in the description; "
+            f"{file}: KTAB model parameters {shown} kept in the description; "
             "detente has no model of KTAB's SMP, so they change no forecast"
         )
+    elif seed:
+        lines_of_text.append(f"KTAB prngSeed={seed} (kept, not used by detente's models)")
     if empty:
         notes.append(f"{file}: empty <dCoord>, read as no stance: {', '.join(empty)}")
     if len(issue_ids) > 1:

@@ -137,13 +137,26 @@ def _columns(header: list[str], file: str) -> tuple[dict[str, int], dict[str, in
     if missing:
         hints = "; ".join(f"{m}: {' or '.join(ALIASES[m])}" for m in missing)
         found = ", ".join(repr(c.strip()) for c in header[:width]) or "nothing"
+        looks_like_data = not known and any(_is_number(c) for c in header[:width])
         raise ScenarioError(
             f"missing column(s) {', '.join(missing)} (accepted names, any case: {hints}); "
-            f"the header has {found}",
+            + (
+                f"line 1 ({found}) looks like data: the table needs a header row"
+                if looks_like_data
+                else f"the header has {found}"
+            ),
             file=file,
             line=1,
         )
     return known, extra, width
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
 
 
 def salience_scale_of(
