@@ -313,20 +313,36 @@ def show(scenario: ScenarioInput, fmt: str) -> None:
 @format_option()
 def models_command(fmt: str) -> None:
     """List the registered models with their sources."""
-    from detente.models import available_models, get_model
+    from detente.models import available_models, get_model, model_options
 
     rows = [get_model(name) for name in available_models()]
+    options = {m.name: model_options(m.name) for m in rows}
     if fmt == "json":
-        print_json([{"name": m.name, "title": m.title, "citation": m.citation} for m in rows])
+        print_json(
+            [
+                {
+                    "name": m.name,
+                    "title": m.title,
+                    "citation": m.citation,
+                    "options": {
+                        o.name: {"accepts": o.describe(), "default": o.default}
+                        for o in options[m.name].values()
+                    },
+                }
+                for m in rows
+            ]
+        )
         return
     from rich.table import Table
 
-    table = Table(title="detente models")
+    table = Table(title="detente models (set options with --option MODEL.OPTION=VALUE)")
     table.add_column("Name", style="bold")
     table.add_column("What it computes")
     table.add_column("Source")
+    table.add_column("Options (default)")
     for model in rows:
-        table.add_row(model.name, model.title, model.citation)
+        shown = ", ".join(f"{o.name} ({o.default})" for o in options[model.name].values())
+        table.add_row(model.name, model.title, model.citation, shown or "none")
     print_renderables([table], fmt)
 
 

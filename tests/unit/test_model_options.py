@@ -150,3 +150,15 @@ def test_detente_error_type_for_library_users() -> None:
 
     with pytest.raises(DetenteError):
         parse_option_assignments(["expected-utility.outcome=best"])
+
+
+def test_models_command_lists_declared_options(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run_cli(capsys, "models", "-f", "json")
+    rows = {m["name"]: m for m in json.loads(out)}
+    assert code == 0 and rows["median"]["options"] == {}
+    assert rows["expected-utility"]["options"]["probability"] == {
+        "accepts": "one of all-votes, pair",
+        "default": "all-votes",
+    }
+    code, out, _ = run_cli(capsys, "models")
+    assert code == 0 and "--option MODEL.OPTION=VALUE" in out
