@@ -15,7 +15,7 @@ from detente.errors import ScenarioError
 from detente.io import load_any
 from detente.io.decide import read_decide
 from detente.io.genius_xml import read_genius_xml
-from detente.io.ktab_xml import read_ktab_xml
+from detente.io.ktab import read_ktab_xml
 from detente.io.tables import detect_table_format
 
 from cli_helpers import run_cli

@@ -13,15 +13,8 @@ Formats (``docs/scenario-format.md``, "Tables and imports"):
     given (``salience_scale`` 1 or 100) or inferred only when every salience agrees
     (:func:`salience_scale_of`).
 
-``ktab``
-    The SMP table of KTAB (Wise et al., KAPSARC): line 1 ``name,description,
-    numActors,numDims``; line 2 ``Actor,Description,Power,<dim> Position,<dim>
-    Salience,...``; one row per actor; positions and saliences on 0-100. Saliences are
-    each actor's shares of attention across dimensions (a total above 100 is an error,
-    as in KTAB), converted by :func:`~detente.io._import_common.shares_to_saliences`.
-
-KTAB's XML scenarios, Genius utility spaces and decide's ``#A/#P/#M/#D`` files are
-read by :mod:`detente.io.ktab_xml`, :mod:`detente.io.genius_xml` and
+KTAB's tables and XML scenarios, Genius utility spaces and decide's ``#A/#P/#M/#D``
+files are read by :mod:`detente.io.ktab`, :mod:`detente.io.genius_xml` and
 :mod:`detente.io.decide`; :func:`load_table` picks the reader.
 
 Readers append human-readable notes (what was inferred, what was kept, what was
@@ -43,11 +36,10 @@ from detente.io._import_common import (
     base_document,
     is_missing,
     number,
-    shares_note,
-    shares_to_saliences,
     strip_bom,
     validate_document,
 )
+from detente.io.ktab import read_ktab_csv, read_ktab_xml
 from detente.io.scenario_file import read_text
 from detente.scenario import Scenario
 
@@ -226,6 +218,7 @@ def read_classic_csv(
     actor_lines: dict[str, int] = {}
     extras: dict[str, dict[str, list[tuple[str, str]]]] = {}
     positions: dict[str, list[float]] = {}
+    issue_names: dict[str, str] = {}
     status_quo: dict[str, float] = {}
     seen: dict[tuple[str, str], int] = {}
     saliences: list[tuple[int, float]] = []
@@ -282,6 +275,7 @@ def read_classic_csv(
                     (issue_id, row[at].strip())
                 )
         positions.setdefault(issue_id, [])
+        issue_names.setdefault(issue_id, issue_name or issue_id)
         if "status_quo" in col and not is_missing(row[col["status_quo"]]):
             status_quo[issue_id] = number(
                 row[col["status_quo"]], file, index, "status_quo", decimal_comma=comma
@@ -322,7 +316,7 @@ def read_classic_csv(
                 "give the scale explicitly (--scale LO:HI)",
                 file=file,
             )
-        issue: dict[str, Any] = {"id": issue_id, "name": issue_id, "scale": [lo, hi]}
+        issue: dict[str, Any] = {"id": issue_id, "name": issue_names[issue_id], "scale": [lo, hi]}
         if issue_id in status_quo:
             issue["status_quo"] = status_quo[issue_id]
         issues.append(issue)
@@ -340,115 +334,6 @@ def _metadata(columns: dict[str, list[tuple[str, str]]]) -> dict[str, str]:
         else:
             out.update({f"{column}.{issue}": v for issue, v in values})
     return out
-
-
-def read_ktab_csv(
-    text: str, file: str = "<csv>", *, title: str | None = None, notes: list[str] | None = None
-) -> Scenario:
-    """Read a KTAB SMP table; saliences are attention shares (see the module text).
-
-    Raises
-    ------
-    ScenarioError
-        A count on line 1 that the table contradicts, a value outside 0..100, or an
-        actor whose saliences sum above 100 (KTAB's own check).
-    """
-    notes = notes if notes is not None else []
-    rows = [[cell.strip() for cell in row] for row in _rows(strip_bom(text))]
-    rows = [row[:-1] if row and row[-1] == "" else row for row in rows]
-    if len(rows) < 3:
-        raise ScenarioError(
-            "expected a KTAB table: line 1 name,description,numActors,numDims; line 2 headers; "
-            "then one row per actor",
-            file=file,
-            line=len(rows) + 1,
-        )
-    first = rows[0]
-    if len(first) < 4:
-        raise ScenarioError("line 1 must be name,description,numActors,numDims", file=file, line=1)
-    n_actors = int(number(first[2], file, 1, "numActors"))
-    n_dims = int(number(first[3], file, 1, "numDims"))
-    header = rows[1]
-    if len(header) < 3 + 2 * n_dims:
-        raise ScenarioError(
-            f"line 1 declares {n_dims} dimension(s): expected {3 + 2 * n_dims} header cells "
-            "(Actor, Description, Power, then a position and a salience per dimension), "
-            f"found {len(header)}",
-            file=file,
-            line=2,
-        )
-    labels = [
-        re.sub(r"(?i)\b(position|pstn|pos)\b|pstn|position", "", header[3 + 2 * k]).strip()
-        for k in range(n_dims)
-    ]
-    dims = IdMaker(file, "dimension")
-    try:
-        issue_ids = [dims(label, f"column {4 + 2 * k}", 2) for k, label in enumerate(labels)]
-    except ScenarioError:
-        issue_ids = [f"dim{k + 1}" for k in range(n_dims)]
-    body = [(i, row) for i, row in enumerate(rows[2:], start=3) if any(row)]
-    if len(body) != n_actors:
-        raise ScenarioError(
-            f"line 1 declares {n_actors} actor(s) but the table has {len(body)} actor row(s)",
-            ("numActors",),
-            file=file,
-            line=1,
-        )
-    ids = IdMaker(file, "actor")
-    actors, lines = [], []
-    for line, row in body:
-        if len(row) < 3 + 2 * n_dims:
-            raise ScenarioError(
-                f"expected {3 + 2 * n_dims} cells, found {len(row)}", file=file, line=line
-            )
-        stance_of = []
-        for k in range(n_dims):
-            cells = row[3 + 2 * k], row[4 + 2 * k]
-            values = []
-            for cell, column in zip(cells, (header[3 + 2 * k], header[4 + 2 * k]), strict=True):
-                value = None if is_missing(cell) else number(cell, file, line, column)
-                if value is not None and not 0 <= value <= 100:
-                    raise ScenarioError(
-                        f"expected a value in 0..100, got {value:g}",
-                        (column,),
-                        file=file,
-                        line=line,
-                    )
-                values.append(value)
-            stance_of.append(values)
-        shares = [sal for _, sal in stance_of]
-        total = sum(s for s in shares if s is not None)
-        if total > 100 + 1e-9:
-            raise ScenarioError(
-                f"actor {row[0]!r}: saliences sum to {total:g} across {n_dims} dimensions; "
-                "KTAB reads them as shares of the actor's attention and rejects a total above 100",
-                file=file,
-                line=line,
-            )
-        saliences = shares_to_saliences(shares)
-        stances = {
-            issue_id: {"position": pos, "salience": sal}
-            for issue_id, (pos, _), sal in zip(issue_ids, stance_of, saliences, strict=True)
-            if pos is not None and sal is not None
-        }
-        actors.append(
-            {
-                "id": ids(row[0], f"line {line}", line),
-                "name": row[1] or row[0],
-                "capability": number(row[2], file, line, header[2]),
-                "stances": stances,
-                "description": row[1],
-            }
-        )
-        lines.append(line)
-    if n_dims > 1:
-        notes.append(shares_note(file, n_dims))
-    issues = [
-        {"id": i, "name": label or i, "scale": [0, 100]}
-        for i, label in zip(issue_ids, labels, strict=True)
-    ]
-    data = base_document(title or first[0] or Path(file).stem, issues, actors, 1, first[1])
-    return validate_document(data, file, lines)
 
 
 def detect_table_format(text: str) -> str:
@@ -506,14 +391,12 @@ def load_table(
         return read_classic_csv(text, name, scale=scale, salience_scale=salience_scale, notes=notes)
     if kind == "ktab":
         return read_ktab_csv(text, name, notes=notes)
-    if kind == "decide":
-        from detente.io.decide import read_decide
-
-        return read_decide(text, name, notes=notes)
+    if kind == "ktab-xml":
+        return read_ktab_xml(text, name, notes=notes)
     if kind == "genius":
         from detente.io.genius_xml import read_genius_xml
 
         return read_genius_xml(text, name, notes=notes)
-    from detente.io.ktab_xml import read_ktab_xml
+    from detente.io.decide import read_decide
 
-    return read_ktab_xml(text, name, notes=notes)
+    return read_decide(text, name, notes=notes)

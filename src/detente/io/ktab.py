@@ -1,7 +1,14 @@
-"""Read KTAB's XML scenarios (``smpSchema.xsd``) into a detente scenario.
+"""Read KTAB's SMP tables and XML scenarios (``smpSchema.xsd``) into detente scenarios.
 
-A KTAB scenario (Wise et al., "KTAB: the KAPSARC Toolkit for Behavioral Analysis";
-the schema ``smpSchema.xsd`` of the KTAB repository) holds:
+Source: Wise, Lester, Efird et al., "KTAB: the KAPSARC Toolkit for Behavioral
+Analysis" (King Abdullah Petroleum Studies and Research Center), its Spatial Model of
+Politics and the schema ``smpSchema.xsd`` of the KTAB repository.
+
+KTAB's CSV table (:func:`read_ktab_csv`): line 1 ``name,description,numActors,
+numDims``; line 2 ``Actor,Description,Power,<dim> Position,<dim> Salience,...``; one
+row per actor; positions and saliences on 0-100.
+
+A KTAB XML scenario (:func:`read_ktab_xml`) holds:
 
 * ``name``, ``desc``, ``prngSeed``;
 * ``ModelParameters``: the settings of KTAB's Spatial Model of Politics
@@ -15,9 +22,9 @@ the schema ``smpSchema.xsd`` of the KTAB repository) holds:
 * ``IdealAdjustment``: ``iaPair`` entries (how far an actor's ideal moves toward
   another's position), read and checked.
 
-Saliences are each actor's shares of attention across dimensions, converted as for
-KTAB's CSV tables (:func:`~detente.io._import_common.shares_to_saliences`); an
-actor's total above 100 is an error. detente has no model of KTAB's SMP, so the model
+In both, saliences are each actor's shares of attention across dimensions, converted
+by :func:`~detente.io._import_common.shares_to_saliences`; an actor's total above 100
+is an error, as in KTAB. detente has no model of KTAB's SMP, so the model
 parameters, the seed and the ideal adjustments are kept (in the scenario's description
 and the actors' metadata) and reported in a note, not used. An empty ``dCoord`` (the
 schema requires a number; KTAB's reader takes it as 0) is read as no stance on that
@@ -26,21 +33,28 @@ dimension, with a note.
 
 from __future__ import annotations
 
+import csv
+import io
+import re
 import xml.etree.ElementTree as ET
+from pathlib import Path
 from typing import Any
 
+from detente.errors import ScenarioError
 from detente.io._import_common import (
     IdMaker,
     base_document,
+    is_missing,
     number,
     shares_note,
     shares_to_saliences,
+    strip_bom,
     validate_document,
 )
 from detente.io._xml import XmlDocument, parse_xml
 from detente.scenario import Scenario
 
-__all__ = ["MODEL_PARAMETERS", "read_ktab_xml"]
+__all__ = ["MODEL_PARAMETERS", "read_ktab_csv", "read_ktab_xml"]
 
 #: The enumerations of ``smpSchema.xsd`` for each model parameter.
 MODEL_PARAMETERS: dict[str, tuple[str, ...]] = {
@@ -215,3 +229,112 @@ def _ideal_adjustments(doc: XmlDocument, by_name: dict[str, dict[str, Any]]) -> 
         amount = number(doc.text(pair, "adjust"), doc.file, doc.line(pair), "iaPair.adjust")
         metadata = by_name[who].setdefault("metadata", {})
         metadata[f"ktab_ideal_adjustment.{by_name[toward]['id']}"] = f"{amount:g}"
+
+
+def read_ktab_csv(
+    text: str, file: str = "<csv>", *, title: str | None = None, notes: list[str] | None = None
+) -> Scenario:
+    """Read a KTAB SMP table (see the module text).
+
+    Raises
+    ------
+    ScenarioError
+        A count on line 1 that the table contradicts, a value outside 0..100, or an
+        actor whose saliences sum above 100 (KTAB's own check).
+    """
+    notes = notes if notes is not None else []
+    rows = [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(strip_bom(text)))]
+    rows = [row[:-1] if row and row[-1] == "" else row for row in rows]
+    if len(rows) < 3:
+        raise ScenarioError(
+            "expected a KTAB table: line 1 name,description,numActors,numDims; line 2 headers; "
+            "then one row per actor",
+            file=file,
+            line=len(rows) + 1,
+        )
+    first = rows[0]
+    if len(first) < 4:
+        raise ScenarioError("line 1 must be name,description,numActors,numDims", file=file, line=1)
+    n_actors = int(number(first[2], file, 1, "numActors"))
+    n_dims = int(number(first[3], file, 1, "numDims"))
+    header = rows[1]
+    if len(header) < 3 + 2 * n_dims:
+        raise ScenarioError(
+            f"line 1 declares {n_dims} dimension(s): expected {3 + 2 * n_dims} header cells "
+            "(Actor, Description, Power, then a position and a salience per dimension), "
+            f"found {len(header)}",
+            file=file,
+            line=2,
+        )
+    labels = [
+        re.sub(r"(?i)\b(position|pstn|pos)\b|pstn|position", "", header[3 + 2 * k]).strip()
+        for k in range(n_dims)
+    ]
+    dims = IdMaker(file, "dimension")
+    try:
+        issue_ids = [dims(label, f"column {4 + 2 * k}", 2) for k, label in enumerate(labels)]
+    except ScenarioError:
+        issue_ids = [f"dim{k + 1}" for k in range(n_dims)]
+    body = [(i, row) for i, row in enumerate(rows[2:], start=3) if any(row)]
+    if len(body) != n_actors:
+        raise ScenarioError(
+            f"line 1 declares {n_actors} actor(s) but the table has {len(body)} actor row(s)",
+            ("numActors",),
+            file=file,
+            line=1,
+        )
+    ids = IdMaker(file, "actor")
+    actors, lines = [], []
+    for line, row in body:
+        if len(row) < 3 + 2 * n_dims:
+            raise ScenarioError(
+                f"expected {3 + 2 * n_dims} cells, found {len(row)}", file=file, line=line
+            )
+        stance_of = []
+        for k in range(n_dims):
+            cells = row[3 + 2 * k], row[4 + 2 * k]
+            values = []
+            for cell, column in zip(cells, (header[3 + 2 * k], header[4 + 2 * k]), strict=True):
+                value = None if is_missing(cell) else number(cell, file, line, column)
+                if value is not None and not 0 <= value <= 100:
+                    raise ScenarioError(
+                        f"expected a value in 0..100, got {value:g}",
+                        (column,),
+                        file=file,
+                        line=line,
+                    )
+                values.append(value)
+            stance_of.append(values)
+        shares = [sal for _, sal in stance_of]
+        total = sum(s for s in shares if s is not None)
+        if total > 100 + 1e-9:
+            raise ScenarioError(
+                f"actor {row[0]!r}: saliences sum to {total:g} across {n_dims} dimensions; "
+                "KTAB reads them as shares of the actor's attention and rejects a total above 100",
+                file=file,
+                line=line,
+            )
+        saliences = shares_to_saliences(shares)
+        stances = {
+            issue_id: {"position": pos, "salience": sal}
+            for issue_id, (pos, _), sal in zip(issue_ids, stance_of, saliences, strict=True)
+            if pos is not None and sal is not None
+        }
+        actors.append(
+            {
+                "id": ids(row[0], f"line {line}", line),
+                "name": row[1] or row[0],
+                "capability": number(row[2], file, line, header[2]),
+                "stances": stances,
+                "description": row[1],
+            }
+        )
+        lines.append(line)
+    if n_dims > 1:
+        notes.append(shares_note(file, n_dims))
+    issues = [
+        {"id": i, "name": label or i, "scale": [0, 100]}
+        for i, label in zip(issue_ids, labels, strict=True)
+    ]
+    data = base_document(title or first[0] or Path(file).stem, issues, actors, 1, first[1])
+    return validate_document(data, file, lines)
