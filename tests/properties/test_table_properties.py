@@ -81,7 +81,7 @@ def test_shares_convert_by_total_and_largest_share(
     # splitting a dimension that is not the largest into two with half its share each
     # leaves every other dimension's salience unchanged (total and largest share stay)
     k = seed.randrange(len(shares))
-    split = shares[:k] + [shares[k] / 2, shares[k] / 2] + shares[k + 1 :]
+    split = [*shares[:k], shares[k] / 2, shares[k] / 2, *shares[k + 1 :]]
     if shares[k] < max(shares):
         again = [s for s in shares_to_saliences(split) if s is not None]
         assert again[:k] + again[k + 2 :] == pytest.approx(out[:k] + out[k + 1 :])
