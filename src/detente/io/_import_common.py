@@ -127,9 +127,10 @@ def shares_to_saliences(shares: Sequence[float | None]) -> list[float | None]:
 
     the actor's most salient dimension carries its whole salience for the negotiation,
     the others in proportion to their shares. With one dimension this is ``s / 100``;
-    splitting a dimension into identical dimensions with equal shares changes no
-    saliences (the 50/50 split of a dimension at 100 gives 1 and 1, as the unsplit
-    one does). ``None`` (no stance) keeps its share in ``S`` and stays ``None``.
+    splitting an actor's only dimension into identical dimensions with equal shares
+    changes no salience (100 gives 1; 50 and 50 give 1 and 1), as it changes nothing
+    in KTAB's weighted distance. ``None`` (no stance) keeps its share in ``S`` and
+    stays ``None``.
     """
     given = [s for s in shares if s is not None]
     total = sum(given) / 100.0
