@@ -10,7 +10,7 @@ import os
 from pathlib import Path
 
 from detente.io.scenario_file import load_scenario, parse_scenario, save_scenario, write_atomically
-from detente.io.tables import load_table
+from detente.io.tables import load_table, parse_table
 from detente.scenario import Scenario
 
 __all__ = [
@@ -18,6 +18,7 @@ __all__ = [
     "load_scenario",
     "load_table",
     "parse_scenario",
+    "parse_table",
     "save_scenario",
     "write_atomically",
 ]

@@ -48,6 +48,7 @@ __all__ = [
     "TABLE_FORMATS",
     "detect_table_format",
     "load_table",
+    "parse_table",
     "read_classic_csv",
     "read_ktab_csv",
     "salience_scale_of",
@@ -367,13 +368,31 @@ def load_table(
     salience_scale: int | None = None,
     notes: list[str] | None = None,
 ) -> Scenario:
-    """Read a table or XML file, detecting its format unless ``fmt`` names one.
+    """Read a table or XML file (:func:`parse_table` on the file's text)."""
+    return parse_table(
+        read_text(path),
+        str(path),
+        scale=scale,
+        fmt=fmt,
+        salience_scale=salience_scale,
+        notes=notes,
+    )
+
+
+def parse_table(
+    text: str,
+    name: str = "<table>",
+    *,
+    scale: tuple[float, float] | None = None,
+    fmt: str | None = None,
+    salience_scale: int | None = None,
+    notes: list[str] | None = None,
+) -> Scenario:
+    """Read a table's or XML import's ``text``, detecting its format unless ``fmt`` names one.
 
     ``scale`` and ``salience_scale`` apply to classic tables only; giving them for
     another format is an error rather than an option silently ignored.
     """
-    name = str(path)
-    text = read_text(path)
     kind = fmt or detect_table_format(text)
     if kind not in TABLE_FORMATS:
         raise ScenarioError(
