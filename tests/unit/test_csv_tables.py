@@ -58,7 +58,7 @@ def test_classic_table_errors_name_line_and_column() -> None:
         ("actor,capability,position,salience\nA,1,2,50\nA,1,3,50\n", "appears twice", 3),
         ("actor,power,influence,position,salience\nA,1,1,2,50\n", "both mean capability", 1),
         ("actor,capability,position,salience\n", "no actor rows", 2),
-        ("XJ,30.0,55.0\nLK,45.0,51.5\n", "looks like data: the table needs a header row", 1),
+        ("UP,30.0,55.0\nDN,45.0,51.5\n", "looks like data: the table needs a header row", 1),
         ("", "empty", 1),
     ],
 )
@@ -76,38 +76,42 @@ def test_classic_table_degenerate_scale_needs_explicit_scale() -> None:
     assert read_classic_csv(text, scale=(0, 10)).issue("issue").scale == (0, 10)
 
 
-KTAB = """China Policy,Appetite for reform, 3, 2,
+KTAB = """River basin,Sharing a river, 3, 2,
 Actor,Description,Influence,Policy Position,Policy Salience,Tax Pstn,Tax Sal,
-XJ,Xi Jinping,100,30,30,50,10,
-LK,Li Keqiang,65,45,65,40,20,
-US,US Gov,8,100,50,0,40,
+UP,Upstream state,100,30,30,50,10,
+DN,Downstream state,65,45,65,40,20,
+DL,Delta province,8,100,50,0,40,
 """
 
 
 def test_ktab_table() -> None:
     assert detect_table_format(KTAB) == "ktab"
     s = read_ktab_csv(KTAB)
-    assert s.title == "China Policy"
+    assert s.title == "River basin"
     assert [i.id for i in s.issues] == ["Policy", "Tax"]
     data = s.issue_data("Policy")
     assert list(data.positions) == [30, 45, 100]
-    # shares (Policy, Tax): XJ (30, 10), LK (65, 20), US (50, 40); salience on a dimension
+    # shares (Policy, Tax): UP (30, 10), DN (65, 20), DL (50, 40); salience on a dimension
     # = total share x share / largest share (docs/scenario-format.md, KTAB's shares)
     assert list(data.saliences) == pytest.approx([0.4, 0.85, 0.9])
     tax = s.issue_data("Tax").saliences
     assert list(tax) == pytest.approx([0.4 * 10 / 30, 0.85 * 20 / 65, 0.9 * 40 / 50])
     assert list(data.capabilities) == [100, 65, 8]
-    assert s.actor("LK").name == "Li Keqiang"
+    assert s.actor("DN").name == "Downstream state"
 
 
 @pytest.mark.parametrize(
     ("change", "words", "line"),
     [
         ((" 3, 2,", " 4, 2,"), "declares 4 actor(s) but the table has 3", 1),
-        (("LK,Li Keqiang,65,45,65", "LK,Li Keqiang,65,145,65"), "expected a value in 0..100", 4),
-        (("US,US Gov,8", "US,US Gov,much"), "expected a number", 5),
+        (
+            ("DN,Downstream state,65,45,65", "DN,Downstream state,65,145,65"),
+            "expected a value in 0..100",
+            4,
+        ),
+        (("DL,Delta province,8", "DL,Delta province,much"), "expected a number", 5),
         ((" 3, 2,", " 3, 3,"), "declares 3 dimension(s)", 2),
-        (("US,US Gov,8,100,50,0,40", "US,US Gov,8,100,50,0,60"), "sum to 110", 5),
+        (("DL,Delta province,8,100,50,0,40", "DL,Delta province,8,100,50,0,60"), "sum to 110", 5),
     ],
 )
 def test_ktab_bad_input(change: tuple[str, str], words: str, line: int) -> None:
