@@ -295,3 +295,17 @@ def test_ktab_dummy_data_3dim_reads_shares() -> None:
     assert [a1.stances[d].salience.mode for d in ("1", "2", "3")] == pytest.approx(
         [0.7634, 0.5341031, 0.6239593], abs=1e-6
     )
+
+
+def test_ktab_na_cell_is_no_stance_and_keeps_its_share() -> None:
+    # UP's Tax position NA: no stance on Tax; its shares (30, 10) still total 0.4
+    s = read_ktab_csv(
+        KTAB.replace("UP,Upstream state,100,30,30,50,10", "UP,Upstream state,100,30,30,NA,10")
+    )
+    assert "Tax" not in s.actor("UP").stances
+    assert s.actor("UP").stances["Policy"].salience.mode == pytest.approx(0.4)
+
+
+def test_status_quo_alias() -> None:
+    s = read_classic_csv("actor,capability,position,salience,SQ\nA,1,0,1,4\nB,1,10,1,\n")
+    assert s.issue("issue").status_quo is not None and s.issue("issue").status_quo.mode == 4

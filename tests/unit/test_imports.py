@@ -252,3 +252,30 @@ def test_public_decide_files() -> None:
     assert usa.stances["Newtreaty"].position.mode == 10
     assert usa.stances["Newtreaty"].salience.mode == 0.9 and usa.capability.mode == 0.26
     assert s.actor("EU_incl_Norway").name == "EU (incl Norway)"
+
+
+def test_genius_nested_objectives_multiply_weights() -> None:
+    # root weighs "terms" 0.6 and "Price" 0.4; "terms" weighs Days 0.5 and Warranty 0.5:
+    # utility shares Price 0.4, Days 0.3, Warranty 0.3 -> saliences 1, 0.75, 0.75
+    nested = """<negotiation_template><utility_space>
+      <objective index="0" name="root">
+        <issue index="1" name="Price" type="discrete">
+          <item index="1" value="low" evaluation="5"/><item index="2" value="high" evaluation="1"/>
+        </issue>
+        <objective index="2" name="terms">
+          <issue index="3" name="Days" type="integer" lowerbound="0" upperbound="30">
+            <evaluator ftype="linear" slope="1" offset="0"/>
+          </issue>
+          <issue index="4" name="Warranty" type="discrete">
+            <item index="1" value="none" evaluation="0"/><item index="2" value="1y" evaluation="1"/>
+          </issue>
+          <weight index="3" value="0.5"/><weight index="4" value="0.5"/>
+        </objective>
+        <weight index="1" value="0.4"/><weight index="2" value="0.6"/>
+      </objective></utility_space></negotiation_template>"""
+    s = read_genius_xml(nested, "seller.xml")
+    stances = s.actors[0].stances
+    assert [stances[i].salience.mode for i in ("Price", "Days", "Warranty")] == pytest.approx(
+        [1.0, 0.75, 0.75]
+    )
+    assert [stances[i].position.mode for i in ("Price", "Days", "Warranty")] == [0, 30, 1]
