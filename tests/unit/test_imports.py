@@ -186,6 +186,7 @@ def test_decide_rows() -> None:
         (("'CN'\t'legal'\t40", "'CN'\t'legal'\t140"), "outside issue 'legal'", 11),
         (("\t0.7\t0.75", "\t7\t0.75"), "0..1", 11),
         (("'#0'", "'#X'"), "got '#X'", 4),
+        (("'#A'\t'CN'", "'#A'\t'US'"), "'US' is declared twice (first on line 2)", 3),
     ],
 )
 def test_decide_errors(change: tuple[str, str], words: str | None, line: int | None) -> None:

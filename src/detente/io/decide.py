@@ -78,6 +78,7 @@ def read_decide(text: str, file: str = "<decide>", *, notes: list[str] | None = 
     actors: dict[str, dict[str, Any]] = {}
     lines: dict[str, int] = {}
     issues: dict[str, dict[str, Any]] = {}
+    issue_lines: dict[str, int] = {}
     points: dict[str, dict[float, str]] = {}
     rows_d: list[tuple[int, list[str]]] = []
     for line, cells in _records(strip_bom(text)):
@@ -94,6 +95,13 @@ def read_decide(text: str, file: str = "<decide>", *, notes: list[str] | None = 
             raise ScenarioError(
                 f"a {kind} row needs {_WIDTH[kind]} cells, found {len(cells)}", file=file, line=line
             )
+        if kind in ("#A", "#P") and cells[1] in (actors if kind == "#A" else issues):
+            first = lines[cells[1]] if kind == "#A" else issue_lines[cells[1]]
+            raise ScenarioError(
+                f"{kind} {cells[1]!r} is declared twice (first on line {first})",
+                file=file,
+                line=line,
+            )
         if kind == "#A":
             ident = actor_ids(cells[1], f"line {line}", line)
             comment = cells[3] if len(cells) > 3 else ""
@@ -103,6 +111,7 @@ def read_decide(text: str, file: str = "<decide>", *, notes: list[str] | None = 
             ident = issue_ids(cells[1], f"line {line}", line)
             about = cells[3] if len(cells) > 3 else ""
             issues[cells[1]] = {"id": ident, "name": cells[2] or cells[1], "description": about}
+            issue_lines[cells[1]] = line
             points.setdefault(cells[1], {})
         elif kind == "#M":
             if cells[1] not in issues:
