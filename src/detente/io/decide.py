@@ -96,9 +96,9 @@ def read_decide(text: str, file: str = "<decide>", *, notes: list[str] | None = 
                 f"a {kind} row needs {_WIDTH[kind]} cells, found {len(cells)}", file=file, line=line
             )
         if kind in ("#A", "#P") and cells[1] in (actors if kind == "#A" else issues):
-            first = lines[cells[1]] if kind == "#A" else issue_lines[cells[1]]
+            earlier = lines[cells[1]] if kind == "#A" else issue_lines[cells[1]]
             raise ScenarioError(
-                f"{kind} {cells[1]!r} is declared twice (first on line {first})",
+                f"{kind} {cells[1]!r} is declared twice (first on line {earlier})",
                 file=file,
                 line=line,
             )
