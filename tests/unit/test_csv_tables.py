@@ -249,24 +249,29 @@ def test_salience_scale_option_refused_for_other_formats(tmp_path: Path) -> None
 
 # -- KTAB's salience shares ---------------------------------------------------------------
 
-KTAB_ONE = """One,test, 3, 1,
+KTAB_ONE = """One,test, 5, 1,
 Actor,Description,Power,Pos,Sal,
-A,,40,10,90,
-B,,25,80,60,
-C,,35,55,30,
+A,,60,10,40,
+B,,100,55,60,
+C,,10,10,80,
+D,,100,100,20,
+E,,30,10,80,
 """
-KTAB_SPLIT = """Split,test, 3, 2,
+KTAB_SPLIT = """Split,test, 5, 2,
 Actor,Description,Power,P1 Pos,P1 Sal,P2 Pos,P2 Sal,
-A,,40,10,45,10,45,
-B,,25,80,30,80,30,
-C,,35,55,15,55,15,
+A,,60,10,20,10,20,
+B,,100,55,30,55,30,
+C,,10,10,40,10,40,
+D,,100,100,10,100,10,
+E,,30,10,40,10,40,
 """
 
 
 def test_splitting_a_ktab_dimension_at_equal_shares_changes_no_forecast() -> None:
-    # one dimension at shares 90/60/30 and the same dimension split in two identical
-    # dimensions at 45+45, 30+30, 15+15: KTAB's model gives the same answer for both,
-    # and so must every detente model (they used to give 71.9 and 81.8)
+    # one dimension and the same dimension split in two identical dimensions at half
+    # the share each: KTAB's weighted distance is the same for both, and so must every
+    # detente forecast be. Read as independent saliences (halved), the expected-utility
+    # model gave 55 on the one dimension and 10 on each half.
     from detente.forecasting import run_models
 
     one = {f.model: f.issues[0].outcome for f in run_models(read_ktab_csv(KTAB_ONE))}
