@@ -36,9 +36,8 @@ from __future__ import annotations
 import csv
 import io
 import re
-import xml.etree.ElementTree as ET
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from detente.errors import ScenarioError
 from detente.io._import_common import (
@@ -51,8 +50,12 @@ from detente.io._import_common import (
     strip_bom,
     validate_document,
 )
-from detente.io._xml import XmlDocument, parse_xml
 from detente.scenario import Scenario
+
+if TYPE_CHECKING:  # the XML parser is imported only when an XML file is read
+    import xml.etree.ElementTree as ET
+
+    from detente.io._xml import XmlDocument
 
 __all__ = ["MODEL_PARAMETERS", "read_ktab_csv", "read_ktab_xml"]
 
@@ -117,6 +120,8 @@ def read_ktab_xml(text: str, file: str = "<xml>", *, notes: list[str] | None = N
         from the number of dimensions, saliences summing above 100, an ideal adjustment
         naming an unknown actor.
     """
+    from detente.io._xml import parse_xml
+
     notes = notes if notes is not None else []
     doc = parse_xml(text, file)
     root = doc.root
