@@ -118,10 +118,11 @@ def shares_to_saliences(shares: Sequence[float | None]) -> list[float | None]:
 
     KTAB (Wise et al., KAPSARC) reads an actor's saliences across dimensions as shares
     of its attention: their total ``S = sum_k s_k / 100`` (at most 1, KTAB rejects
-    more) is how much the negotiation as a whole matters to the actor (KTAB multiplies
-    it with capability for the actor's strength and uses it in the challenge term),
-    and the shares weight the dimensions against each other in KTAB's salience-weighted
-    distance. detente's models forecast issue by issue, so each dimension gets
+    more) is how much the negotiation as a whole matters to the actor (KTAB's
+    ``SMPState::probEduChlg`` multiplies it with capability for the actor's strength
+    and uses it in the challenge utility), and the shares weight the dimensions against
+    each other in KTAB's salience-weighted distance (``SMPModel::bvDiff``). detente's
+    models forecast issue by issue, so each dimension gets
 
     ``salience_k = S * s_k / max_j s_j``:
 
