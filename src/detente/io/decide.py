@@ -53,12 +53,12 @@ def _records(text: str) -> list[tuple[int, list[str]]]:
     quote = "'" if first.lstrip().startswith("'") else '"'
     reader = csv.reader(io.StringIO(text), delimiter=delimiter, quotechar=quote)
     out = []
-    for number_, row in enumerate(reader, start=1):
+    for line_number, row in enumerate(reader, start=1):
         cells = [cell.strip() for cell in row]
         while cells and not cells[-1]:
             cells.pop()
         if cells:
-            out.append((number_, cells))
+            out.append((line_number, cells))
     return out
 
 
