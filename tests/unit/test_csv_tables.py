@@ -314,3 +314,16 @@ def test_ktab_na_cell_is_no_stance_and_keeps_its_share() -> None:
 def test_status_quo_alias() -> None:
     s = read_classic_csv("actor,capability,position,salience,SQ\nA,1,0,1,4\nB,1,10,1,\n")
     assert s.issue("issue").status_quo is not None and s.issue("issue").status_quo.mode == 4
+
+
+def test_cli_salience_scale_and_notes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from cli_helpers import run_cli
+
+    path = tmp_path / "mixed.csv"
+    path.write_text("name,power,position,salience,resolve\nA,1,0,0.8,x\nB,1,10,0.6,y\nC,1,5,70,z\n")
+    code, out, err = run_cli(capsys, "validate", str(path))
+    assert code == 2 and out == "" and len(err.strip().splitlines()) == 1
+    assert "line 4 (70) need 0-100" in err
+    code, out, err = run_cli(capsys, "validate", str(path), "--salience-scale", "100")
+    assert code == 0 and "valid (3 actors, 1 issues" in out
+    assert err.count("detente: note:") == 1 and "resolve" in err
