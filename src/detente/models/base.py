@@ -242,11 +242,12 @@ def check_options(model: _Named, options: Mapping[str, Any]) -> dict[str, Any]:
     return dict(options)
 
 
+_UNSET = object()
+
+
 @cache
 def _configured(cls: type, options: tuple[tuple[str, Any], ...]) -> Any:
-    instance = cls(**dict(options))
-    instance.__dict__["_options_applied"] = options
-    return instance
+    return cls(**dict(options))
 
 
 def with_options(model: M, options: Mapping[str, Any] | None) -> M:
@@ -258,8 +259,8 @@ def with_options(model: M, options: Mapping[str, Any] | None) -> M:
     if not options:
         return model
     key = tuple(sorted(check_options(model, options).items()))
-    if getattr(model, "_options_applied", None) == key:
-        return model
+    if all(getattr(model, name, _UNSET) == value for name, value in key):
+        return model  # already configured so (each option is stored under its name)
     try:
         configured: M = _configured(type(model), key)
     except ModelError as exc:
