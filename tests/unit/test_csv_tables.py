@@ -213,10 +213,12 @@ def test_explicit_salience_scale_decides() -> None:
     assert "salience must lie in 0..1" in str(info.value) and info.value.line == 4
 
 
-def test_inferred_salience_scale_is_noted() -> None:
-    notes: list[str] = []
-    read_classic_csv(CLASSIC, "t.csv", notes=notes)
-    assert any("saliences read on 0-100" in n for n in notes)
+def test_salience_scale_inferred_when_every_value_agrees() -> None:
+    assert read_classic_csv(CLASSIC).salience_scale == 100  # 80, 60, 70: all above 1
+    assert (
+        read_classic_csv("actor,capability,position,salience\nA,1,0,0\nB,1,9,1\n").salience_scale
+        == 1
+    )
 
 
 def test_names_that_become_one_id_are_an_error_naming_both_rows() -> None:

@@ -153,14 +153,14 @@ def _is_number(text: str) -> bool:
 
 
 def salience_scale_of(
-    saliences: list[tuple[int, float]], given: int | None, file: str, notes: list[str]
+    saliences: list[tuple[int, float]], given: int | None, file: str
 ) -> SalienceScale:
     """The salience scale of a classic table: ``given``, or the one every value agrees on.
 
     A salience above 1 only fits 0-100; one in ``(0, 1]`` fits 0-1 (on 0-100 it would
-    be almost no salience at all); 0 fits both. A table with both kinds is an error
-    naming the rows of each, never a silent guess (one typo used to flip the whole
-    table to 0-100).
+    be almost no salience at all); 0 fits both. When every salience fits one scale,
+    that is the scale; a table with both kinds is an error naming the rows of each,
+    never a silent guess (one typo used to flip the whole table to 0-100).
     """
     if given is not None:
         if given not in (1, 100):
@@ -180,12 +180,7 @@ def salience_scale_of(
             ("salience",),
             file=file,
         )
-    scale: SalienceScale = 100 if above else 1
-    notes.append(
-        f"{file}: saliences read on 0-{scale} (every salience "
-        f"{'is above 1' if above else 'lies within 0..1'}; --salience-scale sets it)"
-    )
-    return scale
+    return 100 if above else 1
 
 
 def read_classic_csv(
@@ -321,7 +316,7 @@ def read_classic_csv(
         if issue_id in status_quo:
             issue["status_quo"] = status_quo[issue_id]
         issues.append(issue)
-    chosen = salience_scale_of(saliences, salience_scale, file, notes)
+    chosen = salience_scale_of(saliences, salience_scale, file)
     data = base_document(title or Path(file).stem, issues, list(actors.values()), chosen)
     return validate_document(data, file, [actor_lines[a] for a in actors])
 
