@@ -112,14 +112,10 @@ LABEL_TIE = minimal(
         for i, c, p in (("A", 0.5, 75), ("B", 3, 50), ("C", 3, 100))
     ],
 )
-ID_TIE_BREAK = pytest.mark.xfail(strict=True, reason="tie-break by id; fixed on branch h14")
 IDS = st.from_regex(r"[A-Za-z][A-Za-z0-9_\-]{0,6}", fullmatch=True)
 
 
-@pytest.mark.parametrize(
-    "name",
-    [pytest.param(n, marks=ID_TIE_BREAK) if n == "expected-utility" else n for n in MODELS],
-)
+@pytest.mark.parametrize("name", MODELS)
 @SETTINGS
 @given(
     data=scenario_dicts(with_agreement=True),
