@@ -131,8 +131,8 @@ class ExchangeModel:
         "(2018) Random variation of exchange rates in the equal utility exchange model"
     )
     requires_agreement: ClassVar[bool] = False
-    #: Not solved on every Monte Carlo draw unless named (``-m``): rounds of pairwise exchanges per game, not yet
-    #: batched across draws (issue 15), would dominate ``forecast --runs``.
+    #: Not solved on every Monte Carlo draw unless named (``-m``): solved game by game,
+    #: not yet batched across draws (issue 15), it would dominate ``forecast --runs``.
     monte_carlo_by_default: ClassVar[bool] = False
 
     def __init__(self, *, rounds: int = 10, rate: Rate = "equal-gain") -> None:

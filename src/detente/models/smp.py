@@ -156,8 +156,8 @@ class SMPModel:
         "(KAPSARC; SMP code, MIT licence); Efird & Lester, Markov voting with incentives"
     )
     requires_agreement: ClassVar[bool] = False
-    #: Not solved on every Monte Carlo draw unless named (``-m``): turns of challenges and elections per game, not yet
-    #: batched across draws (issue 15), would dominate ``forecast --runs``.
+    #: Not solved on every Monte Carlo draw unless named (``-m``): solved game by game,
+    #: not yet batched across draws (issue 15), it would dominate ``forecast --runs``.
     monte_carlo_by_default: ClassVar[bool] = False
 
     def __init__(self, *, max_turns: int = 100, **options: str) -> None:
