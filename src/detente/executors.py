@@ -28,8 +28,8 @@ Ctrl-C) cancels the tasks not yet finished. ``dask`` is an optional extra
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Generator, Iterator, Sequence
+from contextlib import closing, contextmanager
 from typing import Any, Protocol, TypeVar
 
 from detente.errors import DetenteError
@@ -68,7 +68,7 @@ class Executor(Protocol):
 
     def imap_unordered(
         self, function: Callable[[T], R], items: Sequence[T]
-    ) -> Iterator[tuple[int, R]]:
+    ) -> Generator[tuple[int, R], None, None]:
         """``(i, function(items[i]))`` for every ``i``, in the order the tasks finish.
 
         Closing the iterator early (an exception in the caller) cancels what has not run.
@@ -84,7 +84,7 @@ class SerialExecutor:
 
     def imap_unordered(
         self, function: Callable[[T], R], items: Sequence[T]
-    ) -> Iterator[tuple[int, R]]:
+    ) -> Generator[tuple[int, R], None, None]:
         for index, item in enumerate(items):
             yield index, function(item)
 
@@ -99,7 +99,7 @@ class ProcessExecutor:
 
     def imap_unordered(
         self, function: Callable[[T], R], items: Sequence[T]
-    ) -> Iterator[tuple[int, R]]:
+    ) -> Generator[tuple[int, R], None, None]:
         from concurrent.futures import ProcessPoolExecutor, as_completed
 
         if len(items) <= 1 or self.workers == 1:
@@ -144,7 +144,7 @@ class DaskExecutor:
 
     def imap_unordered(
         self, function: Callable[[T], R], items: Sequence[T]
-    ) -> Iterator[tuple[int, R]]:
+    ) -> Generator[tuple[int, R], None, None]:
         if not items:
             return
         # pure (the default): equal inputs share one key; retries=0: a raised error is
@@ -176,11 +176,12 @@ def run_ordered(
     """
     waiting: dict[int, R] = {}
     next_index = 0
-    for index, result in executor.imap_unordered(function, items):
-        waiting[index] = result
-        while next_index in waiting:
-            fold(items[next_index], waiting.pop(next_index))
-            next_index += 1
+    with closing(executor.imap_unordered(function, items)) as finished:
+        for index, result in finished:
+            waiting[index] = result
+            while next_index in waiting:
+                fold(items[next_index], waiting.pop(next_index))
+                next_index += 1
 
 
 def _distributed() -> Any:

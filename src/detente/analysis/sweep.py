@@ -23,6 +23,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections.abc import Callable, Mapping, Sequence
+from contextlib import closing
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -221,12 +222,13 @@ def run_sweep(
     documents: dict[int, dict[str, Any]] = {}
     status = "failed"
     try:
-        for index, document in executor.imap_unordered(run_point, tasks):
-            if store is not None and sweep_id is not None:
-                _record(store, sweep_id, tasks[index], document)
-            documents[index] = document
-            if progress is not None:
-                progress(len(documents), len(tasks))
+        with closing(executor.imap_unordered(run_point, tasks)) as finished:
+            for index, document in finished:
+                if store is not None and sweep_id is not None:
+                    _record(store, sweep_id, tasks[index], document)
+                documents[index] = document
+                if progress is not None:
+                    progress(len(documents), len(tasks))
         status = "complete"
     except KeyboardInterrupt:
         status = "cancelled"

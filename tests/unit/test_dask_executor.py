@@ -1,0 +1,98 @@
+"""Dask distributed: a 2-worker LocalCluster (worker processes) gives the serial answer,
+byte for byte in JSON, for the Monte Carlo and for a sweep; a sweep survives a worker
+process killed mid-run (issue #16, items 3 and 4).
+
+The expected values are the serial runs' own outputs (the property under test).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+pytest.importorskip("distributed")
+
+from detente.analysis.sweep import SweepPoint, run_sweep  # noqa: E402
+from detente.executors import DaskExecutor, SerialExecutor, open_executor  # noqa: E402
+from detente.scenarios import load_embedded  # noqa: E402
+from detente.uncertainty import run_monte_carlo  # noqa: E402
+
+MODELS = ["deadline-bargaining", "compromise"]
+
+
+@pytest.fixture(scope="module")
+def dask_executor() -> Iterator[DaskExecutor]:
+    """A LocalCluster of 2 worker processes, chosen through DETENTE_DASK=local."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DETENTE_DASK", "local")
+        with open_executor(workers=2) as executor:
+            assert isinstance(executor, DaskExecutor)
+            assert executor.workers == 2
+            yield executor
+
+
+def _points(capabilities: list[float]) -> list[SweepPoint]:
+    scenario = load_embedded()
+    return [
+        SweepPoint("russia_japan_2018", scenario, {"actors.russia.capability": c},
+                   {"actors.russia.capability": "russia.capability"})
+        for c in capabilities
+    ]  # fmt: skip
+
+
+def _sweep_json(executor: Any, points: list[SweepPoint], runs: int = 256) -> str:
+    result = run_sweep(points, seed=5, runs=runs, executor=executor, models=MODELS, static_runs=4)
+    return json.dumps(result.documents, sort_keys=True)
+
+
+def test_monte_carlo_on_dask_is_the_serial_answer(dask_executor: DaskExecutor) -> None:
+    def run(executor: Any, block_size: int) -> str:
+        result = run_monte_carlo(
+            load_embedded(), runs=700, seed=11, models=MODELS, static_runs=6,
+            executor=executor, block_size=block_size,
+        )  # fmt: skip
+        return json.dumps(result.to_dict(), sort_keys=True)
+
+    reference = run(SerialExecutor(), 128)
+    assert run(dask_executor, 128) == reference
+    assert run(dask_executor, 512) == reference
+
+
+def test_sweep_on_dask_is_the_serial_answer(dask_executor: DaskExecutor) -> None:
+    points = _points([0.2, 0.4, 0.6, 0.8, 1.0])
+    assert _sweep_json(dask_executor, points) == _sweep_json(SerialExecutor(), points)
+
+
+def test_a_lost_worker_has_its_tasks_rerun_and_the_answer_is_unchanged() -> None:
+    import psutil
+
+    points = _points([0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9])
+    reference = _sweep_json(SerialExecutor(), points, runs=2048)
+    killed: list[int] = []
+    with open_executor(workers=2, dask="local") as executor:
+        assert isinstance(executor, DaskExecutor)
+        client, cluster = executor.client, executor.client.cluster
+
+        def kill_a_busy_worker(done: int, total: int) -> None:
+            if killed:
+                return
+            busy = {w for w, keys in client.processing().items() if keys}
+            for nanny in cluster.workers.values():
+                if nanny.worker_address in busy:
+                    pid = nanny.process.process.pid
+                    os.kill(pid, signal.SIGKILL)
+                    killed.append(pid)
+                    return
+
+        result = run_sweep(
+            points, seed=5, runs=2048, executor=executor, models=MODELS, static_runs=4,
+            progress=kill_a_busy_worker,
+        )  # fmt: skip
+    assert killed, "no worker was busy after the first run finished"
+    assert not psutil.pid_exists(killed[0]) or psutil.Process(killed[0]).status() == "zombie"
+    assert json.dumps(result.documents, sort_keys=True) == reference
