@@ -17,10 +17,10 @@ import pytest
 
 pytest.importorskip("distributed")
 
-from detente.analysis.sweep import SweepPoint, run_sweep  # noqa: E402
-from detente.executors import DaskExecutor, SerialExecutor, open_executor  # noqa: E402
-from detente.scenarios import load_embedded  # noqa: E402
-from detente.uncertainty import run_monte_carlo  # noqa: E402
+from detente.analysis.sweep import SweepPoint, run_sweep
+from detente.executors import DaskExecutor, SerialExecutor, open_executor
+from detente.scenarios import load_embedded
+from detente.uncertainty import run_monte_carlo
 
 MODELS = ["deadline-bargaining", "compromise"]
 

@@ -103,7 +103,9 @@ def test_missing_dask_is_one_line_naming_the_extra(monkeypatch: pytest.MonkeyPat
         return real(name, *args)
 
     monkeypatch.setattr(importlib, "import_module", no_distributed)
-    with pytest.raises(DetenteError, match=r"pip install 'detente\[dask\]'"):
-        with open_executor(dask="tcp://127.0.0.1:1"):
-            pass
+    with (
+        pytest.raises(DetenteError, match=r"pip install 'detente\[dask\]'"),
+        open_executor(dask="tcp://127.0.0.1:1"),
+    ):
+        pass
     assert "\n" not in MISSING_DASK
