@@ -71,7 +71,7 @@ def test_a_bad_spec_is_one_line_with_file_and_line(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], text: str, line: int, expected: str
 ) -> None:
     spec = write(tmp_path, text)
-    code, out, err = run_cli(capsys, "sweep", spec, "--out", str(tmp_path / "t.csv"))
+    code, _, err = run_cli(capsys, "sweep", spec, "--out", str(tmp_path / "t.csv"))
     assert code == 2, err
     assert err.startswith(f"detente: error: {spec}:{line}: "), err
     assert expected in err and err.count("\n") == 1
