@@ -246,22 +246,8 @@ def record_run(
     seed, runs:
         The random seed and number of draws, where the run has them.
     """
-    row = _run_row(command, scenario, result, options, seed, runs)
-    with connect(store_path) as conn, transaction(conn):
-        return _insert_run(conn, row)
-
-
-def _run_row(
-    command: str,
-    scenario: Scenario | None,
-    result: Any,
-    options: Mapping[str, Any],
-    seed: int | None,
-    runs: int | None,
-) -> tuple[Any, ...]:
-    """The ``runs`` row of a record, serialised before any transaction starts."""
-    return (
-        _now(),
+    row = (
+        dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         __version__,
         command,
         None if scenario is None else scenario_hash(scenario),
@@ -272,22 +258,17 @@ def _run_row(
         runs,
         _dumps(result, "result"),
     )
-
-
-def _now() -> str:
-    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-
-
-def _insert_run(conn: sqlite3.Connection, row: tuple[Any, ...]) -> int:
-    cursor = conn.execute(
-        "INSERT INTO runs (created_at, detente_version, command, scenario_hash, "
-        "scenario_title, models, options, seed, runs, result) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        row,
-    )
-    if cursor.lastrowid is None:  # pragma: no cover - sqlite always sets it after an INSERT
+    with connect(store_path) as conn, transaction(conn):
+        cursor = conn.execute(
+            "INSERT INTO runs (created_at, detente_version, command, scenario_hash, "
+            "scenario_title, models, options, seed, runs, result) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            row,
+        )
+        run_id = cursor.lastrowid
+    if run_id is None:  # pragma: no cover - sqlite always sets it after an INSERT
         raise StoreError("the run store did not return the new run's id")
-    return cursor.lastrowid
+    return run_id
 
 
 @dataclass(frozen=True)

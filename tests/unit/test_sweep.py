@@ -9,6 +9,7 @@ back with plain SQL.
 from __future__ import annotations
 
 import csv
+import json
 import sqlite3
 from pathlib import Path
 
@@ -106,10 +107,13 @@ def test_sweep_writes_one_row_per_run_and_records_one_sweep(
     assert (sweep["status"], sweep["tasks"], sweep["seed"]) == ("complete", 4, 3)
     assert sweep["spec"]["grid"]["russia.capability"] == [0.3, 0.6]
     assert set(sweep["versions"]) >= {"detente", "numpy", "python", "executor"}
-    with sqlite3.connect(store) as conn:
-        commands = conn.execute("SELECT command FROM runs ORDER BY id").fetchall()
-    assert commands == [("sweep",)] * 4
-    assert sorted(sweep["runs"]) == [0, 1, 2, 3]
+    assert sorted(sweep["results"]) == [0, 1, 2, 3]
+    assert sweep["results"][0]["results"]["monte_carlo"] == json.loads(json.dumps(direct.to_dict()))
+    with sqlite3.connect(store) as conn:  # the command itself: one run holding the table
+        recorded = conn.execute("SELECT command, result FROM runs").fetchall()
+    assert [c for c, _ in recorded] == ["sweep"]
+    assert json.loads(recorded[0][1])["sweep"] == 1
+    assert len(json.loads(recorded[0][1])["rows"]) == 4
 
 
 def test_the_output_path_is_checked_before_any_work(
@@ -165,7 +169,7 @@ def test_a_data_error_fails_the_sweep_naming_scenario_and_parameters(tmp_path: P
     assert message.startswith("sweep run 1 (russia_japan_2018 with russia.capability=-1): ")
     assert "capability must be >= 0" in message
     sweep = get_sweep(store, 1)
-    assert sweep["status"] == "failed" and sorted(sweep["runs"]) == [0]
+    assert sweep["status"] == "failed" and sorted(sweep["results"]) == [0]
 
 
 def test_cancelling_keeps_the_finished_runs_and_no_half_written_one(tmp_path: Path) -> None:
@@ -182,8 +186,8 @@ def test_cancelling_keeps_the_finished_runs_and_no_half_written_one(tmp_path: Pa
         )  # fmt: skip
     sweep = get_sweep(store, 1)
     assert sweep["status"] == "cancelled"
-    assert sweep["runs"] == {0: 1, 1: 2}
-    with sqlite3.connect(store) as conn:
-        assert conn.execute("SELECT COUNT(*) FROM runs").fetchone() == (2,)
-        orphans = "SELECT COUNT(*) FROM runs WHERE id NOT IN (SELECT run_id FROM sweep_runs)"
-        assert conn.execute(orphans).fetchone() == (0,)
+    assert sorted(sweep["results"]) == [0, 1]
+    assert [sweep["results"][i]["parameters"]["russia.capability"] for i in (0, 1)] == [0.2, 0.4]
+    with sqlite3.connect(store) as conn:  # every row whole: its JSON reads back
+        rows = conn.execute("SELECT task, result FROM sweep_results").fetchall()
+    assert sorted(json.loads(r)["index"] for _, r in rows) == [0, 1]

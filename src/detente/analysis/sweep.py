@@ -244,13 +244,11 @@ def run_sweep(
 def _record(
     store: str | os.PathLike[str], sweep_id: int, task: SweepTask, document: dict[str, Any]
 ) -> None:
-    from detente.store_sweeps import record_sweep_run
+    from detente.store_sweeps import record_sweep_result
 
-    record_sweep_run(
-        store, sweep_id, task.index, scenario=task.point.scenario, result=document,
-        options={"sweep": sweep_id, "task": task.index, "scenario": task.point.name,
-                 "set": document["parameters"], "models": list(task.models or ())},
-        seed=task.seed, runs=task.runs,
+    record_sweep_result(
+        store, sweep_id, task.index, scenario=task.point.scenario,
+        parameters=document["parameters"], result=document, seed=task.seed, runs=task.runs,
     )  # fmt: skip
 
 

@@ -96,8 +96,12 @@ def COMMAND(  # noqa: N802 - the name the command registry looks for
     rows = result.rows()
     write_table(rows, out)
     announce(f"wrote {out} ({total} runs)")
-    if result.sweep_id is not None:
-        announce(f"recorded as sweep {result.sweep_id} in {recorder.path}")
+    recorder.record(
+        command="sweep", scenario=None, result={"sweep": result.sweep_id, "rows": rows},
+        options={"spec": parsed.document, "models": parsed.models or [], "workers": workers,
+                 "dask": dask},
+        seed=parsed.seed, runs=parsed.runs,
+    )  # fmt: skip
     if fmt == "json":
         print_json({"sweep": result.sweep_id, "rows": rows})
         return
