@@ -156,10 +156,13 @@ class DaskExecutor:
         unique = list({future.key: future for future in futures}.values())
         try:
             for future, result in _distributed().as_completed(unique, with_results=True):
+                if future.cancelled():  # cancelled elsewhere (another client, a restart)
+                    raise DetenteError(f"Dask task {future.key} was cancelled")
                 for i in indices[future.key]:
                     yield i, result
         finally:
-            self.client.cancel(unique)
+            # only what has not finished: a finished key may be shared by a later map
+            self.client.cancel([future for future in unique if not future.done()])
 
 
 def run_ordered(

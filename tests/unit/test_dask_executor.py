@@ -11,6 +11,7 @@ import json
 import os
 import signal
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -20,6 +21,7 @@ pytest.importorskip("distributed")
 from detente.analysis.sweep import SweepPoint, run_sweep
 from detente.executors import DaskExecutor, SerialExecutor, open_executor
 from detente.scenarios import load_embedded
+from detente.store_sweeps import get_sweep
 from detente.uncertainty import run_monte_carlo
 
 MODELS = ["deadline-bargaining", "compromise"]
@@ -65,7 +67,29 @@ def test_monte_carlo_on_dask_is_the_serial_answer(dask_executor: DaskExecutor) -
 
 def test_sweep_on_dask_is_the_serial_answer(dask_executor: DaskExecutor) -> None:
     points = _points([0.2, 0.4, 0.6, 0.8, 1.0])
-    assert _sweep_json(dask_executor, points) == _sweep_json(SerialExecutor(), points)
+    reference = _sweep_json(SerialExecutor(), points)
+    assert _sweep_json(dask_executor, points) == reference
+    # the same pure tasks again on the same client (the same keys): the same answer
+    assert _sweep_json(dask_executor, points) == reference
+
+
+def test_interrupting_a_dask_sweep_keeps_the_finished_runs(
+    dask_executor: DaskExecutor, tmp_path: Path
+) -> None:
+    store = tmp_path / "runs.sqlite3"
+
+    def interrupt_after_two(done: int, total: int) -> None:
+        if done == 2:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        run_sweep(
+            _points([0.25, 0.35, 0.45, 0.55, 0.65, 0.75]), seed=0, runs=1024,
+            executor=dask_executor, models=MODELS, static_runs=0, store=store,
+            progress=interrupt_after_two,
+        )  # fmt: skip
+    sweep = get_sweep(store, 1)
+    assert sweep["status"] == "cancelled" and len(sweep["results"]) == 2
 
 
 def test_a_lost_worker_has_its_tasks_rerun_and_the_answer_is_unchanged() -> None:
