@@ -24,6 +24,8 @@ from detente.scenarios import load_embedded
 from detente.store_sweeps import get_sweep
 from detente.uncertainty import run_monte_carlo
 
+from sweep_helpers import capability_points, interrupt_after
+
 MODELS = ["deadline-bargaining", "compromise"]
 
 
@@ -36,15 +38,6 @@ def dask_executor() -> Iterator[DaskExecutor]:
             assert isinstance(executor, DaskExecutor)
             assert executor.workers == 2
             yield executor
-
-
-def _points(capabilities: list[float]) -> list[SweepPoint]:
-    scenario = load_embedded()
-    return [
-        SweepPoint("russia_japan_2018", scenario, {"actors.russia.capability": c},
-                   {"actors.russia.capability": "russia.capability"})
-        for c in capabilities
-    ]  # fmt: skip
 
 
 def _sweep_json(executor: Any, points: list[SweepPoint], runs: int = 256) -> str:
@@ -66,7 +59,7 @@ def test_monte_carlo_on_dask_is_the_serial_answer(dask_executor: DaskExecutor) -
 
 
 def test_sweep_on_dask_is_the_serial_answer(dask_executor: DaskExecutor) -> None:
-    points = _points([0.2, 0.4, 0.6, 0.8, 1.0])
+    points = capability_points([0.2, 0.4, 0.6, 0.8, 1.0])
     reference = _sweep_json(SerialExecutor(), points)
     assert _sweep_json(dask_executor, points) == reference
     # the same pure tasks again on the same client (the same keys): the same answer
@@ -78,15 +71,11 @@ def test_interrupting_a_dask_sweep_keeps_the_finished_runs(
 ) -> None:
     store = tmp_path / "runs.sqlite3"
 
-    def interrupt_after_two(done: int, total: int) -> None:
-        if done == 2:
-            raise KeyboardInterrupt
-
     with pytest.raises(KeyboardInterrupt):
         run_sweep(
-            _points([0.25, 0.35, 0.45, 0.55, 0.65, 0.75]), seed=0, runs=1024,
+            capability_points([0.25, 0.35, 0.45, 0.55, 0.65, 0.75]), seed=0, runs=1024,
             executor=dask_executor, models=MODELS, static_runs=0, store=store,
-            progress=interrupt_after_two,
+            progress=interrupt_after(2),
         )  # fmt: skip
     sweep = get_sweep(store, 1)
     assert sweep["status"] == "cancelled" and len(sweep["results"]) == 2
@@ -95,7 +84,7 @@ def test_interrupting_a_dask_sweep_keeps_the_finished_runs(
 def test_a_lost_worker_has_its_tasks_rerun_and_the_answer_is_unchanged() -> None:
     import psutil
 
-    points = _points([0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9])
+    points = capability_points([0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9])
     reference = _sweep_json(SerialExecutor(), points, runs=2048)
     killed: list[int] = []
     with open_executor(workers=2, dask="local") as executor:

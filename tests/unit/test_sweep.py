@@ -17,7 +17,7 @@ import numpy as np
 import pytest
 
 from detente.analysis.edits import set_parameters
-from detente.analysis.sweep import SweepPoint, run_sweep
+from detente.analysis.sweep import run_sweep
 from detente.commands._sweep_spec import read_spec
 from detente.errors import DetenteError
 from detente.executors import ProcessExecutor, SerialExecutor
@@ -26,6 +26,7 @@ from detente.store_sweeps import get_sweep
 from detente.uncertainty import run_monte_carlo
 
 from cli_helpers import run_cli
+from sweep_helpers import capability_points, interrupt_after
 
 SPEC = """\
 scenarios: [russia_japan_2018]
@@ -143,17 +144,8 @@ def test_dask_missing_is_one_line_naming_the_extra(
     )
 
 
-def _points(capabilities: list[float]) -> list[SweepPoint]:
-    scenario = load_embedded()
-    return [
-        SweepPoint("russia_japan_2018", scenario, {"actors.russia.capability": c},
-                   {"actors.russia.capability": "russia.capability"})
-        for c in capabilities
-    ]  # fmt: skip
-
-
 def test_sweep_in_processes_is_the_serial_answer() -> None:
-    points = _points([0.2, 0.5, 0.8])
+    points = capability_points([0.2, 0.5, 0.8])
     options = {"seed": 1, "runs": 256, "models": ["deadline-bargaining"], "static_runs": 0}
     serial = run_sweep(points, executor=SerialExecutor(), **options)  # type: ignore[arg-type]
     pooled = run_sweep(points, executor=ProcessExecutor(2), **options)  # type: ignore[arg-type]
@@ -162,7 +154,7 @@ def test_sweep_in_processes_is_the_serial_answer() -> None:
 
 def test_a_data_error_fails_the_sweep_naming_scenario_and_parameters(tmp_path: Path) -> None:
     store = tmp_path / "runs.sqlite3"
-    points = _points([0.5, -1.0, 0.7])  # a capability below 0 is invalid (scenario rules)
+    points = capability_points([0.5, -1.0, 0.7])  # a capability below 0 is invalid (scenario rules)
     with pytest.raises(DetenteError) as failure:
         run_sweep(points, seed=0, runs=0, executor=SerialExecutor(), store=store)
     message = str(failure.value)
@@ -175,14 +167,10 @@ def test_a_data_error_fails_the_sweep_naming_scenario_and_parameters(tmp_path: P
 def test_cancelling_keeps_the_finished_runs_and_no_half_written_one(tmp_path: Path) -> None:
     store = tmp_path / "runs.sqlite3"
 
-    def interrupt_after_two(done: int, total: int) -> None:
-        if done == 2:
-            raise KeyboardInterrupt
-
     with pytest.raises(KeyboardInterrupt):
         run_sweep(
-            _points([0.2, 0.4, 0.6, 0.8]), seed=0, runs=0, executor=SerialExecutor(),
-            store=store, progress=interrupt_after_two,
+            capability_points([0.2, 0.4, 0.6, 0.8]), seed=0, runs=0, executor=SerialExecutor(),
+            store=store, progress=interrupt_after(2),
         )  # fmt: skip
     sweep = get_sweep(store, 1)
     assert sweep["status"] == "cancelled"

@@ -17,10 +17,11 @@ import click
 from detente.commands._executor import dask_option, executor
 from detente.commands._options import announce, check_output, format_option
 from detente.commands._shared import print_json, print_renderables, progress_bar
+from detente.commands._sweep_spec import SweepSpec, read_spec
 from detente.commands.runs import Recorder, store_options
 from detente.errors import DetenteError
 
-__all__ = ["COMMAND", "write_table"]
+__all__ = ["COMMAND", "SweepSpec", "read_spec", "write_table"]
 
 TABLE_SUFFIXES = (".csv", ".parquet")
 _SHOWN = ("p_agreement", "median_time", "two-level:possible", "two-level:gap")
@@ -79,7 +80,6 @@ def COMMAND(  # noqa: N802 - the name the command registry looks for
         raise DetenteError(f"{out}: writing Parquet needs pyarrow (pip install pyarrow); "
                            "or write a .csv file")  # fmt: skip
     from detente.analysis.sweep import run_sweep
-    from detente.commands._sweep_spec import read_spec
 
     parsed = read_spec(spec)
     total = len(parsed.points)
