@@ -24,6 +24,7 @@ from detente.scenarios import load_embedded
 from detente.store_sweeps import get_sweep
 from detente.uncertainty import run_monte_carlo
 
+from cli_helpers import run_cli
 from sweep_helpers import capability_points, interrupt_after
 
 MODELS = ["deadline-bargaining", "compromise"]
@@ -84,7 +85,7 @@ def test_interrupting_a_dask_sweep_keeps_the_finished_runs(
 def test_a_lost_worker_has_its_tasks_rerun_and_the_answer_is_unchanged() -> None:
     import psutil
 
-    points = capability_points([0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9])
+    points = capability_points([0.2, 0.3, 0.4, 0.5, 0.6, 0.7])
     reference = _sweep_json(SerialExecutor(), points, runs=2048)
     killed: list[int] = []
     with open_executor(workers=2, dask="local") as executor:
@@ -109,3 +110,16 @@ def test_a_lost_worker_has_its_tasks_rerun_and_the_answer_is_unchanged() -> None
     assert killed, "no worker was busy after the first run finished"
     assert not psutil.pid_exists(killed[0]) or psutil.Process(killed[0]).status() == "zombie"
     assert json.dumps(result.documents, sort_keys=True) == reference
+
+
+def test_forecast_on_a_running_scheduler_prints_the_dashboard_and_the_serial_answer(
+    capsys: pytest.CaptureFixture[str], dask_executor: DaskExecutor
+) -> None:
+    address = dask_executor.client.scheduler.address
+    args = ["forecast", "--runs", "300", "-m", "deadline-bargaining", "-f", "json", "--no-store"]
+    code, serial, _ = run_cli(capsys, *args)
+    assert code == 0
+    code, on_dask, err = run_cli(capsys, *args, "--dask", address)
+    assert code == 0, err
+    assert err.startswith(f"Dask on {address}; dashboard: http")
+    assert on_dask == serial
