@@ -114,6 +114,7 @@ def main() -> None:
                 measured[name] = seconds
         rows.append((kind, workers, startup, measured["overhead"] / args.tasks * 1e3,
                      measured["mc"], measured["sweep"]))  # fmt: skip
+        print(f"done: {kind} x{workers} {rows[-1][2:]}", flush=True)
     print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}\n")
     print(
         "| backend | workers | start-up (s) | overhead per task (ms) | "

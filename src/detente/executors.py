@@ -50,6 +50,7 @@ R = TypeVar("R")
 DASK_ENV = "DETENTE_DASK"
 """The environment variable naming a Dask scheduler (as ``--dask`` does)."""
 
+_TRIM = "distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_"
 MISSING_DASK = "--dask needs dask.distributed, an optional extra: pip install 'detente[dask]'"
 
 
@@ -202,9 +203,16 @@ def _dask_client(address: str, workers: int) -> tuple[Any, Any]:
     when ``address`` is ``local``; also the cluster to close (``None`` if not ours)."""
     distributed = _distributed()
     if address == "local":
-        cluster = distributed.LocalCluster(
-            n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0"
-        )
+        import dask
+
+        # Dask's nannies set MALLOC_TRIM_THRESHOLD_=65536 in their workers; setting it
+        # turns off glibc's adaptive mmap threshold (mallopt(3)), so every large numpy
+        # array is mmap'd and unmapped anew: detente's tasks ran 2.5x slower (measured,
+        # docs/scale-out.md). None unsets it for the workers of the cluster started here.
+        with dask.config.set({_TRIM: None}):
+            cluster = distributed.LocalCluster(
+                n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0"
+            )
         return distributed.Client(cluster), cluster
     try:
         return distributed.Client(address, timeout="10s"), None

@@ -123,3 +123,13 @@ def test_forecast_on_a_running_scheduler_prints_the_dashboard_and_the_serial_ans
     assert code == 0, err
     assert err.startswith(f"Dask on {address}; dashboard: http")
     assert on_dask == serial
+
+
+def test_local_cluster_workers_keep_glibc_adaptive_mmap_threshold(
+    dask_executor: DaskExecutor,
+) -> None:
+    # Dask's default MALLOC_TRIM_THRESHOLD_=65536 made the tasks 2.5x slower (mallopt(3):
+    # setting it disables the adaptive mmap threshold); the cluster detente starts unsets it
+    found = dask_executor.client.run(os.environ.get, "MALLOC_TRIM_THRESHOLD_")
+    assert len(found) == 2
+    assert set(found.values()) == {os.environ.get("MALLOC_TRIM_THRESHOLD_")}
