@@ -179,3 +179,33 @@ def test_cancelling_keeps_the_finished_runs_and_no_half_written_one(tmp_path: Pa
     with sqlite3.connect(store) as conn:  # every row whole: its JSON reads back
         rows = conn.execute("SELECT task, result FROM sweep_results").fetchall()
     assert sorted(json.loads(r)["index"] for _, r in rows) == [0, 1]
+
+
+def test_a_sample_spec_draws_its_points_uniformly_from_the_seed(tmp_path: Path) -> None:
+    text = (
+        "scenarios: [russia_japan_2018]\nseed: 9\nruns: 0\nsample:\n  points: 5\n"
+        "  parameters:\n    russia.capability: [0.2, 0.8]\n    japan.capability: [1, 3]\n"
+    )
+    spec = read_spec(write(tmp_path, text))
+    # numpy's documented stream: default_rng(SeedSequence(9)), one uniform per point and
+    # parameter, scaled to [low, high]
+    unit = np.random.default_rng(np.random.SeedSequence(9)).random((5, 2))
+    expected = np.column_stack([0.2 + 0.6 * unit[:, 0], 1 + 2 * unit[:, 1]])
+    found = [
+        [p.changes["actors.russia.capability"], p.changes["actors.japan.capability"]]
+        for p in spec.points
+    ]
+    np.testing.assert_allclose(found, expected, rtol=0, atol=1e-15)
+
+
+def test_parquet_without_pyarrow_fails_before_any_work(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import importlib.util
+
+    if importlib.util.find_spec("pyarrow") is not None:
+        pytest.skip("pyarrow is installed: the Parquet file can be written")
+    spec = write(tmp_path, SPEC.replace("russia_japan_2018", "no_such_scenario"))
+    code, _, err = run_cli(capsys, "sweep", spec, "--out", str(tmp_path / "t.parquet"))
+    assert code == 2
+    assert "t.parquet: writing Parquet needs pyarrow" in err
