@@ -16,11 +16,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from detente.analysis.edits import set_parameters
 from detente.analysis.sweep import run_sweep
 from detente.commands._sweep_spec import read_spec
 from detente.errors import DetenteError
 from detente.executors import ProcessExecutor, SerialExecutor
+from detente.scenario_edits import set_parameters
 from detente.scenarios import load_embedded
 from detente.store_sweeps import get_sweep
 from detente.uncertainty import run_monte_carlo

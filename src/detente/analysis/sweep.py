@@ -2,7 +2,7 @@
 executor, with one tidy row per run.
 
 A sweep is a list of *points*: a scenario and the parameter changes applied to it
-(:func:`detente.analysis.edits.set_parameters`, the machinery of ``whatif --set``).
+(:func:`detente.scenario_edits.set_parameters`, the machinery of ``whatif --set``).
 Each point is one pure task (:mod:`detente.executors`): it applies its changes and
 either runs the Monte Carlo (:func:`detente.uncertainty.run_monte_carlo`, ``runs``
 draws) or, with ``runs=0``, the static models once at the modes. Point *i*'s Monte
@@ -29,10 +29,10 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from detente.analysis.edits import Value, set_parameters, show_value
 from detente.errors import DetenteError
 from detente.quantity import Range
 from detente.scenario import Scenario
+from detente.scenario_edits import Value, set_parameters, show_value
 
 if TYPE_CHECKING:
     from detente.executors import Executor

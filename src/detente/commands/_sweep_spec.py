@@ -34,9 +34,9 @@ from typing import TYPE_CHECKING, Any
 from detente.errors import DetenteError, PathPart, ScenarioError
 
 if TYPE_CHECKING:
-    from detente.analysis.edits import Value
     from detente.analysis.sweep import SweepPoint
     from detente.io.yaml_reader import LineMap
+    from detente.scenario_edits import Value
 
 __all__ = ["SweepSpec", "read_spec"]
 
@@ -201,9 +201,9 @@ def _point(
     columns: list[str],
     values: list[Value],
 ) -> SweepPoint:
-    from detente.analysis.edits import get_parameter
     from detente.analysis.sweep import SweepPoint
     from detente.commands.whatif import expand_path
+    from detente.scenario_edits import get_parameter
 
     changes: dict[str, Value] = {}
     labels: dict[str, str] = {}
