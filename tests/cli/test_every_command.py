@@ -26,7 +26,6 @@ ROOT = Path(__file__).resolve().parents[2]
 DEU = str(ROOT / "tests" / "data" / "deu_small.tsv")
 SCENARIO = str(ROOT / "docs" / "examples" / "water_treaty.yaml")
 SWEEP = str(ROOT / "docs" / "examples" / "sweep.yaml")
-SWEEP = str(ROOT / "docs" / "examples" / "sweep.yaml")
 
 # command path -> (arguments, the name it records under or None)
 CASES: dict[str, tuple[list[str], str | None]] = {
