@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 import click
 
 from detente import __version__
+from detente.commands._executor import dask_option, executor
 from detente.commands._options import (
     FIGURE_SUFFIXES,
     ScenarioInput,
@@ -71,6 +72,7 @@ def cli() -> None:
     "--seed", type=int, default=0, show_default=True, help="Seed of the Monte Carlo draws."
 )
 @click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True)
+@dask_option
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 @click.option(
     "--option",
@@ -90,6 +92,7 @@ def forecast(
     runs: int | None,
     seed: int,
     workers: int,
+    dask: str | None,
     quiet: bool,
     model_options: Sequence[str],
     recorder: Recorder,
@@ -128,7 +131,7 @@ def forecast(
     document = forecast_document(loaded, results, source=scenario.source)
     monte_carlo = None
     if runs is not None:
-        monte_carlo = _monte_carlo(loaded, models, runs, seed, workers, quiet)
+        monte_carlo = _monte_carlo(loaded, models, runs, seed, (workers, dask), quiet)
         _merge_monte_carlo(document, monte_carlo.to_dict())
         _add_whether_and_when(loaded, document)
     if plot:
@@ -185,18 +188,26 @@ def forecast(
 
 
 def _monte_carlo(
-    scenario: Scenario, models: Sequence[str], runs: int, seed: int, workers: int, quiet: bool
+    scenario: Scenario,
+    models: Sequence[str],
+    runs: int,
+    seed: int,
+    where: tuple[int, str | None],
+    quiet: bool,
 ) -> Any:
     from detente.commands._shared import progress_bar
     from detente.uncertainty import run_monte_carlo
 
-    with progress_bar(f"Sampling {runs:,} scenarios", quiet=quiet) as update:
+    with (
+        executor(*where) as chosen,
+        progress_bar(f"Sampling {runs:,} scenarios", quiet=quiet) as update,
+    ):
         return run_monte_carlo(
             scenario,
             runs=runs,
             seed=seed,
             models=list(models) or None,
-            workers=workers,
+            executor=chosen,
             progress=lambda done: update(done, runs),
         )
 

@@ -35,9 +35,8 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
-from typing import Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 import numpy as np
 
@@ -45,6 +44,9 @@ from detente._streaming import BINS, _collect, _Hist, _Part, _Spec
 from detente.errors import DetenteError
 from detente.sampling import Draws, ScenarioSampler
 from detente.scenario import Scenario
+
+if TYPE_CHECKING:
+    from detente.executors import Executor
 
 __all__ = [
     "BINS",
@@ -422,6 +424,7 @@ def run_monte_carlo(
     block_size: int = 1024,
     progress: Callable[[int], None] | None = None,
     static_runs: int | None = None,
+    executor: Executor | None = None,
 ) -> MonteCarloResult:
     """Forecast ``runs`` joint draws of the scenario's ranges and summarise across draws.
 
@@ -438,7 +441,8 @@ def run_monte_carlo(
     models:
         Registered model names (default: every model that applies to the scenario).
     workers:
-        Processes (``concurrent.futures.ProcessPoolExecutor``); 1 runs in this process.
+        Processes (``concurrent.futures.ProcessPoolExecutor``) when no ``executor`` is
+        given; 1 runs in this process.
     block_size:
         Draws per task, rounded up to a multiple of :data:`SEED_BLOCK`; bounds memory
         (the dated model holds arrays of block_size x steps x signatories x issues).
@@ -449,6 +453,10 @@ def run_monte_carlo(
         this many draws, evenly spread (every ``ceil(runs / static_runs)``-th), for the
         models other than the dated one; 0 leaves them out. Either way, draws that are
         identical for the static models are solved once (see the module docstring).
+    executor:
+        Where the tasks run (:mod:`detente.executors`: serial, local processes or Dask);
+        ``None``: ``workers`` local processes. Results are folded in task order, so the
+        backend changes nothing in the output.
 
     Returns
     -------
@@ -513,13 +521,9 @@ def run_monte_carlo(
         if progress is not None:
             progress(done)
 
-    if workers == 1 or len(tasks) == 1:
-        for task in tasks:
-            fold(task, _run_task(task))
-    else:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            for task, part in zip(tasks, pool.map(_run_task, tasks), strict=True):
-                fold(task, part)
+    from detente.executors import ProcessExecutor, run_ordered
+
+    run_ordered(executor or ProcessExecutor(workers), _run_task, tasks, fold)
     out = _result(scenario, runs, seed, static_count, names, dated, hists, totals)
     return replace(out, solved=dict.fromkeys(static, solved))
 

@@ -25,6 +25,7 @@ from cli_helpers import run_cli as run
 ROOT = Path(__file__).resolve().parents[2]
 DEU = str(ROOT / "tests" / "data" / "deu_small.tsv")
 SCENARIO = str(ROOT / "docs" / "examples" / "water_treaty.yaml")
+SWEEP = str(ROOT / "docs" / "examples" / "sweep.yaml")
 
 # command path -> (arguments, the name it records under or None)
 CASES: dict[str, tuple[list[str], str | None]] = {
@@ -40,6 +41,7 @@ CASES: dict[str, tuple[list[str], str | None]] = {
     "backtest deu": (["backtest", "deu", DEU, "--bootstrap", "20", "-q"], "backtest deu"),
     "backtest cases": (["backtest", "cases", "--runs", "8", "-q"], "backtest cases"),
     "base-rate": (["base-rate"], None),
+    "sweep": (["sweep", SWEEP, "-q", "--out", "sweep.csv"], "sweep"),
     "runs list": (["runs", "list"], None),
     "runs show": (["runs", "show", "1"], None),
     "runs diff": (["runs", "diff", "1", "1"], None),

@@ -1,0 +1,131 @@
+"""Benchmark: the same jobs serial, on local processes and on a Dask LocalCluster.
+
+Three measurements, each backend started before the clock runs (a pool or cluster
+costs its start-up once per command, reported apart):
+
+* *per-task overhead*: ``--tasks`` tasks that do nothing, through each executor,
+  seconds per task;
+* *Monte Carlo*: ``--runs`` draws of the default scenario, all models (the expected-
+  utility model on ``static_runs`` draws), with ``--block-size`` draws per task;
+* *sweep*: ``--points`` grid points of ``russia.capability``, ``--sweep-runs`` draws each
+  (the dated model and the compromise), one task per point.
+
+Every run checks that its answer is byte-identical in JSON to the serial one. The load
+average (``os.getloadavg``) is printed with the table: on a shared machine, other jobs
+take cores from the workers.
+
+Usage::
+
+    PYTHONPATH=src python benchmarks/scale_out.py [--runs 20000] [--block-size 2048]
+        [--points 16] [--sweep-runs 2048] [--tasks 200] [--repeat 3]
+
+Not a test: nothing here asserts; it prints a Markdown table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from detente.analysis.sweep import SweepPoint, run_sweep
+from detente.executors import Executor, ProcessExecutor, SerialExecutor, open_executor
+from detente.scenarios import load_embedded
+from detente.uncertainty import run_monte_carlo
+
+
+def _nothing(x: int) -> int:
+    return x
+
+
+@contextmanager
+def backend(kind: str, workers: int) -> Iterator[tuple[Executor, float]]:
+    """The executor and its start-up seconds."""
+    start = time.perf_counter()
+    if kind == "serial":
+        yield SerialExecutor(), 0.0
+    elif kind == "processes":
+        yield ProcessExecutor(workers), 0.0  # the pool starts inside each job
+    else:
+        with open_executor(workers=workers, dask="local") as executor:
+            # wait until every worker has joined, so start-up is not counted in the jobs
+            executor.client.wait_for_workers(workers)  # type: ignore[attr-defined]
+            yield executor, time.perf_counter() - start
+
+
+def best(job: Callable[[], str], repeat: int) -> tuple[float, str]:
+    """The fastest of ``repeat`` runs (seconds) and the job's JSON answer."""
+    times, answer = [], ""
+    for _ in range(repeat):
+        start = time.perf_counter()
+        answer = job()
+        times.append(time.perf_counter() - start)
+    return min(times), answer
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--runs", type=int, default=20000)
+    parser.add_argument("--block-size", type=int, default=2048)
+    parser.add_argument("--points", type=int, default=16)
+    parser.add_argument("--sweep-runs", type=int, default=2048)
+    parser.add_argument("--tasks", type=int, default=200)
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    scenario = load_embedded()
+    points = [
+        SweepPoint("russia_japan_2018", scenario, {"actors.russia.capability": 0.1 + 0.05 * i})
+        for i in range(args.points)
+    ]
+
+    def monte_carlo(executor: Executor) -> str:
+        result = run_monte_carlo(
+            scenario, runs=args.runs, seed=0, block_size=args.block_size, executor=executor,
+            static_runs=20,
+        )  # fmt: skip
+        return json.dumps(result.to_dict(), sort_keys=True)
+
+    def sweep(executor: Executor) -> str:
+        result = run_sweep(
+            points, seed=0, runs=args.sweep_runs, executor=executor,
+            models=["deadline-bargaining", "compromise"], static_runs=4,
+        )  # fmt: skip
+        return json.dumps(result.documents, sort_keys=True)
+
+    def overhead(executor: Executor) -> str:
+        return json.dumps(sorted(executor.imap_unordered(_nothing, list(range(args.tasks)))))
+
+    print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    rows: list[tuple[str, int, float, float, float, float]] = []
+    reference: dict[str, str] = {}
+    for kind, workers in (("serial", 1), ("processes", 1), ("processes", 2), ("dask", 1),
+                          ("dask", 2)):  # fmt: skip
+        with backend(kind, workers) as (executor, startup):
+            measured: dict[str, Any] = {}
+            for name, job in (("overhead", overhead), ("mc", monte_carlo), ("sweep", sweep)):
+                seconds, answer = best(lambda j=job: j(executor), args.repeat)  # type: ignore[misc]
+                reference.setdefault(name, answer)
+                if answer != reference[name]:
+                    raise SystemExit(f"{kind} x{workers}: {name} differs from the serial answer")
+                measured[name] = seconds
+        rows.append((kind, workers, startup, measured["overhead"] / args.tasks * 1e3,
+                     measured["mc"], measured["sweep"]))  # fmt: skip
+        print(f"done: {kind} x{workers} {rows[-1][2:]}", flush=True)
+    print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}\n")
+    print(
+        "| backend | workers | start-up (s) | overhead per task (ms) | "
+        f"Monte Carlo {args.runs:,} draws, {args.block_size} per task (s) | "
+        f"sweep {args.points} points x {args.sweep_runs} draws (s) |"
+    )
+    print("|---|---|---|---|---|---|")
+    for kind, workers, startup, per_task, mc, sw in rows:
+        print(f"| {kind} | {workers} | {startup:.2f} | {per_task:.2f} | {mc:.2f} | {sw:.2f} |")
+    print("\nEvery answer was byte-identical in JSON to the serial one.")
+
+
+if __name__ == "__main__":
+    main()

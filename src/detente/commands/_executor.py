@@ -1,0 +1,54 @@
+"""``--dask ADDRESS`` (or ``DETENTE_DASK``): the option that sends a command's tasks to a
+Dask cluster, shared by every command that takes ``--workers`` (see
+:mod:`detente.executors`)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import click
+
+from detente.commands._options import announce
+
+if TYPE_CHECKING:
+    from detente.executors import Executor
+
+__all__ = ["dask_option", "executor"]
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def dask_option(function: F) -> F:
+    """Add ``--dask ADDRESS`` (``local`` for a LocalCluster of ``--workers`` processes)."""
+    return click.option(
+        "--dask",
+        metavar="ADDRESS",
+        envvar="DETENTE_DASK",
+        callback=_check_dask,
+        help="Run the tasks on a Dask cluster: a scheduler address (tcp://host:8786) or "
+        "'local' for a LocalCluster of --workers processes (default: $DETENTE_DASK; needs "
+        "pip install 'detente[dask]').",
+    )(function)
+
+
+def _check_dask(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """Refuse ``--dask`` at once, before any work, when dask.distributed is missing."""
+    import importlib.util
+
+    from detente.errors import DetenteError
+    from detente.executors import MISSING_DASK
+
+    if value and importlib.util.find_spec("distributed") is None:
+        raise DetenteError(MISSING_DASK)
+    return value or None
+
+
+@contextmanager
+def executor(workers: int, dask: str | None) -> Iterator[Executor]:
+    """The executor of ``--workers``/``--dask``; the Dask dashboard's link on stderr."""
+    from detente.executors import open_executor
+
+    with open_executor(workers=workers, dask=dask or None, announce=announce) as opened:
+        yield opened
