@@ -359,10 +359,11 @@ def test_cli_table_markdown_and_plot(
     capsys: pytest.CaptureFixture[str], two_cases: Path, tmp_path: Path
 ) -> None:
     figure = tmp_path / "reliability.png"
-    code, out, _ = _cli(
+    code, out, err = _cli(
         capsys, "backtest", "cases", str(two_cases), "--runs", "64", "-q", "--plot", str(figure)
     )
     assert code == 0
+    assert f"wrote {figure}" in err  # the README: every command says what it wrote
     assert "Brier" in out and "failed" in out and "0.500" in out and "calibrated" in out
     assert figure.read_bytes()[:4] == b"\x89PNG"
     code, out, _ = _cli(

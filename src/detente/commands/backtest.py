@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 import click
 
-from detente.commands._options import FIGURE_SUFFIXES, check_output, format_option
+from detente.commands._options import FIGURE_SUFFIXES, announce, check_output, format_option
 from detente.commands._shared import console, print_json, progress_bar
 from detente.commands.runs import Recorder, store_options
 
@@ -160,6 +160,7 @@ def cases(
         from detente.report.case_tables import plot_reliability
 
         plot_reliability(result, plot)
+        announce(f"wrote {plot} (reliability diagram of {len(result.rows)} cases)")
     if fmt == "json":
         print_json(result.to_dict())
     elif fmt == "markdown":
