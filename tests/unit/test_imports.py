@@ -75,7 +75,9 @@ def test_ktab_xml_actors_dimensions_shares_and_parameters() -> None:
     assert [east.stances[i].salience.mode for i in ("Tax", "Trade")] == pytest.approx([0.8, 0.8])
     assert "VotingRule=Proportional" in s.description and "prngSeed=42" in s.description
     assert any("South on Tax" in n for n in notes)
-    assert any("change no forecast" in n for n in notes)
+    # detente has an smp model now: the note says how to apply KTAB's settings to it
+    assert any("not applied" in n and "--option smp." in n for n in notes)
+    assert not any("no model of KTAB" in n for n in notes)
 
 
 @pytest.mark.parametrize(

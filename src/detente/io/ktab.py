@@ -24,11 +24,11 @@ A KTAB XML scenario (:func:`read_ktab_xml`) holds:
 
 In both, saliences are each actor's shares of attention across dimensions, converted
 by :func:`~detente.io._import_common.shares_to_saliences`; an actor's total above 100
-is an error, as in KTAB. detente has no model of KTAB's SMP, so the model
-parameters, the seed and the ideal adjustments are kept (in the scenario's description
-and the actors' metadata) and reported in a note, not used. An empty ``dCoord`` (the
-schema requires a number; KTAB's reader takes it as 0) is read as no stance on that
-dimension, with a note.
+is an error, as in KTAB. The model parameters, the seed and the ideal adjustments are
+kept (in the scenario's description and the actors' metadata) and reported in a note,
+not applied: detente's ``smp`` model takes KTAB's settings as ``--option smp.NAME=``.
+An empty ``dCoord`` (the schema requires a number; KTAB's reader takes it as 0) is read
+as no stance on that dimension, with a note.
 """
 
 from __future__ import annotations
@@ -199,7 +199,8 @@ def read_ktab_xml(text: str, file: str = "<xml>", *, notes: list[str] | None = N
         )
         notes.append(
             f"{file}: KTAB model parameters {shown} kept in the description; "
-            "detente has no model of KTAB's SMP, so they change no forecast"
+            "they are not applied: the smp model runs with its defaults unless given "
+            "--option smp.NAME=VALUE (docs/models/smp.md)"
         )
     elif seed:
         lines_of_text.append(f"KTAB prngSeed={seed} (kept, not used by detente's models)")
