@@ -82,3 +82,21 @@ def test_actor_that_cares_about_nothing_is_a_model_error() -> None:
     with pytest.raises(ModelError, match="salience 0 on every issue"):
         SMPModel().forecast(Scenario.from_dict(data))
     assert SMPModel(transitions="deterministic").options()["transitions"] == "deterministic"
+
+
+def test_ktab_settings_are_declared_options() -> None:
+    """docs/models/smp.md's options reach --option and a scenario's models block."""
+    from detente.models.base import check_options, declared_options, with_options
+
+    model = SMPModel()
+    declared = declared_options(model)
+    assert set(declared) == {
+        "voting", "victory", "pce", "big_r_range", "big_r_adjust", "third_party",
+        "bargain", "transitions", "max_turns",
+    }  # fmt: skip
+    assert declared["voting"].default == "prop-cubic"
+    assert "proportional" in declared["voting"].choices
+    options = check_options(model, {"voting": "proportional", "transitions": "deterministic"})
+    configured = with_options(model, options)
+    assert configured.options()["voting"] == "proportional"
+    assert configured.options()["transitions"] == "deterministic"

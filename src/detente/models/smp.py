@@ -160,10 +160,28 @@ class SMPModel:
     #: not yet batched across draws (issue 15), it would dominate ``forecast --runs``.
     monte_carlo_by_default: ClassVar[bool] = False
 
-    def __init__(self, *, max_turns: int = 100, **options: str) -> None:
+    def __init__(
+        self,
+        *,
+        voting: pce.VotingRule = "prop-cubic",
+        victory: pce.VictoryModel = "linear",
+        pce: pce.PCEModel = "markov-incentive",
+        big_r_range: pce.BigRRange = "mid",
+        big_r_adjust: pce.BigRAdjust = "one-third",
+        third_party: ThirdPartyCommit = "semi",
+        bargain: BargainModel = "init-only",
+        transitions: Transitions = "stochastic",
+        max_turns: int = 100,
+        **unknown: Any,
+    ) -> None:
+        if unknown:
+            key = next(iter(unknown))
+            raise ModelError(f"smp: unknown option {key!r}; options: {', '.join(_CHOICES)}")
+        # keyword-only and typed, so --option and a scenario's models block can set them
+        options: dict[str, str] = {"voting": voting, "victory": victory, "pce": pce}
+        options.update(big_r_range=big_r_range, big_r_adjust=big_r_adjust)
+        options.update(third_party=third_party, bargain=bargain, transitions=transitions)
         for key, value in options.items():
-            if key not in _CHOICES:
-                raise ModelError(f"smp: unknown option {key!r}; options: {', '.join(_CHOICES)}")
             if value not in _CHOICES[key]:
                 raise ModelError(f"smp: {key} must be one of {_CHOICES[key]}, got {value!r}")
         if isinstance(max_turns, bool) or not isinstance(max_turns, int) or max_turns < 1:
