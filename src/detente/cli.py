@@ -182,7 +182,8 @@ def forecast(
         if "whether_and_when" in document:
             labels = document.get("agreement", {}).get("labels", {})
             out.print(calibrated_table(document["whether_and_when"], labels))
-        out.print(agreement_table(monte_carlo))
+        if monte_carlo.agreement is not None:  # no dated model run: no whether-and-when
+            out.print(agreement_table(monte_carlo))
     if rounds:
         _print_rounds(document, out)
 

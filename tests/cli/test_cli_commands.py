@@ -165,3 +165,14 @@ def test_console_script_runs() -> None:
     )
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["issues"][0]["forecasts"][0]["model"] == "median"
+
+
+def test_forecast_runs_without_a_dated_model_prints_no_empty_whether_and_when(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """-m exchange --runs: the draws' outcome table, but no dated-model table with no rows."""
+    code, out, err = run(capsys, "forecast", "-m", "compromise", "--runs", "50", "--no-store")
+    assert code == 0, err
+    assert "Outcomes across 50 draws" in out
+    assert "No dated model was run" not in out
+    assert "structural model alone" not in out
