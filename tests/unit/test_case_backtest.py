@@ -426,6 +426,9 @@ def test_rich_tables_and_markdown(result: CaseBacktestResult) -> None:
     # the terminal keeps the columns that fit 80 characters
     assert [c.header for c in tables[0].columns][:3] == ["Case", "Agreed", "P"]
     assert [c.header for c in tables[1].columns][:2] == ["Forecaster", "Brier"]
+    # the note explains reliability and skill: it says where those columns are
+    assert "Reliability" not in [c.header for c in tables[1].columns]
+    assert "are in --format markdown and json" in str(tables[1].caption)
     assert tables[0].row_count == 2
     assert tables[1].row_count == 7 and tables[2].row_count == 5
     text = case_markdown(result)

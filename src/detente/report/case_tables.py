@@ -227,7 +227,10 @@ def case_tables(result: CaseBacktestResult) -> list[Table]:
         *_pick(CASE_HEADERS, rows, _TERMINAL_CASE_COLUMNS),
     )
     scores = _table("Scores", *_pick(SCORE_HEADERS, score_rows(result), _TERMINAL_SCORE_COLUMNS))
-    scores.caption = case_note(result)
+    scores.caption = (
+        case_note(result) + " The terminal shows the main columns: reliability, resolution "
+        "and skill are in --format markdown and json."
+    )
     calibration = _table(
         f"Calibration of {DEFAULT_FORECASTER}", CALIBRATION_HEADERS, calibration_rows(result)
     )
