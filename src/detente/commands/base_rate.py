@@ -16,9 +16,11 @@ def COMMAND(scenario: ScenarioInput, fmt: str, all_records: bool) -> None:  # no
     """The reference class of SCENARIO (default: the embedded one) and its base rate.
 
     Prints the class used (from the scenario's reference_class block, else inferred,
-    with the reasons), the dataset and the records it rests on, N, the curve P(ended in
-    agreement by t years) with its 95% band, and P(agreement by each of the scenario's
-    dates | the dispute still open at as_of). See docs/calibration.md.
+    with the reasons), the dataset and the records it rests on, N, the curve P(the
+    class's event by t years) with its 95% band, and P(the event by each of the
+    scenario's dates | the dispute still open at as_of). The event is an agreement,
+    except for ICOW claims, whose data say only that a claim ended (by any route): an
+    upper bound on an agreement. See docs/calibration.md.
     """
     from detente.outside_view.base_rate import base_rate_document
 

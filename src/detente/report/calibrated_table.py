@@ -127,10 +127,10 @@ def base_rate_tables(document: dict[str, Any], *, all_records: bool = False) -> 
         )
     outlook = Table(
         title=f"Outside view as of {document['scenario']['as_of']} "
-        f"(dispute {chosen['age_years']:.0f} years old)"
+        f"(dispute {chosen['age_years']:.0f} years old; the event as above)"
     )
     outlook.add_column("", justify="left")
     outlook.add_column("P", justify="right")
     for key, value in document["by"].items():
-        outlook.add_row(f"P(agreement by {key})", probability_text(value))
+        outlook.add_row(f"P(the event by {key})", probability_text(value))
     return ["\n".join(lines), curve, outlook]
