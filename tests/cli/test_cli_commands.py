@@ -176,3 +176,22 @@ def test_forecast_runs_without_a_dated_model_prints_no_empty_whether_and_when(
     assert "Outcomes across 50 draws" in out
     assert "No dated model was run" not in out
     assert "structural model alone" not in out
+
+
+@pytest.mark.parametrize("fmt", ["table", "markdown"])
+def test_monte_carlo_outcomes_say_a_draw_without_agreement_is_the_status_quo(
+    capsys: pytest.CaptureFixture[str], fmt: str
+) -> None:
+    # Issue 10: "no agreement" is never shown as if it were an agreed outcome. In the
+    # default scenario no draw has an agreement (the win-sets are 35 points apart), so
+    # the dated and two-level rows read the status quo, 100, and must say so.
+    code, out, _ = run(capsys, "forecast", "--runs", "64", "-f", fmt, "--no-store")
+    assert code == 0
+    flat = " ".join(out.split())
+    assert "deadline-bargaining and two-level: a draw without an agreement counts as" in flat
+    # without an agreement model among the rows, there is nothing to explain
+    code, out, _ = run(
+        capsys, "forecast", "--runs", "64", "-m", "compromise", "-f", fmt, "--no-store"
+    )
+    assert code == 0
+    assert "a draw without an agreement" not in " ".join(out.split())

@@ -161,11 +161,27 @@ def _interval_rows(document: dict[str, Any]) -> list[tuple[str, str, str, str, s
     return rows
 
 
+_AGREEMENT_MODELS = ("two-level", "deadline-bargaining")
+
+
+def _status_quo_note(document: dict[str, Any]) -> str:
+    """Why an agreement model's row can read as the status quo ("" when none is shown)."""
+    shown = sorted({row[0] for row in _interval_rows(document)} & set(_AGREEMENT_MODELS))
+    if not shown:
+        return ""
+    return (
+        f"{' and '.join(shown)}: a draw without an agreement counts as the issue's status "
+        "quo (no agreement), not as an agreed outcome."
+    )
+
+
 def _interval_table(document: dict[str, Any]) -> Table:
     runs = document["monte_carlo"]["runs"]
     table = Table(
         title=f"Outcomes across {runs:,} draws of the scenario's ranges",
         title_justify="left",
+        caption=_status_quo_note(document) or None,
+        caption_justify="left",
     )
     for column in ("Model", "Issue", "Median", "90% interval", "Draws"):
         table.add_column(column, justify="left" if column in ("Model", "Issue") else "right")
@@ -242,6 +258,8 @@ def forecast_markdown(document: dict[str, Any]) -> str:
             numeric_from=2,
         )
         lines.append("")
+        if _status_quo_note(document):
+            lines += [markdown_text(_status_quo_note(document)), ""]
     agreement = document.get("agreement")
     if agreement is not None:
         lines += [
