@@ -16,7 +16,10 @@ from typing import Any
 
 from detente.scenario import Evidence, Scenario
 
-__all__ = ["Parameter", "parameters", "untraced"]
+__all__ = ["NOT_IN_SOURCE", "Parameter", "drafted_defaults", "parameters", "untraced"]
+
+#: The judgment ``detente draft`` writes for a value the article does not support.
+NOT_IN_SOURCE = "not in the source; set by the analyst"
 
 # Fields that are descriptive text or identifiers, not parameters.
 _TEXT = {
@@ -98,3 +101,13 @@ def parameters(scenario: Scenario) -> list[Parameter]:
 def untraced(scenario: Scenario) -> list[str]:
     """Paths of the parameters no evidence entry covers."""
     return [p.path for p in parameters(scenario) if not p.evidence]
+
+
+def drafted_defaults(scenario: Scenario) -> list[str]:
+    """The ``about`` paths of evidence entries that mark a value as a drafting default.
+
+    ``detente draft`` gives a value the article does not support its widest range and
+    the judgment :data:`NOT_IN_SOURCE`; a forecast rests on such values until an analyst
+    replaces them, so the commands say so (docs/drafting.md).
+    """
+    return [e.about for e in scenario.evidence if (e.judgment or "").strip() == NOT_IN_SOURCE]

@@ -12,6 +12,7 @@ import pytest
 
 from cli_helpers import run_cli as run
 
+ROOT = Path(__file__).resolve().parents[2]
 EC_CSV = Path(__file__).resolve().parents[3] / "shared" / "data" / "ec-emissions" / "actors.csv"
 
 
@@ -195,3 +196,26 @@ def test_monte_carlo_outcomes_say_a_draw_without_agreement_is_the_status_quo(
     )
     assert code == 0
     assert "a draw without an agreement" not in " ".join(out.split())
+
+
+def test_drafting_defaults_are_named_when_a_scenario_is_loaded(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    # A draft gives what the article does not say its widest range; a forecast then rests
+    # on the default (a tester's all-default draft read P = 0.98). Every command that
+    # loads such a scenario says how many values are defaults, and which.
+    text = (ROOT / "docs" / "examples" / "water_treaty.yaml").read_text(encoding="utf-8")
+    marked = text.replace(
+        "  - about: actors.upstream\n    source: notes\n    quote: we could live with a bit "
+        "more than today\n",
+        "  - about: actors.upstream\n    judgment: not in the source; set by the analyst\n",
+    )
+    assert marked != text
+    path = tmp_path / "drafted.yaml"
+    path.write_text(marked, encoding="utf-8")
+    code, _, err = run(capsys, "forecast", str(path), "-m", "compromise", "--no-store")
+    assert code == 0
+    assert "1 values are drafting defaults, not in the source (actors.upstream)" in err
+    code, _, err = run(capsys, "validate", str(ROOT / "docs" / "examples" / "water_treaty.yaml"))
+    assert code == 0
+    assert "drafting defaults" not in err

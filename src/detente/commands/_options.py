@@ -102,6 +102,16 @@ def load(
     )
     for note in notes:
         announce(f"detente: note: {note}")
+    from detente.provenance import drafted_defaults
+
+    defaults = drafted_defaults(loaded)
+    if defaults:
+        shown = ", ".join(defaults[:3]) + (", ..." if len(defaults) > 3 else "")
+        announce(
+            f"detente: note: {len(defaults)} values are drafting defaults, not in the source "
+            f"({shown}): every forecast rests on them until an analyst sets them "
+            "(docs/drafting.md)"
+        )
     return loaded
 
 

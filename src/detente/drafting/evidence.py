@@ -6,10 +6,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from detente.drafting.extract import Article, Sentence
+from detente.provenance import NOT_IN_SOURCE
 
 __all__ = ["ACCEPTS", "NOT_IN_SOURCE", "Finding", "Recorder"]
 
-NOT_IN_SOURCE = "not in the source; set by the analyst"
 WIDEST = {"low": 0, "mode": 50, "high": 100}
 POSITION = {
     "demand": {"low": 0, "mode": 10, "high": 40},
