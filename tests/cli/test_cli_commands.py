@@ -11,9 +11,10 @@ from pathlib import Path
 import pytest
 
 from cli_helpers import run_cli as run
+from shared_data import DATA as SHARED_DATA
 
 ROOT = Path(__file__).resolve().parents[2]
-EC_CSV = Path(__file__).resolve().parents[3] / "shared" / "data" / "ec-emissions" / "actors.csv"
+EC_CSV = SHARED_DATA / "ec-emissions" / "actors.csv"
 
 
 def test_forecast_default_reaches_the_article_conclusion(

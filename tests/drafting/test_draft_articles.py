@@ -21,10 +21,10 @@ from detente.drafting.evidence import NOT_IN_SOURCE
 from detente.errors import DetenteError
 from detente.io import parse_scenario
 
+from shared_data import SEED_ARTICLE
+
 ARTICLES = Path(__file__).parent / "articles"
-SEED = (
-    Path(__file__).resolve().parents[3] / "shared" / "seed" / "russia-japan-peace-treaty-2018.txt"
-)
+SEED = SEED_ARTICLE
 
 
 def _draft(path: Path) -> dict[str, Any]:

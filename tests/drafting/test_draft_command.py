@@ -10,14 +10,13 @@ from pathlib import Path
 import pytest
 
 from cli_helpers import run_cli
+from shared_data import SEED_ARTICLE
 
 pytest.importorskip("spacy")
 
 ARTICLES = Path(__file__).parent / "articles"
 NILE = ARTICLES / "nile_dam_2021.txt"
-SEED = (
-    Path(__file__).resolve().parents[3] / "shared" / "seed" / "russia-japan-peace-treaty-2018.txt"
-)
+SEED = SEED_ARTICLE
 
 
 def test_writes_a_valid_scenario_and_prints_the_summary(

@@ -18,13 +18,14 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-from pathlib import Path
 
 import pytest
 
 from detente.analysis.backtest import BacktestResult, run_deu_backtest
 
-DEU = Path(__file__).resolve().parents[3] / "shared" / "data" / "deu" / "deu-I-II.tsv"
+from shared_data import DATA as SHARED_DATA
+
+DEU = SHARED_DATA / "deu" / "deu-I-II.tsv"
 
 pytestmark = pytest.mark.skipif(not DEU.exists(), reason=f"DEU I-II data not found at {DEU}")
 

@@ -39,9 +39,6 @@ arithmetic (and detente) does not (docs/models/exchange.md, "The outcome limit")
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import numpy as np
 import pytest
 
@@ -50,9 +47,9 @@ from detente.models import get_model
 from detente.models.exchange import run_exchange
 from detente.scenario import Scenario
 
-# shared/ beside the repo (as CI has it); DETENTE_SHARED points elsewhere (a worktree)
-SHARED = Path(os.environ.get("DETENTE_SHARED", Path(__file__).resolve().parents[3] / "shared"))
-DATA = SHARED / "data" / "decide"
+from shared_data import DATA as SHARED_DATA
+
+DATA = SHARED_DATA / "decide"
 TOL = 1e-7
 
 # decide 2022.1.9, ALLOW_RANDOM = False: model.nbs per issue, input then rounds 1..R

@@ -15,7 +15,6 @@ weighted mean within 0.1. Round 0 is the input: median 7.0, mean 7.39 (to 0.005)
 from __future__ import annotations
 
 import csv
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -23,7 +22,9 @@ import pytest
 from detente.models import get_model
 from detente.scenario import Scenario
 
-DATA = Path(__file__).parents[3] / "shared" / "data" / "ec-emissions" / "actors.csv"
+from shared_data import DATA as SHARED_DATA
+
+DATA = SHARED_DATA / "ec-emissions" / "actors.csv"
 
 # Scholz et al. (2011), Table 2, rounds 1..8
 PAPER_MEDIAN = [8.4, 9.9, 9.9, 9.9, 9.9, 7.4, 8.8, 9.6]

@@ -24,10 +24,8 @@ Compared, each to half a unit of the last printed digit (plus 1e-9 for float noi
 from __future__ import annotations
 
 import csv
-import os
 import re
 from decimal import ROUND_HALF_UP, Decimal
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -37,9 +35,9 @@ from detente.models._smp_turns import SMPOptions, run_turn
 from detente.models.smp import SMPModel, run_smp
 from detente.scenario import Scenario
 
-# shared/ beside the repo (as CI has it); DETENTE_SHARED points elsewhere (a worktree)
-SHARED = Path(os.environ.get("DETENTE_SHARED", Path(__file__).resolve().parents[3] / "shared"))
-KTAB = SHARED / "data" / "ktab"
+from shared_data import DATA as SHARED_DATA
+
+KTAB = SHARED_DATA / "ktab"
 
 
 def lines(name: str) -> list[str]:

@@ -22,11 +22,13 @@ import pytest
 
 from detente.io import load_scenario
 
+from shared_data import DATA as SHARED_DATA
+
 ROOT = Path(__file__).resolve().parents[2]
 CASES = ROOT / "cases"
 SAMPLE = CASES / "sample.tsv"
 SCRIPT = ROOT / "scripts" / "draw_case_sample.py"
-DATA = ROOT.parent / "shared" / "data" / "outcomes"
+DATA = SHARED_DATA / "outcomes"
 
 DRAW_ID = re.compile(r"\b(icow|icb|ucdp)-(\d{2})\b")
 REPLACES = re.compile(r"replaces\s+((?:icow|icb|ucdp)-\d{2})")

@@ -10,6 +10,8 @@ from detente.errors import ScenarioError
 from detente.io import load_any
 from detente.io.tables import detect_table_format, read_classic_csv, read_ktab_csv
 
+from shared_data import DATA as SHARED_DATA
+
 CLASSIC = """Actor,Capability,Position,Salience
 Netherlands,0.08,4,80
 France,0.16,10,60
@@ -283,7 +285,7 @@ def test_splitting_a_ktab_dimension_at_equal_shares_changes_no_forecast() -> Non
             assert item.outcome == pytest.approx(one[forecast.model], abs=1e-9), forecast.model
 
 
-KTAB_DATA = Path(__file__).resolve().parents[3] / "shared" / "data" / "ktab"
+KTAB_DATA = SHARED_DATA / "ktab"
 
 
 def test_ktab_dummy_data_3dim_reads_shares() -> None:

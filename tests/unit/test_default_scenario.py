@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 
@@ -12,9 +11,9 @@ from detente.provenance import parameters, untraced
 from detente.scenario import Scenario
 from detente.scenarios import DEFAULT, embedded_names, embedded_text, load_embedded
 
-ARTICLE = (
-    Path(__file__).resolve().parents[3] / "shared" / "seed" / "russia-japan-peace-treaty-2018.txt"
-)
+from shared_data import SEED_ARTICLE
+
+ARTICLE = SEED_ARTICLE
 
 
 def _words(text: str) -> str:

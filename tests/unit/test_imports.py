@@ -19,8 +19,9 @@ from detente.io.ktab import read_ktab_xml
 from detente.io.tables import detect_table_format
 
 from cli_helpers import run_cli
+from shared_data import DATA as SHARED_DATA
 
-SHARED = Path(__file__).resolve().parents[3] / "shared" / "data"
+SHARED = SHARED_DATA
 
 KTAB_XML = """<?xml version="1.0" encoding="UTF-8"?>
 <Scenario>
