@@ -161,12 +161,16 @@ def _interval_rows(document: dict[str, Any]) -> list[tuple[str, str, str, str, s
     return rows
 
 
-_AGREEMENT_MODELS = ("two-level", "deadline-bargaining")
-
-
 def _status_quo_note(document: dict[str, Any]) -> str:
-    """Why an agreement model's row can read as the status quo ("" when none is shown)."""
-    shown = sorted({row[0] for row in _interval_rows(document)} & set(_AGREEMENT_MODELS))
+    """Why an agreement model's row can read as the status quo ("" when none is shown).
+
+    Agreement models are those that need an agreement block (``requires_agreement``):
+    a draw in which they find no agreement reports the issue's status quo.
+    """
+    from detente.models import get_model
+
+    models = {row[0] for row in _interval_rows(document)}
+    shown = sorted(name for name in models if get_model(name).requires_agreement)
     if not shown:
         return ""
     return (
