@@ -103,6 +103,7 @@ def forecast(
     each date, with its uncertainty across the scenario's ranges.
     """
     from detente.forecasting import (
+        add_monte_carlo,
         forecast_document,
         run_models,
         select_models,
@@ -132,8 +133,7 @@ def forecast(
     monte_carlo = None
     if runs is not None:
         monte_carlo = _monte_carlo(loaded, models, runs, seed, (workers, dask), quiet)
-        _merge_monte_carlo(document, monte_carlo.to_dict())
-        _add_whether_and_when(loaded, document)
+        add_monte_carlo(loaded, document, monte_carlo.to_dict())
     if plot:
         if monte_carlo is not None:
             from detente.report.agreement import plot_agreement_curve
@@ -211,31 +211,6 @@ def _monte_carlo(
             executor=chosen,
             progress=lambda done: update(done, runs),
         )
-
-
-def _add_whether_and_when(scenario: Scenario, document: dict[str, Any]) -> None:
-    """The calibrated whether-and-when forecast (docs/calibration.md), from the dated model."""
-    agreement = document.get("agreement", {})
-    if "by" not in agreement:
-        return
-    from detente.outside_view.whether_when import calibrated_by_date
-
-    document["whether_and_when"] = calibrated_by_date(
-        scenario, agreement["by"], bool(agreement.get("possible", False))
-    )
-
-
-def _merge_monte_carlo(document: dict[str, Any], result: dict[str, Any]) -> None:
-    """Add the Monte Carlo summaries: ``monte_carlo`` whole, and ``agreement.by`` etc."""
-    document["monte_carlo"] = result
-    dated = result.get("agreement")
-    if dated is not None:
-        target = document.setdefault("agreement", {})
-        for key in ("by", "by_interval", "labels", "median_time", "agreed_outcome"):
-            if key in dated:
-                target[key] = dated[key]
-        target["dated_model"] = dated.get("model")
-        target["possible_share"] = dated.get("possible")
 
 
 #: Models whose forecasts carry per-round details (``rounds``) for --rounds and --plot.

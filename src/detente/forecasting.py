@@ -17,7 +17,13 @@ from detente.models import available_models, get_model
 from detente.models.base import Forecast, RngLike, as_generator
 from detente.scenario import Scenario
 
-__all__ = ["forecast_document", "run_models", "select_models", "with_model_options"]
+__all__ = [
+    "add_monte_carlo",
+    "forecast_document",
+    "run_models",
+    "select_models",
+    "with_model_options",
+]
 
 
 def with_model_options(scenario: Scenario, assignments: Sequence[str]) -> Scenario:
@@ -135,3 +141,32 @@ def forecast_document(
         if verdict is not None:
             document["agreement"] = {"name": scenario.agreement.name, **verdict.to_dict()}
     return document
+
+
+def add_monte_carlo(scenario: Scenario, document: dict[str, Any], result: dict[str, Any]) -> None:
+    """Add a Monte Carlo summary and the calibrated whether-and-when to ``document``.
+
+    ``result`` is :meth:`detente.uncertainty.MonteCarloResult.to_dict`. It is kept whole
+    as ``monte_carlo``; the dated model's ``by``, ``by_interval``, ``labels``,
+    ``median_time`` and ``agreed_outcome`` are copied into ``agreement`` (with
+    ``dated_model`` and ``possible_share``), and when the dated model ran,
+    ``whether_and_when`` holds the calibrated forecast by date
+    (:func:`detente.outside_view.whether_when.calibrated_by_date`, docs/calibration.md).
+    ``document`` is changed in place.
+    """
+    document["monte_carlo"] = result
+    dated = result.get("agreement")
+    if dated is None:
+        return
+    target = document.setdefault("agreement", {})
+    for key in ("by", "by_interval", "labels", "median_time", "agreed_outcome"):
+        if key in dated:
+            target[key] = dated[key]
+    target["dated_model"] = dated.get("model")
+    target["possible_share"] = dated.get("possible")
+    if "by" in target:
+        from detente.outside_view.whether_when import calibrated_by_date
+
+        document["whether_and_when"] = calibrated_by_date(
+            scenario, target["by"], bool(target.get("possible", False))
+        )

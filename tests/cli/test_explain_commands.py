@@ -37,12 +37,51 @@ def one_line_error(code: int, out: str, err: str) -> str:
 
 def test_whatif_without_changes_is_the_forecast(capsys: pytest.CaptureFixture[str]) -> None:
     models = ["-m", "compromise", "-m", "two-level", "-f", "json"]
-    code, out, _ = run(capsys, "whatif", *models, "--no-store")
+    code, out, _ = run(capsys, "whatif", *models, "--runs", "0", "--no-store")
     assert code == 0
     document = json.loads(out)
     code, out, _ = run(capsys, "forecast", *models)
     assert code == 0
     assert document["after"] == document["before"] == json.loads(out)
+    assert "whether_and_when" not in document["comparison"]
+
+
+def test_whatif_draws_are_the_forecasts_draws(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """Before and after are exactly ``forecast --runs N --seed S`` of each scenario.
+
+    The after scenario is written to a file with ``--set``'s edit made by hand in the
+    YAML, so the check goes through a different path (file, not edit) to the same draws.
+    """
+    from detente.scenarios import embedded_text
+
+    models = ["-m", "two-level", "-m", "deadline-bargaining"]
+    draws = ["--runs", "200", "--seed", "7", "-f", "json", "--no-store"]
+    code, out, _ = run(capsys, "whatif", "--set", f"{RP_FLOOR}=50", *models, *draws)
+    assert code == 0
+    document = json.loads(out)
+    code, out, _ = run(capsys, "forecast", *models, *draws)
+    assert code == 0
+    assert document["before"] == json.loads(out)
+    raw = yaml.safe_load(embedded_text("russia_japan_2018"))
+    russia = next(s for s in raw["agreement"]["signatories"] if s["actor"] == "russia")
+    public = next(r for r in russia["ratifiers"] if r["actor"] == "russian_public")
+    public["accepts"]["territory"][0] = 50
+    edited = tmp_path / "edited.yaml"
+    edited.write_text(yaml.safe_dump(raw, sort_keys=False))
+    code, out, _ = run(capsys, "forecast", str(edited), *models, *draws)
+    assert code == 0
+    forecast_after = json.loads(out)
+    assert document["after"]["whether_and_when"] == forecast_after["whether_and_when"]
+    rows = document["comparison"]["whether_and_when"]
+    before = document["before"]["whether_and_when"]["by"]
+    assert [r["date"] for r in rows] == list(forecast_after["whether_and_when"]["by"])
+    for row in rows:
+        assert row["before"] == before[row["date"]]
+        assert row["change"] == pytest.approx(row["after"] - row["before"], abs=1e-15)
+        # a softer Russian public only widens a win-set: P never falls (coefficients >= 0)
+        assert row["after"] >= row["before"]
 
 
 def test_whatif_opens_a_zone(capsys: pytest.CaptureFixture[str], store: Path) -> None:
@@ -83,6 +122,35 @@ def test_whatif_table_and_markdown(capsys: pytest.CaptureFixture[str]) -> None:
     assert code == 0
     assert out.startswith("# What if: Russia-Japan")
     assert "| agreement.signatories.russia.accepts.territory.0 | 80 (70–90) | 50 |" in out
+
+
+def test_whatif_calibrated_table_and_markdown(capsys: pytest.CaptureFixture[str]) -> None:
+    """With draws, the table says whose forecast it is and puts before beside after."""
+    args = ("whatif", "-s", f"{RP_FLOOR}=50", "--runs", "100", "--no-store")
+    args += ("-m", "two-level", "-m", "deadline-bargaining")
+    code, out, _ = run(capsys, *args, "-f", "json")
+    assert code == 0
+    rows = json.loads(out)["comparison"]["whether_and_when"]
+    horizon = rows[-1]
+    assert horizon["date"] == "2025-12-31"
+    code, out, _ = run(capsys, *args)
+    assert code == 0
+    flat = " ".join(out.split())
+    assert "Whether and when (forecaster: calibrated, reference class:" in flat
+    assert "before and after" in flat and "100 Monte Carlo draws of each scenario" in flat
+    assert "the structural model alone" not in flat  # the calibrated table replaces it
+    code, out, _ = run(capsys, *args, "-f", "markdown")
+    assert code == 0
+    from detente.report.numbers import probability_text
+
+    before, after = (probability_text(horizon[k], 3) for k in ("before", "after"))
+    assert f"| P(signed by 2025-12-31)  horizon | {before} | {after} | " in out
+
+
+def test_whatif_at_the_modes_says_so(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "whatif", "--runs", "0", "--no-store", "-f", "markdown")
+    assert code == 0
+    assert "at the modes, the structural model alone (whatif --runs N" in out
 
 
 @pytest.mark.parametrize(

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from detente.analysis.flip import what_if
+from detente.analysis.what_if import what_if
 from detente.forecasting import forecast_document, run_models
 from detente.quantity import Range
 from detente.scenario import Scenario

@@ -1,6 +1,7 @@
-"""Counterfactuals: what if a parameter changed, and what would it take to flip the answer.
+"""Counterfactuals: what would it take to flip the answer.
 
-:func:`what_if` puts the forecast before and after some edits side by side.
+(:mod:`detente.analysis.what_if` puts the forecast before and after some edits side by side.)
+
 :func:`find_flips` finds the smallest change to one parameter (then, if none suffices, to
 two) that flips the answer: whether the two-level model finds a zone of possible
 agreement (Putnam 1988; target ``zopa``), or whether P(agreement by the horizon) of the
@@ -22,8 +23,7 @@ both orders. ``docs/explain.md`` describes the search in full.
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from itertools import combinations
 from typing import Any, NamedTuple
@@ -31,17 +31,14 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from detente.errors import DetenteError
-from detente.quantity import Range
 from detente.scenario import Scenario
 from detente.scenario_edits import (
     ParameterInfo,
-    Value,
-    get_parameter,
     numeric_parameters,
     set_parameters,
 )
 
-__all__ = ["Change", "Flip", "FlipResult", "find_flips", "what_if"]
+__all__ = ["Change", "Flip", "FlipResult", "find_flips"]
 
 Setting = dict[str, float]
 Search = tuple[Setting, ParameterInfo, float, float]  # fixed part, parameter, no flip, flip
@@ -448,43 +445,3 @@ def find_flips(
         seed,
         search_pairs,
     )
-
-
-# -- what if: the forecast before and after ---------------------------------------------
-
-
-def what_if(
-    scenario: Scenario,
-    changes: Mapping[str, Value],
-    *,
-    models: Sequence[str] | None = None,
-    source: str | None = None,
-) -> dict[str, Any]:
-    """The forecast before and after ``changes``, side by side (JSON-ready).
-
-    ``before`` and ``after`` are :func:`detente.forecasting.forecast_document` results;
-    ``comparison`` pairs each model's outcome per issue and the agreement verdict.
-    """
-    from detente.analysis.sensitivity import compare_documents
-    from detente.forecasting import forecast_document, run_models
-
-    edited = set_parameters(scenario, changes)
-    before = forecast_document(scenario, run_models(scenario, models), source=source)
-    after = forecast_document(edited, run_models(edited, models), source=source)
-    listed = [
-        {"path": p, "before": _plain(get_parameter(scenario, p)), "after": _plain(v)}
-        for p, v in changes.items()
-    ]
-    return {
-        "scenario": before["scenario"],
-        "changes": listed,
-        "comparison": compare_documents(before, after),
-        "before": before,
-        "after": after,
-    }
-
-
-def _plain(value: Value) -> Any:
-    if isinstance(value, Range):
-        return value.mode if value.is_fixed else value.model_dump()
-    return value.isoformat() if isinstance(value, dt.date) else float(value)

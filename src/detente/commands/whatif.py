@@ -167,17 +167,34 @@ def parse_assignment(scenario: Scenario, text: str) -> tuple[str, Value]:
     "(repeatable; see docs/explain.md for the grammar).",
 )  # fmt: skip
 @click.option("--model", "-m", "models", multiple=True, help="Model to run (default: all).")
+@click.option(
+    "--runs", type=click.IntRange(min=0), default=1000, show_default=True,
+    help="Monte Carlo draws of each scenario (same seed before and after) for the "
+    "calibrated whether-and-when forecast; 0: the models at the modes only.",
+)  # fmt: skip
+@click.option(
+    "--seed", type=int, default=0, show_default=True, help="Seed of the Monte Carlo draws."
+)
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 @format_option()
 @store_options
 def COMMAND(  # noqa: N802 - the name the command registry looks for
     scenario: ScenarioInput,
     assignments: Sequence[str],
     models: Sequence[str],
+    runs: int,
+    seed: int,
+    quiet: bool,
     fmt: str,
     recorder: Recorder,
 ) -> None:
-    """The forecast before and after changing parameters, side by side."""
-    from detente.analysis.flip import what_if
+    """The forecast before and after changing parameters, side by side.
+
+    With --runs (default 1000), also the calibrated probability that the agreement is
+    signed by each date (docs/calibration.md), before and after, from the same seed.
+    """
+    from detente.analysis.what_if import what_if
+    from detente.commands._shared import progress_bar
 
     loaded = scenario.load()
     changes: dict[str, Value] = {}
@@ -186,10 +203,20 @@ def COMMAND(  # noqa: N802 - the name the command registry looks for
         if path in changes:
             raise DetenteError(f"--set {text!r}: {path} is set twice")
         changes[path] = value
-    document = what_if(loaded, changes, models=list(models) or None, source=scenario.source)
+    with progress_bar(f"Sampling 2 x {runs:,} scenarios", quiet=quiet or not runs) as update:
+        document = what_if(
+            loaded,
+            changes,
+            models=list(models) or None,
+            source=scenario.source,
+            runs=runs,
+            seed=seed,
+            progress=lambda done: update(done, 2 * runs),
+        )
     recorder.record(
         command="whatif", scenario=loaded, result=document,
         options={"models": list(models), "set": list(assignments)},
+        seed=seed if runs else None, runs=runs or None,
     )  # fmt: skip
     if fmt == "json":
         print_json(document)

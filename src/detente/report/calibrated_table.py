@@ -18,8 +18,11 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CALIBRATED_HEADERS",
+    "CHANGE_HEADERS",
     "base_rate_tables",
     "calibrated_caption",
+    "calibrated_change_rows",
+    "calibrated_change_table",
     "calibrated_rows",
     "calibrated_table",
     "calibrated_title",
@@ -33,6 +36,7 @@ def probability_text(value: float) -> str:
 
 
 CALIBRATED_HEADERS = ("", "Forecast", "90% band", "Outside view", "Structural")
+CHANGE_HEADERS = ("", "Before", "After", "Change", "90% band after")
 
 
 def calibrated_title(block: dict[str, Any]) -> str:
@@ -92,6 +96,58 @@ def calibrated_table(block: dict[str, Any], labels: dict[str, str] | None = None
     for column in CALIBRATED_HEADERS:
         table.add_column(column, justify="left" if not column else "right")
     for row in calibrated_rows(block, labels):
+        table.add_row(*row)
+    return table
+
+
+def calibrated_change_rows(rows: list[dict[str, Any]]) -> list[tuple[str, ...]]:
+    """``detente whatif``: per date, the calibrated P before and after and the change.
+
+    ``rows`` is the ``comparison.whether_and_when`` list of a what-if document
+    (:func:`detente.analysis.what_if.what_if`). A change smaller than 0.0005 reads
+    ``unchanged``; a date the edit added has no before value (``—``).
+    """
+    out: list[tuple[str, ...]] = []
+    for row in rows:
+        label = f"P(signed by {row['date']})"
+        if row.get("label"):
+            label += f"  {row['label']}"
+        before, change = row["before"], row["change"]
+        if change is None:
+            moved = ""
+        elif abs(change) < 5e-4:
+            moved = "unchanged"
+        else:
+            moved = f"{change:+.3f}"
+        low, high = row["band_after"]
+        out.append(
+            (
+                label,
+                "—" if before is None else probability_text(before),
+                probability_text(row["after"]),
+                moved,
+                f"{probability_text(low)}-{probability_text(high)}",
+            )
+        )
+    return out
+
+
+def calibrated_change_table(document: dict[str, Any]) -> Table:
+    """Rich table of :func:`calibrated_change_rows`, titled with the forecaster and class."""
+    from rich.table import Table
+
+    block = document["after"]["whether_and_when"]
+    runs = document["after"]["monte_carlo"]["runs"]
+    table = Table(
+        title=calibrated_title(block) + ", before and after",
+        title_justify="left",
+        caption=f"{runs:,} Monte Carlo draws of each scenario from the same seed. "
+        + calibrated_caption(block),
+        caption_justify="left",
+    )
+    for column in CHANGE_HEADERS:
+        table.add_column(column, justify="left" if not column else "right")
+    for row in calibrated_change_rows(document["comparison"]["whether_and_when"]):
         table.add_row(*row)
     return table
 

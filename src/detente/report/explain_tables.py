@@ -357,6 +357,11 @@ def whatif_renderables(document: dict[str, Any]) -> list[RenderableType]:
             Text(f"Agreement: {_verdict(old)} → {_verdict(new)} (gaps: {gaps})", style=style)
         )
         out.append(Text(agreement["explanation"][1]))
+    if "whether_and_when" in comparison:
+        from detente.report.calibrated_table import calibrated_change_table
+
+        out.append(calibrated_change_table(document))
+        return out
     dated = _dated_change(comparison)
     if dated:
         out.append(Text(dated, style="bold yellow" if "→" in dated else "dim"))
@@ -373,7 +378,10 @@ def _dated_change(comparison: dict[str, Any]) -> str:
             change = (
                 f"{_p(old)} → {_p(new)}" if abs(new - old) >= 0.005 else f"{_p(old)} (unchanged)"
             )
-            return f"{row['model']}: P(agreement by the horizon) {change}"
+            return (
+                f"{row['model']}: P(agreement by the horizon) {change}, at the modes, "
+                "the structural model alone (whatif --runs N gives the calibrated forecast)"
+            )
     return ""
 
 
@@ -406,6 +414,22 @@ def whatif_markdown(document: dict[str, Any]) -> str:
         old, new = agreement["possible"]
         lines += ["", f"**Agreement: {_verdict(old)} → {_verdict(new)}.**", "",
                   markdown_text(agreement["explanation"][1])]  # fmt: skip
+    calibrated = document["comparison"].get("whether_and_when")
+    if calibrated is not None:
+        from detente.report.calibrated_table import (
+            CHANGE_HEADERS,
+            calibrated_caption,
+            calibrated_change_rows,
+            calibrated_title,
+        )
+
+        block = document["after"]["whether_and_when"]
+        runs = document["after"]["monte_carlo"]["runs"]
+        lines += ["", f"## {markdown_text(calibrated_title(block))}, before and after", ""]
+        lines += markdown_table(CHANGE_HEADERS, calibrated_change_rows(calibrated))
+        lines += ["", markdown_text(f"{runs:,} Monte Carlo draws of each scenario from the "
+                                    "same seed. " + calibrated_caption(block))]  # fmt: skip
+        return "\n".join([*lines, ""])
     dated = _dated_change(document["comparison"])
     if dated:
         lines += ["", dated + "."]
