@@ -354,3 +354,35 @@ def test_store_option_wins_over_the_environment(
     _, out, _ = run(capsys, "runs", "--store", str(chosen), "list", "-f", "json")
     assert [r["command"] for r in json.loads(out)] == ["whatif"]
     assert not (tmp_path / "xdg").exists()
+
+
+def test_flip_defaults_to_the_calibrated_forecast(capsys: pytest.CaptureFixture[str]) -> None:
+    params = ("--param", RP_FLOOR, "--param", RU_FLOOR, "--runs", "30", "--no-store")
+    code, out, _ = run(capsys, "flip", *params, "-f", "json")
+    assert code == 0
+    document = json.loads(out)
+    assert (document["target"], document["threshold"], document["runs"]) == (
+        "calibrated",
+        0.5,
+        30,
+    )
+    assert document["answer_before"] is False and document["best"]["after"] >= 0.5
+    code, out, _ = run(capsys, "flip", *params)
+    assert code == 0
+    flat = " ".join(out.split())
+    assert "(calibrated forecast; the answer flips across 0.500)" in flat
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (("--target", "calibrated", "--runs", "0"), "needs Monte Carlo draws (--runs > 0)"),
+        (("--threshold", "1"), "--threshold"),
+        (("--threshold", "0"), "--threshold"),
+    ],
+)
+def test_flip_bad_options(
+    capsys: pytest.CaptureFixture[str], args: tuple[str, ...], expected: str
+) -> None:
+    err = one_line_error(*run(capsys, "flip", *args, "--no-store"))
+    assert expected in err

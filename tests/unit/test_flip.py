@@ -141,3 +141,68 @@ def test_errors(default: Scenario) -> None:
         find_flips(Scenario.from_dict(minimal()))
     with pytest.raises(DetenteError, match="not a number of this scenario"):
         find_flips(default, target="zopa", paths=["actors.nobody.capability"])
+
+
+def _calibrated_by_hand(outside: float, structural: float, zone_now: bool) -> float:
+    """docs/calibration.md: cloglog P = cloglog p0 + a + b cloglog ps + d zone_now, with
+    ps clipped to [0.005, 0.995], read from the shipped coefficients (a, 1, b, d)."""
+    import json
+    import math
+    from importlib import resources
+
+    coef = json.loads(
+        resources.files("detente.outside_view").joinpath("calibration.json").read_text()
+    )["coef"]
+    a, offset, b, d = coef
+    assert offset == 1.0  # the outside view is an offset
+    ps = min(max(structural, 0.005), 0.995)
+    eta = math.log(-math.log1p(-outside)) + a + b * math.log(-math.log1p(-ps)) + d * zone_now
+    return 1.0 - math.exp(-math.exp(eta))
+
+
+def test_the_calibrated_flip_needs_a_zone_now(default: Scenario) -> None:
+    # The calibrated forecast weighs the structural P lightly (b ~ 0.22) and a zone of
+    # agreement now heavily (d ~ 2.7): so no single bound flips P by the horizon across
+    # 50%, and the cheapest pair is the zopa target's pair (both Russian floors to 50).
+    from detente.outside_view.curves import years_between
+    from detente.outside_view.infer import choose_reference_class
+
+    result = find_flips(
+        default, target="calibrated", runs=40, paths=[RP_FLOOR, RU_FLOOR, JA_CEILING]
+    )
+    assert (result.target, result.threshold, result.runs) == ("calibrated", 0.5, 40)
+    years = years_between(default.as_of, default.horizon)
+    outside = float(choose_reference_class(default).conditional([years])[0])
+    structural = DatedEvaluator(default, runs=40)([{}])[0]
+    assert result.before == pytest.approx(_calibrated_by_hand(outside, structural, False))
+    assert result.before < 0.5 and not result.singles
+    (pair,) = result.pairs
+    assert {c.parameter.path for c in pair.changes} == {RP_FLOOR, RU_FLOOR}
+    assert [c.value for c in pair.changes] == [50, 50]
+    setting = {c.parameter.path: c.value for c in pair.changes}
+    after = DatedEvaluator(default, runs=40)([setting])[0]
+    assert pair.after == pytest.approx(_calibrated_by_hand(outside, after, True))
+    assert pair.after >= 0.5
+    summary = flip_document(default, result)["summary"]
+    assert "its calibrated probability would rise from" in summary
+
+
+def test_a_lower_threshold_reads_the_other_way(default: Scenario) -> None:
+    # Above a threshold of 0.02 already (P ~ 0.1); the flip would have to push P below
+    # it, and lowering the structural P cannot: it is at its clip already. The outside
+    # view alone, with a ~ 0.92 and ps at 0.005, keeps P above 0.02.
+    result = find_flips(default, target="calibrated", threshold=0.02, runs=20, pairs=False,
+                        paths=[RP_FLOOR, JA_CEILING])  # fmt: skip
+    assert result.possible_before and not result.singles and not result.pairs
+    document = flip_document(default, result)
+    assert document["threshold"] == 0.02 and document["answer_before"] is True
+    assert document["summary"].startswith("No change to one parameter within its domain")
+    assert "threshold 0.02" in document["summary"]
+
+
+def test_calibrated_errors(default: Scenario) -> None:
+    with pytest.raises(DetenteError, match="needs Monte Carlo draws"):
+        find_flips(default, target="calibrated", runs=0)
+    for threshold in (0.0, 1.0, 1.5):
+        with pytest.raises(DetenteError, match="strictly between 0 and 1"):
+            find_flips(default, target="calibrated", threshold=threshold)

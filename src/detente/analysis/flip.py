@@ -3,10 +3,14 @@
 (:mod:`detente.analysis.what_if` puts the forecast before and after some edits side by side.)
 
 :func:`find_flips` finds the smallest change to one parameter (then, if none suffices, to
-two) that flips the answer: whether the two-level model finds a zone of possible
-agreement (Putnam 1988; target ``zopa``), or whether P(agreement by the horizon) of the
-dated model reaches 50% (target ``dated``; at the modes over seeded shock paths, or by
-Monte Carlo with ``runs > 0``, with common random numbers either way).
+two) that flips the answer: whether the calibrated P(agreement by the horizon), the
+forecast detente reports (docs/calibration.md), crosses a threshold (target
+``calibrated``, 50% by default; by Monte Carlo of the dated model, ``runs`` draws per
+evaluation, and the two-level verdict), whether the two-level model finds a zone of
+possible agreement (Putnam 1988; target ``zopa``), or whether P(agreement by the
+horizon) of the dated model alone crosses the threshold (target ``dated``; at the modes
+over seeded shock paths, or by Monte Carlo with ``runs > 0``). Every evaluation uses the
+same draws (common random numbers).
 
 Sizes are in units of each parameter's :attr:`~detente.scenario_edits.ParameterInfo.scale`
 (a pair's size is the sum). Each number is searched from its mode towards both ends of
@@ -38,7 +42,12 @@ from detente.scenario_edits import (
     set_parameters,
 )
 
-__all__ = ["Change", "Flip", "FlipResult", "find_flips"]
+__all__ = ["CALIBRATED_RUNS", "TARGETS", "Change", "Flip", "FlipResult", "find_flips"]
+
+#: The answers a flip can be searched for (besides ``auto``).
+TARGETS = ("calibrated", "dated", "zopa")
+#: Monte Carlo draws per evaluation of the calibrated target when none are given.
+CALIBRATED_RUNS = 200
 
 Setting = dict[str, float]
 Search = tuple[Setting, ParameterInfo, float, float]  # fixed part, parameter, no flip, flip
@@ -107,11 +116,12 @@ class FlipResult:
     runs: int
     seed: int
     pairs_searched: bool = False
+    threshold: float = 0.5
 
     @property
     def possible_before(self) -> bool:
-        """The answer before: agreement possible (zopa) or P >= 50% (dated)."""
-        return bool(self.before >= 0.5)
+        """The answer before: agreement possible (zopa) or P >= the threshold."""
+        return bool(self.before >= self.threshold)
 
     @property
     def best(self) -> Flip | None:
@@ -123,6 +133,7 @@ class FlipResult:
         return {
             "scenario": self.title,
             "target": self.target,
+            "threshold": self.threshold,
             "before": self.before,
             "answer_before": self.possible_before,
             "best": None if best is None else best.to_dict(),
@@ -155,17 +166,25 @@ class _Target:
     """Evaluates settings: the answer's value (1/0 or P) and the sets' distance."""
 
     def __init__(
-        self, scenario: Scenario, target: str, *, runs: int, seed: int, shock_paths: int
+        self,
+        scenario: Scenario,
+        target: str,
+        *,
+        runs: int,
+        seed: int,
+        shock_paths: int,
+        threshold: float = 0.5,
     ) -> None:
         from detente.scenario_edits import DatedEvaluator
 
-        self.scenario = scenario
+        self.scenario, self.target, self.threshold = scenario, target, threshold
         self.dated = None
-        if target == "dated":
+        if target in ("dated", "calibrated"):
             self.dated = DatedEvaluator(scenario, runs=runs, seed=seed, shock_paths=shock_paths)
+        self.calibrated = _CalibratedAtHorizon(scenario) if target == "calibrated" else None
         self.evaluations = 0
         self.base = self.values([{}])[0]
-        self.wanted = not bool(self.base[0] >= 0.5)
+        self.wanted = not bool(self.base[0] >= threshold)
 
     def values(self, settings: Sequence[Setting]) -> np.ndarray:
         """Rows of (value, distance); nan for a setting that makes the scenario invalid."""
@@ -182,12 +201,16 @@ class _Target:
                 out[row] = (float(verdict.possible), _distance(verdict.issues))
         valid = np.isfinite(out[:, 1])
         if self.dated is not None and valid.any():
-            out[valid, 0] = self.dated([s for s, ok in zip(settings, valid, strict=True) if ok])
+            structural = self.dated([s for s, ok in zip(settings, valid, strict=True) if ok])
+            if self.calibrated is not None:
+                structural = self.calibrated(structural, out[valid, 0] >= 0.5)
+            out[valid, 0] = structural
         return out
 
     def flipped(self, values: np.ndarray) -> np.ndarray:
         with np.errstate(invalid="ignore"):
-            found = np.isfinite(values[:, 0]) & ((values[:, 0] >= 0.5) == self.wanted)
+            reached = values[:, 0] >= self.threshold
+            found = np.isfinite(values[:, 0]) & (reached == self.wanted)
         return np.asarray(found, dtype=bool)
 
     def flips(self, settings: Sequence[Setting]) -> np.ndarray:
@@ -200,6 +223,29 @@ class _Target:
         closer = sign * (self.base[1] - values[:, 1])
         gain = np.where(np.isfinite(toward), 1e3 * toward, -np.inf) + np.nan_to_num(closer)
         return np.asarray(gain, dtype=float)
+
+
+class _CalibratedAtHorizon:
+    """The calibrated P(agreement by the horizon) from the dated model's P and the verdict.
+
+    The forecast ``detente forecast --runs`` reports at the horizon
+    (:func:`detente.outside_view.whether_when.calibrated_by_date`): the outside view of
+    the scenario's reference class at the horizon and the shipped coefficients, fixed
+    for the search (edits change numbers, not the class, the ``as_of`` or the horizon).
+    """
+
+    def __init__(self, scenario: Scenario) -> None:
+        from detente.outside_view.combined import shipped_calibration
+        from detente.outside_view.curves import years_between
+        from detente.outside_view.infer import choose_reference_class
+
+        self.fitted = shipped_calibration()
+        years = years_between(scenario.as_of, scenario.horizon)
+        self.outside = float(choose_reference_class(scenario).conditional(np.array([years]))[0])
+
+    def __call__(self, structural: np.ndarray, possible: np.ndarray) -> np.ndarray:
+        outside = np.full(structural.shape, self.outside)
+        return np.asarray(self.fitted.predict(outside, structural, possible), dtype=float)
 
 
 # -- searching ---------------------------------------------------------------------------
@@ -372,7 +418,8 @@ def find_flips(
     scenario: Scenario,
     *,
     target: str = "auto",
-    runs: int = 0,
+    threshold: float = 0.5,
+    runs: int | None = None,
     seed: int = 0,
     shock_paths: int = 64,
     pairs: bool = True,
@@ -388,11 +435,16 @@ def find_flips(
     scenario:
         A scenario with an agreement.
     target:
-        ``"zopa"`` (two-level: an agreement possible or not), ``"dated"`` (P(agreement by
-        the horizon) across 50%) or ``"auto"``: dated when the dated model is registered.
+        ``"calibrated"`` (the calibrated P(agreement by the horizon), the forecast
+        detente reports, across ``threshold``), ``"dated"`` (the dated model's own P
+        across ``threshold``), ``"zopa"`` (two-level: an agreement possible or not) or
+        ``"auto"``: calibrated when the dated model applies, else zopa.
+    threshold:
+        The probability the calibrated and dated targets are read against, in (0, 1).
     runs, seed, shock_paths:
-        For the dated target: Monte Carlo draws per evaluation (0: at the modes), their
-        seed, and the shock paths averaged over at the modes.
+        Monte Carlo draws per evaluation (default: 200 for the calibrated target, whose
+        coefficients were fitted on Monte Carlo probabilities; 0 for the dated target:
+        at the modes), their seed, and the shock paths averaged over at the modes.
     pairs:
         Search pairs when no single parameter flips the answer.
     limit:
@@ -409,10 +461,22 @@ def find_flips(
     if scenario.agreement is None:
         raise DetenteError("'what would it take' needs a scenario with an agreement (signatories)")
     if target == "auto":
-        target = "dated" if dated_model(scenario) is not None else "zopa"
-    if target not in ("zopa", "dated"):
-        raise DetenteError(f"unknown target {target!r}; expected auto, zopa or dated")
-    goal = _Target(scenario, target, runs=runs, seed=seed, shock_paths=shock_paths)
+        target = "calibrated" if dated_model(scenario) is not None else "zopa"
+    if target not in TARGETS:
+        raise DetenteError(f"unknown target {target!r}; expected auto, {', '.join(TARGETS)}")
+    if not 0.0 < threshold < 1.0:
+        raise DetenteError(f"threshold: expected a probability strictly between 0 and 1, got "
+                           f"{threshold:g}")  # fmt: skip
+    if runs is None:
+        runs = CALIBRATED_RUNS if target == "calibrated" else 0
+    if target == "calibrated" and runs == 0:
+        raise DetenteError(
+            "the calibrated target needs Monte Carlo draws (--runs > 0): its coefficients "
+            "were fitted on the dated model's Monte Carlo probabilities"
+        )
+    goal = _Target(
+        scenario, target, runs=runs, seed=seed, shock_paths=shock_paths, threshold=threshold
+    )
     params = numeric_parameters(scenario)
     if paths is not None:
         unknown = sorted(set(paths) - {p.path for p in params})
@@ -444,4 +508,5 @@ def find_flips(
         runs,
         seed,
         search_pairs,
+        threshold,
     )

@@ -15,18 +15,26 @@ from detente.commands.runs import Recorder, store_options
 @scenario_input
 @click.option(
     "--target",
-    type=click.Choice(["auto", "zopa", "dated"]),
+    type=click.Choice(["auto", "calibrated", "dated", "zopa"]),
     default="auto",
     show_default=True,
-    help="The answer to flip: two-level agreement possible (zopa), P(agreement by the "
-    "horizon) across 50% (dated), or dated when that model is registered (auto).",
+    help="The answer to flip: the calibrated P(agreement by the horizon) across the "
+    "threshold (calibrated), the dated model's own P across it (dated), two-level "
+    "agreement possible (zopa); auto: calibrated when the dated model applies, else zopa.",
+)
+@click.option(
+    "--threshold",
+    type=click.FloatRange(min=0, max=1, min_open=True, max_open=True),
+    default=0.5,
+    show_default=True,
+    help="Calibrated and dated targets: the probability the answer flips across.",
 )
 @click.option(
     "--runs",
     type=click.IntRange(min=0),
-    default=0,
-    show_default=True,
-    help="Dated target: Monte Carlo draws per evaluation (0: at the modes).",
+    default=None,
+    help="Monte Carlo draws per evaluation (default: 200 for the calibrated target, 0 "
+    "for the dated one: at the modes).",
 )
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of draws and shocks.")
 @click.option(
@@ -51,7 +59,8 @@ from detente.commands.runs import Recorder, store_options
 def COMMAND(  # noqa: N802 - the name the command registry looks for
     scenario: ScenarioInput,
     target: str,
-    runs: int,
+    threshold: float,
+    runs: int | None,
     seed: int,
     shock_paths: int,
     no_pairs: bool,
@@ -71,15 +80,17 @@ def COMMAND(  # noqa: N802 - the name the command registry looks for
     paths = [expand_path(loaded, p) for p in params] or None
     with progress_bar("Searching", quiet=quiet) as update:
         result = find_flips(
-            loaded, target=target, runs=runs, seed=seed, shock_paths=shock_paths,
+            loaded, target=target, threshold=threshold, runs=runs, seed=seed,
+            shock_paths=shock_paths,
             pairs=not no_pairs, limit=limit, paths=paths, progress=update,
         )  # fmt: skip
     document = flip_document(loaded, result)
-    options = {"target": result.target, "shock_paths": shock_paths, "pairs": not no_pairs,
-               "params": paths}  # fmt: skip
+    options = {"target": result.target, "threshold": threshold, "shock_paths": shock_paths,
+               "pairs": not no_pairs, "params": paths}  # fmt: skip
     recorder.record(
-        command="flip", scenario=loaded, result=document, options=options, seed=seed, runs=runs
-    )
+        command="flip", scenario=loaded, result=document, options=options, seed=seed,
+        runs=result.runs,
+    )  # fmt: skip
     if fmt == "json":
         print_json(document)
         return

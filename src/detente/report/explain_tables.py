@@ -140,11 +140,15 @@ def flip_sentence(scenario: Scenario, result: FlipResult, flip: Flip) -> str:
         if flip.after < 0.5:
             then = "no agreement would be possible any more"
     else:
-        verb, adjective = (
-            ("rise", "likely") if flip.after >= result.before else ("fall", "unlikely")
-        )
+        verb = "rise" if flip.after >= result.before else "fall"
+        whose = "calibrated probability" if result.target == "calibrated" else "probability"
+        if result.threshold == 0.5:
+            became = "likely" if flip.after >= result.before else "unlikely"
+        else:
+            side = "at least" if flip.after >= result.before else "below"
+            became = f"{side} {_p(result.threshold)} likely"
         then = (
-            f"an agreement by {scenario.horizon} would become {adjective}: its probability "
+            f"an agreement by {scenario.horizon} would become {became}: its {whose} "
             f"would {verb} from {_p(result.before)} to {_p(flip.after)}"
         )
     notes = [_range_note(scenario, c, len(flip.changes) > 1) for c in flip.changes]
@@ -169,9 +173,9 @@ def flip_document(scenario: Scenario, result: FlipResult) -> dict[str, Any]:
         document["summary"] = document["best"]["sentence"]
     else:
         answer = "possible" if result.possible_before else "not possible"
-        if result.target == "dated":
-            answer = f"P = {_p(result.before)}"
-        reach = "one or two parameters" if result.pairs is not None else "one parameter"
+        if result.target != "zopa":
+            answer = f"P = {_p(result.before)}, threshold {_p(result.threshold)}"
+        reach = "one or two parameters" if result.pairs_searched else "one parameter"
         document["summary"] = f"No change to {reach} within its domain flips the answer ({answer})."
     return document
 
@@ -180,7 +184,11 @@ def _answer_text(document: dict[str, Any]) -> str:
     if document["target"] == "zopa":
         possible = document["answer_before"]
         return "an agreement is possible now" if possible else "no agreement is possible now"
-    return f"P(agreement by the horizon) = {_p(document['before'])} (dated model)"
+    whose = {"calibrated": "calibrated forecast", "dated": "dated model alone"}[document["target"]]
+    return (
+        f"P(agreement by the horizon) = {_p(document['before'])} ({whose}; the answer flips "
+        f"across {_p(document['threshold'])})"
+    )
 
 
 def _change_cell(flip: dict[str, Any]) -> str:
