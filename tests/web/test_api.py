@@ -16,6 +16,8 @@ with warnings.catch_warnings():  # starlette's note on httpx versions, not ours
     warnings.simplefilter("ignore")
     from fastapi.testclient import TestClient
 
+import itertools
+
 from detente.errors import ScenarioError
 from detente.io import load_scenario
 from detente.scenarios import DEFAULT, embedded_names, embedded_text, load_embedded
@@ -165,6 +167,35 @@ def test_the_default_forecast_matches_the_article(client: TestClient) -> None:
     assert all("rounds" not in f for i in body["document"]["issues"] for f in i["forecasts"])
     positions = {p["actor"]: p["position"] for p in body["positions"]["territory"]}
     assert positions == {"russia": 100, "japan": 0, "russian_public": 100, "japanese_public": 0}
+
+
+def test_the_workbench_headline_is_the_calibrated_forecast(
+    client: TestClient, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The workbench shows what ``detente forecast --runs`` reports: the calibrated P.
+
+    Same draws (seed 0, 400 runs), so at every date of the scenario the workbench's
+    calibrated P equals the CLI's, and no printed headline is the structural model's 0.
+    """
+    from cli_helpers import run_cli
+
+    body = client.post("/api/forecast", json={"embedded": DEFAULT, "runs": 400}).json()
+    block = body["whether_and_when"]
+    code, out, _ = run_cli(
+        capsys, "forecast", "-m", "deadline-bargaining", "--runs", "400", "-f", "json",
+        "--no-store",
+    )  # fmt: skip
+    assert code == 0
+    cli = json.loads(out)["whether_and_when"]
+    assert block["reference_class"] == cli["reference_class"]
+    for day, p in cli["by"].items():
+        assert block["by"][day] == pytest.approx(p, rel=1e-12)
+    assert final_p(body) == 0.0 < block["by"][HORIZON] < 0.5
+    # the curve's own points are there too, in date order, never falling
+    days = list(block["by"])
+    assert days == sorted(days) and len(days) > len(cli["by"])
+    values = [block["by"][d] for d in days]
+    assert all(b >= a for a, b in itertools.pairwise(values))
 
 
 def test_a_document_upload_forecasts_like_the_embedded_one(client: TestClient) -> None:

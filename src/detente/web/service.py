@@ -306,9 +306,30 @@ def forecast_payload(scenario: Scenario, *, runs: int, seed: int, budget: float)
             "verdict": _verdict(scenario, forecasts, document),
             "document": document,
             "monte_carlo": curve,
+            "whether_and_when": _calibrated(scenario, document, curve),
             "notes": notes,
         }
     )
+
+
+def _calibrated(
+    scenario: Scenario, document: dict[str, Any], curve: dict[str, Any] | None
+) -> dict[str, Any] | None:
+    """The calibrated whether-and-when (docs/calibration.md) at every point of the curve.
+
+    The block :func:`detente.outside_view.whether_when.calibrated_by_date` gives for
+    ``detente forecast --runs``, here at the curve's dates and the scenario's own dates
+    together (sorted), so the workbench can draw it as a curve; ``None`` without draws.
+    """
+    dated = None if curve is None else curve.get("agreement")
+    if dated is None:
+        return None
+    from detente.outside_view.whether_when import calibrated_by_date
+
+    by = {point["date"]: point["mean"] for point in dated["curve"]}
+    by.update(dated["by"])
+    possible = bool(document.get("agreement", {}).get("possible", False))
+    return calibrated_by_date(scenario, dict(sorted(by.items())), possible)
 
 
 class ForecastCache:

@@ -34,7 +34,11 @@
   }
 
   function pct(p) {
-    return p === null || p === undefined ? "—" : `${Math.round(p * 100)}%`;
+    // never rounds an uncertain answer to a certain one: 0.004 reads <1%, 0.996 >99%
+    if (p === null || p === undefined) return "—";
+    if (p > 0 && p < 0.005) return "<1%";
+    if (p < 1 && p > 0.995) return ">99%";
+    return `${Math.round(p * 100)}%`;
   }
 
   function node(tag, attrs = {}, parent = null, text = null) {
@@ -366,10 +370,15 @@
   }
 
   function finalP(forecast) {
+    // the calibrated forecast (docs/calibration.md) at the horizon, beside the dated
+    // model's own P (the structural model alone)
     const a = forecast.monte_carlo && forecast.monte_carlo.agreement;
-    if (!a) return null;
-    const dates = Object.keys(a.by).sort();
-    return dates.length ? { date: dates[dates.length - 1], p: a.by[dates[dates.length - 1]], a } : null;
+    const w = forecast.whether_and_when;
+    if (!a || !w) return null;
+    const dates = Object.keys(w.by).sort();
+    if (!dates.length) return null;
+    const last = dates[dates.length - 1];
+    return { date: last, p: w.by[last], structural: a.by[last], a, w };
   }
 
   function renderProbability(after, before) {
@@ -386,15 +395,22 @@
     }
     el.replaceChildren();
     el.dataset.value = String(now.p);
+    el.dataset.structural = String(now.structural);
     el.append(`P(signed by ${now.date}) = ${pct(now.p)} `);
-    const median = now.a.median_time ? `median time ${now.a.median_time}` : "median time: after the horizon";
-    node("small", {}, el, `${was ? `before your changes ${pct(was.p)}; ` : ""}${median}`);
-    drawCurve(curve, now.a, was ? was.a : null);
+    const median = now.a.median_time ? `structural median time ${now.a.median_time}` : "structural median time: after the horizon";
+    const cls = now.w.reference_class;
+    node("small", {}, el, `${was ? `before your changes ${pct(was.p)}; ` : ""}`
+      + `structural model alone ${pct(now.structural)}; ${median}; `
+      + `calibrated on ${now.w.calibration.n} cases, reference class ${cls.label}`);
+    drawCurve(curve, now, was);
   }
 
-  function drawCurve(root, a, b) {
+  function drawCurve(root, now, was) {
     const W = 820, H = 300, L = 52, R = 16, T = 44, B = 28;
-    const pts = a.curve.map((c) => ({ t: Date.parse(c.date), ...c }));
+    const a = now.a;
+    const w = now.w;
+    const pts = Object.keys(w.by).sort().map((day) => ({
+      t: Date.parse(day), p: w.by[day], low: w.by_band[day][0], high: w.by_band[day][1] }));
     if (!pts.length) return;
     const t0 = Date.parse(state.scenario.as_of);
     const t1 = pts[pts.length - 1].t;
@@ -421,14 +437,16 @@
       svg("title", {}, t, `${day}: ${label}`);
       level += 1;
     }
-    const upper = pts.map((c) => `${x(c.t)},${y(c.p95)}`);
-    const lower = pts.slice().reverse().map((c) => `${x(c.t)},${y(c.p05)}`);
+    const upper = pts.map((c) => `${x(c.t)},${y(c.high)}`);
+    const lower = pts.slice().reverse().map((c) => `${x(c.t)},${y(c.low)}`);
     svg("polygon", { points: upper.concat(lower).join(" "), fill: "#1f5fa8", "fill-opacity": 0.16 }, root);
-    if (b) {
-      const was = b.curve.map((c) => `${x(Date.parse(c.date))},${y(c.mean)}`).join(" ");
-      svg("polyline", { points: was, fill: "none", stroke: "#888", "stroke-width": 1.6, "stroke-dasharray": "5 4" }, root);
+    const structural = a.curve.map((c) => `${x(Date.parse(c.date))},${y(c.mean)}`).join(" ");
+    svg("polyline", { points: structural, fill: "none", stroke: "#b5651d", "stroke-width": 1.4, "stroke-dasharray": "1 3" }, root);
+    if (was) {
+      const before = Object.keys(was.w.by).sort().map((day) => `${x(Date.parse(day))},${y(was.w.by[day])}`).join(" ");
+      svg("polyline", { points: before, fill: "none", stroke: "#888", "stroke-width": 1.6, "stroke-dasharray": "5 4" }, root);
     }
-    const line = pts.map((c) => `${x(c.t)},${y(c.mean)}`).join(" ");
+    const line = pts.map((c) => `${x(c.t)},${y(c.p)}`).join(" ");
     svg("polyline", { points: line, fill: "none", stroke: "#1f5fa8", "stroke-width": 2.6 }, root);
     svg("line", { x1: L, x2: W - R, y1: H - B, y2: H - B, stroke: "#333" }, root);
   }
