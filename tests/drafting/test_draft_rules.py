@@ -64,6 +64,16 @@ def test_every_curated_country_is_an_iso_code() -> None:
     curated = yaml.safe_load(text)
     for code in [*curated["countries"], *curated["aliases"]]:
         assert pycountry.countries.get(alpha_2=code) is not None, code
+    for code in curated["other_states"]:  # listed whole because ISO 3166-1 lacks them
+        assert pycountry.countries.get(alpha_2=code) is None, code
+
+
+def test_kosovo_is_a_state_outside_iso_3166() -> None:
+    nlp = build_pipeline()
+    doc = nlp("Pristina and Belgrade: Kosovo's prime minister met Serbian officials.")
+    found = [(ent.text, ent.ent_id_) for ent in doc.ents]
+    assert ("Pristina", "XK") in found and ("Kosovo", "XK") in found
+    assert ("Belgrade", "RS") in found
 
 
 def test_capitals_demonyms_and_names_resolve_to_one_party() -> None:

@@ -98,6 +98,19 @@ def load_gazetteer() -> Gazetteer:
         )
         parties[code] = party
         patterns += _party_patterns(party, demonyms)
+    for code, state in curated.get("other_states", {}).items():
+        demonyms = state.get("demonyms", [])
+        party = Party(
+            key=code,
+            name=state["names"][0],
+            kind="state",
+            demonym=demonyms[0] if demonyms else None,
+            names=tuple(sorted(state["names"])),
+            capitals=tuple(state.get("capitals", [])),
+            legislatures=tuple(state.get("legislatures", [])),
+        )
+        parties[code] = party
+        patterns += _party_patterns(party, demonyms)
     for key, org in curated["organisations"].items():
         party = Party(
             key=key,
