@@ -121,7 +121,7 @@ def no_work(monkeypatch: pytest.MonkeyPatch) -> None:
         raise AssertionError("computed before the output was checked")
 
     monkeypatch.setattr("detente.forecasting.run_models", forbidden)
-    monkeypatch.setattr("detente.analysis.sensitivity.one_at_a_time", forbidden)
+    monkeypatch.setattr("detente.analysis.one_at_a_time.one_at_a_time", forbidden)
     monkeypatch.setattr("detente.report.document.build_report", forbidden)
 
 

@@ -46,6 +46,12 @@ probability does not depend on which other cases sit in the folder or in what or
 they run. The cross-fitted forecasters depend on the other cases by construction (they
 are fitted on them), never on the case itself.
 
+Tasks. Each case is one coarse task (:class:`CaseTask`, :func:`forecast_case`: its Monte
+Carlo, its modes, the two-level verdict and the outside view) on any executor
+(:mod:`detente.executors`: serial, local processes or Dask), folded in case order; the
+cross-fit's leave-one-out fits are tasks too (:func:`detente.outside_view.combined
+.cross_fit`). The result is the same, byte for byte in JSON, on every executor.
+
 Sources: Brier, G. W. (1950), "Verification of forecasts expressed in terms of
 probability", *Monthly Weather Review* 78(1): 1-3; Murphy, A. H. & Winkler, R. L.
 (1977), "Reliability of subjective probability forecasts of precipitation and
@@ -61,7 +67,7 @@ import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -75,6 +81,9 @@ from detente.analysis.scores import (
 from detente.errors import DetenteError
 from detente.outside_view.combined import cross_fit
 from detente.scenario import Scenario
+
+if TYPE_CHECKING:
+    from detente.executors import Executor
 
 __all__ = [
     "BASE_RATE",
@@ -90,6 +99,7 @@ __all__ = [
     "CalibrationBin",
     "CaseBacktestResult",
     "CaseRow",
+    "CaseTask",
     "ForecasterScore",
     "backtest_cases",
     "brier_score",
@@ -97,6 +107,7 @@ __all__ = [
     "case_seed",
     "dated_probability",
     "dated_probability_at_modes",
+    "forecast_case",
     "leave_one_out_base_rate",
     "load_cases",
     "outside_view_probability",
@@ -251,6 +262,42 @@ def outside_view_probability(scenario: Scenario) -> tuple[float, str]:
     return float(chosen.conditional(years)[0]), chosen.name
 
 
+@dataclass(frozen=True)
+class CaseTask:
+    """One case to forecast in a worker (picklable, pure): ``seed`` is its own seed,
+    :func:`case_seed`."""
+
+    name: str
+    scenario: Scenario
+    runs: int
+    seed: int
+
+
+@dataclass(frozen=True)
+class CaseForecasts:
+    """What :func:`forecast_case` returns: the forecasts that need no other case."""
+
+    p: float
+    p_modes: float
+    possible_now: bool
+    outside: float
+    reference_class: str
+
+
+def forecast_case(task: CaseTask) -> CaseForecasts:
+    """The dated model's Monte Carlo (:func:`dated_probability`) and modes, the two-level
+    verdict and the outside view of one case (in a worker)."""
+    scenario = task.scenario
+    outside, class_name = outside_view_probability(scenario)
+    return CaseForecasts(
+        dated_probability(scenario, runs=task.runs, seed=task.seed),
+        dated_probability_at_modes(scenario, seed=task.seed),
+        static_verdict(scenario),
+        outside,
+        class_name,
+    )
+
+
 def leave_one_out_base_rate(outcomes: Sequence[bool]) -> np.ndarray:
     """Per case, ``(k + 1) / (m + 2)`` over the other ``m`` cases, ``k`` of them agreed.
 
@@ -368,7 +415,7 @@ def backtest_cases(
     runs: int,
     seed: int,
     bins: int = 5,
-    workers: int = 1,
+    executor: Executor | None = None,
     progress: Callable[[int, int], None] | None = None,
     source: str = "",
 ) -> CaseBacktestResult:
@@ -385,10 +432,12 @@ def backtest_cases(
         Root seed; case ``name`` runs with :func:`case_seed` ``(seed, name)``.
     bins:
         Bins of the calibration tables.
-    workers:
-        Processes per Monte Carlo run (the result does not depend on it).
+    executor:
+        Where the cases run, one task each (default: serially in this process); the
+        result does not depend on it.
     progress:
-        Called as ``progress(done, total)`` in draws, ``total = runs * len(cases)``.
+        Called as ``progress(done, total)`` in draws, ``total = runs * len(cases)``,
+        as each case finishes.
     source:
         Where the cases came from, for the report.
 
@@ -408,50 +457,46 @@ def backtest_cases(
         if scenario.agreement is None:
             raise DetenteError(f"case {name!r} has no 'agreement' block to forecast")
     outcomes = [bool(s.outcome.agreed) for _, s in cases if s.outcome is not None]
-    total = runs * len(cases)
-    partial: list[tuple[str, Scenario, float, float, bool, int]] = []
-    for index, (name, scenario) in enumerate(cases):
-        offset = index * runs
+    from detente.executors import SerialExecutor, run_ordered
 
-        def tick(done: int, offset: int = offset) -> None:
-            if progress is not None:
-                progress(offset + done, total)
+    tasks = [CaseTask(name, scenario, runs, case_seed(seed, name)) for name, scenario in cases]
+    found: list[CaseForecasts] = []
 
-        own_seed = case_seed(seed, name)
-        p = dated_probability(scenario, runs=runs, seed=own_seed, workers=workers, progress=tick)
-        p_modes = dated_probability_at_modes(scenario, seed=own_seed)
-        partial.append((name, scenario, p, p_modes, static_verdict(scenario), own_seed))
-    outside = [outside_view_probability(scenario) for _, scenario, *_ in partial]
+    def fold(task: CaseTask, forecasts: CaseForecasts) -> None:
+        found.append(forecasts)
+        if progress is not None:
+            progress(len(found) * runs, runs * len(cases))
+
+    chosen = executor or SerialExecutor()
+    run_ordered(chosen, forecast_case, tasks, fold)
     calibrated, structural = cross_fit(
-        np.array([p0 for p0, _ in outside]),
-        np.array([item[2] for item in partial]),
-        np.array([item[4] for item in partial], dtype=float),
+        np.array([f.outside for f in found]),
+        np.array([f.p for f in found]),
+        np.array([f.possible_now for f in found], dtype=float),
         np.array(outcomes, dtype=float),
+        executor=chosen,
     )
     base_rates = leave_one_out_base_rate(outcomes)
     rows = tuple(
         CaseRow(
-            case=name,
-            title=scenario.title,
-            as_of=scenario.as_of,
-            horizon=scenario.horizon,
+            case=task.name,
+            title=task.scenario.title,
+            as_of=task.scenario.as_of,
+            horizon=task.scenario.horizon,
             outcome=outcome,
-            outcome_date=None if scenario.outcome is None else scenario.outcome.date,
-            p=p,
-            p_modes=p_modes,
-            possible_now=possible,
+            outcome_date=None if task.scenario.outcome is None else task.scenario.outcome.date,
+            p=f.p,
+            p_modes=f.p_modes,
+            possible_now=f.possible_now,
             base_rate=float(base_rate),
-            seed=own_seed,
-            outside=p0,
-            reference_class=class_name,
+            seed=task.seed,
+            outside=f.outside,
+            reference_class=f.reference_class,
             calibrated=float(p_cal),
             structural=float(p_struct),
         )
-        for (name, scenario, p, p_modes, possible, own_seed), outcome, base_rate, (
-            p0,
-            class_name,
-        ), p_cal, p_struct in zip(
-            partial, outcomes, base_rates, outside, calibrated, structural, strict=True
+        for task, f, outcome, base_rate, p_cal, p_struct in zip(
+            tasks, found, outcomes, base_rates, calibrated, structural, strict=True
         )
     )
     reference = brier_score([row.base_rate for row in rows], outcomes)
@@ -478,7 +523,7 @@ def run_case_backtest(
     runs: int = 2000,
     seed: int = 0,
     bins: int = 5,
-    workers: int = 1,
+    executor: Executor | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> CaseBacktestResult:
     """Load every case in ``folder`` (:func:`load_cases`) and score it (:func:`backtest_cases`)."""
@@ -487,7 +532,7 @@ def run_case_backtest(
         runs=runs,
         seed=seed,
         bins=bins,
-        workers=workers,
+        executor=executor,
         progress=progress,
         source=str(folder),
     )
