@@ -240,3 +240,56 @@ def test_parquet_without_pyarrow_fails_before_any_work(
     code, _, err = run_cli(capsys, "sweep", spec, "--out", str(tmp_path / "t.parquet"))
     assert code == 2
     assert "t.parquet: writing Parquet needs pyarrow" in err
+
+
+LHS = """\
+scenarios: [russia_japan_2018]
+seed: {seed}
+runs: 0
+sample:
+  points: 10
+  design: {design}
+  parameters:
+    russia.capability: [0.2, 0.7]
+    japan.capability: [0.1, 0.9]
+"""
+
+
+def _design(tmp_path: Path, seed: int, design: str = "latin-hypercube") -> np.ndarray:
+    spec = read_spec(write(tmp_path, LHS.format(seed=seed, design=design), f"{design}{seed}.yaml"))
+    return np.array(
+        [[p.changes["actors.russia.capability"], p.changes["actors.japan.capability"]]
+         for p in spec.points]
+    )  # fmt: skip
+
+
+def test_a_latin_hypercube_puts_one_point_in_each_stratum_of_every_parameter(
+    tmp_path: Path,
+) -> None:
+    # McKay, Beckman & Conover (1979): n points, each parameter's range cut into n equal
+    # strata, exactly one point per stratum
+    design = _design(tmp_path, seed=4)
+    for column, (low, high) in zip(design.T, [(0.2, 0.7), (0.1, 0.9)], strict=True):
+        strata = np.floor((column - low) / (high - low) * 10).astype(int)
+        assert sorted(strata) == list(range(10))
+    assert np.array_equal(_design(tmp_path, seed=4), design)  # seeded from the sweep's seed
+    assert not np.array_equal(_design(tmp_path, seed=5), design)
+
+
+def test_a_random_design_is_not_stratified_on_this_seed(tmp_path: Path) -> None:
+    # the default design draws independently: with 10 points two share a stratum here
+    design = _design(tmp_path, seed=4, design="random")
+    strata = np.floor((design[:, 0] - 0.2) / 0.5 * 10).astype(int)
+    assert len(set(strata)) < 10
+
+
+def test_an_unknown_design_is_one_line_with_file_and_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    spec = write(tmp_path, LHS.format(seed=0, design="sobol"))
+    code, _, err = run_cli(capsys, "sweep", spec, "--out", str(tmp_path / "t.csv"))
+    assert code == 2
+    assert err == (
+        f"detente: error: {spec}:6: sample.design: expected one of random, latin-hypercube, "
+        "got 'sobol'\n"
+    )

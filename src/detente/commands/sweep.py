@@ -129,11 +129,16 @@ def COMMAND(  # noqa: N802 - the name the command registry looks for
     for column in columns:
         table.add_column(column)
     for row in rows:
-        table.add_row(*(_cell(row.get(c)) for c in columns))
+        table.add_row(*(_cell(c, row.get(c)) for c in columns))
     print_renderables([table], fmt)
 
 
-def _cell(value: Any) -> str:
+def _cell(column: str, value: Any) -> str:
+    """A table cell: probabilities never rounded to 0 or 1 (``probability_text``)."""
+    from detente.report.numbers import probability_text
+
     if value is None:
         return ""
+    if isinstance(value, float) and column.endswith(("p_agreement", ":possible")):
+        return probability_text(value, 3)
     return f"{value:.4g}" if isinstance(value, float) else str(value)
