@@ -78,15 +78,17 @@ def cpu_seconds() -> float:
     return total
 
 
-def best(job: Callable[[], str], repeat: int) -> tuple[float, float, str]:
-    """The fastest of ``repeat`` runs (wall seconds, its CPU seconds) and the job's JSON."""
-    times, answer = [], ""
-    for _ in range(repeat):
+def best(job: Callable[[int], str], repeat: int) -> tuple[float, float, list[str]]:
+    """The fastest of ``repeat`` runs (wall seconds, its CPU seconds) and the JSON answer
+    of each. Run *r* uses seed *r*: on Dask, tasks are pure (keyed by their inputs), and
+    a repeat with the same seed could be served from results the cluster still holds."""
+    times, answers = [], []
+    for seed in range(repeat):
         cpu, start = cpu_seconds(), time.perf_counter()
-        answer = job()
+        answers.append(job(seed))
         times.append((time.perf_counter() - start, cpu_seconds() - cpu))
     wall, cpu = min(times)
-    return wall, cpu, answer
+    return wall, cpu, answers
 
 
 def main() -> None:
@@ -106,46 +108,47 @@ def main() -> None:
         for i in range(args.points)
     ]
 
-    def monte_carlo(executor: Executor) -> str:
+    def monte_carlo(executor: Executor, seed: int) -> str:
         result = run_monte_carlo(
-            scenario, runs=args.runs, seed=0, block_size=args.block_size, executor=executor,
+            scenario, runs=args.runs, seed=seed, block_size=args.block_size, executor=executor,
             static_runs=20,
         )  # fmt: skip
         return json.dumps(result.to_dict(), sort_keys=True)
 
-    def sweep(executor: Executor) -> str:
+    def sweep(executor: Executor, seed: int) -> str:
         result = run_sweep(
-            points, seed=0, runs=args.sweep_runs, executor=executor,
+            points, seed=seed, runs=args.sweep_runs, executor=executor,
             models=["deadline-bargaining", "compromise"], static_runs=4,
         )  # fmt: skip
         return json.dumps(result.documents, sort_keys=True)
 
     cases = load_cases("cases")
 
-    def sensitivity(executor: Executor) -> str:
-        result = one_at_a_time(scenario, runs=args.oat_runs, seed=0, executor=executor)
+    def sensitivity(executor: Executor, seed: int) -> str:
+        result = one_at_a_time(scenario, runs=args.oat_runs, seed=seed, executor=executor)
         return json.dumps(result.to_dict(), sort_keys=True)
 
-    def case_backtest(executor: Executor) -> str:
-        result = backtest_cases(cases, runs=args.case_runs, seed=0, executor=executor)
+    def case_backtest(executor: Executor, seed: int) -> str:
+        result = backtest_cases(cases, runs=args.case_runs, seed=seed, executor=executor)
         return json.dumps(result.to_dict(), sort_keys=True)
 
-    def overhead(executor: Executor) -> str:
-        return json.dumps(sorted(executor.imap_unordered(_nothing, list(range(args.tasks)))))
+    def overhead(executor: Executor, seed: int) -> str:
+        items = list(range(seed * args.tasks, (seed + 1) * args.tasks))
+        return json.dumps(sorted(executor.imap_unordered(_nothing, items)))
 
     print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     jobs = {"overhead": overhead, "mc": monte_carlo, "sweep": sweep, "oat": sensitivity,
             "cases": case_backtest}  # fmt: skip
     rows: list[tuple[str, int, float, dict[str, tuple[float, float]]]] = []
-    reference: dict[str, str] = {}
+    reference: dict[str, list[str]] = {}
     for kind, workers in (("serial", 1), ("processes", 1), ("processes", 2), ("dask", 1),
                           ("dask", 2)):  # fmt: skip
         with backend(kind, workers) as (executor, startup):
             measured: dict[str, tuple[float, float]] = {}
             for name, job in jobs.items():
-                wall, cpu, answer = best(lambda j=job: j(executor), args.repeat)  # type: ignore[misc]
-                reference.setdefault(name, answer)
-                if answer != reference[name]:
+                wall, cpu, answers = best(lambda r, j=job: j(executor, r), args.repeat)  # type: ignore[misc]
+                reference.setdefault(name, answers)
+                if answers != reference[name]:
                     raise SystemExit(f"{kind} x{workers}: {name} differs from the serial answer")
                 measured[name] = (wall, cpu)
         rows.append((kind, workers, startup, measured))

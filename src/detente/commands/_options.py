@@ -217,14 +217,14 @@ def unwritable_folder(target: Path, *, make_folders: bool = False) -> str | None
     missing folders are made, the nearest existing folder above it) and let a file be
     created in it, tried with a temporary file that is removed at once."""
     folder = target.parent
-    if not make_folders and not folder.exists():
-        from detente.io.scenario_file import missing_folder
-
-        return missing_folder(target)
     while not folder.exists() and folder != folder.parent:
         folder = folder.parent
     if not folder.is_dir():
         return f"{folder} is not a folder"
+    if not make_folders and folder != target.parent:
+        from detente.io.scenario_file import missing_folder
+
+        return missing_folder(target)
     try:
         with tempfile.TemporaryFile(dir=folder, prefix=f".{target.name}."):
             pass

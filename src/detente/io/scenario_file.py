@@ -244,7 +244,13 @@ def write_atomically(path: str | os.PathLike[str], content: str | bytes) -> None
 
 
 def save_scenario(scenario: Scenario, path: str | os.PathLike[str]) -> None:
-    """Write ``scenario`` as YAML (or JSON when ``path`` ends in ``.json``), atomically."""
+    """Write ``scenario`` as YAML (or JSON when ``path`` ends in ``.json``), atomically.
+
+    Raises
+    ------
+    DetenteError
+        The folder of ``path`` does not exist (:func:`write_atomically`).
+    """
     data = scenario.to_dict()
     if str(path).endswith(".json"):
         import json
