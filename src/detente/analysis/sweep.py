@@ -142,7 +142,7 @@ def _whether_and_when(
     (:func:`detente.outside_view.whether_when.calibrated_by_date`: the reference class
     and the dated model combined with the shipped coefficients, given the two-level
     verdict at the modes), its 90% band and the outside view alone."""
-    from detente.analysis.case_backtest import static_verdict
+    from detente.analysis.case_forecasts import static_verdict
     from detente.outside_view.whether_when import FORECASTER, calibrated_by_date
 
     dated, horizon = agreement.model, scenario.horizon.isoformat()
