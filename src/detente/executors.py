@@ -40,8 +40,11 @@ __all__ = [
     "Executor",
     "ProcessExecutor",
     "SerialExecutor",
+    "check_workers",
     "open_executor",
     "run_ordered",
+    "split_evenly",
+    "task_count",
 ]
 
 T = TypeVar("T")
@@ -188,6 +191,60 @@ def run_ordered(
                 next_index += 1
 
 
+def split_evenly(items: Sequence[T], parts: int) -> list[list[T]]:
+    """``items`` cut into ``min(parts, len(items))`` contiguous runs of near-equal length
+    (the longer ones first), in order; ``[]`` for no items.
+
+    How a job batches its evaluations into coarse tasks: the answer never depends on
+    ``parts`` (each item's randomness is fixed by the item), only the task overhead does.
+    """
+    if parts < 1:
+        raise DetenteError(f"parts must be >= 1, got {parts}")
+    count = min(parts, len(items))
+    if count == 0:
+        return []
+    size, extra = divmod(len(items), count)
+    out, start = [], 0
+    for k in range(count):
+        stop = start + size + (1 if k < extra else 0)
+        out.append(list(items[start:stop]))
+        start = stop
+    return out
+
+
+TASKS_PER_WORKER = 2
+"""Tasks a batched job gives each worker: 2 lets a fast worker take a slow one's share
+(one task in all on the serial executor, which pays no per-task cost)."""
+
+
+def task_count(executor: Executor) -> int:
+    """How many coarse tasks a batched job (sensitivity, backtests) cuts its work into:
+    1 on the serial executor, else :data:`TASKS_PER_WORKER` per worker."""
+    if executor.name == "serial":
+        return 1
+    return TASKS_PER_WORKER * max(1, executor.workers)
+
+
+def check_workers(workers: int, address: str | None) -> None:
+    """Refuse ``workers > 1`` with a remote Dask scheduler (``address`` not ``local``).
+
+    The workers of a running cluster are the cluster's: ``--workers`` cannot add or
+    remove any, so a count there would be silently ignored. An error (rather than a
+    warning) says so before any work; ``--dask local`` is the way to choose how many.
+
+    Raises
+    ------
+    DetenteError
+        Naming the address and the way out.
+    """
+    if address is not None and address != "local" and workers != 1:
+        raise DetenteError(
+            f"--workers {workers} with --dask {address}: a running Dask cluster's workers "
+            "come from the cluster (scale it there); drop --workers, or use --dask local for "
+            f"a LocalCluster of {workers} workers on this machine"
+        )
+
+
 def _distributed() -> Any:
     """The ``distributed`` module (imported only here: it is an optional extra)."""
     import importlib
@@ -230,7 +287,7 @@ def open_executor(
     ----------
     workers:
         Local processes (1: serial in this process); with ``dask="local"``, the number
-        of worker processes of the ``LocalCluster``.
+        of worker processes of the ``LocalCluster``; must be 1 with a remote scheduler.
     dask:
         A scheduler address (``tcp://host:8786``), ``"local"`` for a ``LocalCluster``
         on this machine, or ``None`` for :data:`DASK_ENV` if set, else local processes.
@@ -240,10 +297,12 @@ def open_executor(
     Raises
     ------
     DetenteError
-        ``dask`` asked for but not installed (the message names the extra), or the
-        scheduler cannot be reached.
+        ``dask`` asked for but not installed (the message names the extra), the
+        scheduler cannot be reached, or ``workers > 1`` with a remote scheduler
+        (:func:`check_workers`: its workers are the cluster's).
     """
     address = dask if dask is not None else os.environ.get(DASK_ENV) or None
+    check_workers(workers, address)
     if address is None:
         yield SerialExecutor() if workers == 1 else ProcessExecutor(workers)
         return

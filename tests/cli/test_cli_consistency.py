@@ -121,7 +121,7 @@ def no_work(monkeypatch: pytest.MonkeyPatch) -> None:
         raise AssertionError("computed before the output was checked")
 
     monkeypatch.setattr("detente.forecasting.run_models", forbidden)
-    monkeypatch.setattr("detente.analysis.sensitivity.one_at_a_time", forbidden)
+    monkeypatch.setattr("detente.analysis.one_at_a_time.one_at_a_time", forbidden)
     monkeypatch.setattr("detente.report.document.build_report", forbidden)
 
 
@@ -143,6 +143,9 @@ def _recorded(store: Path) -> int:
         (["report"], "afile/r.html", "afile is not a folder"),
         (["report"], "r.txt", "cannot tell the report format"),
         (["report"], "folder.html", "is a folder"),
+        # a missing folder is an error, never made silently
+        (["forecast", "--runs", "10"], "new/p.png", "the folder new does not exist"),
+        (["report"], "folder/new/r.html", "the folder folder/new does not exist"),
     ],
 )
 def test_bad_outputs_fail_before_any_work(
@@ -164,6 +167,24 @@ def test_bad_outputs_fail_before_any_work(
     assert code == 2 and out == "" and err.count("\n") == 1
     assert err.startswith(f"detente: error: {target}: ") and message in err, err
     assert _recorded(store) == 0 and not store.exists()
+
+
+def test_write_atomically_never_makes_a_missing_folder(tmp_path: Path) -> None:
+    from detente.errors import DetenteError
+    from detente.io import save_scenario, write_atomically
+    from detente.scenarios import load_embedded
+
+    target = tmp_path / "new" / "deeper" / "x.csv"
+    with pytest.raises(DetenteError) as caught:
+        write_atomically(target, "a,b\n")
+    assert str(caught.value) == (
+        f"{target}: the folder {target.parent} does not exist (make it first, or write elsewhere)"
+    )
+    with pytest.raises(DetenteError, match="does not exist"):
+        save_scenario(load_embedded(), tmp_path / "new" / "s.yaml")
+    assert not (tmp_path / "new").exists()
+    write_atomically(tmp_path / "x.csv", "a,b\n")  # an existing folder is written to
+    assert (tmp_path / "x.csv").read_text() == "a,b\n"
 
 
 def test_a_failed_write_names_the_file_and_records_nothing(

@@ -36,10 +36,19 @@ CASES: dict[str, tuple[list[str], str | None]] = {
     "scenarios": (["scenarios"], None),
     "whatif": (["whatif", "--set", "russia.capability=0.5", "-m", "median"], "whatif"),
     "flip": (["flip", "--target", "zopa", "--no-pairs", "--limit", "1"], "flip"),
-    "sensitivity": (["sensitivity", "-m", "median", "--runs", "0", "--top", "3"], "sensitivity"),
+    "sensitivity": (
+        ["sensitivity", "-m", "median", "--runs", "0", "--top", "3", "--workers", "2"],
+        "sensitivity",
+    ),
     "report": (["report", "--runs", "16", "--no-sensitivity"], "report"),
-    "backtest deu": (["backtest", "deu", DEU, "--bootstrap", "20", "-q"], "backtest deu"),
-    "backtest cases": (["backtest", "cases", "--runs", "8", "-q"], "backtest cases"),
+    "backtest deu": (
+        ["backtest", "deu", DEU, "--bootstrap", "20", "-q", "--workers", "2"],
+        "backtest deu",
+    ),
+    "backtest cases": (
+        ["backtest", "cases", "--runs", "8", "-q", "--workers", "2"],
+        "backtest cases",
+    ),
     "base-rate": (["base-rate"], None),
     "sweep": (["sweep", SWEEP, "-q", "--out", "sweep.csv"], "sweep"),
     "runs list": (["runs", "list"], None),
@@ -47,7 +56,10 @@ CASES: dict[str, tuple[list[str], str | None]] = {
     "runs diff": (["runs", "diff", "1", "1"], None),
     "draft": (["draft", str(ROOT / "tests" / "drafting" / "articles" / "nile_dam_2021.txt")], None),
 }
-NOT_HERE = {"serve": "a server: started and stopped by tests/cli/test_readme_commands.py"}
+NOT_HERE = {
+    "serve": "a server: started and stopped by tests/cli/test_readme_commands.py; "
+    "its options (--memory-budget, ...) in tests/web/test_serve_command.py"
+}
 
 
 def _leaves(group: click.Command, prefix: str = "") -> list[str]:

@@ -229,6 +229,7 @@ def test_sensitivity_json_and_tornado(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, store: Path
 ) -> None:
     figure = tmp_path / "figures" / "tornado.png"
+    figure.parent.mkdir()  # an output's folder must exist (never made silently)
     code, out, _ = run(
         capsys, "sensitivity", "-m", "two-level", "--runs", "8", "--plot", str(figure),
         "-f", "json",

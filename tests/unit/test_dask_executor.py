@@ -1,6 +1,7 @@
 """Dask distributed: a 2-worker LocalCluster (worker processes) gives the serial answer,
-byte for byte in JSON, for the Monte Carlo and for a sweep; a sweep survives a worker
-process killed mid-run (issue #16, items 3 and 4).
+byte for byte in JSON, for the Monte Carlo, a sweep, one-at-a-time and Sobol
+sensitivity, the DEU and case backtests and the calibration refit script; a sweep
+survives a worker process killed mid-run (issue #16, items 3 and 4).
 
 The expected values are the serial runs' own outputs (the property under test).
 """
@@ -25,6 +26,7 @@ from detente.store_sweeps import get_sweep
 from detente.uncertainty import run_monte_carlo
 
 from cli_helpers import run_cli
+from executor_jobs import JOBS, refit_script
 from sweep_helpers import capability_points, interrupt_after
 
 MODELS = ["deadline-bargaining", "compromise"]
@@ -65,6 +67,33 @@ def test_sweep_on_dask_is_the_serial_answer(dask_executor: DaskExecutor) -> None
     assert _sweep_json(dask_executor, points) == reference
     # the same pure tasks again on the same client (the same keys): the same answer
     assert _sweep_json(dask_executor, points) == reference
+
+
+@pytest.mark.parametrize("job", sorted(JOBS))
+def test_batched_jobs_on_dask_are_the_serial_answer(dask_executor: DaskExecutor, job: str) -> None:
+    assert JOBS[job](dask_executor, None) == JOBS[job](SerialExecutor(), None)
+
+
+def test_the_calibration_refit_script_on_dask_is_the_serial_answer(
+    dask_executor: DaskExecutor, tmp_path: Path
+) -> None:
+    address = dask_executor.client.scheduler.address
+    assert refit_script(tmp_path, "--dask", address) == refit_script(tmp_path)
+
+
+def test_sensitivity_on_a_running_scheduler_is_the_serial_answer_and_refuses_workers(
+    capsys: pytest.CaptureFixture[str], dask_executor: DaskExecutor
+) -> None:
+    address = dask_executor.client.scheduler.address
+    args = ["sensitivity", "--runs", "16", "-f", "json", "--no-store", "-q"]
+    code, serial, _ = run_cli(capsys, *args)
+    assert code == 0
+    code, on_dask, err = run_cli(capsys, *args, "--dask", address)
+    assert code == 0, err
+    assert on_dask == serial
+    code, out, err = run_cli(capsys, *args, "--dask", address, "--workers", "2")
+    assert code == 2 and out == ""
+    assert err.startswith(f"detente: error: --workers 2 with --dask {address}: ")
 
 
 def test_interrupting_a_dask_sweep_keeps_the_finished_runs(

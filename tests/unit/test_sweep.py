@@ -20,6 +20,8 @@ from detente.analysis.sweep import run_sweep
 from detente.commands._sweep_spec import read_spec
 from detente.errors import DetenteError
 from detente.executors import ProcessExecutor, SerialExecutor
+from detente.models import get_model
+from detente.outside_view.whether_when import calibrated_by_date
 from detente.scenario_edits import set_parameters
 from detente.scenarios import load_embedded
 from detente.store_sweeps import get_sweep
@@ -85,8 +87,9 @@ def test_sweep_writes_one_row_per_run_and_records_one_sweep(
 ) -> None:
     store = tmp_path / "runs.sqlite3"
     table = tmp_path / "out" / "table.csv"
+    table.parent.mkdir()
     spec = write(tmp_path, SPEC)
-    code, _, err = run_cli(capsys, "sweep", spec, "--out", str(table), "--store", str(store))
+    code, out, err = run_cli(capsys, "sweep", spec, "--out", str(table), "--store", str(store))
     assert code == 0, err
     rows = list(csv.DictReader(table.open(encoding="utf-8")))
     assert [(r["russia.capability"], r["japan.territory.salience"][:4]) for r in rows] == [
@@ -104,6 +107,20 @@ def test_sweep_writes_one_row_per_run_and_records_one_sweep(
     )  # fmt: skip
     assert int(rows[0]["seed"]) == seeds[0]
     assert float(rows[0]["compromise:territory"]) == direct.outcomes["compromise"]["territory"].mean
+    # beside the dated model alone, the calibrated whether-and-when forecast as `forecast`
+    # gives it: calibrated_by_date of the run's Monte Carlo and the two-level verdict
+    assert direct.agreement is not None
+    horizon = first.horizon.isoformat()
+    verdict = get_model("two-level").forecast(first).agreement
+    assert verdict is not None
+    calibrated = calibrated_by_date(first, direct.agreement.to_dict()["by"], verdict.possible)
+    assert float(rows[0]["deadline-bargaining:p_agreement"]) == direct.agreement.p_by(first.horizon)
+    assert float(rows[0]["calibrated:p_agreement"]) == calibrated["by"][horizon]
+    low, high = calibrated["by_band"][horizon]
+    assert float(rows[0]["calibrated:p_agreement:p05"]) == low
+    assert float(rows[0]["calibrated:p_agreement:p95"]) == high
+    assert rows[0]["reference_class"] == calibrated["reference_class"]["name"]
+    assert "calibrated: P(agreement by the horizon) as forecast reports it" in " ".join(out.split())
     sweep = get_sweep(store, 1)
     assert (sweep["status"], sweep["tasks"], sweep["seed"]) == ("complete", 4, 3)
     assert sweep["spec"]["grid"]["russia.capability"] == [0.3, 0.6]
@@ -115,6 +132,20 @@ def test_sweep_writes_one_row_per_run_and_records_one_sweep(
     assert [c for c, _ in recorded] == ["sweep"]
     assert json.loads(recorded[0][1])["sweep"] == 1
     assert len(json.loads(recorded[0][1])["rows"]) == 4
+
+
+def test_a_missing_output_folder_is_an_error_before_any_work(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    table = tmp_path / "no_such_folder" / "t.csv"
+    spec = write(tmp_path, SPEC.replace("russia_japan_2018", "no_such_scenario"))
+    code, _, err = run_cli(capsys, "sweep", spec, "--out", str(table))
+    assert code == 2
+    assert err == (
+        f"detente: error: {table}: the folder {table.parent} does not exist "
+        "(make it first, or write elsewhere)\n"
+    )  # the output's error, not the spec's: checked first
+    assert not table.parent.exists()
 
 
 def test_the_output_path_is_checked_before_any_work(
@@ -209,3 +240,56 @@ def test_parquet_without_pyarrow_fails_before_any_work(
     code, _, err = run_cli(capsys, "sweep", spec, "--out", str(tmp_path / "t.parquet"))
     assert code == 2
     assert "t.parquet: writing Parquet needs pyarrow" in err
+
+
+LHS = """\
+scenarios: [russia_japan_2018]
+seed: {seed}
+runs: 0
+sample:
+  points: 10
+  design: {design}
+  parameters:
+    russia.capability: [0.2, 0.7]
+    japan.capability: [0.1, 0.9]
+"""
+
+
+def _design(tmp_path: Path, seed: int, design: str = "latin-hypercube") -> np.ndarray:
+    spec = read_spec(write(tmp_path, LHS.format(seed=seed, design=design), f"{design}{seed}.yaml"))
+    return np.array(
+        [[p.changes["actors.russia.capability"], p.changes["actors.japan.capability"]]
+         for p in spec.points]
+    )  # fmt: skip
+
+
+def test_a_latin_hypercube_puts_one_point_in_each_stratum_of_every_parameter(
+    tmp_path: Path,
+) -> None:
+    # McKay, Beckman & Conover (1979): n points, each parameter's range cut into n equal
+    # strata, exactly one point per stratum
+    design = _design(tmp_path, seed=4)
+    for column, (low, high) in zip(design.T, [(0.2, 0.7), (0.1, 0.9)], strict=True):
+        strata = np.floor((column - low) / (high - low) * 10).astype(int)
+        assert sorted(strata) == list(range(10))
+    assert np.array_equal(_design(tmp_path, seed=4), design)  # seeded from the sweep's seed
+    assert not np.array_equal(_design(tmp_path, seed=5), design)
+
+
+def test_a_random_design_is_not_stratified_on_this_seed(tmp_path: Path) -> None:
+    # the default design draws independently: with 10 points two share a stratum here
+    design = _design(tmp_path, seed=4, design="random")
+    strata = np.floor((design[:, 0] - 0.2) / 0.5 * 10).astype(int)
+    assert len(set(strata)) < 10
+
+
+def test_an_unknown_design_is_one_line_with_file_and_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    spec = write(tmp_path, LHS.format(seed=0, design="sobol"))
+    code, _, err = run_cli(capsys, "sweep", spec, "--out", str(tmp_path / "t.csv"))
+    assert code == 2
+    assert err == (
+        f"detente: error: {spec}:6: sample.design: expected one of random, latin-hypercube, "
+        "got 'sobol'\n"
+    )

@@ -42,7 +42,7 @@ import zlib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -51,6 +51,9 @@ from detente.errors import DetenteError, ModelError
 from detente.io.deu import DeuIssue, MissingSalience, read_deu
 from detente.models import Model, available_models, get_model
 from detente.scenario import Scenario
+
+if TYPE_CHECKING:
+    from detente.executors import Executor
 
 __all__ = [
     "BASELINES",
@@ -271,6 +274,28 @@ def _batched(
     ]
 
 
+@dataclass(frozen=True)
+class _IssueBatch:
+    """One task: every model on a run of consecutive issues, each with its own seed."""
+
+    models: tuple[str, ...]
+    items: tuple[_Scored, ...]
+    seeds: tuple[np.random.SeedSequence, ...]
+
+
+def _forecast_batch(batch: _IssueBatch) -> list[list[tuple[float | None, str | None]]]:
+    """Per issue of ``batch``, per model: (forecast, failure message) (in a worker)."""
+    models = [get_model(name) for name in batch.models]
+    batched = [_batched(model, batch.items) for model in models]
+    return [
+        [
+            _forecast(model, item, np.random.default_rng(seed)) if found is None else found[k]
+            for model, found in zip(models, batched, strict=True)
+        ]
+        for k, (item, seed) in enumerate(zip(batch.items, batch.seeds, strict=True))
+    ]
+
+
 def _baseline_forecasts(items: Sequence[_Scored]) -> dict[str, list[float | None]]:
     outcomes = np.array([item.outcome for item in items], dtype=float)
     constant = float(np.median(outcomes)) if outcomes.size else 0.0
@@ -336,6 +361,7 @@ def backtest_issues(
     dataset: str = "",
     capabilities: str = "",
     progress: Callable[[int, int], None] | None = None,
+    executor: Executor | None = None,
 ) -> BacktestResult:
     """Score models (and baselines) on already-loaded DEU issues.
 
@@ -357,7 +383,12 @@ def backtest_issues(
     dataset, capabilities:
         Labels stored in the result.
     progress:
-        Called as ``progress(done, total)`` after each issue (for a progress bar).
+        Called as ``progress(done, total)`` as issues are scored (for a progress bar).
+    executor:
+        Where the forecasts run, in a few tasks of consecutive issues
+        (:mod:`detente.executors`; default: serially here). Issue *k*'s generator is
+        the *k*-th seed child whichever task holds it, so the result does not depend
+        on the executor.
     """
     if isinstance(bootstrap, bool) or not isinstance(bootstrap, int) or bootstrap < 1:
         raise DetenteError(f"bootstrap must be a positive number of resamples, got {bootstrap!r}")
@@ -365,22 +396,31 @@ def backtest_issues(
     scored, skipped = _eligible(issues)
     children = np.random.SeedSequence(seed).spawn(len(scored))
     records: dict[str, list[IssueResult]] = {model.name: [] for model in chosen}
-    batched = {model.name: _batched(model, scored) for model in chosen}
-    for done, (item, child) in enumerate(zip(scored, children, strict=True), start=1):
+    from detente.executors import SerialExecutor, run_ordered, split_evenly, task_count
+
+    where = executor or SerialExecutor()
+    names = tuple(model.name for model in chosen)
+    batches = [
+        _IssueBatch(names, tuple(scored[k] for k in part), tuple(children[k] for k in part))
+        for part in split_evenly(range(len(scored)), task_count(where))
+    ]
+    done = 0
+
+    def fold(batch: _IssueBatch, found: list[list[tuple[float | None, str | None]]]) -> None:
+        nonlocal done
+        for item, row in zip(batch.items, found, strict=True):
+            for name, (value, failure) in zip(names, row, strict=True):
+                error = None if value is None else abs(value - item.outcome)
+                records[name].append(
+                    IssueResult(item.issue.isnr, name, item.outcome, value, error, failure)
+                )
+        done += len(batch.items)
         if progress is not None:
-            progress(done - 1, len(scored))
-        for model in chosen:
-            found = batched[model.name]
-            if found is None:
-                value, failure = _forecast(model, item, np.random.default_rng(child))
-            else:
-                value, failure = found[done - 1]
-            error = None if value is None else abs(value - item.outcome)
-            records[model.name].append(
-                IssueResult(item.issue.isnr, model.name, item.outcome, value, error, failure)
-            )
+            progress(done, len(scored))
+
     if progress is not None:
-        progress(len(scored), len(scored))
+        progress(0, len(scored))
+    run_ordered(where, _forecast_batch, batches, fold)
     kinds = dict.fromkeys(records, "model")
     if baselines:
         for name, values in _baseline_forecasts(scored).items():
@@ -432,6 +472,7 @@ def run_deu_backtest(
     missing_salience: MissingSalience = "mean",
     baselines: bool = True,
     progress: Callable[[int, int], None] | None = None,
+    executor: Executor | None = None,
 ) -> BacktestResult:
     """Read a DEU TSV file and backtest the models on it.
 
@@ -456,6 +497,8 @@ def run_deu_backtest(
         Add the baseline rows.
     progress:
         Called as ``progress(done, total)`` as issues are scored.
+    executor:
+        Where the forecasts run (see :func:`backtest_issues`).
 
     Raises
     ------
@@ -478,4 +521,5 @@ def run_deu_backtest(
         dataset=Path(path).name,
         capabilities=label,
         progress=progress,
+        executor=executor,
     )

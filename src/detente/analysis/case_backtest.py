@@ -46,6 +46,12 @@ probability does not depend on which other cases sit in the folder or in what or
 they run. The cross-fitted forecasters depend on the other cases by construction (they
 are fitted on them), never on the case itself.
 
+Tasks. Each case is one coarse task (:mod:`detente.analysis.case_forecasts`: its Monte
+Carlo, its modes, the two-level verdict and the outside view) on any executor
+(:mod:`detente.executors`: serial, local processes or Dask), folded in case order; the
+cross-fit's leave-one-out fits are tasks too (:func:`detente.outside_view.combined
+.cross_fit`). The result is the same, byte for byte in JSON, on every executor.
+
 Sources: Brier, G. W. (1950), "Verification of forecasts expressed in terms of
 probability", *Monthly Weather Review* 78(1): 1-3; Murphy, A. H. & Winkler, R. L.
 (1977), "Reliability of subjective probability forecasts of precipitation and
@@ -57,14 +63,25 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from detente.analysis.case_forecasts import (
+    DATED_MODEL,
+    STATIC_MODEL,
+    CaseForecasts,
+    CaseTask,
+    case_seed,
+    dated_probability,
+    dated_probability_at_modes,
+    forecast_case,
+    outside_view_probability,
+    static_verdict,
+)
 from detente.analysis.scores import (
     CalibrationBin,
     ForecasterScore,
@@ -75,6 +92,9 @@ from detente.analysis.scores import (
 from detente.errors import DetenteError
 from detente.outside_view.combined import cross_fit
 from detente.scenario import Scenario
+
+if TYPE_CHECKING:
+    from detente.executors import Executor
 
 __all__ = [
     "BASE_RATE",
@@ -90,6 +110,7 @@ __all__ = [
     "CalibrationBin",
     "CaseBacktestResult",
     "CaseRow",
+    "CaseTask",
     "ForecasterScore",
     "backtest_cases",
     "brier_score",
@@ -97,6 +118,7 @@ __all__ = [
     "case_seed",
     "dated_probability",
     "dated_probability_at_modes",
+    "forecast_case",
     "leave_one_out_base_rate",
     "load_cases",
     "outside_view_probability",
@@ -105,9 +127,7 @@ __all__ = [
     "static_verdict",
 ]
 
-DATED_MODEL = "deadline-bargaining"
 DATED_AT_MODES = "deadline-bargaining:modes"
-STATIC_MODEL = "two-level"
 BASE_RATE = "baseline:base-rate"
 CALIBRATED = "calibrated"
 STRUCTURAL = "structural"
@@ -170,85 +190,6 @@ def load_cases(folder: str | os.PathLike[str]) -> list[tuple[str, Scenario]]:
             raise DetenteError(f"{path}: a case needs an 'outcome' block (what actually happened)")
         cases.append((path.stem, scenario))
     return cases
-
-
-def case_seed(seed: int, name: str) -> int:
-    """The Monte Carlo seed of case ``name``: ``SeedSequence([seed, crc32(name)])``."""
-    sequence = np.random.SeedSequence([seed, zlib.crc32(name.encode("utf-8"))])
-    return int(sequence.generate_state(1, dtype=np.uint32)[0])
-
-
-def dated_probability(
-    scenario: Scenario,
-    *,
-    runs: int,
-    seed: int,
-    workers: int = 1,
-    progress: Callable[[int], None] | None = None,
-) -> float:
-    """P(agreement by ``horizon``) from the dated model, averaged over ``runs`` draws.
-
-    Parameters
-    ----------
-    scenario:
-        A scenario with an ``agreement``.
-    runs, seed, workers:
-        Passed to :func:`detente.uncertainty.run_monte_carlo` (the dated model only).
-    progress:
-        Called with the number of draws done so far.
-
-    Returns
-    -------
-    float
-        ``agreement.by[horizon]`` of the Monte Carlo result: the mean over draws of the
-        probability that the agreement is signed by the horizon.
-    """
-    from detente.uncertainty import run_monte_carlo
-
-    result = run_monte_carlo(
-        scenario, runs=runs, seed=seed, models=[DATED_MODEL], workers=workers, progress=progress
-    )
-    document = result.to_dict()
-    by = document.get("agreement", {}).get("by", {})
-    key = scenario.horizon.isoformat()
-    if key not in by:
-        raise DetenteError(f"the dated model reported no probability at the horizon {key}")
-    return float(by[key])
-
-
-def dated_probability_at_modes(scenario: Scenario, *, seed: int) -> float:
-    """P(agreement by ``horizon``) from the dated model at the modes of every range.
-
-    ``seed`` drives the model's own randomness (shock paths, when the scenario has any).
-    """
-    from detente.models import get_model
-
-    forecast = get_model(DATED_MODEL).forecast(scenario, rng=seed)
-    by = {} if forecast.agreement is None else forecast.agreement.extra.get("by", {})
-    key = scenario.horizon.isoformat()
-    if key not in by:
-        raise DetenteError(f"the dated model reported no probability at the horizon {key}")
-    return float(by[key])
-
-
-def static_verdict(scenario: Scenario) -> bool:
-    """The two-level model's verdict at the modes: is an agreement possible now?"""
-    from detente.models import get_model
-
-    forecast = get_model(STATIC_MODEL).forecast(scenario)
-    if forecast.agreement is None:  # pragma: no cover - the two-level model always judges
-        raise DetenteError(f"model {STATIC_MODEL!r} gave no verdict")
-    return forecast.agreement.possible
-
-
-def outside_view_probability(scenario: Scenario) -> tuple[float, str]:
-    """The reference class's P(agreement by ``horizon`` | open at ``as_of``), and its name."""
-    from detente.outside_view.curves import years_between
-    from detente.outside_view.infer import choose_reference_class
-
-    chosen = choose_reference_class(scenario)
-    years = np.array([years_between(scenario.as_of, scenario.horizon)])
-    return float(chosen.conditional(years)[0]), chosen.name
 
 
 def leave_one_out_base_rate(outcomes: Sequence[bool]) -> np.ndarray:
@@ -368,7 +309,7 @@ def backtest_cases(
     runs: int,
     seed: int,
     bins: int = 5,
-    workers: int = 1,
+    executor: Executor | None = None,
     progress: Callable[[int, int], None] | None = None,
     source: str = "",
 ) -> CaseBacktestResult:
@@ -385,10 +326,12 @@ def backtest_cases(
         Root seed; case ``name`` runs with :func:`case_seed` ``(seed, name)``.
     bins:
         Bins of the calibration tables.
-    workers:
-        Processes per Monte Carlo run (the result does not depend on it).
+    executor:
+        Where the cases run, one task each (default: serially in this process); the
+        result does not depend on it.
     progress:
-        Called as ``progress(done, total)`` in draws, ``total = runs * len(cases)``.
+        Called as ``progress(done, total)`` in draws, ``total = runs * len(cases)``,
+        as each case finishes.
     source:
         Where the cases came from, for the report.
 
@@ -408,50 +351,46 @@ def backtest_cases(
         if scenario.agreement is None:
             raise DetenteError(f"case {name!r} has no 'agreement' block to forecast")
     outcomes = [bool(s.outcome.agreed) for _, s in cases if s.outcome is not None]
-    total = runs * len(cases)
-    partial: list[tuple[str, Scenario, float, float, bool, int]] = []
-    for index, (name, scenario) in enumerate(cases):
-        offset = index * runs
+    from detente.executors import SerialExecutor, run_ordered
 
-        def tick(done: int, offset: int = offset) -> None:
-            if progress is not None:
-                progress(offset + done, total)
+    tasks = [CaseTask(name, scenario, runs, case_seed(seed, name)) for name, scenario in cases]
+    found: list[CaseForecasts] = []
 
-        own_seed = case_seed(seed, name)
-        p = dated_probability(scenario, runs=runs, seed=own_seed, workers=workers, progress=tick)
-        p_modes = dated_probability_at_modes(scenario, seed=own_seed)
-        partial.append((name, scenario, p, p_modes, static_verdict(scenario), own_seed))
-    outside = [outside_view_probability(scenario) for _, scenario, *_ in partial]
+    def fold(task: CaseTask, forecasts: CaseForecasts) -> None:
+        found.append(forecasts)
+        if progress is not None:
+            progress(len(found) * runs, runs * len(cases))
+
+    chosen = executor or SerialExecutor()
+    run_ordered(chosen, forecast_case, tasks, fold)
     calibrated, structural = cross_fit(
-        np.array([p0 for p0, _ in outside]),
-        np.array([item[2] for item in partial]),
-        np.array([item[4] for item in partial], dtype=float),
+        np.array([f.outside for f in found]),
+        np.array([f.p for f in found]),
+        np.array([f.possible_now for f in found], dtype=float),
         np.array(outcomes, dtype=float),
+        executor=chosen,
     )
     base_rates = leave_one_out_base_rate(outcomes)
     rows = tuple(
         CaseRow(
-            case=name,
-            title=scenario.title,
-            as_of=scenario.as_of,
-            horizon=scenario.horizon,
+            case=task.name,
+            title=task.scenario.title,
+            as_of=task.scenario.as_of,
+            horizon=task.scenario.horizon,
             outcome=outcome,
-            outcome_date=None if scenario.outcome is None else scenario.outcome.date,
-            p=p,
-            p_modes=p_modes,
-            possible_now=possible,
+            outcome_date=None if task.scenario.outcome is None else task.scenario.outcome.date,
+            p=f.p,
+            p_modes=f.p_modes,
+            possible_now=f.possible_now,
             base_rate=float(base_rate),
-            seed=own_seed,
-            outside=p0,
-            reference_class=class_name,
+            seed=task.seed,
+            outside=f.outside,
+            reference_class=f.reference_class,
             calibrated=float(p_cal),
             structural=float(p_struct),
         )
-        for (name, scenario, p, p_modes, possible, own_seed), outcome, base_rate, (
-            p0,
-            class_name,
-        ), p_cal, p_struct in zip(
-            partial, outcomes, base_rates, outside, calibrated, structural, strict=True
+        for task, f, outcome, base_rate, p_cal, p_struct in zip(
+            tasks, found, outcomes, base_rates, calibrated, structural, strict=True
         )
     )
     reference = brier_score([row.base_rate for row in rows], outcomes)
@@ -478,7 +417,7 @@ def run_case_backtest(
     runs: int = 2000,
     seed: int = 0,
     bins: int = 5,
-    workers: int = 1,
+    executor: Executor | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> CaseBacktestResult:
     """Load every case in ``folder`` (:func:`load_cases`) and score it (:func:`backtest_cases`)."""
@@ -487,7 +426,7 @@ def run_case_backtest(
         runs=runs,
         seed=seed,
         bins=bins,
-        workers=workers,
+        executor=executor,
         progress=progress,
         source=str(folder),
     )

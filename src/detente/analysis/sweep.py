@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from detente.analysis.headline_numbers import P_AGREEMENT
 from detente.errors import DetenteError
 from detente.quantity import Range
 from detente.scenario import Scenario
@@ -36,6 +37,7 @@ from detente.scenario_edits import Value, set_parameters, show_value
 
 if TYPE_CHECKING:
     from detente.executors import Executor
+    from detente.uncertainty import AgreementSummary
 
 __all__ = ["SweepPoint", "SweepResult", "SweepTask", "flat_row", "run_point", "run_sweep"]
 
@@ -104,7 +106,7 @@ def run_point(task: SweepTask) -> dict[str, Any]:
 
 
 def _point_results(scenario: Scenario, task: SweepTask) -> dict[str, Any]:
-    from detente.analysis.sensitivity import P_AGREEMENT, static_headline, static_models
+    from detente.analysis.headline_numbers import static_headline, static_models
 
     models = list(task.models) if task.models else None
     if task.runs == 0:
@@ -124,16 +126,46 @@ def _point_results(scenario: Scenario, task: SweepTask) -> dict[str, Any]:
             headline[f"{name}:{issue}:p95"] = summary.p95
         if mc.possible.get(name) is not None:
             headline[f"{name}:possible"] = mc.possible[name]
+    out: dict[str, Any] = {"headline": headline, "monte_carlo": mc.to_dict()}
     if mc.agreement is not None:
-        headline[P_AGREEMENT] = mc.agreement.p_by(scenario.horizon)
-        when = mc.agreement.median_time
-        headline["median_time"] = None if when is None else when.isoformat()
-    return {"headline": headline, "monte_carlo": mc.to_dict()}
+        block = _whether_and_when(scenario, mc.agreement, headline)
+        out["whether_and_when"] = block
+    return out
+
+
+def _whether_and_when(
+    scenario: Scenario, agreement: AgreementSummary, headline: dict[str, Any]
+) -> dict[str, Any]:
+    """The ``whether_and_when`` block of ``forecast`` for the run; adds to ``headline``
+    the dated model's P(agreement by the horizon) and median time, and beside them
+    the calibrated whether-and-when forecast at the horizon that ``forecast`` reports
+    (:func:`detente.outside_view.whether_when.calibrated_by_date`: the reference class
+    and the dated model combined with the shipped coefficients, given the two-level
+    verdict at the modes), its 90% band and the outside view alone."""
+    from detente.analysis.case_forecasts import static_verdict
+    from detente.outside_view.whether_when import FORECASTER, calibrated_by_date
+
+    dated, horizon = agreement.model, scenario.horizon.isoformat()
+    when = agreement.median_time
+    block = calibrated_by_date(scenario, agreement.to_dict()["by"], static_verdict(scenario))
+    low, high = block["by_band"][horizon]
+    headline |= {
+        f"{dated}:{P_AGREEMENT}": agreement.p_by(scenario.horizon),
+        f"{dated}:median_time": None if when is None else when.isoformat(),
+        f"{FORECASTER}:{P_AGREEMENT}": block["by"][horizon],
+        f"{FORECASTER}:{P_AGREEMENT}:p05": low,
+        f"{FORECASTER}:{P_AGREEMENT}:p95": high,
+        f"outside-view:{P_AGREEMENT}": block["outside_view"][horizon],
+        "reference_class": block["reference_class"]["name"],
+    }
+    return block
 
 
 def flat_row(document: Mapping[str, Any]) -> dict[str, Any]:
     """One tidy row of a run: index, scenario, each parameter, seed, then its headline
-    numbers (``model:issue`` means and 90% bounds, ``p_agreement``, ``median_time``)."""
+    numbers (``model:issue`` means and 90% bounds, the dated model's
+    ``deadline-bargaining:p_agreement`` and ``:median_time``, the calibrated
+    ``calibrated:p_agreement`` with its band, the outside view and reference class)."""
     return {
         "index": document["index"],
         "scenario": document["scenario"],

@@ -65,7 +65,7 @@ def what_if(
     DetenteError
         A bad path or value in ``changes``, or ``runs < 0``.
     """
-    from detente.analysis.sensitivity import compare_documents
+    from detente.analysis.before_after import compare_documents
     from detente.forecasting import add_monte_carlo, forecast_document, run_models
 
     if runs < 0:

@@ -15,7 +15,7 @@ from detente.commands._options import announce
 if TYPE_CHECKING:
     from detente.executors import Executor
 
-__all__ = ["dask_option", "executor"]
+__all__ = ["dask_option", "executor", "executor_options"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -31,6 +31,22 @@ def dask_option(function: F) -> F:
         "'local' for a LocalCluster of --workers processes (default: $DETENTE_DASK; needs "
         "pip install 'detente[dask]').",
     )(function)
+
+
+def executor_options(function: F) -> F:
+    """Add ``--workers N`` and ``--dask ADDRESS``: where a command's tasks run.
+
+    ``--workers`` counts local processes, or the worker processes of ``--dask local``;
+    with a remote scheduler it must stay 1 (:func:`detente.executors.check_workers`).
+    """
+    return click.option(
+        "--workers",
+        type=click.IntRange(min=1),
+        default=1,
+        show_default=True,
+        help="Local worker processes (1: in this process), or the workers of --dask local. "
+        "Not with a remote --dask scheduler: its workers are the cluster's.",
+    )(dask_option(function))
 
 
 def _check_dask(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:

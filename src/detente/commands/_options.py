@@ -187,7 +187,8 @@ def check_output(path: str, *, what: str, suffixes: Sequence[str] | None = None)
     """Refuse, before any work, an output file that could not be written.
 
     The error names ``path`` as typed: a suffix not among ``suffixes``, ``path`` being a
-    folder, or no file being possible there (:func:`unwritable_folder`).
+    folder, its folder missing (never made silently), or no file being possible there
+    (:func:`unwritable_folder`).
 
     Raises
     ------
@@ -210,16 +211,20 @@ def check_output(path: str, *, what: str, suffixes: Sequence[str] | None = None)
         raise DetenteError(f"{path}: {problem}")
 
 
-def unwritable_folder(target: Path) -> str | None:
+def unwritable_folder(target: Path, *, make_folders: bool = False) -> str | None:
     """Why no file ``target`` can be made (``None`` if it can), without writing anything
-    that stays: the nearest existing folder above ``target`` (missing folders are made
-    when the file is written) must be a folder that lets a file be created in it, tried
-    with a temporary file that is removed at once."""
+    that stays: its folder must exist (with ``make_folders``, as for the run store whose
+    missing folders are made, the nearest existing folder above it) and let a file be
+    created in it, tried with a temporary file that is removed at once."""
     folder = target.parent
     while not folder.exists() and folder != folder.parent:
         folder = folder.parent
     if not folder.is_dir():
         return f"{folder} is not a folder"
+    if not make_folders and folder != target.parent:
+        from detente.io.scenario_file import missing_folder
+
+        return missing_folder(target)
     try:
         with tempfile.TemporaryFile(dir=folder, prefix=f".{target.name}."):
             pass

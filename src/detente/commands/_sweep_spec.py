@@ -13,10 +13,18 @@ The format (YAML or JSON)::
       russia.capability: [0.3, 0.5, 0.7]
       japanese_diet.accepts.territory.0: [40, "30:40:50"]
     # or, instead of grid:
-    sample:                 # points drawn uniformly between the bounds
+    sample:                 # points between the bounds
       points: 20
+      design: random        # independent uniform draws, or latin-hypercube
       parameters:
         russia.capability: [0.2, 0.8]
+
+A ``random`` design draws every coordinate independently and uniformly between its
+bounds; a ``latin-hypercube`` design (McKay, Beckman & Conover 1979, *Technometrics*
+21(2): 239-245; ``scipy.stats.qmc.LatinHypercube``) cuts each parameter's interval into
+``points`` equal strata and puts exactly one point in each, so that every parameter's
+range is covered evenly even with few points. Both are seeded from the sweep's
+``seed`` (the generator of ``SeedSequence(seed)``).
 
 Parameter paths and values are those of ``whatif --set`` (short or full paths; a
 number, a range ``LOW:MODE:HIGH`` or a date). Every problem is one
@@ -38,7 +46,11 @@ if TYPE_CHECKING:
     from detente.io.yaml_reader import LineMap
     from detente.scenario_edits import Value
 
-__all__ = ["SweepSpec", "read_spec"]
+__all__ = ["DESIGNS", "SweepSpec", "read_spec"]
+
+DESIGNS = ("random", "latin-hypercube")
+"""The designs of ``sample``: independent uniform draws, or a Latin hypercube."""
+_SAMPLE = {"points", "parameters", "design"}
 
 _KEYS = {"scenarios", "seed", "runs", "static_runs", "models", "common_random_numbers",
          "grid", "sample"}  # fmt: skip
@@ -154,8 +166,15 @@ def _grid(reader: _Reader, grid: Any) -> tuple[list[str], list[list[Value]]]:
 def _sample(reader: _Reader, sample: Any, seed: int) -> tuple[list[str], list[list[Value]]]:
     import numpy as np
 
-    if not isinstance(sample, dict) or set(sample) != {"points", "parameters"}:
-        raise reader.fail(("sample",), "expected a mapping with 'points' and 'parameters'")
+    if not isinstance(sample, dict) or not {"points", "parameters"} <= set(sample) <= _SAMPLE:
+        raise reader.fail(
+            ("sample",), "expected a mapping with 'points', 'parameters' and optionally 'design'"
+        )
+    design_name = sample.get("design", "random")
+    if design_name not in DESIGNS:
+        raise reader.fail(
+            ("sample", "design"), f"expected one of {', '.join(DESIGNS)}, got {design_name!r}"
+        )
     points = reader.integer(sample, "points", 0, 1)
     parameters = sample["parameters"]
     if not isinstance(parameters, dict) or not parameters:
@@ -171,7 +190,13 @@ def _sample(reader: _Reader, sample: Any, seed: int) -> tuple[list[str], list[li
         columns.append(str(column))
         bounds.append((float(pair[0]), float(pair[1])))
     # the design's own stream: SeedSequence(seed) itself; the tasks use its spawned children
-    unit = np.random.default_rng(np.random.SeedSequence(seed)).random((points, len(bounds)))
+    rng = np.random.default_rng(np.random.SeedSequence(seed))
+    if design_name == "latin-hypercube":
+        from scipy.stats import qmc
+
+        unit = qmc.LatinHypercube(len(bounds), rng=rng).random(points)
+    else:
+        unit = rng.random((points, len(bounds)))
     low = np.array([b[0] for b in bounds])
     high = np.array([b[1] for b in bounds])
     design = low + unit * (high - low)

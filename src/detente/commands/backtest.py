@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 import click
 
+from detente.commands._executor import executor, executor_options
 from detente.commands._options import FIGURE_SUFFIXES, announce, check_output, format_option
 from detente.commands._shared import console, print_json, progress_bar
 from detente.commands.runs import Recorder, store_options
@@ -37,6 +38,7 @@ def COMMAND() -> None:  # noqa: N802 - the name the command registry looks for
 )
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of the bootstrap.")
 @click.option("--bootstrap", type=click.IntRange(min=1), default=2000, show_default=True)
+@executor_options
 @format_option()
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 @store_options
@@ -47,6 +49,8 @@ def deu(
     institution_weight: float,
     seed: int,
     bootstrap: int,
+    workers: int,
+    dask: str | None,
     fmt: str,
     quiet: bool,
     recorder: Recorder,
@@ -55,11 +59,15 @@ def deu(
 
     Prints per model the mean and median absolute error against the actual outcome, the
     share within 10 points, a bootstrap 95% interval of the MAE, and the paired
-    difference against the compromise model. See docs/backtest-deu.md.
+    difference against the compromise model. The issues run in a few tasks on --workers
+    processes or a --dask cluster, with the same answer. See docs/backtest-deu.md.
     """
     from detente.analysis.backtest import run_deu_backtest
 
-    with progress_bar("Scoring DEU issues", quiet=quiet) as update:
+    with (
+        executor(workers, dask) as chosen,
+        progress_bar("Scoring DEU issues", quiet=quiet) as update,
+    ):
         result = run_deu_backtest(
             path,
             models=list(models) or None,
@@ -68,6 +76,7 @@ def deu(
             bootstrap=bootstrap,
             institution_weight=institution_weight,
             progress=update,
+            executor=chosen,
         )
     recorder.record(
         command="backtest deu",
@@ -120,6 +129,7 @@ def shipped_cases() -> str:
     type=click.Path(dir_okay=False),
     help="Write a reliability diagram (PNG/SVG/PDF) of the main forecasters.",
 )
+@executor_options
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 @store_options
 def cases(
@@ -128,6 +138,8 @@ def cases(
     seed: int,
     fmt: str,
     plot: str | None,
+    workers: int,
+    dask: str | None,
     quiet: bool,
     recorder: Recorder,
 ) -> None:
@@ -138,16 +150,21 @@ def cases(
     forecaster (the default, cross-fitted leave-one-out), the structural model with
     unseen routes, the outside view alone, the dated model's Monte Carlo and modes, the
     two-level verdict and the leave-one-out base rate; Brier score with its Murphy
-    decomposition, log score and AUC. See docs/backtest-cases.md and docs/calibration.md.
+    decomposition, log score and AUC. Each case is one task on --workers processes or a
+    --dask cluster, with the same answer. See docs/backtest-cases.md and
+    docs/calibration.md.
     """
     from detente.analysis.case_backtest import run_case_backtest
 
     if plot is not None:  # before any work: the figure must have somewhere to go
         check_output(plot, what="figure", suffixes=FIGURE_SUFFIXES)
 
-    with progress_bar("Scoring cases", quiet=quiet) as update:
-        folder = directory or shipped_cases()
-        result = run_case_backtest(folder, runs=runs, seed=seed, progress=update)
+    folder = directory or shipped_cases()
+    with (
+        executor(workers, dask) as chosen,
+        progress_bar("Scoring cases", quiet=quiet) as update,
+    ):
+        result = run_case_backtest(folder, runs=runs, seed=seed, progress=update, executor=chosen)
     recorder.record(
         command="backtest cases",
         scenario=None,

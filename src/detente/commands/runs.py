@@ -83,7 +83,7 @@ def _check_store(path: Path) -> None:
     if path.exists():
         with connect(path, create=False):
             return
-    problem = unwritable_folder(path)
+    problem = unwritable_folder(path, make_folders=True)
     if problem is not None:
         raise StoreError(f"cannot make the run store {path}: {problem}")
 

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from detente.commands._executor import executor, executor_options
 from detente.commands._options import (
     FIGURE_SUFFIXES,
     ScenarioInput,
@@ -19,6 +20,7 @@ from detente.commands._shared import console, print_json, print_renderables, pro
 from detente.commands.runs import Recorder, store_options
 
 if TYPE_CHECKING:
+    from detente.analysis.sobol import SobolResult
     from detente.scenario import Scenario
 
 
@@ -56,6 +58,7 @@ if TYPE_CHECKING:
 )
 @click.option("--top", type=click.IntRange(min=1), default=20, show_default=True)
 @click.option("--plot", metavar="FILE", help="Draw a tornado (or Sobol) chart: PNG/SVG/PDF.")
+@executor_options
 @format_option()
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 @store_options
@@ -69,6 +72,8 @@ def COMMAND(  # noqa: N802 - the name the command registry looks for
     metric: str | None,
     top: int,
     plot: str | None,
+    workers: int,
+    dask: str | None,
     fmt: str,
     quiet: bool,
     recorder: Recorder,
@@ -76,21 +81,32 @@ def COMMAND(  # noqa: N802 - the name the command registry looks for
     """Rank the scenario's ranged parameters by their effect on the headline numbers.
 
     The headline numbers: each static model's outcome per issue, the two-level gap and
-    verdict, and P(agreement by the horizon) when the dated model is registered. See
-    docs/explain.md.
+    verdict, and P(agreement by the horizon) when the dated model is registered. The
+    evaluations run in a few coarse tasks on --workers processes or a --dask cluster,
+    with the same answer (docs/scale-out.md). See docs/explain.md.
     """
     loaded = scenario.load()
     _check_early(loaded, models, metric, plot)
     options: dict[str, object] = {"method": method, "models": list(models), "metric": metric}
     if method == "sobol":
-        _sobol(loaded, models, samples, seed, metric, top, plot, fmt, recorder, options)
-        return
-    from detente.analysis.sensitivity import one_at_a_time
+        from detente.analysis.sobol import sobol_sensitivity
 
-    with progress_bar("Swinging parameters", quiet=quiet) as update:
+        with executor(workers, dask) as chosen:
+            indices = sobol_sensitivity(
+                loaded, n=samples, seed=seed, models=list(models) or None, executor=chosen
+            )
+        _sobol(loaded, indices, samples, seed, metric, top, plot, fmt, recorder, options)
+        return
+    from detente.analysis.one_at_a_time import one_at_a_time
+
+    with (
+        executor(workers, dask) as chosen,
+        progress_bar("Swinging parameters", quiet=quiet) as update,
+    ):
         result = one_at_a_time(
-            loaded, models=list(models) or None, runs=runs, seed=seed, progress=update
-        )
+            loaded, models=list(models) or None, runs=runs, seed=seed, progress=update,
+            executor=chosen,
+        )  # fmt: skip
     ranking = None if metric == "any" else (metric or result.headline())
     document = result.to_dict(ranking)
     if plot:
@@ -121,7 +137,7 @@ def COMMAND(  # noqa: N802 - the name the command registry looks for
 
 def _sobol(
     loaded: Scenario,
-    models: Sequence[str],
+    result: SobolResult,
     samples: int,
     seed: int,
     metric: str | None,
@@ -131,10 +147,8 @@ def _sobol(
     recorder: Recorder,
     options: dict[str, object],
 ) -> None:
-    from detente.analysis.sensitivity import sobol_sensitivity
     from detente.errors import DetenteError
 
-    result = sobol_sensitivity(loaded, n=samples, seed=seed, models=list(models) or None)
     chosen = metric or result.headline()
     if chosen is not None and chosen not in result.indices:
         raise DetenteError(
@@ -178,7 +192,7 @@ def _check_early(
     loaded: Scenario, models: Sequence[str], metric: str | None, plot: str | None
 ) -> None:
     """Refuse a bad --metric or --plot file before the (slow) computation."""
-    from detente.analysis.sensitivity import headline_metrics, static_models
+    from detente.analysis.headline_numbers import headline_metrics, static_models
     from detente.errors import DetenteError
     from detente.scenario_edits import dated_model
 

@@ -5,6 +5,25 @@ from __future__ import annotations
 import click
 
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+MIN_MEMORY = 256 * 1024**2
+"""The smallest --memory-budget: below it a worker cannot even import numpy."""
+DEFAULT_MEMORY = "2GiB"
+
+
+def _byte_size(ctx: click.Context, param: click.Parameter, value: str) -> int:
+    """A size in bytes: ``2GiB``, ``512MiB``, ``1.5GB``, ``2000000000`` (pydantic's
+    ``ByteSize``: KiB/MiB/GiB binary, KB/MB/GB decimal), at least :data:`MIN_MEMORY`."""
+    from pydantic import ByteSize, TypeAdapter, ValidationError
+
+    try:
+        size = int(TypeAdapter(ByteSize).validate_python(value.replace(" ", "")))
+    except ValidationError:
+        raise click.BadParameter(
+            f"{value!r} is not a size such as 2GiB, 512MiB or 1.5GB", ctx, param
+        ) from None
+    if size < MIN_MEMORY:
+        raise click.BadParameter(f"{value!r} is below the least, 256MiB", ctx, param)
+    return size
 
 
 @click.command(name="serve")
@@ -24,8 +43,17 @@ LOOPBACK = {"127.0.0.1", "localhost", "::1"}
     show_default=True,
     help="Seconds a Monte Carlo run may take before the request is refused (503).",
 )
+@click.option(
+    "--memory-budget",
+    metavar="SIZE",
+    callback=_byte_size,
+    default=DEFAULT_MEMORY,
+    show_default=True,
+    help="Address space each computation's worker process may use (e.g. 2GiB, 512MiB); "
+    "a computation that needs more is refused (503).",
+)
 def COMMAND(  # noqa: N802 - the name the command registry looks for
-    host: str, port: int, max_runs: int, time_budget: float
+    host: str, port: int, max_runs: int, time_budget: float, memory_budget: int
 ) -> None:
     """Start the workbench: a page to load a scenario, move sliders and watch the forecast
     change, and its JSON API (OpenAPI at /openapi.json). Stop it with Ctrl-C.
@@ -51,7 +79,10 @@ def COMMAND(  # noqa: N802 - the name the command registry looks for
             err=True,
         )
     app = create_app(
-        max_runs=max_runs, time_budget=time_budget, allowed_hosts=["*"] if exposed else None
+        max_runs=max_runs,
+        time_budget=time_budget,
+        memory_budget=memory_budget,
+        allowed_hosts=["*"] if exposed else None,
     )
     shown = f"[{host}]" if ":" in host else host
     click.echo(f"detente workbench on http://{shown}:{port}/ (Ctrl-C to stop)", err=True)

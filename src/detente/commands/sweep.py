@@ -14,7 +14,7 @@ from typing import Any
 
 import click
 
-from detente.commands._executor import dask_option, executor
+from detente.commands._executor import executor, executor_options
 from detente.commands._options import announce, check_output, format_option
 from detente.commands._shared import print_json, print_renderables, progress_bar
 from detente.commands._sweep_spec import SweepSpec, read_spec
@@ -24,26 +24,34 @@ from detente.errors import DetenteError
 __all__ = ["COMMAND", "SweepSpec", "read_spec", "write_table"]
 
 TABLE_SUFFIXES = (".csv", ".parquet")
-_SHOWN = ("p_agreement", "median_time", "two-level:possible", "two-level:gap")
+_SHOWN = (
+    "calibrated:p_agreement",
+    "deadline-bargaining:p_agreement",
+    "deadline-bargaining:median_time",
+    "two-level:possible",
+    "two-level:gap",
+)
 
 
 def write_table(rows: list[dict[str, Any]], path: str) -> None:
     """Write ``rows`` to ``path``: CSV (columns in order of first appearance, empty cells
-    for missing numbers) or, for ``.parquet``, Parquet through pyarrow."""
+    for missing numbers) or, for ``.parquet``, Parquet through pyarrow. The folder must
+    exist (:func:`detente.io.scenario_file.write_atomically`)."""
+    import io
     from pathlib import Path
 
+    from detente.io.scenario_file import write_atomically
+
     target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
     if target.suffix.lower() == ".parquet":
         import pyarrow as pa
         import pyarrow.parquet as pq
 
-        pq.write_table(pa.Table.from_pylist(rows), target)
+        binary = io.BytesIO()
+        pq.write_table(pa.Table.from_pylist(rows), binary)
+        write_atomically(target, binary.getvalue())
         return
     import csv
-    import io
-
-    from detente.io.scenario_file import write_atomically
 
     columns = list(dict.fromkeys(key for row in rows for key in row))
     buffer = io.StringIO()
@@ -59,8 +67,7 @@ def write_table(rows: list[dict[str, Any]], path: str) -> None:
     "--out", "-o", metavar="FILE", required=True,
     help="The tidy table, one row per run: FILE.csv, or FILE.parquet (needs pyarrow).",
 )  # fmt: skip
-@click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True)
-@dask_option
+@executor_options
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 @format_option()
 @store_options
@@ -113,15 +120,25 @@ def COMMAND(  # noqa: N802 - the name the command registry looks for
     if not wanted:  # no dated or two-level model: the mean outcomes
         wanted = [c for c in everything[len(fixed) + 2 :] if not c.endswith(("p05", "p95"))]
     columns = fixed + wanted
-    table = Table(title=f"Sweep: {total} runs (every column: {out})")
+    caption = None
+    if "calibrated:p_agreement" in wanted:
+        caption = ("calibrated: P(agreement by the horizon) as forecast reports it (reference "
+                   "class and dated model combined, docs/calibration.md); deadline-bargaining: "
+                   "the dated model alone")  # fmt: skip
+    table = Table(title=f"Sweep: {total} runs (every column: {out})", caption=caption)
     for column in columns:
         table.add_column(column)
     for row in rows:
-        table.add_row(*(_cell(row.get(c)) for c in columns))
+        table.add_row(*(_cell(c, row.get(c)) for c in columns))
     print_renderables([table], fmt)
 
 
-def _cell(value: Any) -> str:
+def _cell(column: str, value: Any) -> str:
+    """A table cell: probabilities never rounded to 0 or 1 (``probability_text``)."""
+    from detente.report.numbers import probability_text
+
     if value is None:
         return ""
+    if isinstance(value, float) and column.endswith(("p_agreement", ":possible")):
+        return probability_text(value, 3)
     return f"{value:.4g}" if isinstance(value, float) else str(value)

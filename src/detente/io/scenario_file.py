@@ -13,12 +13,19 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from detente.errors import PathPart, ScenarioError, format_path
+from detente.errors import DetenteError, PathPart, ScenarioError, format_path
 from detente.io.yaml_reader import LineMap, parse_document
 from detente.limits import MAX_FILE_BYTES, check_weights
 from detente.scenario import Scenario
 
-__all__ = ["load_scenario", "parse_scenario", "read_text", "save_scenario", "write_atomically"]
+__all__ = [
+    "load_scenario",
+    "missing_folder",
+    "parse_scenario",
+    "read_text",
+    "save_scenario",
+    "write_atomically",
+]
 
 
 def read_text(path: str | os.PathLike[str], *, max_bytes: int = MAX_FILE_BYTES) -> str:
@@ -195,20 +202,30 @@ def _umask() -> int:
     return current
 
 
+def missing_folder(target: Path) -> str:
+    """The message for an output ``target`` whose folder does not exist."""
+    return f"the folder {target.parent} does not exist (make it first, or write elsewhere)"
+
+
 def write_atomically(path: str | os.PathLike[str], content: str | bytes) -> None:
-    """Write ``path`` whole or not at all (temp file in the same folder, then rename),
-    making missing folders above it.
+    """Write ``path`` whole or not at all (temp file in the same folder, then rename).
+
+    The folder must exist: a mistyped folder is an error, never a new folder made
+    silently (commands check it before any work, ``commands._options.check_output``).
 
     Raises
     ------
+    DetenteError
+        The folder of ``path`` does not exist (the message names ``path``).
     OSError
         With ``filename`` set to ``path`` (not to the temporary file's name), so the
         error names the file the caller asked for.
     """
     target = Path(path)
     data = content.encode("utf-8") if isinstance(content, str) else content
+    if not target.parent.is_dir():
+        raise DetenteError(f"{path}: {missing_folder(target)}")
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
     except OSError as exc:
         raise OSError(exc.errno, exc.strerror, str(path)) from None
@@ -227,7 +244,13 @@ def write_atomically(path: str | os.PathLike[str], content: str | bytes) -> None
 
 
 def save_scenario(scenario: Scenario, path: str | os.PathLike[str]) -> None:
-    """Write ``scenario`` as YAML (or JSON when ``path`` ends in ``.json``), atomically."""
+    """Write ``scenario`` as YAML (or JSON when ``path`` ends in ``.json``), atomically.
+
+    Raises
+    ------
+    DetenteError
+        The folder of ``path`` does not exist (:func:`write_atomically`).
+    """
     data = scenario.to_dict()
     if str(path).endswith(".json"):
         import json

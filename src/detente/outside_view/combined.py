@@ -58,12 +58,15 @@ import json
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from scipy.optimize import minimize, minimize_scalar
 
 from detente.errors import DetenteError
+
+if TYPE_CHECKING:
+    from detente.executors import Executor
 
 __all__ = [
     "OUTSIDE_CLIP",
@@ -71,9 +74,11 @@ __all__ = [
     "PRIOR_SD",
     "STRUCTURAL_CLIP",
     "Calibration",
+    "Folds",
     "cloglog",
     "cross_fit",
     "fit_calibration",
+    "fit_folds",
     "fit_unseen_routes",
     "inverse_cloglog",
     "shipped_calibration",
@@ -282,8 +287,39 @@ def fit_unseen_routes(outside: np.ndarray, structural: np.ndarray, agreed: np.nd
     return float(fit.x)
 
 
+@dataclass(frozen=True)
+class Folds:
+    """One task of :func:`cross_fit`: the leave-one-out fits of cases ``held_out``
+    (picklable, pure)."""
+
+    arrays: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
+    held_out: tuple[int, ...]
+
+
+def fit_folds(task: Folds) -> list[tuple[float, float]]:
+    """Per held-out case ``i`` of ``task`` (in a worker): the calibrated and the
+    structural-with-unseen-routes forecast of ``i`` from coefficients fitted without it."""
+    arrays = task.arrays
+    out = []
+    for i in task.held_out:
+        keep = np.arange(arrays[0].size) != i
+        fitted = fit_calibration(*(a[keep] for a in arrays))
+        out.append(
+            (
+                float(fitted.predict(arrays[0][i], arrays[1][i], bool(arrays[2][i]))),
+                float(fitted.structural_with_floor(arrays[0][i], arrays[1][i])),
+            )
+        )
+    return out
+
+
 def cross_fit(
-    outside: np.ndarray, structural: np.ndarray, zone_now: np.ndarray, agreed: np.ndarray
+    outside: np.ndarray,
+    structural: np.ndarray,
+    zone_now: np.ndarray,
+    agreed: np.ndarray,
+    *,
+    executor: Executor | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Leave-one-out forecasts: case ``i`` is forecast by coefficients fitted without it.
 
@@ -291,6 +327,10 @@ def cross_fit(
     ----------
     outside, structural, zone_now, agreed:
         As for :func:`fit_calibration`, shape ``(n,)``.
+    executor:
+        Where the ``n`` fits run, in a few tasks of consecutive cases
+        (:mod:`detente.executors`; default: serially here). The fits are deterministic,
+        so the result does not depend on it.
 
     Returns
     -------
@@ -298,15 +338,20 @@ def cross_fit(
         Shape ``(n,)`` each: the calibrated forecasts and the structural-with-unseen-
         routes forecasts, every one out of sample.
     """
+    from detente.executors import SerialExecutor, run_ordered, split_evenly, task_count
+
     arrays = [np.asarray(x, dtype=float) for x in (outside, structural, zone_now, agreed)]
     _check(*arrays)
-    n = arrays[0].size
-    calibrated, floored = np.empty(n), np.empty(n)
-    for i in range(n):
-        keep = np.arange(n) != i
-        fitted = fit_calibration(*(a[keep] for a in arrays))
-        calibrated[i] = fitted.predict(arrays[0][i], arrays[1][i], bool(arrays[2][i]))
-        floored[i] = fitted.structural_with_floor(arrays[0][i], arrays[1][i])
+    chosen = executor or SerialExecutor()
+    packed = (arrays[0], arrays[1], arrays[2], arrays[3])
+    tasks = [
+        Folds(packed, tuple(part))
+        for part in split_evenly(range(arrays[0].size), task_count(chosen))
+    ]
+    found: list[tuple[float, float]] = []
+    run_ordered(chosen, fit_folds, tasks, lambda _task, part: found.extend(part))
+    calibrated = np.array([c for c, _ in found])
+    floored = np.array([f for _, f in found])
     return calibrated, floored
 
 

@@ -284,7 +284,7 @@ def _calibrated(scenario: Scenario, summary: dict[str, Any], section: Section) -
 
 def _sensitivity(scenario: Scenario, runs: int, seed: int, fmt: ImageFormat) -> Section:
     section = Section("sensitivity", "What moves the forecast: sensitivity")
-    from detente.analysis.sensitivity import one_at_a_time
+    from detente.analysis.one_at_a_time import one_at_a_time
 
     result = one_at_a_time(scenario, runs=runs, seed=seed)
     metric = result.headline()

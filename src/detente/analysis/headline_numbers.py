@@ -1,0 +1,136 @@
+"""The headline numbers a sensitivity analysis or a sweep follows, and how to compute them.
+
+Each static model's outcome per issue (``compromise:territory``), the two-level verdict
+(``two-level:gap``, the summed gap of the issues without a zone of possible agreement;
+``two-level:possible``, 1 or 0) and, when the dated model is registered,
+``p_agreement``: P(agreement signed by the horizon). Each :class:`Metric` carries the
+scale its effects are measured in (the issue's width for outcomes and gaps, 1 for
+probabilities). Used by :mod:`detente.analysis.one_at_a_time`,
+:mod:`detente.analysis.sobol` and :mod:`detente.analysis.sweep`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from detente.errors import DetenteError
+from detente.scenario import Scenario
+
+__all__ = [
+    "P_AGREEMENT",
+    "Metric",
+    "headline_metrics",
+    "pick_headline",
+    "static_headline",
+    "static_headlines",
+    "static_models",
+]
+
+P_AGREEMENT = "p_agreement"
+
+
+@dataclass(frozen=True)
+class Metric:
+    """One headline number: its id, a label for people, and the scale of its effects."""
+
+    id: str
+    label: str
+    scale: float
+
+
+def pick_headline(spread: Mapping[str, float]) -> str | None:
+    """P(agreement) if it moves, else the two-level gap or verdict, else the metric
+    that moves most (``spread``: how much each metric moves); ``None`` if none moves."""
+    moving = {m: v for m, v in spread.items() if v > 0}
+    for preferred in (P_AGREEMENT, "two-level:gap", "two-level:possible"):
+        if preferred in moving:
+            return preferred
+    return max(moving, key=lambda m: moving[m], default=None)
+
+
+# -- the headline numbers ------------------------------------------------------------
+
+
+def static_models(scenario: Scenario, models: Sequence[str] | None = None) -> list[str]:
+    """The static (non-dated) models among ``models`` (default: all that apply)."""
+    from detente.forecasting import select_models
+    from detente.models import get_model
+    from detente.uncertainty import DatedModel
+
+    return [n for n in select_models(scenario, models) if not isinstance(get_model(n), DatedModel)]
+
+
+def headline_metrics(
+    scenario: Scenario, models: Sequence[str], *, with_dated: bool
+) -> list[Metric]:
+    """The metrics :func:`static_headline` (and the dated model) report, in order."""
+    out = []
+    for name in models:
+        if name == "two-level":
+            continue
+        for issue in scenario.issues:
+            width = issue.scale[1] - issue.scale[0]
+            out.append(Metric(f"{name}:{issue.id}", f"{name} outcome on {issue.name}", width))
+    if "two-level" in models and scenario.agreement is not None:
+        widest = max(i.scale[1] - i.scale[0] for i in scenario.issues)
+        out.append(Metric("two-level:gap", "two-level gap (summed over issues)", widest))
+        out.append(Metric("two-level:possible", "two-level: agreement possible (1/0)", 1.0))
+    if with_dated:
+        out.append(Metric(P_AGREEMENT, f"P(agreement by {scenario.horizon})", 1.0))
+    return out
+
+
+def static_headline(scenario: Scenario, models: Sequence[str]) -> dict[str, float | None]:
+    """Each static model's outcome per issue and the two-level gap and verdict."""
+    found = static_headlines([scenario], models)[0]
+    if isinstance(found, DetenteError):
+        raise found
+    return found
+
+
+def static_headlines(
+    scenarios: Sequence[Scenario], models: Sequence[str]
+) -> list[dict[str, float | None] | DetenteError]:
+    """:func:`static_headline` of many scenarios (or the error one raises).
+
+    A model that solves many issues at once (``predict_issues``: the expected-utility
+    model's batched kernel) gets every issue of every scenario in one call; the others
+    forecast scenario by scenario.
+    """
+    from detente.models import get_model
+
+    out: list[dict[str, float | None] | DetenteError] = [{} for _ in scenarios]
+    for name in models:
+        model = get_model(name)
+        solve = getattr(model, "predict_issues", None)
+        if solve is not None:
+            keys = [(k, i.id) for k, sc in enumerate(scenarios) for i in sc.issues]
+            datas = [scenarios[k].issue_data(issue) for k, issue in keys]
+            for (k, issue), value in zip(keys, solve(datas), strict=True):
+                numbers = out[k]
+                if isinstance(numbers, dict):
+                    out[k] = value if isinstance(value, DetenteError) else numbers
+                    numbers[f"{name}:{issue}"] = None if isinstance(value, DetenteError) else value
+            continue
+        for k, scenario in enumerate(scenarios):
+            numbers = out[k]
+            if not isinstance(numbers, dict):
+                continue
+            try:
+                forecast = model.forecast(scenario)
+            except DetenteError as exc:
+                out[k] = exc
+                continue
+            if name == "two-level":
+                verdict = forecast.agreement
+                if verdict is not None:
+                    gaps = [
+                        v["gap"]["size"] for v in verdict.issues.values() if v["gap"] is not None
+                    ]
+                    numbers["two-level:gap"] = float(sum(gaps))
+                    numbers["two-level:possible"] = float(verdict.possible)
+                continue
+            for item in forecast.issues:
+                numbers[f"{name}:{item.issue_id}"] = item.outcome
+    return out
