@@ -193,3 +193,145 @@ def test_backtest_runs_with_power_capabilities(option: str) -> None:
     council = run_deu_backtest(SMALL, models=["compromise"], capabilities="council", bootstrap=10)
     # a different capability vector, so a different compromise forecast on the small file
     assert result.rows[0].mae != council.rows[0].mae
+
+
+# Output of an independent program: power_bdd 1.0.0 (I. Wilms 2022, PyPI), which builds
+# the reduced ordered binary decision diagram of each game (Bolus 2011, "Power indices
+# of simple games and vector-weighted majority games by means of binary decision
+# diagrams", EJOR 210: 258-272) and combines the tiers with AND / OR: Nice EU-27 =
+# [255; votes] AND [14; 1, ..., 1]; Lisbon EU-28 (2016 shares) = ([6501; shares] AND
+# [16; 1, ..., 1]) OR [25; 1, ..., 1]. Printed to 12 decimals: tolerance 1e-11.
+BDD_NICE_EU27_BANZHAF = {
+    "de": 0.077826348013,
+    "fr": 0.077826348013,
+    "it": 0.077826348013,
+    "uk": 0.077826348013,
+    "es": 0.074197511399,
+    "pl": 0.074197511399,
+    "nl": 0.039739741558,
+    "be": 0.036843313757,
+    "cz": 0.036843313757,
+    "el": 0.036843313757,
+    "hu": 0.036843313757,
+    "pt": 0.036843313757,
+    "at": 0.030924794912,
+    "se": 0.030924794912,
+    "dk": 0.021808994423,
+    "ie": 0.021808994423,
+    "lt": 0.021808994423,
+    "sk": 0.021808994423,
+    "fi": 0.021808994423,
+    "cy": 0.012502109170,
+    "ee": 0.012502109170,
+    "lv": 0.012502109170,
+    "lu": 0.012502109170,
+    "si": 0.012502109170,
+    "mt": 0.009422401776,
+    "ro": 0.042590970326,
+    "bu": 0.030924794912,
+}
+BDD_NICE_EU27_SHAPLEY = {
+    "de": 0.086737686704,
+    "fr": 0.086737686704,
+    "it": 0.086737686704,
+    "uk": 0.086737686704,
+    "es": 0.079974523266,
+    "pl": 0.079974523266,
+    "nl": 0.036824984653,
+    "be": 0.034068277883,
+    "cz": 0.034068277883,
+    "el": 0.034068277883,
+    "hu": 0.034068277883,
+    "pt": 0.034068277883,
+    "at": 0.028193164565,
+    "se": 0.028193164565,
+    "dk": 0.019606040699,
+    "ie": 0.019606040699,
+    "lt": 0.019606040699,
+    "sk": 0.019606040699,
+    "fi": 0.019606040699,
+    "cy": 0.011041962131,
+    "ee": 0.011041962131,
+    "lv": 0.011041962131,
+    "lu": 0.011041962131,
+    "si": 0.011041962131,
+    "mt": 0.008177742662,
+    "ro": 0.039936582079,
+    "bu": 0.028193164565,
+}
+BDD_LISBON_EU28_2016_BANZHAF = {
+    "de": 0.101928682734,
+    "fr": 0.084480734805,
+    "uk": 0.082700412975,
+    "it": 0.079126993117,
+    "es": 0.061980982141,
+    "pl": 0.050738305955,
+    "ro": 0.037807394018,
+    "nl": 0.034974344066,
+    "be": 0.028961491264,
+    "el": 0.028549846823,
+    "cz": 0.028134800810,
+    "pt": 0.028082820808,
+    "hu": 0.027567081022,
+    "se": 0.027463662383,
+    "at": 0.026274636759,
+    "bu": 0.024880948337,
+    "dk": 0.023274314241,
+    "fi": 0.023119150191,
+    "sk": 0.023015713507,
+    "ie": 0.022237781936,
+    "cr": 0.021824062266,
+    "lt": 0.020472988242,
+    "si": 0.019638817936,
+    "lv": 0.019534100023,
+    "ee": 0.018856501315,
+    "cy": 0.018386082749,
+    "lu": 0.018072389168,
+    "mt": 0.017914960410,
+}
+BDD_LISBON_EU28_2016_SHAPLEY = {
+    "de": 0.143879294379,
+    "fr": 0.112257269547,
+    "uk": 0.109135228974,
+    "it": 0.102736251138,
+    "es": 0.075099470047,
+    "pl": 0.063144059554,
+    "ro": 0.037390626728,
+    "nl": 0.033101696479,
+    "be": 0.024159466676,
+    "el": 0.023552999562,
+    "cz": 0.022953314415,
+    "pt": 0.022878842689,
+    "hu": 0.022134880818,
+    "se": 0.021991618919,
+    "at": 0.020270691168,
+    "bu": 0.018289694307,
+    "dk": 0.016059144537,
+    "fi": 0.015837250237,
+    "sk": 0.015694294376,
+    "ie": 0.014609919577,
+    "cr": 0.014046860221,
+    "lt": 0.012155367317,
+    "si": 0.011007361854,
+    "lv": 0.010860323102,
+    "ee": 0.009938489468,
+    "cy": 0.009299991113,
+    "lu": 0.008866305817,
+    "mt": 0.008649286979,
+}
+
+
+@pytest.mark.parametrize(
+    ("date", "index", "expected"),
+    [
+        (dt.date(2008, 1, 1), "banzhaf", BDD_NICE_EU27_BANZHAF),
+        (dt.date(2008, 1, 1), "shapley", BDD_NICE_EU27_SHAPLEY),
+        (dt.date(2016, 6, 1), "banzhaf", BDD_LISBON_EU28_2016_BANZHAF),
+        (dt.date(2016, 6, 1), "shapley", BDD_LISBON_EU28_2016_SHAPLEY),
+    ],
+)
+def test_agrees_with_an_independent_bdd_program(
+    date: dt.date, index: str, expected: dict[str, float]
+) -> None:
+    got = council_power_index(council_rule_at(date), index)
+    assert got == pytest.approx(expected, abs=1e-11)

@@ -84,7 +84,7 @@ __all__ = [
 ]
 
 _MAX_PLAYERS = 62
-_MAX_CELLS = 50_000_000
+_MAX_CELLS = 20_000_000
 
 
 @dataclass(frozen=True)
