@@ -33,8 +33,8 @@ from detente.analysis.voting_power import (
     weighted_game,
 )
 from detente.analysis.voting_weights import (
-    REGIMES,
     WeightRegime,
+    accession_regime,
     council_rule_at,
     scaled_capabilities,
 )
@@ -91,13 +91,6 @@ def council_power_index(rule: WeightRegime | PopulationTable, index: str) -> dic
     return _cache[key]
 
 
-def _accession_power(code: str, after: dt.date, index: str) -> float | None:
-    for regime in REGIMES:
-        if regime.start > after and code in regime.weights:
-            return council_power_index(regime, index)[code]
-    return None
-
-
 def power_capabilities(
     date: dt.date,
     actors: Sequence[str],
@@ -139,12 +132,12 @@ def power_capabilities(
     def member(code: str) -> float:
         if code in power:
             return power[code]
-        later = _accession_power(code, rule.end, index) if isinstance(rule, WeightRegime) else None
+        later = accession_regime(code, rule.end) if isinstance(rule, WeightRegime) else None
         if later is None:
             raise DetenteError(
                 f"no Council voting power for actor {code!r} on {date.isoformat()} "
                 f"({rule.label}) nor on a later accession"
             )
-        return later
+        return council_power_index(later, index)[code]
 
     return scaled_capabilities(actors, member, 1.0 / len(power), institution_weight)

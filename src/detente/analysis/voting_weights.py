@@ -85,6 +85,7 @@ __all__ = [
     "TRANSITIONS",
     "CapabilityFn",
     "WeightRegime",
+    "accession_regime",
     "capability_function",
     "council_rule_at",
     "council_weights",
@@ -217,11 +218,15 @@ def regime_at(date: dt.date) -> WeightRegime:
     )
 
 
-def _accession_weight(code: str, after: dt.date) -> int | None:
-    """The weight of a state in the first table after ``after`` that lists it."""
+def accession_regime(code: str, after: dt.date) -> WeightRegime | None:
+    """The first weight table starting after ``after`` that lists member ``code``.
+
+    A state that took a position before it joined is read in this table (its Council on
+    accession); ``None`` if no later table lists it.
+    """
     for regime in REGIMES:
         if regime.start > after and code in regime.weights:
-            return regime.weights[code]
+            return regime
     return None
 
 
@@ -323,13 +328,13 @@ def council_weights(
     def votes(code: str) -> float:
         if code in regime.weights:
             return float(regime.weights[code])
-        later = _accession_weight(code, regime.end)
+        later = accession_regime(code, regime.end)
         if later is None:
             raise DetenteError(
                 f"no Council voting weight for actor {code!r} on {date.isoformat()} "
                 f"({regime.label}) nor on a later accession"
             )
-        return float(later)
+        return float(later.weights[code])
 
     return scaled_capabilities(actors, votes, regime.mean, institution_weight)
 
