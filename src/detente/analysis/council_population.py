@@ -122,7 +122,7 @@ def population_table_at(date: dt.date) -> PopulationTable:
     why = (
         "the double majority applies from 2014-11-01"
         if date < LISBON_START
-        else "no Council population figures are shipped for that year"
+        else f"the Council's Annex III figures for {date.year} are not shipped"
     )
     raise DetenteError(
         f"no Council population figures for {date.isoformat()} ({why}); covered: {covered}. "
