@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import json
 import math
 from pathlib import Path
 
@@ -30,6 +31,8 @@ from detente.analysis.voting_weights import (
     council_weights,
 )
 from detente.errors import DetenteError
+
+from cli_helpers import run_cli
 
 SMALL = Path(__file__).resolve().parents[1] / "data" / "deu_small.tsv"
 DEU_CODES = set(
@@ -335,3 +338,25 @@ def test_agrees_with_an_independent_bdd_program(
 ) -> None:
     got = council_power_index(council_rule_at(date), index)
     assert got == pytest.approx(expected, abs=1e-11)
+
+
+@pytest.mark.parametrize("option", ["equal", "council", "banzhaf", "shapley"])
+def test_cli_capabilities_option(capsys: pytest.CaptureFixture[str], option: str) -> None:
+    code, out, err = run_cli(
+        capsys,
+        "backtest",
+        "deu",
+        str(SMALL),
+        "--capabilities",
+        option,
+        "-m",
+        "compromise",
+        "--bootstrap",
+        "10",
+        "--no-store",
+        "-q",
+        "-f",
+        "json",
+    )
+    assert code == 0, err
+    assert json.loads(out)["capabilities"] == option
