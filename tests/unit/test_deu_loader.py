@@ -249,7 +249,15 @@ def test_empty_and_missing_and_binary_files(tmp_path: Path) -> None:
 
 
 def test_date_without_council_weights_is_reported_at_intro(tmp_path: Path) -> None:
-    path = _write(tmp_path, _set_cell(_lines(), 3, "intro", "01-01-16"))
-    with pytest.raises(ScenarioError, match="no Council voting weights for 2016-01-01") as info:
+    # 2019 is a Lisbon year whose Annex III shares are not shipped: a clear error, no fallback
+    path = _write(tmp_path, _set_cell(_lines(), 3, "intro", "01-01-19"))
+    with pytest.raises(ScenarioError, match="no Council population figures for 2019-01-01") as info:
         read_deu(path, capabilities=capability_function("council"))
     assert (info.value.line, info.value.path) == (3, ("intro",))
+
+
+def test_lisbon_date_scores_with_council_capabilities(tmp_path: Path) -> None:
+    # 2016 is covered (Council Decision 2015/2393): the default option reads population shares
+    path = _write(tmp_path, _set_cell(_lines(), 3, "intro", "01-01-16"))
+    issues = read_deu(path, capabilities=capability_function("council"))
+    assert issues

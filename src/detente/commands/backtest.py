@@ -24,10 +24,12 @@ def COMMAND() -> None:  # noqa: N802 - the name the command registry looks for
 )
 @click.option(
     "--capabilities",
-    type=click.Choice(["council", "equal"]),
+    type=click.Choice(["council", "equal", "banzhaf", "shapley"]),
     default="council",
     show_default=True,
-    help="Council voting weights in force at the proposal's date, or equal weights.",
+    help="Member states' capability under the Council rule in force at the proposal's date: "
+    "raw weight (votes; population share under Lisbon), equal, or the normalised Banzhaf or "
+    "Shapley-Shubik index (docs/voting-power.md).",
 )
 @click.option(
     "--institution-weight",
