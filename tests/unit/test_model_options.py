@@ -136,6 +136,11 @@ def test_cli_option_overrides_the_scenario(
         ("expected-utility.q=abc", "expects a number, got 'abc'"),
         ("expected-utility.probabilty=pair", "did you mean 'probability'"),
         ("nope.q=1", "unknown model 'nope'"),
+        # an invalid choice names the option and the choices (it once said only
+        # "expected one of ...")
+        ("smp.voting=foo", "--option smp.voting=foo: smp.voting expects one of binary,"),
+        ("exchange.rate=xyz", "exchange.rate expects one of equal-gain, random, got 'xyz'"),
+        ("smp.max_turns=-3", "--option smp.max_turns=-3: smp: max_turns must be an integer"),
     ],
 )
 def test_cli_bad_option_is_one_line(

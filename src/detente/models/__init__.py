@@ -128,16 +128,17 @@ def parse_option_assignments(texts: Sequence[str]) -> dict[str, dict[str, Any]]:
         value that does not fit.
     """
     out: dict[str, dict[str, Any]] = {}
-    try:
-        for text in texts:
-            _assign(text, out)
-        check_model_options(out)
-    except ScenarioError as exc:
-        raise DetenteError(f"--option: {exc.message}") from None
+    for text in texts:
+        try:  # checked one assignment at a time, so the message names the one at fault
+            model = _assign(text, out)
+            check_model_options({model: out[model]})
+        except ScenarioError as exc:
+            raise DetenteError(f"--option {text.strip()}: {exc.message}") from None
     return out
 
 
-def _assign(text: str, out: dict[str, dict[str, Any]]) -> None:
+def _assign(text: str, out: dict[str, dict[str, Any]]) -> str:
+    """Parse ``MODEL.OPTION=VALUE`` into ``out``; return the model's name."""
     target, sep, value = text.partition("=")
     model, dot, option = target.strip().partition(".")
     if not (sep and dot and model and option):
@@ -151,8 +152,12 @@ def _assign(text: str, out: dict[str, dict[str, Any]]) -> None:
     spec = declared[option]
     try:
         parsed = spec.parse(value.strip())
+        if spec.choices and parsed not in spec.choices:
+            raise ValueError(parsed)
     except ValueError:
         raise DetenteError(
-            f"--option {text}: {model}.{option} expects {spec.describe()}, got {value!r}"
+            f"--option {text.strip()}: {model}.{option} expects {spec.describe()}, "
+            f"got {value.strip()!r}"
         ) from None
     out.setdefault(model, {})[option] = parsed
+    return model
