@@ -8,11 +8,15 @@ layer renders as a table, Markdown or JSON.
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Sequence
 from typing import Any
 
+import numpy as np
+
 from detente import __version__
 from detente.errors import DetenteError
+from detente.model_comparison import model_comparison, outcome_kind
 from detente.models import available_models, get_model
 from detente.models.base import Forecast, RngLike, as_generator
 from detente.scenario import Scenario
@@ -20,6 +24,7 @@ from detente.scenario import Scenario
 __all__ = [
     "add_monte_carlo",
     "forecast_document",
+    "model_rng",
     "run_models",
     "select_models",
     "with_model_options",
@@ -73,12 +78,31 @@ def select_models(
 def run_models(
     scenario: Scenario, models: Sequence[str] | None = None, *, rng: RngLike = None
 ) -> list[Forecast]:
-    """Run ``models`` (default: every one that applies, :func:`select_models`)."""
-    generator = as_generator(rng)
+    """Run ``models`` (default: every one that applies, :func:`select_models`).
+
+    Each model draws from a stream of its own, spawned from ``rng`` and keyed by the
+    model's name (:func:`model_rng`), so a stochastic model (``smp``'s stochastic
+    transitions) gives the same answer whichever other models run beside it.
+    """
+    root = _root_entropy(rng)
     return [
-        get_model(name).forecast(scenario, rng=generator)
+        get_model(name).forecast(scenario, rng=model_rng(root, name))
         for name in select_models(scenario, models)
     ]
+
+
+def _root_entropy(rng: RngLike) -> int:
+    """An integer seed: ``rng`` itself, 0 for ``None``, or one draw from a Generator."""
+    if isinstance(rng, int) and not isinstance(rng, bool):
+        return rng
+    return 0 if rng is None else int(as_generator(rng).integers(2**63))
+
+
+def model_rng(root: int, model: str) -> np.random.Generator:
+    """The stream of ``model`` under the root seed ``root``: the child of
+    ``SeedSequence(root)`` with the spawn key of the model's name (its CRC-32)."""
+    key = zlib.crc32(model.encode())
+    return np.random.default_rng(np.random.SeedSequence(root, spawn_key=(key,)))
 
 
 def _model_entry(name: str, scenario: Scenario) -> dict[str, Any]:
@@ -94,7 +118,10 @@ def forecast_document(
     *,
     source: str | None = None,
 ) -> dict[str, Any]:
-    """The JSON-ready result: per issue, each model's outcome and nearest labelled point.
+    """The JSON-ready result: per issue, each model's outcome (with its ``outcome_kind``:
+    a forecast, or the status quo that stays when the model finds no agreement) and
+    nearest labelled point, and the models side by side (``comparison``,
+    :func:`detente.model_comparison.model_comparison`).
 
     When the scenario has an agreement, ``agreement`` holds the two-level verdict
     (computed here if the two-level model was not among ``forecasts``).
@@ -112,6 +139,7 @@ def forecast_document(
                 if anchor is not None:
                     entry["nearest_anchor"] = {"value": anchor[0], "label": anchor[1]}
             entry.update(item.details)
+            entry["outcome_kind"] = outcome_kind(entry)
             rows.append(entry)
         issues.append(
             {
@@ -140,6 +168,7 @@ def forecast_document(
             verdict = TWO_LEVEL.forecast(scenario).agreement
         if verdict is not None:
             document["agreement"] = {"name": scenario.agreement.name, **verdict.to_dict()}
+    document["comparison"] = model_comparison(document)
     return document
 
 
@@ -152,9 +181,11 @@ def add_monte_carlo(scenario: Scenario, document: dict[str, Any], result: dict[s
     ``dated_model`` and ``possible_share``), and when the dated model ran,
     ``whether_and_when`` holds the calibrated forecast by date
     (:func:`detente.outside_view.whether_when.calibrated_by_date`, docs/calibration.md).
-    ``document`` is changed in place.
+    ``comparison`` (:func:`detente.model_comparison.model_comparison`) is rebuilt
+    with each model's band across the draws. ``document`` is changed in place.
     """
     document["monte_carlo"] = result
+    document["comparison"] = model_comparison(document)
     dated = result.get("agreement")
     if dated is None:
         return

@@ -13,6 +13,11 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from detente.report.comparison_tables import (
+    comparison_markdown,
+    comparison_table,
+    has_comparison,
+)
 from detente.report.markdown import markdown_table, markdown_text
 from detente.report.numbers import probability_text
 
@@ -33,14 +38,13 @@ def _fmt(value: float | None) -> str:
 def no_agreement(entry: dict[str, Any]) -> bool:
     """Whether a model's forecast is that no agreement is reached (the status quo stays).
 
-    The two-level model says so with ``agreement: false``, Nash bargaining with
-    ``improves_on_status_quo: false`` and the dated model with ``agreed: null``.
+    The entry's ``outcome_kind`` says so (``status_quo`` or ``none``); documents
+    recorded before that field are read by the same rule from the model's own flags
+    (:func:`detente.model_comparison.outcome_kind`).
     """
-    return (
-        entry.get("agreement") is False
-        or entry.get("improves_on_status_quo") is False
-        or ("agreed" in entry and entry["agreed"] is None)
-    )
+    from detente.model_comparison import outcome_kind
+
+    return (entry.get("outcome_kind") or outcome_kind(entry)) != "forecast"
 
 
 def outcome_text(entry: dict[str, Any]) -> str:
@@ -73,6 +77,11 @@ def forecast_note(entry: dict[str, Any]) -> str:
         return f"no agreement: the status quo stays{stays}"
     if entry["model"] == "two-level" and entry.get("agreement"):
         return "agreement possible"
+    if entry["model"] == "exchange" and "rounds" in entry:
+        rounds, moved = len(entry["rounds"]) - 1, entry.get("exchanges", 0)
+        return f"the outcome after {rounds} rounds of exchanges ({moved} moved this issue)"
+    if entry["model"] == "smp" and "turns" in entry:
+        return f"the expected position after {entry['turns']} turns"
     if "rounds" in entry:
         rounds = entry.get("stopped_after", len(entry["rounds"]) - 1)
         if entry.get("converged"):
@@ -221,6 +230,8 @@ def forecast_renderables(document: dict[str, Any]) -> list[RenderableType]:
         for row in forecast_rows(issue):
             table.add_row(*row)
         out.append(table)
+    if has_comparison(document):
+        out.append(comparison_table(document))
     if "monte_carlo" in document:
         out.append(_interval_table(document))
     agreement = document.get("agreement")
@@ -254,6 +265,8 @@ def forecast_markdown(document: dict[str, Any]) -> str:
             ("Model", "Outcome", "Nearest labelled point", "Note"), forecast_rows(issue)
         )
         lines.append("")
+    if has_comparison(document):
+        lines += comparison_markdown(document)
     if "monte_carlo" in document:
         lines += [f"## Outcomes across {document['monte_carlo']['runs']:,} draws", ""]
         lines += markdown_table(
