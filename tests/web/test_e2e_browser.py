@@ -181,6 +181,7 @@ def shown(tools: DevTools) -> dict[str, Any]:
             probability: document.getElementById('p-final').innerText,
             p: document.getElementById('p-final').dataset.value,
             status: document.getElementById('status').innerText,
+            comparison: document.getElementById('comparison').innerText,
         })"""
     )
     out: dict[str, Any] = json.loads(state)
@@ -202,6 +203,11 @@ def test_moving_the_russian_publics_slider_changes_the_verdict_and_probability(
     # the headline is the calibrated forecast (about 0.1), never the structural model's 0
     assert 0.0 < float(first["p"]) < 0.5 and "= 0%" not in first["probability"]
     assert "structural model alone 0%" in first["probability"]
+    # the models side by side: the compromise model's 53.0 on the territory (by hand:
+    # the capability x salience weighted mean of the positions, as `detente forecast`
+    # prints it) and the two-level model's "no agreement"
+    assert "compromise" in first["comparison"] and "53.0" in first["comparison"]
+    assert "no agreement" in first["comparison"] and "Across models" in first["comparison"]
 
     selector = json.dumps(f'input[data-path="{SLIDER}"]')
     geometry = json.loads(

@@ -335,6 +335,7 @@
     renderVerdict(after, before);
     renderProbability(after, before);
     renderIssues(after, before);
+    renderComparison(after.document.comparison);
     $("notes").textContent = (after.notes || []).join(" ");
     state.renders += 1;
     document.body.dataset.renders = String(state.renders);
@@ -451,6 +452,42 @@
     svg("line", { x1: L, x2: W - R, y1: H - B, y2: H - B, stroke: "#333" }, root);
   }
 
+  // the models side by side: the `comparison` block of the forecast document, as
+  // `detente forecast` prints it (report/comparison_tables.py), numbers never cut
+  function renderComparison(block) {
+    const table = $("comparison");
+    table.replaceChildren();
+    const models = [];
+    for (const issue of (block && block.issues) || []) {
+      for (const f of issue.forecasts) if (!models.includes(f.model)) models.push(f.model);
+    }
+    $("comparison-card").hidden = models.length < 2;
+    if (models.length < 2) return;
+    const head = node("tr", {}, node("thead", {}, table));
+    for (const h of ["Issue", ...models, "Across models", "Spread"]) node("th", { scope: "col" }, head, h);
+    const body = node("tbody", {}, table);
+    const one = (v) => (Math.round(v * 10) / 10).toFixed(1);
+    for (const issue of block.issues) {
+      const row = node("tr", { "data-issue": issue.id }, body);
+      node("th", { scope: "row" }, row, issue.name);
+      for (const model of models) {
+        const f = issue.forecasts.find((g) => g.model === model);
+        if (!f || f.outcome === null || f.outcome === undefined || f.outcome_kind !== "forecast") {
+          node("td", { class: "none" }, row, f && f.outcome_kind !== "forecast" ? "no agreement" : "—");
+          continue;
+        }
+        const cell = node("td", {}, row, one(f.outcome));
+        if (f.band) node("small", {}, cell, `${one(f.band.p05)}–${one(f.band.p95)}`);
+      }
+      const a = issue.across_models;
+      node("td", {}, row, a ? `${one(a.low)}–${one(a.high)}` : "—");
+      node("td", {}, row, a ? one(a.range) : "—");
+    }
+    $("comparison-caption").textContent = "Across models: the lowest to the highest forecast "
+      + "of the models that forecast an outcome, and the spread between them; 'no agreement' "
+      + "(the status quo stays) is left out. Per-model 90% bands: detente forecast --runs N.";
+  }
+
   function renderIssues(after, before) {
     const box = $("issues");
     box.replaceChildren();
@@ -535,6 +572,7 @@
 
   // the model's answer is that no agreement is reached (see report/forecast_tables.py)
   function noAgreement(f) {
+    if (f.outcome_kind) return f.outcome_kind !== "forecast";
     return f.agreement === false || f.improves_on_status_quo === false || ("agreed" in f && f.agreed === null);
   }
 
