@@ -49,7 +49,7 @@ from detente.models._smp_pce import (
     weighted_distance,
 )
 
-__all__ = ["Bargain", "SMPOptions", "Turn", "run_turn", "score_state"]
+__all__ = ["Bargain", "SMPOptions", "Turn", "contests", "run_turn", "score_state"]
 
 ThirdPartyCommit = Literal["full", "semi", "none"]
 BargainModel = Literal["init-only", "power-weighted"]
@@ -96,23 +96,35 @@ class Turn:
     offered: dict[int, Bargain]  # i -> the bargain i proposed to its target
 
 
-def challenge(
-    est: np.ndarray, k: int, i: int, j: int, weight: np.ndarray, sal: np.ndarray, opts: SMPOptions
-) -> tuple[float, float]:
-    """``(P[i beats j], expected change in utility to k)`` as estimated with ``est``.
+def contests(
+    est: np.ndarray,
+    h: np.ndarray,
+    i: np.ndarray,
+    j: np.ndarray,
+    weight: np.ndarray,
+    sal: np.ndarray,
+    opts: SMPOptions,
+) -> tuple[np.ndarray, np.ndarray]:
+    """``(P[i beats j], expected change in utility to i)`` as ``h`` estimates them,
+    for many contests at once (``probEduChlg``).
 
-    ``est`` (n, n) is the estimator's utility matrix, ``weight`` (n,) ``c s``, ``sal``
-    (n,) each actor's total salience share.
+    ``est`` (n, n, n): ``est[h]`` is ``h``'s utility matrix; ``h``, ``i``, ``j`` (P,)
+    index the contests; ``weight`` (n,) is ``c s``, ``sal`` (n,) each actor's total
+    salience share. Returns two (P,) arrays; the gain is ``i``'s, as ``h`` sees it.
     """
-    c_i = _MIN_CONTRIB + _vote(opts.voting, weight[i], est[i, i] - est[i, j])
-    c_j = _MIN_CONTRIB - _vote(opts.voting, weight[j], est[j, i] - est[j, j])
-    others = np.array([n for n in range(est.shape[0]) if n not in (i, j)], dtype=int)
-    u_ni, u_nj, u_nn = est[others, i], est[others, j], est[others, others]
-    w_n = weight[others]
-    own = _votes(opts.voting, w_n, u_ni - u_nj)
-    p_in = np.where(own > 0, c_i + own, c_i) / (
-        np.where(own > 0, c_i + own, c_i) + np.where(own < 0, c_j - own, c_j)
-    )
+    n = est.shape[1]
+    every = np.arange(n)[None, :]
+    e_ii, e_ij = est[h, i, i], est[h, i, j]
+    c_i = _MIN_CONTRIB + _votes(opts.voting, weight[i], e_ii - e_ij)
+    c_j = _MIN_CONTRIB - _votes(opts.voting, weight[j], est[h, j, i] - est[h, j, j])
+    # third parties n (every actor but i and j): (P, n) with the principals masked out
+    u_ni, u_nj = est[h[:, None], every, i[:, None]], est[h[:, None], every, j[:, None]]
+    u_nn = est[h[:, None], every, every]
+    third_party = (every != i[:, None]) & (every != j[:, None])
+    own = _votes(opts.voting, weight[None, :], u_ni - u_nj)
+    for_i = np.where(own > 0, c_i[:, None] + own, c_i[:, None])
+    for_j = np.where(own < 0, c_j[:, None] - own, c_j[:, None])
+    p_in = for_i / (for_i + for_j)
     p_jn = 1.0 - p_in
     if opts.third_party == "full":
         ik_j, j_ik, i_jk, jk_i = 3 * u_ni, 3 * u_nj, 3 * u_ni, 3 * u_nj
@@ -123,19 +135,15 @@ def challenge(
         i_jk, jk_i = 2 * u_ni + u_nn, 2 * u_nj + u_nn
     side_i = p_in * ik_j + p_jn * j_ik
     side_j = p_in * i_jk + p_jn * jk_i
-    third = _votes(opts.voting, w_n, side_i - side_j)
-    c_i += float(np.clip(third, 0, None).sum())
-    c_j += float(np.clip(-third, 0, None).sum())
+    third = np.where(third_party, _votes(opts.voting, weight[None, :], side_i - side_j), 0.0)
+    c_i = c_i + np.clip(third, 0, None).sum(axis=1)
+    c_j = c_j + np.clip(-third, 0, None).sum(axis=1)
     p_ij = c_i / (c_i + c_j)
     s_j = sal[j]
-    victory, loss = 2 * est[k, i], 2 * est[k, j]
+    victory, loss = 2 * est[h, i, i], 2 * est[h, i, j]
     contest = p_ij * victory + (1 - p_ij) * loss
-    gain = (1 - s_j) * victory + s_j * contest - (est[k, i] + est[k, j])
-    return p_ij, float(gain)
-
-
-def _vote(rule: VotingRule, weight: float, du: float) -> float:
-    return float(_votes(rule, np.asarray(weight), np.asarray(du)))
+    gain = (1 - s_j) * victory + s_j * contest - (e_ii + e_ij)
+    return np.asarray(p_ij), np.asarray(gain)
 
 
 def _round4(x: np.ndarray) -> np.ndarray:
@@ -184,23 +192,24 @@ def run_turn(
     options: list[list[Bargain | None]] = [[None] for _ in range(n)]
     targets: dict[int, tuple[int, float, float]] = {}
     offered: dict[int, Bargain] = {}
+    # every actor's estimate of challenging every other (row i, in j order), at once
+    rows, cols = np.nonzero(~np.eye(n, dtype=bool))
+    p_all, gain_all = contests(est, rows, rows, cols, weight, sal, opts)
+    win, gains = np.full((n, n), np.nan), np.full((n, n), -np.inf)
+    win[rows, cols] = p_all
+    gains[rows, cols] = np.where(gain_all > _MIN_SIGNIFICANT, gain_all, -np.inf)
     for i in range(n):
-        best: tuple[int, float, float] | None = None
-        for j in range(n):
-            if j == i:
-                continue
-            p, gain = challenge(est[i], i, i, j, weight, sal, opts)
-            if gain > _MIN_SIGNIFICANT and (best is None or gain > best[2]):
-                best = (j, p, gain)
-        if best is None:
+        j = int(np.argmax(gains[i]))  # the first of equal gains, as KTAB's scan
+        if not np.isfinite(gains[i, j]):
             continue
-        j, p_iij, _ = best
-        targets[i] = best
+        p_iij = float(win[i, j])
+        targets[i] = (j, p_iij, float(gains[i, j]))
         b_i, b_j = interpolate(
             positions[i], saliences[i], p_iij, positions[j], saliences[j], 1 - p_iij
         )
         if opts.bargain == "power-weighted":
-            p_jij = challenge(est[j], i, i, j, weight, sal, opts)[0]
+            pair = np.array([i]), np.array([j])
+            p_jij = float(contests(est, np.array([j]), *pair, weight, sal, opts)[0][0])
             c_i, c_j = interpolate(
                 positions[i], saliences[i], p_jij, positions[j], saliences[j], 1 - p_jij
             )
