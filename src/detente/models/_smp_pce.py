@@ -109,17 +109,15 @@ def risk_utility(distance: np.ndarray, risk: np.ndarray | float) -> np.ndarray:
 
 def _votes(rule: VotingRule, weight: np.ndarray, du: np.ndarray) -> np.ndarray:
     thresh = 1e-10
-    binary = np.where(du > thresh, 1.0, np.where(du < -thresh, -1.0, 0.0))
-    if rule == "binary":
-        response = binary
-    elif rule == "prop-bin":
-        response = 0.8 * du + 0.2 * binary
+    if rule in ("binary", "prop-bin"):
+        binary = np.where(du > thresh, 1.0, np.where(du < -thresh, -1.0, 0.0))
+        response = binary if rule == "binary" else 0.8 * du + 0.2 * binary
     elif rule == "proportional":
         response = du
     elif rule == "prop-cubic":
-        response = 0.5 * du + 0.5 * du**3
+        response = 0.5 * du + 0.5 * (du * du * du)
     elif rule == "cubic":
-        response = du**3
+        response = du * du * du
     else:  # asym-prospect: losses count fully, gains two thirds
         response = np.where(du < 0, du, 2.0 * du / 3.0)
     return weight * response

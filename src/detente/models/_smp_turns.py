@@ -46,7 +46,6 @@ from detente.models._smp_pce import (
     condorcet_probabilities,
     risk_utility,
     turn_zero,
-    weighted_distance,
 )
 
 __all__ = ["Bargain", "SMPOptions", "Turn", "contests", "run_turn", "score_state"]
@@ -224,17 +223,18 @@ def run_turn(
     new = positions.copy()
     chosen: dict[int, Bargain | None] = {}
     option_probs: dict[int, np.ndarray] = {}
+    # every actor's mean utility once a bargain is carried out, one column per bargain
+    after: dict[int, np.ndarray] = {}
+    for i, bargain in offered.items():
+        total = base - state.utilities[:, bargain.init] - state.utilities[:, bargain.rcvr]
+        points = np.vstack([bargain.pos_init, bargain.pos_rcvr])
+        for d in weighted_distances_to(positions, saliences, points).T:
+            total = total + risk_utility(d, state.risk)
+        after[i] = total / n
     for k in range(n):
         util = np.empty((n, len(options[k])))
         for m, option in enumerate(options[k]):
-            if option is None:
-                util[:, m] = base / n
-                continue
-            total = base - state.utilities[:, option.init] - state.utilities[:, option.rcvr]
-            for pos in (option.pos_init, option.pos_rcvr):
-                d = weighted_distance_to(positions, saliences, pos)
-                total = total + risk_utility(d, state.risk)
-            util[:, m] = total / n
+            util[:, m] = base / n if option is None else after[option.init]
         strength = coalitions(util, capabilities, opts.voting)
         probs = condorcet_probabilities(strength, opts.victory, opts.pce)
         option_probs[k] = probs
@@ -249,10 +249,10 @@ def run_turn(
     return Turn(new, targets, chosen, state.probabilities, option_probs, offered)
 
 
-def weighted_distance_to(
-    positions: np.ndarray, saliences: np.ndarray, point: np.ndarray
+def weighted_distances_to(
+    positions: np.ndarray, saliences: np.ndarray, points: np.ndarray
 ) -> np.ndarray:
-    """Each actor's salience-weighted distance from its position to ``point`` (n,)."""
-    extended = np.vstack([positions, point[None, :]])
-    sal = np.vstack([saliences, np.ones((1, saliences.shape[1]))])
-    return np.asarray(weighted_distance(extended, sal)[:-1, -1])
+    """(n, p): each actor's salience-weighted distance (:func:`weighted_distance`, as
+    the actor sees it) from its position to each of ``points`` (p, k)."""
+    gap = saliences[:, None, :] * (positions[:, None, :] - points[None, :, :])
+    return np.asarray(np.sqrt((gap**2).sum(axis=2) / (saliences**2).sum(axis=1)[:, None]))
