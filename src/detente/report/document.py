@@ -169,7 +169,7 @@ def _two_level(scenario: Scenario, document: dict[str, Any], fmt: ImageFormat) -
 
 
 def _trajectories(document: dict[str, Any], fmt: ImageFormat) -> Section:
-    section = Section("trajectories", "Expected-utility rounds: who moves, and where to")
+    section = Section("trajectories", "Rounds: who moves, and where to")
     found = [
         (issue["name"], entry)
         for issue in document["issues"]
@@ -177,16 +177,17 @@ def _trajectories(document: dict[str, Any], fmt: ImageFormat) -> Section:
         if entry.get("rounds")
     ]
     if not found:
-        section.omitted = "No model with rounds (expected-utility) was run."
+        section.omitted = "No model with rounds (expected-utility, exchange, smp) was run."
         return section
     scales = {issue["name"]: tuple(issue["scale"]) for issue in document["issues"]}
     for name, entry in found:
-        section.blocks.append(Subheading(name))
+        title = f"{name}: {entry['model']}"
+        section.blocks.append(Subheading(title))
         section.blocks.append(
             Paragraph(f"Forecast {entry['outcome']:.1f}: {forecast_note(entry)}.")
         )
-        picture = figures.trajectories_figure(entry["rounds"], name, scale=scales[name], fmt=fmt)
-        section.blocks.append(Figure(picture, fmt, f"Expected-utility rounds on {name}"))
+        picture = figures.trajectories_figure(entry["rounds"], title, scale=scales[name], fmt=fmt)
+        section.blocks.append(Figure(picture, fmt, f"{entry['model']} rounds on {name}"))
     return section
 
 
