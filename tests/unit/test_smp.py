@@ -57,7 +57,7 @@ def test_bad_options_are_model_errors(options: dict[str, Any]) -> None:
         SMPModel(**options)
 
 
-def test_actor_that_cares_about_nothing_is_a_model_error() -> None:
+def test_actors_that_care_about_nothing_take_no_part() -> None:
     data: dict[str, Any] = {
         "schema": "detente/1",
         "title": "t",
@@ -79,9 +79,23 @@ def test_actor_that_cares_about_nothing_is_a_model_error() -> None:
             },
         ],
     }
-    with pytest.raises(ModelError, match="salience 0 on every issue"):
+    with pytest.raises(ModelError, match="fewer than two actors have a salience above 0"):
         SMPModel().forecast(Scenario.from_dict(data))
     assert SMPModel(transitions="deterministic").options()["transitions"] == "deterministic"
+    # with a third actor that cares, the one that cares about nothing takes no part (it
+    # has no effective power, c S = 0, as in 31 of DEU I-II's issues): the forecast is
+    # the one without it
+    third = {
+        "id": "c",
+        "name": "C",
+        "capability": 2,
+        "stances": {"p": {"position": 40, "salience": 0.5}},
+    }
+    without = {**data, "actors": [data["actors"][1], third]}
+    with_it = {**data, "actors": [*data["actors"], third]}
+    model = SMPModel(transitions="deterministic")
+    alone = model.forecast(Scenario.from_dict(without)).issues[0].outcome
+    assert model.forecast(Scenario.from_dict(with_it)).issues[0].outcome == alone
 
 
 def test_ktab_settings_are_declared_options() -> None:

@@ -202,10 +202,14 @@ class SMPModel:
             rows = ~np.isnan(x[:, d])
             w = s[rows, d] * c[rows, d]
             x[~rows, d] = float((w * x[rows, d]).sum() / w.sum())
+        # an actor with salience 0 on every issue has no effective power (c S = 0) and
+        # no distance as it sees it (0 / 0): it takes no part (docs/models/smp.md)
+        caring = s.sum(axis=1) > 0
+        if caring.sum() < 2:
+            raise ModelError("smp: fewer than two actors have a salience above 0 on any issue")
+        ids = [ident for ident, keep in zip(ids, caring, strict=True) if keep]
+        x, s, c, caps = x[caring], s[caring], c[caring], caps[caring]
         total = s.sum(axis=1)
-        if np.any(total <= 0):
-            bad = ", ".join(ids[k] for k in np.flatnonzero(total <= 0))
-            raise ModelError(f"smp: actor(s) {bad} have salience 0 on every issue")
         if not caps.max() > 0:
             raise ModelError("smp: every capability is 0")
         shares = s * s.max(axis=1, keepdims=True) / total[:, None]
