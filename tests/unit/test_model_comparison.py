@@ -140,3 +140,20 @@ def test_cli_json_and_markdown_carry_the_comparison(capsys: pytest.CaptureFixtur
     code, out, _ = run_cli(capsys, *args, "-f", "markdown")
     assert code == 0 and "## The models side by side" in out
     assert "| Issue | compromise | median | Across models | Spread |" in out
+
+
+def test_copenhagen_side_by_side_in_the_docs_is_what_forecast_prints(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """docs/models/exchange.md shows the comparison table on decide's Copenhagen file;
+    it must be the table the command prints today."""
+    from shared_data import DATA, ROOT
+
+    path = DATA / "decide" / "copenhagen.csv"
+    if not path.exists():
+        pytest.skip(f"needs {path}")
+    code, out, _ = run_cli(capsys, "forecast", str(path), "--no-store", "-f", "markdown")
+    assert code == 0
+    start = out.index("| Issue | compromise |")
+    table = out[start : out.index("\n\n", start)]
+    assert table in (ROOT / "docs" / "models" / "exchange.md").read_text(encoding="utf-8")
