@@ -120,7 +120,7 @@ def _votes(rule: VotingRule, weight: np.ndarray, du: np.ndarray) -> np.ndarray:
         response = du * du * du
     else:  # asym-prospect: losses count fully, gains two thirds
         response = np.where(du < 0, du, 2.0 * du / 3.0)
-    return weight * response
+    return np.asarray(weight * response)
 
 
 def coalitions(utilities: np.ndarray, weights: np.ndarray, rule: VotingRule) -> np.ndarray:
