@@ -106,7 +106,7 @@ def test_ktab_settings_are_declared_options() -> None:
     declared = declared_options(model)
     assert set(declared) == {
         "voting", "victory", "pce", "big_r_range", "big_r_adjust", "third_party",
-        "bargain", "transitions", "max_turns",
+        "bargain", "transitions", "interpolation", "max_turns",
     }  # fmt: skip
     assert declared["voting"].default == "prop-cubic"
     assert "proportional" in declared["voting"].choices
@@ -114,3 +114,30 @@ def test_ktab_settings_are_declared_options() -> None:
     configured = with_options(model, options)
     assert configured.options()["voting"] == "proportional"
     assert configured.options()["transitions"] == "deterministic"
+
+
+@pytest.mark.parametrize(
+    ("rule", "expected"),
+    [
+        # KTAB's interpBrgnSnPm, worked by hand for t_i 0.2, s_i 0.5, p_i 0.6 and
+        # t_j 0.8, s_j 0.4, p_j 0.4. S2P2: w_i = 0.25 x 0.36 = 0.09, w_j = 0.16 x 0.16 =
+        # 0.0256; b_i = (0.090001 x 0.2 + 0.0256 x 0.8) / 0.115601 = 0.332871 -> 0.3329,
+        # b_j = (0.09 x 0.2 + 0.025601 x 0.8) / 0.115601 = 0.332876 -> 0.3329 (both
+        # move to one point; the 1e-6 only breaks 0 / 0)
+        ("s2p2", (0.3329, 0.3329)),
+        # S1P1: w_i = 0.3, w_j = 0.16; 0.1880002 / 0.460001 = 0.40870 and
+        # 0.1880008 / 0.460001 = 0.40870, both 0.4087 at 4 decimals
+        ("s1p1", (0.4087, 0.4087)),
+        # S2PMax (interpBrgnS2PMax): the stronger i does not move (d_i = 0); j moves by
+        # 0.2 x 0.25 / (0.2 x 0.25 + 1e-6 + 0.8 x 0.16) = 0.280897 of the gap of 0.6:
+        # 0.8 - 0.168538 = 0.631462, not rounded
+        ("s2pmax", (0.2, 0.631462)),
+    ],
+)
+def test_bargain_interpolations_by_hand(rule: str, expected: tuple[float, float]) -> None:
+    one = np.array
+    b_i, b_j = interpolate(one([0.2]), one([0.5]), 0.6, one([0.8]), one([0.4]), 0.4, rule)  # type: ignore[arg-type]
+    assert b_i[0] == pytest.approx(expected[0], abs=1e-6)
+    assert b_j[0] == pytest.approx(expected[1], abs=1e-6)
+    # an option of the model, read from --option and a scenario's models block
+    assert SMPModel(interpolation="s2pmax").options()["interpolation"] == "s2pmax"

@@ -11,7 +11,8 @@ A turn (``SMPState::doBCN`` in KTAB) from the state scored by
    (``thirdPartyVoteSU``). ``P = C_i / (C_i + C_j)``; the expected change in utility to
    ``k`` is ``(1 - s_j) 2u_ki + s_j (P 2u_ki + (1 - P) 2u_kj) - (u_ki + u_kj)``. Each
    actor picks the target with the largest gain above ``1e-5``.
-2. **Bargains** (``interpolateBrgn``, S2P2). On each dimension
+2. **Bargains** (``interpolateBrgn``; S2P2 by default, S1P1 and S2PMax as options,
+   :func:`interpolate`). On each dimension
    ``b_i = (w_i t_i + w_j t_j) / (w_i + w_j)`` with ``w = s_k^2 p^2``, KTAB's ``1e-6``
    added to the initiator's weight and the result rounded to 4 decimals; once with the
    initiator's probability of winning, once with the target's estimate of it. The
@@ -53,6 +54,7 @@ __all__ = ["Bargain", "SMPOptions", "Turn", "contests", "run_turn", "score_state
 ThirdPartyCommit = Literal["full", "semi", "none"]
 BargainModel = Literal["init-only", "power-weighted"]
 Transitions = Literal["deterministic", "stochastic"]
+Interpolation = Literal["s2p2", "s1p1", "s2pmax"]
 
 _MIN_CONTRIB = 1e-10
 _MIN_SIGNIFICANT = 1e-5
@@ -71,6 +73,7 @@ class SMPOptions:
     third_party: ThirdPartyCommit = "semi"
     bargain: BargainModel = "init-only"
     transitions: Transitions = "stochastic"
+    interpolation: Interpolation = "s2p2"
 
 
 @dataclass(frozen=True)
@@ -150,10 +153,33 @@ def _round4(x: np.ndarray) -> np.ndarray:
 
 
 def interpolate(
-    t_i: np.ndarray, s_i: np.ndarray, p_i: float, t_j: np.ndarray, s_j: np.ndarray, p_j: float
+    t_i: np.ndarray,
+    s_i: np.ndarray,
+    p_i: float,
+    t_j: np.ndarray,
+    s_j: np.ndarray,
+    p_j: float,
+    rule: Interpolation = "s2p2",
 ) -> tuple[np.ndarray, np.ndarray]:
-    """KTAB's S2P2 bargain: each actor's position after a bargain (0-1 scale)."""
-    w_i, w_j = s_i**2 * p_i**2, s_j**2 * p_j**2
+    """KTAB's bargain interpolation (``InterVecBrgn``): both actors' positions after a
+    bargain, on each dimension, on 0-1.
+
+    ``s2p2`` (KTAB's default) and ``s1p1``: with ``w = s^n p^n`` (n = 2 or 1),
+    ``b_i = ((w_i + 1e-6) t_i + w_j t_j) / (w_i + 1e-6 + w_j)`` and
+    ``b_j = (w_i t_i + (1e-6 + w_j) t_j) / (w_i + 1e-6 + w_j)``, rounded to 4 decimals
+    (``interpBrgnSnPm``). ``s2pmax``: only the weaker side moves, by the gap in
+    probability: ``d_i = max(0, p_j - p_i)``,
+    ``b_i = t_i + d_i s_j^2 / (d_i s_j^2 + 1e-6 + (1 - d_i) s_i^2) (t_j - t_i)`` and
+    likewise for ``j``, not rounded (``interpBrgnS2PMax``).
+    """
+    if rule == "s2pmax":
+        d_i, d_j = max(0.0, p_j - p_i), max(0.0, p_i - p_j)
+        sq_i, sq_j = s_i**2, s_j**2
+        move_i = d_i * sq_j / (d_i * sq_j + _MIN_W + (1 - d_i) * sq_i)
+        move_j = d_j * sq_i / (d_j * sq_i + _MIN_W + (1 - d_j) * sq_j)
+        return t_i + move_i * (t_j - t_i), t_j + move_j * (t_i - t_j)
+    power = 2 if rule == "s2p2" else 1
+    w_i, w_j = s_i**power * p_i**power, s_j**power * p_j**power
     b_i = _round4(((w_i + _MIN_W) * t_i + w_j * t_j) / (w_i + _MIN_W + w_j))
     b_j = _round4((w_i * t_i + (_MIN_W + w_j) * t_j) / (w_i + _MIN_W + w_j))
     return b_i, b_j
@@ -197,6 +223,7 @@ def run_turn(
     win, gains = np.full((n, n), np.nan), np.full((n, n), -np.inf)
     win[rows, cols] = p_all
     gains[rows, cols] = np.where(gain_all > _MIN_SIGNIFICANT, gain_all, -np.inf)
+    rule = opts.interpolation
     for i in range(n):
         j = int(np.argmax(gains[i]))  # the first of equal gains, as KTAB's scan
         if not np.isfinite(gains[i, j]):
@@ -204,13 +231,13 @@ def run_turn(
         p_iij = float(win[i, j])
         targets[i] = (j, p_iij, float(gains[i, j]))
         b_i, b_j = interpolate(
-            positions[i], saliences[i], p_iij, positions[j], saliences[j], 1 - p_iij
+            positions[i], saliences[i], p_iij, positions[j], saliences[j], 1 - p_iij, rule
         )
         if opts.bargain == "power-weighted":
             pair = np.array([i]), np.array([j])
             p_jij = float(contests(est, np.array([j]), *pair, weight, sal, opts)[0][0])
             c_i, c_j = interpolate(
-                positions[i], saliences[i], p_jij, positions[j], saliences[j], 1 - p_jij
+                positions[i], saliences[i], p_jij, positions[j], saliences[j], 1 - p_jij, rule
             )
             w_i, w_j = capabilities[i] * sal[i], capabilities[i] * sal[j]
             b_i = (w_i * b_i + w_j * c_i) / (w_i + w_j)

@@ -31,6 +31,7 @@ from detente.models._actor_order import canonical_order, issue_arrays
 from detente.models._smp_turns import (
     Bargain,
     BargainModel,
+    Interpolation,
     SMPOptions,
     ThirdPartyCommit,
     Transitions,
@@ -52,6 +53,7 @@ _CHOICES: dict[str, tuple[str, ...]] = {
     "third_party": get_args(ThirdPartyCommit),
     "bargain": get_args(BargainModel),
     "transitions": get_args(Transitions),
+    "interpolation": get_args(Interpolation),
 }
 
 
@@ -133,6 +135,8 @@ class SMPModel:
     transitions : {"stochastic", "deterministic"}
         StateTransitions: draw each actor's bargain from the election's probabilities
         (default, using the ``rng`` of :meth:`forecast`) or take the likeliest.
+    interpolation : {"s2p2", "s1p1", "s2pmax"}
+        InterVecBrgn, how a bargain's positions are interpolated (default S2P2).
     max_turns : int
         Upper bound on turns (default 100).
 
@@ -172,6 +176,7 @@ class SMPModel:
         third_party: ThirdPartyCommit = "semi",
         bargain: BargainModel = "init-only",
         transitions: Transitions = "stochastic",
+        interpolation: Interpolation = "s2p2",
         max_turns: int = 100,
         **unknown: Any,
     ) -> None:
@@ -182,6 +187,7 @@ class SMPModel:
         options: dict[str, str] = {"voting": voting, "victory": victory, "pce": pce}
         options.update(big_r_range=big_r_range, big_r_adjust=big_r_adjust)
         options.update(third_party=third_party, bargain=bargain, transitions=transitions)
+        options.update(interpolation=interpolation)
         for key, value in options.items():
             if value not in _CHOICES[key]:
                 raise ModelError(f"smp: {key} must be one of {_CHOICES[key]}, got {value!r}")
