@@ -79,8 +79,9 @@ def test_actors_that_care_about_nothing_take_no_part() -> None:
             },
         ],
     }
-    with pytest.raises(ModelError, match="fewer than two actors have a salience above 0"):
-        SMPModel().forecast(Scenario.from_dict(data))
+    nobody = {**data, "actors": [data["actors"][0]]}
+    with pytest.raises(ModelError, match="every actor has zero weight"):
+        SMPModel().forecast(Scenario.from_dict(nobody))
     assert SMPModel(transitions="deterministic").options()["transitions"] == "deterministic"
     # with a third actor that cares, the one that cares about nothing takes no part (it
     # has no effective power, c S = 0, as in 31 of DEU I-II's issues): the forecast is

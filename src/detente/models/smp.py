@@ -210,10 +210,9 @@ class SMPModel:
             w = s[rows, d] * c[rows, d]
             x[~rows, d] = float((w * x[rows, d]).sum() / w.sum())
         # an actor with salience 0 on every issue has no effective power (c S = 0) and
-        # no distance as it sees it (0 / 0): it takes no part (docs/models/smp.md)
+        # no distance as it sees it (0 / 0): it takes no part (docs/models/smp.md); some
+        # actor always remains, as issue_arrays refuses an issue where no one has weight
         caring = s.sum(axis=1) > 0
-        if caring.sum() < 2:
-            raise ModelError("smp: fewer than two actors have a salience above 0 on any issue")
         ids = [ident for ident, keep in zip(ids, caring, strict=True) if keep]
         x, s, c, caps = x[caring], s[caring], c[caring], caps[caring]
         total = s.sum(axis=1)
