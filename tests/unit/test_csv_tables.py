@@ -276,13 +276,23 @@ def test_splitting_a_ktab_dimension_at_equal_shares_changes_no_forecast() -> Non
     # the share each: KTAB's weighted distance is the same for both, and so must every
     # detente forecast be. Read as independent saliences (halved), the expected-utility
     # model gave 55 on the one dimension and 10 on each half.
+    # smp is the exception, within a tolerance: KTAB rounds every bargain to 4 decimals
+    # of the 0-1 scale on each dimension, so float noise of the order of 1e-16 between
+    # the two tables can move a bargain by 1e-4 (0.01 on this 0-100 scale; 0.003 seen).
+    # It runs with deterministic transitions here: with stochastic ones such a change
+    # of a probability can change a later draw, and the runs part.
     from detente.forecasting import run_models
 
-    one = {f.model: f.issues[0].outcome for f in run_models(read_ktab_csv(KTAB_ONE))}
-    split = run_models(read_ktab_csv(KTAB_SPLIT))
+    def read(text: str) -> Scenario:
+        scenario = read_ktab_csv(text)
+        return scenario.model_copy(update={"models": {"smp": {"transitions": "deterministic"}}})
+
+    one = {f.model: f.issues[0].outcome for f in run_models(read(KTAB_ONE))}
+    split = run_models(read(KTAB_SPLIT))
     for forecast in split:
+        tol = 0.01 if forecast.model == "smp" else 1e-9
         for item in forecast.issues:
-            assert item.outcome == pytest.approx(one[forecast.model], abs=1e-9), forecast.model
+            assert item.outcome == pytest.approx(one[forecast.model], abs=tol), forecast.model
 
 
 KTAB_DATA = SHARED_DATA / "ktab"

@@ -34,7 +34,7 @@ import numpy as np
 from detente.errors import ModelError
 from detente.models import _exchange_rounds as engine
 from detente.models._actor_order import canonical_order, issue_arrays
-from detente.models.base import Forecast, IssueForecast, RngLike, as_generator
+from detente.models.base import Forecast, IssueForecast, RngLike, as_generator, with_options
 from detente.models.median import weighted_median
 from detente.scenario import Scenario
 
@@ -150,6 +150,9 @@ class ExchangeModel:
         return {"rounds": self.rounds, "rate": self.rate}
 
     def forecast(self, scenario: Scenario, *, rng: RngLike = None) -> Forecast:
+        configured = with_options(self, scenario.models.get(self.name))
+        if configured is not self:  # the scenario's models block and --option apply
+            return configured.forecast(scenario, rng=rng)
         data, actor_ids, x, s, c = issue_arrays(scenario)
         x = x * 100.0
         order = canonical_order(c, s, x)

@@ -38,7 +38,7 @@ from detente.models._smp_turns import (
     run_turn,
     score_state,
 )
-from detente.models.base import Forecast, IssueForecast, RngLike, as_generator
+from detente.models.base import Forecast, IssueForecast, RngLike, as_generator, with_options
 from detente.models.median import weighted_median
 from detente.scenario import Scenario
 
@@ -203,6 +203,9 @@ class SMPModel:
         return out
 
     def forecast(self, scenario: Scenario, *, rng: RngLike = None) -> Forecast:
+        configured = with_options(self, scenario.models.get(self.name))
+        if configured is not self:  # the scenario's models block and --option apply
+            return configured.forecast(scenario, rng=rng)
         data, ids, x, s, c = issue_arrays(scenario)
         caps = np.array([float(a.capability) for a in scenario.actors])
         for d in range(len(data)):
