@@ -9,6 +9,7 @@ import pytest
 from detente.errors import ScenarioError
 from detente.io import load_any
 from detente.io.tables import detect_table_format, read_classic_csv, read_ktab_csv
+from detente.scenario import Scenario
 
 from shared_data import DATA as SHARED_DATA
 
