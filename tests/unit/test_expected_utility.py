@@ -74,9 +74,11 @@ def test_probability_all_votes_denominator() -> None:
     expected = [[0, 0.5 / 9, 1 / 9], [0.75 / 9, 0, 0.75 / 9], [1 / 9, 0.5 / 9, 0]]
     got = eu.probability_matrix(X3, W3, np.ones(3), 2.0, "all-votes")
     np.testing.assert_allclose(got, expected, atol=1e-15)
-    # the same total from the sorted-row identity
-    dist = np.abs(X3[:, None] - X3[None, :]) / 2.0
-    assert eu.all_votes_total(W3, dist) == pytest.approx(9.0, abs=1e-14)
+    # the same total as twice the sum of the supports N_ij (0.5 + 1 + 0.75 + 0.75 +
+    # 1 + 0.5 = 4.5)
+    geo = eu.Geometry(X3[:, None], np.array([2.0]))
+    support = eu.support(geo, W3[:, None], geo.dist)
+    assert 2.0 * support.sum() == pytest.approx(9.0, abs=1e-14)
 
 
 def test_probability_uses_each_voters_own_risk_exponent() -> None:
@@ -215,7 +217,7 @@ def test_classify_offers() -> None:
 def choose(rule: eu.OfferChoice, x: np.ndarray, e_i: np.ndarray, e_j: np.ndarray) -> int:
     kind = eu.classify_offers(x, e_i, e_j)
     dist = np.abs(x[:, None] - x[None, :]) / 10.0
-    one = (kind[None], dist[None], x[None], e_i[None], e_j[None])
+    one = (kind[..., None], dist[..., None], x[:, None], e_i[..., None], e_j[..., None])
     return int(eu.choose_offers(*one, rule, np.array([10.0]))[0, 0])
 
 
@@ -390,11 +392,11 @@ def test_equally_distant_conflicts_round_one_numbers() -> None:
     result = eu.play_round(x, c * s, s, eu.Settings(position_range=50.0))
     np.testing.assert_allclose(result.risk, [2.0, 0.5, 0.5], rtol=1e-12)
     order = np.argsort(x)
-    geo = eu.Geometry(x[order][None], np.array([50.0]), with_order=True)
-    r = result.risk[order][None]
-    p = eu.probability_of_success(geo, (c * s)[order][None], r, "all-votes")
-    e_i, e_j = eu.challenge_utilities(geo, p, s[order][None], np.zeros((1, 3)), r, eu.Settings())
+    geo = eu.Geometry(x[order][:, None], np.array([50.0]))
+    r = result.risk[order][:, None]
+    p = eu.probability_of_success(geo, (c * s)[order][:, None], r, "all-votes")
+    e_i, e_j = eu.challenge_utilities(geo, p, s[order][:, None], np.zeros((3, 1)), r, eu.Settings())
     # sorted: B (50) = 0, A (75) = 1, C (100) = 2; A's view of B's challenge
-    assert e_i[0, 1, 0] == pytest.approx(0.17458, abs=1e-4)
-    assert e_j[0, 1, 0] == pytest.approx(0.20195, abs=1e-4)
+    assert e_i[1, 0, 0] == pytest.approx(0.17458, abs=1e-4)
+    assert e_j[1, 0, 0] == pytest.approx(0.20195, abs=1e-4)
     assert result.proposer.tolist() == [1, -1, -1] and result.positions[0] == 50.0

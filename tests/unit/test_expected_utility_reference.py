@@ -121,12 +121,22 @@ def test_one_round_matches_including_risk_exponents(case: dict[str, Any], ranged
     x=st.lists(st.floats(-50, 50), min_size=1, max_size=9),
     data=st.data(),
 )
-def test_all_votes_identity_matches_triple_sum(x: list[float], data: st.DataObject) -> None:
+def test_support_and_all_votes_total_match_triple_sums(x: list[float], data: st.DataObject) -> None:
+    # N_ij = sum_k w_k max(0, u_kj - u_ki) and D = sum_k w_k sum_a sum_b |u_ka - u_kb|
+    # by brute force, u_ka = d_ka ** r_k (E2); the kernel reads N off prefix sums and
+    # D = 2 sum_ij N_ij (each |u_ka - u_kb| is one of max(0, u_kb - u_ka), max(0, u_ka - u_kb))
     n = len(x)
+    pos = np.sort(np.array(x))
     w = np.array(data.draw(st.lists(st.floats(0, 3), min_size=n, max_size=n)))
-    votes = np.array(data.draw(st.lists(st.lists(st.floats(0, 1), min_size=n, max_size=n),
-                                        min_size=n, max_size=n)))  # fmt: skip
-    brute = sum(
-        w[k] * abs(votes[k, a] - votes[k, b]) for k in range(n) for a in range(n) for b in range(n)
-    )
-    assert eu.all_votes_total(w, votes) == pytest.approx(brute, rel=1e-12, abs=1e-12)
+    r = np.array(data.draw(st.lists(st.floats(0.5, 2), min_size=n, max_size=n)))
+    big_r = max(float(np.ptp(pos)), 1.0)
+    u = (np.abs(pos[:, None] - pos[None, :]) / big_r) ** r[:, None]
+    brute_n = np.array(
+        [[sum(w[k] * max(0.0, u[k, j] - u[k, i]) for k in range(n)) for j in range(n)]
+         for i in range(n)]
+    )  # fmt: skip
+    brute_d = sum(w[k] * abs(u[k, a] - u[k, b]) for k in range(n) for a in range(n) for b in range(n))
+    geo = eu.Geometry(pos[:, None], np.array([big_r]))
+    support = eu.support(geo, w[:, None], u[:, :, None])[:, :, 0]
+    np.testing.assert_allclose(support, brute_n, rtol=1e-12, atol=1e-12)
+    assert 2.0 * support.sum() == pytest.approx(brute_d, rel=1e-12, abs=1e-12)

@@ -127,7 +127,13 @@ def _fingerprint(x: FloatArray) -> NDArray[np.uint64]:
 
 
 class _History:
-    """The last :data:`CYCLE_WINDOW` rounds of every game of a chunk, as a ring."""
+    """The last :data:`CYCLE_WINDOW` rounds of the games still being played, as a ring.
+
+    Fingerprints and medians follow the games still played (:meth:`keep` drops the
+    others, a small copy); the positions, read only to confirm a repeat, stay indexed by
+    the game's number in the chunk. All games of a chunk play the same round numbers,
+    so one ``(window,)`` array says which round each slot holds.
+    """
 
     def __init__(self, x: FloatArray, medians: FloatArray, window: int) -> None:
         batch, n = x.shape
@@ -135,33 +141,39 @@ class _History:
         self.positions = np.empty((batch, window, n))
         self.hashes = np.zeros((batch, window), dtype=np.uint64)
         self.medians = np.empty((batch, window))
-        self.rounds = np.full((batch, window), -1, dtype=np.intp)
-        self.store(np.arange(batch), 0, x, medians)
+        self.rounds = np.full(window, -1, dtype=np.intp)
+        self.store(0, np.arange(batch), x, medians)
 
-    def store(self, games: IntArray, number: int, x: FloatArray, medians: FloatArray) -> None:
+    def store(self, number: int, games: IntArray, x: FloatArray, medians: FloatArray) -> None:
+        """Round ``number`` of the games still played (``games``: their numbers)."""
         slot = number % self.window
         self.positions[games, slot] = x
-        self.hashes[games, slot] = _fingerprint(x)
-        self.medians[games, slot] = medians
-        self.rounds[games, slot] = number
+        self.hashes[:, slot] = _fingerprint(x)
+        self.medians[:, slot] = medians
+        self.rounds[slot] = number
 
-    def earlier(self, games: IntArray, number: int, x: FloatArray) -> IntArray:
-        """For each game, a round before ``number`` with exactly positions ``x`` (-1: none)."""
-        slot = number % self.window
-        same = self.hashes[games] == _fingerprint(x)[:, None]
-        same &= self.rounds[games] >= 0
-        same[:, slot] = False
-        found = np.full(games.size, -1, dtype=np.intp)
+    def keep(self, rows: NDArray[np.bool_]) -> None:
+        """Keep the rows of the games still played (a mask over the current rows)."""
+        self.hashes = self.hashes[rows]
+        self.medians = self.medians[rows]
+
+    def earlier(self, number: int, games: IntArray, x: FloatArray) -> IntArray:
+        """For each game still played, a round before ``number`` with exactly positions
+        ``x`` (-1: none)."""
+        same = self.hashes == _fingerprint(x)[:, None]
+        same[:, self.rounds < 0] = False
+        same[:, number % self.window] = False
+        found = np.full(x.shape[0], -1, dtype=np.intp)
         for k in np.flatnonzero(same.any(axis=1)).tolist():
             for q in np.flatnonzero(same[k]).tolist():
                 if np.array_equal(self.positions[games[k], q], x[k]):
-                    found[k] = self.rounds[games[k], q]
+                    found[k] = self.rounds[q]
         return found
 
-    def cycle_medians(self, game: int, start: int, period: int) -> FloatArray:
-        """Medians of rounds ``start + 1 .. start + period`` of one game."""
+    def cycle_medians(self, row: int, start: int, period: int) -> FloatArray:
+        """Medians of rounds ``start + 1 .. start + period`` of one row's game."""
         numbers = np.arange(start + 1, start + period + 1) % self.window
-        return np.asarray(self.medians[game, numbers], dtype=float)
+        return np.asarray(self.medians[row, numbers], dtype=float)
 
 
 def _start_chunk(x0: FloatArray, w: FloatArray, record: bool) -> _Chunk:
@@ -200,19 +212,26 @@ def _record_round(
 
 
 def _close_cycles(
-    chunk: _Chunk, history: _History, games: IntArray, starts: IntArray, number: int, last: int
+    chunk: _Chunk,
+    history: _History,
+    rows: IntArray,
+    games: IntArray,
+    starts: IntArray,
+    number: int,
+    last: int,
 ) -> None:
-    """Games ``games`` just played round ``number``, which repeats round ``starts``:
-    read their rounds ``number + 1 .. last`` off the cycle."""
+    """The games ``games`` (rows ``rows`` of the history) just played round ``number``,
+    which repeats round ``starts``: read their rounds ``number + 1 .. last`` off the
+    cycle (``chunk.median_sum`` holds their sums up to ``number``)."""
     remaining = last - number
-    for game, start in zip(games.tolist(), starts.tolist(), strict=True):
+    for row, game, start in zip(rows.tolist(), games.tolist(), starts.tolist(), strict=True):
         period = number - start
-        cycle = history.cycle_medians(game, start, period)
+        cycle = history.cycle_medians(row, start, period)
         full, part = divmod(remaining, period)
         chunk.median_sum[game] += full * float(cycle.sum()) + float(cycle[:part].sum())
         # round r >= start repeats round start + (r - start) % period
         offset = (last - start) % period
-        chunk.final_median[game] = history.medians[game, (start + offset) % history.window]
+        chunk.final_median[game] = history.medians[row, (start + offset) % history.window]
         chunk.played[game] = last
         chunk.cycle[game] = period
         if chunk.records:
@@ -229,39 +248,47 @@ def _solve_chunk(
     tol: float,
     record: bool,
 ) -> _Chunk:
-    batch = x0.shape[0]
+    """Play the games of one chunk. The games still being played are kept together
+    (their positions, weights, running sums and history), so each round computes and
+    stores only them; a game's totals go to the chunk when it stops."""
     chunk = _start_chunk(x0, w, record)
-    x = chunk.x
     window = min(CYCLE_WINDOW, max_rounds + 1)
-    history = _History(x, chunk.final_median, window)
-    active = np.arange(batch)
+    history = _History(chunk.x, chunk.final_median, window)
+    active = np.arange(x0.shape[0])
+    x, sums = chunk.x.copy(), np.zeros(active.size)
     for number in range(1, max_rounds + 1):
-        if active.size == 0:
-            break
-        whole = active.size == batch
-        xa = x if whole else x[active]
-        wa = w if whole else w[active]
-        ra = big_r if whole else big_r[active]
-        result = rounds.play_round(xa, wa, s if whole else s[active], settings, ra)
+        result = rounds.play_round(x, w, s, settings, big_r)
         new = result.positions
-        medians = rounds.weighted_medians(new, wa)
-        change = np.max(np.abs(new - xa), axis=1)
-        x[active] = new
-        chunk.played[active] = number
-        chunk.median_sum[active] += medians
-        chunk.final_median[active] = medians
+        medians = rounds.weighted_medians(new, w)
+        done = np.max(np.abs(new - x), axis=1) <= tol * big_r
+        sums += medians
         if record:
-            _record_round(chunk, active, result, medians, wa)
-        done = change <= tol * ra
-        chunk.converged[active[done]] = True
+            _record_round(chunk, active, result, medians, w)
+        x = new
+        stop = done.copy()
         if number < max_rounds:
-            history.store(active, number, new, medians)
-            start = history.earlier(active, number, new)
+            history.store(number, active, new, medians)
+            start = history.earlier(number, active, new)
             looping = (start >= 0) & ~done
-            if looping.any():
-                _close_cycles(chunk, history, active[looping], start[looping], number, max_rounds)
-            done |= looping
-        active = active[~done]
+            stop |= looping
+        if number == max_rounds:
+            stop[:] = True
+        if not stop.any():
+            continue
+        ended = active[stop]
+        chunk.median_sum[ended] = sums[stop]
+        chunk.final_median[ended] = medians[stop]
+        chunk.played[ended] = number
+        chunk.converged[active[done]] = True
+        chunk.x[ended] = new[stop]
+        if number < max_rounds and looping.any():
+            rows = np.flatnonzero(looping)
+            _close_cycles(chunk, history, rows, active[rows], start[rows], number, max_rounds)
+        keep = ~stop
+        if not keep.any():
+            break
+        active, x, w, s, big_r, sums = (v[keep] for v in (active, x, w, s, big_r, sums))
+        history.keep(keep)
     return chunk
 
 
