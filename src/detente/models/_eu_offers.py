@@ -18,8 +18,6 @@ from typing import Literal
 import numpy as np
 from numpy.typing import NDArray
 
-from detente.models._eu_votes import SMALL_GAME
-
 __all__ = [
     "CAPITULATION",
     "COMPROMISE",
@@ -98,33 +96,26 @@ def _offer_keys(
     position_range: FloatArray,
 ) -> FloatArray:
     """The key of each offer: the move as a share of R, but for compromises the key of
-    ``rule`` (see :func:`choose_offers`). Small games compute it for every pair (cheap
-    whole-array steps), large ones only where there is a compromise (few pairs)."""
-    comp = kind == COMPROMISE
-    if kind.shape[0] <= SMALL_GAME:
-        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):  # non-offers
-            if rule == "least-move":
-                return np.where(comp, dist * compromise_share(e_i, e_j), dist)
-            if rule == "scholz-code":
-                point = np.multiply(e_j, x[None, :])
-                spread = np.multiply(e_i, x[:, None])
-                point -= spread
-                point /= np.subtract(e_j, e_i, out=spread)
-                point /= position_range
-                key = dist.copy()
-                np.copyto(key, point, where=comp)
-                return key
-            return np.where(comp, -e_j, dist)
+    ``rule`` (see :func:`choose_offers`), computed at the compromises only (flat
+    indices: a masked whole-array step costs far more on an irregular mask)."""
+    n, _, batch = kind.shape
     key = dist.copy()
-    at = np.nonzero(comp)
-    ei, ej = e_i[at], e_j[at]
+    at = np.flatnonzero(kind == COMPROMISE)
+    if at.size == 0:
+        return key
+    ei, ej = np.take(e_i, at), np.take(e_j, at)
     if rule == "least-move":
-        key[at] *= compromise_share(ei, ej)
+        np.put(key, at, np.take(dist, at) * compromise_share(ei, ej))
     elif rule == "scholz-code":
-        point = (-ei * x[at[0], at[2]] + ej * x[at[1], at[2]]) / (ej - ei)
-        key[at] = point / position_range[at[2]]
+        i, rest = np.divmod(at, n * batch)
+        j, b = np.divmod(rest, batch)
+        point = ej * np.take(x, j * batch + b)
+        point -= ei * np.take(x, i * batch + b)
+        point /= ej - ei
+        point /= position_range[b]
+        np.put(key, at, point)
     else:
-        key[at] = -ej
+        np.put(key, at, -ej)
     return key
 
 
@@ -159,22 +150,31 @@ def choose_offers(
     given.
     """
     n = kind.shape[0]
-    has = kind > NO_OFFER
     key = _offer_keys(kind, dist, x, e_i, e_j, rule, position_range)
+    # kind - 1 as uint8: the offer types 0, 1, 2 and 255 for no offer
+    rank = kind.view(np.uint8) - np.uint8(1)
     if rule == "least-move":
-        eligible = has
+        eligible = rank != 255
     else:  # the offers of the lowest type each receiver has (none: no match)
-        lowest = np.where(has, kind, np.int8(CAPITULATION + 1)).min(axis=1)
-        eligible = kind == lowest[:, None]
-    np.copyto(key, np.inf, where=~eligible)
+        lowest = rank.min(axis=1)
+        lowest[lowest == 255] = 254
+        eligible = rank == lowest[:, None]
+    # the others out of reach: + 1e300 (a masked assignment costs far more)
+    barred = (~eligible).view(np.uint8).astype(float)
+    barred *= 1e300
+    key += barred
     best = key.min(axis=1)
-    found = np.isfinite(best)
+    found = best < 1e299
     best += EPS
     tied = key <= best[:, None]
     tied &= eligible
     count = tied.sum(axis=1, dtype=np.intp)
     # the proposer where exactly one offer is best
-    pick = np.einsum("ijb,j->ib", tied, np.arange(n, dtype=np.intp))
+    if n < 256:
+        weights = np.arange(n, dtype=np.uint8)[:, None]
+        pick = (tied.view(np.uint8) * weights).sum(axis=1, dtype=np.intp)
+    else:
+        pick = np.einsum("ijb,j->ib", tied, np.arange(n, dtype=np.intp))
     multiple = found & (count > 1)
     if multiple.any():
         i, b = np.nonzero(multiple)

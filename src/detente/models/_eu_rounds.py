@@ -289,12 +289,13 @@ def play_round(
     batch, n = x.shape
     big_r = np.full(batch, settings.position_range) if position_range is None else position_range
     order = np.argsort(x, axis=1, kind="stable")
-    xs, ws, ss = (np.take_along_axis(v, order, axis=1) for v in (x, w, s))
-    xt, wt, st = (np.ascontiguousarray(v.T) for v in (xs, ws, ss))
+    # flat index of the k-th actor by position of game b, laid out (k, b)
+    sorted_at = (order + n * np.arange(batch)[:, None]).T
+    xt, wt, st = (np.take(v, sorted_at) for v in (x, w, s))
     geo = Geometry(xt, big_r)
     d_mu = np.zeros((n, batch))
     if settings.q < 1.0:
-        mu = weighted_medians(xs, ws)
+        mu = weighted_medians(xt.T, wt.T)
         d_mu = np.minimum(np.abs(xt - mu) / big_r, 1.0)
     ones = np.ones((n, batch))
     r = ones
@@ -316,13 +317,13 @@ def play_round(
     # all the way means exactly x_j, so that the two count as one position next round
     new_sorted[rows, b] = destination(xt[rows, b], xt[cols, b], part)
     positions = np.empty((batch, n))
-    np.put_along_axis(positions, order, new_sorted.T, axis=1)
+    np.put(positions, sorted_at, new_sorted)
     proposer = np.full((batch, n), -1, dtype=np.intp)
     proposer[b, order[b, rows]] = order[b, cols]
     offer_type = np.zeros((batch, n), dtype=np.intp)
     offer_type[b, order[b, rows]] = kinds
     risk = np.empty((batch, n))
-    np.put_along_axis(risk, order, r.T, axis=1)
+    np.put(risk, sorted_at, r)
     if single:
         return RoundResult(positions[0], risk[0], proposer[0], offer_type[0])
     return RoundResult(positions, risk, proposer, offer_type)
