@@ -35,6 +35,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from detente.models import _eu_rounds as rounds
+from detente.models._eu_votes import sum_in_order
 
 __all__ = ["CHUNK_CELLS", "CYCLE_WINDOW", "GameRecord", "Solved", "solve_games"]
 
@@ -164,16 +165,11 @@ class _History:
         same[:, self.rounds < 0] = False
         same[:, number % self.window] = False
         found = np.full(x.shape[0], -1, dtype=np.intp)
-        for k in np.flatnonzero(same.any(axis=1)).tolist():
-            for q in np.flatnonzero(same[k]).tolist():
-                if np.array_equal(self.positions[games[k], q], x[k]):
-                    found[k] = self.rounds[q]
+        k, q = np.nonzero(same)
+        if k.size:
+            exact = (self.positions[games[k], q] == x[k]).all(axis=1)
+            found[k[exact]] = self.rounds[q[exact]]
         return found
-
-    def cycle_medians(self, row: int, start: int, period: int) -> FloatArray:
-        """Medians of rounds ``start + 1 .. start + period`` of one row's game."""
-        numbers = np.arange(start + 1, start + period + 1) % self.window
-        return np.asarray(self.medians[row, numbers], dtype=float)
 
 
 def _start_chunk(x0: FloatArray, w: FloatArray, record: bool) -> _Chunk:
@@ -224,17 +220,23 @@ def _close_cycles(
     which repeats round ``starts``: read their rounds ``number + 1 .. last`` off the
     cycle (``chunk.median_sum`` holds their sums up to ``number``)."""
     remaining = last - number
-    for row, game, start in zip(rows.tolist(), games.tolist(), starts.tolist(), strict=True):
-        period = number - start
-        cycle = history.cycle_medians(row, start, period)
-        full, part = divmod(remaining, period)
-        chunk.median_sum[game] += full * float(cycle.sum()) + float(cycle[:part].sum())
-        # round r >= start repeats round start + (r - start) % period
-        offset = (last - start) % period
-        chunk.final_median[game] = history.medians[row, (start + offset) % history.window]
-        chunk.played[game] = last
-        chunk.cycle[game] = period
-        if chunk.records:
+    period = number - starts
+    full, part = np.divmod(remaining, period)
+    # each game's medians over one period (padded with zeros), summed in order
+    steps = np.arange(int(period.max()))
+    slots = (starts[:, None] + 1 + steps) % history.window
+    cycle = history.medians[rows[:, None], slots]
+    cycle[steps >= period[:, None]] = 0.0
+    whole = sum_in_order(cycle.T)
+    cycle[steps >= part[:, None]] = 0.0
+    chunk.median_sum[games] += full * whole + sum_in_order(cycle.T)
+    # round r >= start repeats round start + (r - start) % period
+    offset = (last - starts) % period
+    chunk.final_median[games] = history.medians[rows, (starts + offset) % history.window]
+    chunk.played[games] = last
+    chunk.cycle[games] = period
+    if chunk.records:
+        for game, start in zip(games.tolist(), starts.tolist(), strict=True):
             chunk.records[game].repeat(start, remaining)
 
 
