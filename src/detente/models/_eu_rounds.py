@@ -41,6 +41,7 @@ from detente.models._eu_votes import (
     SMALL_GAME,
     Denominator,
     Geometry,
+    all_votes_denominator,
     probability_matrix,
     probability_of_success,
     sum_in_order,
@@ -175,20 +176,19 @@ def _from_failure(
 
 def _success_failure(d: FloatArray, r: FloatArray | None) -> tuple[FloatArray, FloatArray]:
     """(E4) ``U_s = 2 - 4 (0.5 - 0.5 d)^r`` and ``U_s - U_f``, with (E5)
-    ``U_f = 2 - 4 (0.5 + 0.5 d)^r`` (``r`` None: every ``r = 1``)."""
+    ``U_f = 2 - 4 (0.5 + 0.5 d)^r`` (``r`` None: every ``r = 1``). ``d <= 1`` (E1 clips
+    it), so ``0.5 - 0.5 d >= 0``."""
     failure = np.multiply(d, 0.5)
     success = np.subtract(0.5, failure)
-    np.maximum(success, 0.0, out=success)
     failure += 0.5
     if r is not None:
         np.power(success, r, out=success)
         np.power(failure, r, out=failure)
+    # U_s - U_f = 4 [(0.5 + 0.5 d)^r - (0.5 - 0.5 d)^r]
+    gap = np.subtract(failure, success, out=failure)
+    gap *= 4.0
     success *= -4.0
     u_s = np.add(success, 2.0, out=success)
-    # U_s - U_f = 4 [(0.5 + 0.5 d)^r - (0.5 - 0.5 d)^r]
-    failure *= 4.0
-    gap = np.add(failure, u_s, out=failure)
-    gap -= 2.0
     return u_s, gap
 
 
@@ -224,19 +224,27 @@ def challenge_utilities(
 
 
 def exposures(
-    geo: Geometry, p: FloatArray, s: FloatArray, d_mu: FloatArray, settings: Settings
+    geo: Geometry,
+    p: FloatArray,
+    s: FloatArray,
+    d_mu: FloatArray,
+    settings: Settings,
+    scale: FloatArray | None = None,
 ) -> FloatArray:
     """(E10) ``S_i = sum_{j != i} EU^i(j challenges i)`` with every ``r = 1``, ``(n, B)``.
 
-    At ``r = 1`` the utilities of (E4)-(E6) are ``U_s = 2 d``, ``U_s - U_f = 4 d`` and
-    ``U_sq = 0`` (``d <= 1``), so with ``Q = 1`` each term is
-    ``2 d_ij - 4 s_i (1 - P_ji) d_ij`` (0 on the diagonal) and, ``d`` being symmetric,
-    ``S_i = 2 D_i - 4 s_i (D_i - sum_j P_ji d_ji)`` with ``D_i = sum_j d_ij``: one
-    whole-array product instead of the matrix of utilities. With ``Q < 1`` the matrix
-    of (E9) is summed.
+    ``p`` is ``P`` (E3), or ``P`` times ``scale`` (``(B,)``, the all-votes denominator,
+    so that the division happens on vectors). At ``r = 1`` the utilities of (E4)-(E6)
+    are ``U_s = 2 d``, ``U_s - U_f = 4 d`` and ``U_sq = 0`` (``d <= 1``), so with
+    ``Q = 1`` each term is ``2 d_ij - 4 s_i (1 - P_ji) d_ij`` (0 on the diagonal) and,
+    ``d`` being symmetric, ``S_i = 2 D_i - 4 s_i (D_i - sum_j P_ji d_ji)`` with
+    ``D_i = sum_j d_ij``: one whole-array product instead of the matrix of utilities.
+    With ``Q < 1`` the matrix of (E9) is summed.
     """
     d = geo.dist
     if settings.q < 1.0:
+        if scale is not None:
+            p = p / scale
         u_s = np.multiply(d, 2.0)
         base = u_s - _without_challenge(d, d_mu[None], np.ones(1), settings.q, settings.t)
         threat = _challenge(base, 2.0 * u_s, p.transpose(1, 0, 2), s[:, None, :])
@@ -244,7 +252,10 @@ def exposures(
         threat[np.arange(n), np.arange(n)] = 0.0
         return sum_in_order(threat.transpose(1, 0, 2))
     total = sum_in_order(d)
-    out = total - sum_in_order(np.multiply(p, d, out=p))
+    backed = sum_in_order(np.multiply(p, d, out=p))
+    if scale is not None:
+        backed /= scale
+    out = total - backed
     out *= -4.0 * s
     out += 2.0 * total
     return out
@@ -300,8 +311,14 @@ def play_round(
     ones = np.ones((n, batch))
     r = ones
     if settings.risk == "two-pass":
-        p1 = probability_of_success(geo, wt, ones, settings.probability)
-        r = risk_exponents(exposures(geo, p1, st, d_mu, settings), axis=0)
+        if settings.probability == "all-votes":
+            n1 = support(geo, wt, geo.dist)
+            danger = exposures(geo, n1, st, d_mu, settings, all_votes_denominator(n1))
+        else:
+            danger = exposures(
+                geo, probability_of_success(geo, wt, ones, "pair"), st, d_mu, settings
+            )
+        r = risk_exponents(danger, axis=0)
     p = probability_of_success(geo, wt, r, settings.probability)
     e_i, e_j = challenge_utilities(geo, p, st, d_mu, r, settings)
     kind = classify_offers(xt, e_i, e_j)

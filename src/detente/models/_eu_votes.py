@@ -25,6 +25,7 @@ __all__ = [
     "SMALL_GAME",
     "Denominator",
     "Geometry",
+    "all_votes_denominator",
     "probability_matrix",
     "probability_of_success",
     "sum_in_order",
@@ -149,6 +150,16 @@ def support(geo: Geometry, w: FloatArray, votes: FloatArray) -> FloatArray:
     return out
 
 
+def all_votes_denominator(support: FloatArray) -> FloatArray:
+    """The all-votes denominator of (E3) of each game, ``(B,)``, from the support
+    ``N`` ``(n, n, B)``: ``D = 2 sum_ij N_ij`` (see :func:`probability_of_success`); 1
+    where it is 0 (every ``N_ij`` is then 0: every position is one point)."""
+    den = sum_in_order(sum_in_order(support.transpose(1, 0, 2)))
+    den *= 2.0
+    den[den <= 0] = 1.0
+    return den
+
+
 def probability_of_success(
     geo: Geometry, w: FloatArray, r: FloatArray, denominator: Denominator
 ) -> FloatArray:
@@ -168,10 +179,7 @@ def probability_of_success(
     votes = geo.dist if bool(np.all(r == 1.0)) else np.power(geo.dist, r[:, None, :])
     prob = support(geo, w, votes)
     if denominator == "all-votes":
-        den = sum_in_order(sum_in_order(prob.transpose(1, 0, 2)))
-        den *= 2.0
-        # den = 0 means every N_ij is 0 (every position is one point): P stays 0
-        np.divide(prob, np.where(den > 0, den, 1.0), out=prob)
+        prob /= all_votes_denominator(prob)
         return prob
     pair = prob + prob.transpose(1, 0, 2)
     # where the pair's denominator is 0 so is the numerator (0 <= N_ij <= N_ij + N_ji)
