@@ -62,7 +62,7 @@ def _fixed(value: float) -> Range:
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class SidePayments(_Strict):

@@ -126,8 +126,6 @@ def forecast_document(
     When the scenario has an agreement, ``agreement`` holds the two-level verdict
     (computed here if the two-level model was not among ``forecasts``).
     """
-    from detente.models.two_level import MODEL as TWO_LEVEL
-
     issues = []
     for issue in scenario.issues:
         rows = []
@@ -163,6 +161,8 @@ def forecast_document(
         "issues": issues,
     }
     if scenario.agreement is not None:
+        from detente.models.two_level import MODEL as TWO_LEVEL
+
         verdict = next((f.agreement for f in forecasts if f.model == TWO_LEVEL.name), None)
         if verdict is None:
             verdict = TWO_LEVEL.forecast(scenario).agreement

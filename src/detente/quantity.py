@@ -64,7 +64,7 @@ def triangular_ppf(u: np.ndarray, low: float, mode: float, high: float) -> np.nd
 class Range(BaseModel):
     """A value known only within ``[low, high]``, most likely ``mode``."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     low: float
     mode: float

@@ -48,7 +48,7 @@ Bounds = tuple[Quantity, Quantity]
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class Source(_Strict):
@@ -410,7 +410,7 @@ class ScenarioFields(_Strict):
         description="Model options by model name, e.g. {expected-utility: {probability: pair}}.",
     )
 
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, defer_build=True)
 
     # -- look-ups -----------------------------------------------------------------
     def actor(self, actor_id: str) -> Actor:

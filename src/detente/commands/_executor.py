@@ -51,14 +51,16 @@ def executor_options(function: F) -> F:
 
 def _check_dask(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
     """Refuse ``--dask`` at once, before any work, when dask.distributed is missing."""
+    if not value:  # the common case imports nothing
+        return None
     import importlib.util
 
     from detente.errors import DetenteError
     from detente.executors import MISSING_DASK
 
-    if value and importlib.util.find_spec("distributed") is None:
+    if importlib.util.find_spec("distributed") is None:
         raise DetenteError(MISSING_DASK)
-    return value or None
+    return value
 
 
 @contextmanager

@@ -91,6 +91,8 @@ def _check_store(path: Path) -> None:
 def open_recorder(store: str | None, no_store: bool) -> Recorder:
     """The :class:`Recorder` of ``--store``/``--no-store``, its store checked now, before
     any work (nothing is created until a run is recorded)."""
+    if no_store:  # nothing to check: the store module is not even imported
+        return Recorder(None)
     from detente.errors import DetenteError
     from detente.store import resolve_store
 

@@ -8,15 +8,16 @@ import tempfile
 import types
 import typing
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import yaml
 from pydantic import BaseModel, ValidationError
 
 from detente.errors import DetenteError, PathPart, ScenarioError, format_path
-from detente.io.yaml_reader import LineMap, parse_document
 from detente.limits import MAX_FILE_BYTES, check_weights
 from detente.scenario import Scenario
+
+if TYPE_CHECKING:  # yaml is imported when a YAML file is read or written, not for a table
+    from detente.io.yaml_reader import LineMap
 
 __all__ = [
     "load_scenario",
@@ -66,6 +67,8 @@ def load_scenario(path: str | os.PathLike[str]) -> Scenario:
 
 def parse_scenario(text: str, file: str = "<scenario>") -> Scenario:
     """Validate scenario ``text``; errors carry ``file`` and the line of the field."""
+    from detente.io.yaml_reader import parse_document
+
     data, lines = parse_document(text, file)
     if not isinstance(data, dict):
         raise ScenarioError(
@@ -257,4 +260,6 @@ def save_scenario(scenario: Scenario, path: str | os.PathLike[str]) -> None:
 
         write_atomically(path, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
     else:
+        import yaml
+
         write_atomically(path, yaml.safe_dump(data, sort_keys=False, allow_unicode=True))

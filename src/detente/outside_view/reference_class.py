@@ -48,7 +48,7 @@ class ReferenceClassSpec(BaseModel):
         Free text for the reader.
     """
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     kind: Literal["territorial-claim", "crisis", "armed-conflict"]
     interstate: bool | None = None
