@@ -28,9 +28,9 @@ import numpy as np
 
 from _bench import CPU, EC_TABLE, data_path, ec_table, load, spread, timed
 from detente.models.expected_utility import ExpectedUtilityModel
+from detente.monte_carlo_tasks import issue_arrays
 from detente.sampling import ScenarioSampler
 from detente.scenario import Scenario
-from detente.uncertainty import _issue_arrays
 
 
 def ranged_ec(names: list[str], x: np.ndarray, c: np.ndarray, s: np.ndarray) -> Scenario:
@@ -68,7 +68,7 @@ def main(argv: list[str] | None = None) -> int:
     scenario = ranged_ec(*ec_table(data_path(EC_TABLE, args.data)))
     sampler = ScenarioSampler(scenario)
     draws = sampler.sample(np.random.default_rng(args.seed), args.draws)
-    ids, x, s, c = _issue_arrays(scenario, draws, np.arange(args.draws), "ec")
+    ids, x, s, c = issue_arrays(scenario, draws, np.arange(args.draws), "ec")
     model = ExpectedUtilityModel()
     print(f"before: {load()}")
 

@@ -135,7 +135,9 @@ def test_support_and_all_votes_total_match_triple_sums(x: list[float], data: st.
         [[sum(w[k] * max(0.0, u[k, j] - u[k, i]) for k in range(n)) for j in range(n)]
          for i in range(n)]
     )  # fmt: skip
-    brute_d = sum(w[k] * abs(u[k, a] - u[k, b]) for k in range(n) for a in range(n) for b in range(n))
+    brute_d = sum(
+        w[k] * abs(u[k, a] - u[k, b]) for k in range(n) for a in range(n) for b in range(n)
+    )
     geo = eu.Geometry(pos[:, None], np.array([big_r]))
     support = eu.support(geo, w[:, None], u[:, :, None])[:, :, 0]
     np.testing.assert_allclose(support, brute_n, rtol=1e-12, atol=1e-12)

@@ -13,9 +13,10 @@ import numpy as np
 import pytest
 
 from detente.models import get_model
+from detente.monte_carlo_tasks import issue_arrays
 from detente.sampling import ScenarioSampler
 from detente.scenario import Scenario
-from detente.uncertainty import _issue_arrays, run_monte_carlo
+from detente.uncertainty import run_monte_carlo
 
 MODELS = ["compromise", "expected-utility", "median"]
 
@@ -63,7 +64,7 @@ def test_batched_draws_equal_one_forecast_per_draw(name: str) -> None:
     sampler = ScenarioSampler(scenario)
     draws = sampler.sample(np.random.default_rng(5), 40)
     rows = np.arange(40)
-    ids, x, s, c = _issue_arrays(scenario, draws, rows, "x")
+    ids, x, s, c = issue_arrays(scenario, draws, rows, "x")
     model = get_model(name)
     batched = model.predict_draws(ids, x, s, c, (0.0, 10.0))  # type: ignore[attr-defined]
     one_by_one = [model.forecast(sampler.scenario_at(draws, i)).outcome("x") for i in rows]

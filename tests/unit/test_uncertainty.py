@@ -18,10 +18,11 @@ import pytest
 from rich.console import Console
 from rich.table import Table
 
+from detente._streaming import BINS, _Hist, _Spec
 from detente.errors import DetenteError
 from detente.report.agreement import agreement_table, plot_agreement_curve
 from detente.scenario import Scenario
-from detente.uncertainty import BINS, ScenarioSampler, _Hist, _Spec, run_monte_carlo
+from detente.uncertainty import ScenarioSampler, run_monte_carlo
 
 from strategies import attrition_pair
 
