@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 from detente.models import _registry, available_models, get_model
 
@@ -28,3 +29,22 @@ def test_one_model_imports_no_other_model() -> None:
     assert result.stdout.strip() == str(
         ["detente.models.base", "detente.models.expected_utility", "detente.models.median"]
     )
+
+
+def test_a_table_forecast_without_store_imports_only_what_it_uses(tmp_path: Path) -> None:
+    # #14, start-up: --no-store records nothing, so the run store is not imported; a CSV
+    # table needs no YAML parser; without --dask no executor; without an agreement
+    # block no two-level model
+    table = tmp_path / "t.csv"
+    table.write_text("actor,capability,position,salience\nA,1,0,50\nB,2,10,80\nC,1,4,60\n")
+    probe = (
+        "import sys; from detente.cli import main\n"
+        f"main(['forecast', {str(table)!r}, '-m', 'median', '--no-store', '--format', 'json'])\n"
+        "names = ('detente.store', 'yaml', 'detente.executors', 'detente.models.two_level')\n"
+        "print(sorted(n for n in names if n in sys.modules), file=sys.stderr)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    )
+    assert '"median"' in result.stdout  # the forecast ran
+    assert result.stderr.strip().splitlines()[-1] == "[]"
