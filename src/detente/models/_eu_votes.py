@@ -44,6 +44,11 @@ Denominator = Literal["all-votes", "pair"]
 #: search. Both give exactly ``searchsorted(x, midpoint, side="left")``.
 SMALL_GAME = 32
 
+#: Below this many numbers per step, a running sum over actors is one numpy call
+#: (``add.accumulate`` along the first axis, slow on wide arrays) rather than one call
+#: per actor; both add in the same order, so the results are the same bits.
+_FEW = 256
+
 
 def sum_in_order(parts: FloatArray) -> FloatArray:
     """``parts[0] + parts[1] + ...``, added in this order, whatever the shape.
@@ -53,6 +58,8 @@ def sum_in_order(parts: FloatArray) -> FloatArray:
     this sum rounds the same for one game as for any batch (``np.sum(axis=0)`` would
     not), so that a game's result never depends on the batch it is solved in.
     """
+    if parts[0].size <= _FEW:  # few games: one call (accumulate adds in order too)
+        return np.asarray(np.add.accumulate(parts, axis=0)[-1], dtype=float)
     out = np.array(parts[0], dtype=float)
     for k in range(1, parts.shape[0]):
         out += parts[k]
@@ -64,12 +71,12 @@ def voters_below(x: FloatArray, mid: FloatArray) -> IntArray:
     ``mid[i, j, b]``.
 
     Exactly ``numpy.searchsorted(x[:, b], mid[:, :, b], side="left")`` for every game:
-    with at most :data:`SMALL_GAME` actors by counting comparisons over the batch
-    (O(B n^3) work in ``n`` whole-batch steps), else one binary search per game
-    (O(n^2 log n) each).
+    with at most :data:`SMALL_GAME` actors and at least as many games as actors by
+    counting comparisons over the batch (O(B n^3) work in ``n`` whole-batch steps), else
+    one binary search per game (O(n^2 log n) each).
     """
     n, batch = x.shape
-    if n <= SMALL_GAME:
+    if n <= SMALL_GAME and batch >= n:
         count = np.zeros(mid.shape, dtype=np.int8)
         for k in range(n):
             count += x[k] < mid
@@ -139,11 +146,15 @@ def support(geo: Geometry, w: FloatArray, votes: FloatArray) -> FloatArray:
     each = below[1:]
     np.multiply(votes, w[:, None, :], out=each)
     above[n] = 0.0
-    above[n - 1] = each[n - 1]
-    for m in range(n - 2, -1, -1):
-        np.add(above[m + 1], each[m], out=above[m])
-    for m in range(1, n):
-        each[m] += each[m - 1]
+    if each[0].size <= _FEW:  # few games: one call each way, the same sums in order
+        np.add.accumulate(each[::-1], axis=0, out=above[n - 1 :: -1])
+        np.add.accumulate(each, axis=0, out=each)
+    else:
+        above[n - 1] = each[n - 1]
+        for m in range(n - 2, -1, -1):
+            np.add(above[m + 1], each[m], out=above[m])
+        for m in range(1, n):
+            each[m] += each[m - 1]
     out: FloatArray = np.take(sums, geo.at_j)
     out -= np.take(sums, geo.at_i)
     np.maximum(out, 0.0, out=out)
