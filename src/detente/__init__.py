@@ -3,12 +3,19 @@
 What outcome is likely, whether and when an agreement gets signed, how sure we are,
 and what would have to change to flip the answer.
 
-The public API is imported lazily (``detente --help`` must start fast)::
+The stable API (``docs/api.md``) mirrors the command line's verbs::
 
     import detente
-    scenario = detente.load_embedded()            # the Russia-Japan 2018 default
-    forecasts = detente.run_models(scenario)      # every model that applies
-    detente.get_model("two-level").forecast(scenario).agreement.possible
+    scenario = detente.load("russia_japan_2018")  # a file or an embedded scenario
+    result = scenario.forecast(runs=500)          # detente forecast --runs 500
+    result.to_frame()                             # pandas, one row per issue and model
+    scenario.whatif(["russia.capability=0.5"]), scenario.flip(), scenario.sensitivity()
+    detente.backtest_deu("deu.tsv"), detente.backtest_cases()
+
+The lower-level names below (``load_scenario``, ``run_models``, ``get_model``, ...) stay
+exported as before. Everything is imported lazily (``detente --help`` must start fast).
+Modules not reached from here (``detente.commands``, ``detente.analysis``, ...) are
+internal.
 """
 
 from __future__ import annotations
@@ -19,6 +26,18 @@ from typing import Any
 __version__ = "0.1.0"
 
 _EXPORTS = {
+    "load": "detente.api",
+    "backtest_deu": "detente.api",
+    "backtest_cases": "detente.api",
+    "LoadedScenario": "detente.api",
+    "ForecastResult": "detente.api",
+    "MonteCarlo": "detente.api",
+    "WhatIf": "detente.api",
+    "FlipSearch": "detente.api",
+    "Sensitivity": "detente.api",
+    "SobolSensitivity": "detente.api",
+    "DeuBacktest": "detente.api",
+    "CaseBacktest": "detente.api",
     "Actor": "detente.scenario",
     "Agreement": "detente.scenario",
     "Issue": "detente.scenario",

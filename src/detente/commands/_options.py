@@ -18,15 +18,13 @@ fast).
 from __future__ import annotations
 
 import functools
-import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from detente.errors import DetenteError
+from detente.outputs import FIGURE_SUFFIXES, check_output, unwritable_folder
 
 if TYPE_CHECKING:
     from detente.scenario import Scenario
@@ -48,9 +46,6 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 FORMATS = ("table", "json", "markdown")
 """The ``--format`` vocabulary of every command (``show`` adds ``yaml``)."""
-
-FIGURE_SUFFIXES = (".png", ".svg", ".pdf")
-"""The figure formats ``--plot`` writes (matplotlib's PNG, SVG and PDF backends)."""
 
 
 def _parse_scale(text: str | None) -> tuple[float, float] | None:
@@ -77,41 +72,16 @@ def load(
 
     What an import inferred, kept or skipped is printed once on stderr as notes.
     """
-    from detente.io import load_any
-    from detente.scenarios import DEFAULT, embedded_names, load_embedded
+    from detente.api.loading import read_scenario
 
-    if path is None:
-        return load_embedded(DEFAULT)
-    if not Path(path).exists() and path in embedded_names():
-        return load_embedded(path)
-    if not Path(path).exists() and not Path(path).suffix and "/" not in path:
-        from detente.errors import ScenarioError
-
-        raise ScenarioError(
-            "no such file, nor an embedded scenario (embedded: "
-            f"{', '.join(embedded_names())}; see detente scenarios)",
-            file=path,
-        )
-    notes: list[str] = []
-    loaded = load_any(
+    loaded, notes = read_scenario(
         path,
         scale=_parse_scale(scale),
         table_format=table_format,
         salience_scale=None if salience_scale is None else int(salience_scale),
-        notes=notes,
     )
     for note in notes:
         announce(f"detente: note: {note}")
-    from detente.provenance import drafted_defaults
-
-    defaults = drafted_defaults(loaded)
-    if defaults:
-        shown = ", ".join(defaults[:3]) + (", ..." if len(defaults) > 3 else "")
-        announce(
-            f"detente: note: {len(defaults)} values are drafting defaults, not in the source "
-            f"({shown}): every forecast rests on them until an analyst sets them "
-            "(docs/drafting.md)"
-        )
     return loaded
 
 
@@ -181,56 +151,6 @@ def format_option(*, yaml: bool = False) -> Callable[[F], F]:
         help="Output: terminal tables, one JSON document, Markdown"
         + (", or the scenario as YAML." if yaml else "."),
     )
-
-
-def check_output(path: str, *, what: str, suffixes: Sequence[str] | None = None) -> None:
-    """Refuse, before any work, an output file that could not be written.
-
-    The error names ``path`` as typed: a suffix not among ``suffixes``, ``path`` being a
-    folder, its folder missing (never made silently), or no file being possible there
-    (:func:`unwritable_folder`).
-
-    Raises
-    ------
-    DetenteError
-        With one line naming ``path`` and what is wrong.
-    """
-    target = Path(path)
-    if target.is_dir():
-        raise DetenteError(f"{path}: is a folder; expected a file name for the {what}")
-    if suffixes is not None and target.suffix.lower() not in suffixes:
-        choices = ", ".join(suffixes[:-1]) + " or " + suffixes[-1] if len(suffixes) > 1 else ""
-        raise DetenteError(
-            f"{path}: expected a {choices or suffixes[0]} file name for the {what} "
-            f"(not {target.suffix or 'a name without suffix'})"
-        )
-    if target.exists() and not target.is_file():
-        raise DetenteError(f"{path}: is not a regular file; expected a file for the {what}")
-    problem = unwritable_folder(target)
-    if problem is not None:
-        raise DetenteError(f"{path}: {problem}")
-
-
-def unwritable_folder(target: Path, *, make_folders: bool = False) -> str | None:
-    """Why no file ``target`` can be made (``None`` if it can), without writing anything
-    that stays: its folder must exist (with ``make_folders``, as for the run store whose
-    missing folders are made, the nearest existing folder above it) and let a file be
-    created in it, tried with a temporary file that is removed at once."""
-    folder = target.parent
-    while not folder.exists() and folder != folder.parent:
-        folder = folder.parent
-    if not folder.is_dir():
-        return f"{folder} is not a folder"
-    if not make_folders and folder != target.parent:
-        from detente.io.scenario_file import missing_folder
-
-        return missing_folder(target)
-    try:
-        with tempfile.TemporaryFile(dir=folder, prefix=f".{target.name}."):
-            pass
-    except OSError as exc:
-        return f"cannot write in {folder} ({exc.strerror})"
-    return None
 
 
 def announce(message: str) -> None:

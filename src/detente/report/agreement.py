@@ -24,7 +24,7 @@ from detente.report.numbers import probability_text
 from detente.report.safe_text import literal_figure_text
 from detente.uncertainty import AgreementSummary, MonteCarloResult, Summary
 
-__all__ = ["agreement_table", "plot_agreement_curve"]
+__all__ = ["agreement_table", "draw_agreement_curve", "plot_agreement_curve"]
 
 
 def _p(value: float | None) -> str:
@@ -124,23 +124,15 @@ def _dates_rows(table: Table, agreement: AgreementSummary) -> None:
 
 
 @literal_figure_text
-def plot_agreement_curve(
-    result: MonteCarloResult, path: str | os.PathLike[str], title: str | None = None
-) -> None:
-    """Draw P(agreement signed by date) with its 90% band across draws, atomically.
-
-    The figure is written to a temporary file in the target's directory and moved into
-    place with :func:`os.replace`, so ``path`` never holds a half-written figure. The
-    format follows the file's extension (PNG, SVG, PDF, ...).
+def draw_agreement_curve(ax: Any, result: MonteCarloResult, title: str | None = None) -> Any:
+    """Draw P(agreement signed by date) with its 90% band across draws on the matplotlib
+    ``ax`` (named dates marked); returns ``ax``.
 
     Raises
     ------
     ValueError
         When ``result`` holds no dated forecast (no ``deadline-bargaining`` run).
     """
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-
     agreement = result.agreement
     if agreement is None:
         raise ValueError("the result holds no dated forecast to plot (run 'deadline-bargaining')")
@@ -148,9 +140,6 @@ def plot_agreement_curve(
     mean = [0.0, *(s.mean or 0.0 for s in agreement.by)]
     low = [0.0, *(s.p05 or 0.0 for s in agreement.by)]
     high = [0.0, *(s.p95 or 0.0 for s in agreement.by)]
-    fig = Figure(figsize=(9, 4.8), layout="constrained")
-    FigureCanvasAgg(fig)
-    ax = fig.add_subplot()
     ax.fill_between(dates, low, high, step="post", alpha=0.25, label="90% interval across draws")
     ax.step(dates, mean, where="post", linewidth=2, label="P(signed by date)")
     for day in agreement.report_dates():
@@ -177,6 +166,29 @@ def plot_agreement_curve(
     ax.set_title(textwrap.fill(heading, 90), fontsize=10)
     ax.legend(loc="best", fontsize=8)
     ax.grid(alpha=0.3)
+    return ax
+
+
+def plot_agreement_curve(
+    result: MonteCarloResult, path: str | os.PathLike[str], title: str | None = None
+) -> None:
+    """Draw P(agreement signed by date) with its 90% band across draws, atomically.
+
+    The figure is written to a temporary file in the target's directory and moved into
+    place with :func:`os.replace`, so ``path`` never holds a half-written figure. The
+    format follows the file's extension (PNG, SVG, PDF, ...).
+
+    Raises
+    ------
+    ValueError
+        When ``result`` holds no dated forecast (no ``deadline-bargaining`` run).
+    """
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(9, 4.8), layout="constrained")
+    FigureCanvasAgg(fig)
+    draw_agreement_curve(fig.add_subplot(), result, title)
     buffer = io.BytesIO()
     fig.savefig(buffer, format=(Path(path).suffix or ".png").lstrip("."))
     write_atomically(path, buffer.getvalue())

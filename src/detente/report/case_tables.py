@@ -12,7 +12,7 @@ reliability diagram (matplotlib, imported there).
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from detente.analysis.case_backtest import (
     BASE_RATE,
@@ -26,6 +26,7 @@ from detente.analysis.case_backtest import (
     CaseBacktestResult,
 )
 from detente.report.calibrated_table import probability_text
+from detente.report.safe_text import literal_figure_text
 
 if TYPE_CHECKING:
     from rich.table import Table
@@ -39,6 +40,7 @@ __all__ = [
     "case_note",
     "case_rows",
     "case_tables",
+    "draw_reliability",
     "plot_reliability",
     "score_rows",
 ]
@@ -255,6 +257,31 @@ def case_markdown(result: CaseBacktestResult) -> str:
     return "\n".join(lines) + "\n"
 
 
+@literal_figure_text
+def draw_reliability(
+    axes: Any,
+    result: CaseBacktestResult,
+    forecasters: tuple[str, ...] = (DEFAULT_FORECASTER, STRUCTURAL, OUTSIDE_VIEW, DATED_MODEL),
+) -> Any:
+    """Draw the reliability diagram of :func:`plot_reliability` on ``axes``; returns them."""
+    axes.plot([0, 1], [0, 1], color="grey", linestyle="--", linewidth=1, label="perfect")
+    for name in forecasters:
+        if name not in FORECASTERS:
+            continue
+        bins = [b for b in result.score(name).calibration if b.count]
+        xs = [float(b.mean_forecast or 0.0) for b in bins]
+        ys = [float(b.observed or 0.0) for b in bins]
+        axes.plot(xs, ys, marker="o", label=name)
+        axes.scatter(xs, ys, s=[20 * b.count for b in bins], alpha=0.3)
+    axes.set_xlim(0, 1)
+    axes.set_ylim(0, 1)
+    axes.set_xlabel("mean forecast in bin")
+    axes.set_ylabel("observed share agreed")
+    axes.set_title(f"Reliability ({len(result.rows)} cases, {result.bins} bins)")
+    axes.legend(loc="upper left", fontsize="small")
+    return axes
+
+
 def plot_reliability(
     result: CaseBacktestResult,
     path: str | os.PathLike[str],
@@ -276,22 +303,7 @@ def plot_reliability(
 
     fig = Figure(figsize=(5.5, 5.5), layout="constrained")
     FigureCanvasAgg(fig)
-    axes = fig.add_subplot()
-    axes.plot([0, 1], [0, 1], color="grey", linestyle="--", linewidth=1, label="perfect")
-    for name in forecasters:
-        if name not in FORECASTERS:
-            continue
-        bins = [b for b in result.score(name).calibration if b.count]
-        xs = [float(b.mean_forecast or 0.0) for b in bins]
-        ys = [float(b.observed or 0.0) for b in bins]
-        axes.plot(xs, ys, marker="o", label=name)
-        axes.scatter(xs, ys, s=[20 * b.count for b in bins], alpha=0.3)
-    axes.set_xlim(0, 1)
-    axes.set_ylim(0, 1)
-    axes.set_xlabel("mean forecast in bin")
-    axes.set_ylabel("observed share agreed")
-    axes.set_title(f"Reliability ({len(result.rows)} cases, {result.bins} bins)")
-    axes.legend(loc="upper left", fontsize="small")
+    draw_reliability(fig.add_subplot(), result, forecasters)
     buffer = io.BytesIO()
     fig.savefig(buffer, format=(Path(path).suffix or ".png").lstrip("."))
     write_atomically(path, buffer.getvalue())

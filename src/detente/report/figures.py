@@ -39,6 +39,7 @@ __all__ = [
     "ImageFormat",
     "agreement_curve_figure",
     "data_uri",
+    "draw_forecast",
     "forecast_figure",
     "tornado_figure",
     "trajectories_figure",
@@ -140,6 +141,14 @@ def _rows(ax: Any, labels: Sequence[str]) -> None:
     ax.set_yticklabels(list(labels), fontsize=8.5)
 
 
+def _forecast_labels(scenario: Scenario, issue_doc: dict[str, Any]) -> list[str]:
+    issue = scenario.issue(issue_doc["id"])
+    actors = [a for a in scenario.actors if issue.id in a.stances]
+    return [f"{f['model']} forecast" for f in issue_doc["forecasts"]] + [
+        _name(a.name) for a in actors
+    ]
+
+
 @literal_figure_text
 def forecast_figure(
     scenario: Scenario, issue_doc: dict[str, Any], *, fmt: ImageFormat = "svg"
@@ -156,6 +165,14 @@ def forecast_figure(
     fmt:
         ``"svg"`` (text) or ``"png"`` (bytes).
     """
+    fig = _figure(ROW * len(_forecast_labels(scenario, issue_doc)) + 1.9)
+    draw_forecast(fig.add_subplot(), scenario, issue_doc)
+    return _render(fig, fmt)
+
+
+@literal_figure_text
+def draw_forecast(ax: Any, scenario: Scenario, issue_doc: dict[str, Any]) -> Any:
+    """Draw :func:`forecast_figure` of one issue on the matplotlib ``ax``; returns ``ax``."""
     issue = scenario.issue(issue_doc["id"])
     lo, hi = issue.scale
     span = hi - lo
@@ -163,9 +180,7 @@ def forecast_figure(
     actors = [a for a in scenario.actors if issue.id in a.stances]
     weights = [a.capability.mode * a.stances[issue.id].salience.mode for a in actors]
     top = max(weights) if weights and max(weights) > 0 else 1.0
-    labels = [f"{name} forecast" for name, _ in models] + [_name(a.name) for a in actors]
-    fig = _figure(ROW * len(labels) + 1.9)
-    ax = fig.add_subplot()
+    labels = _forecast_labels(scenario, issue_doc)
     _rows(ax, labels)
     _scale_axis(ax, issue.scale, dict(issue.anchors))
     n = len(labels)
@@ -238,7 +253,7 @@ def forecast_figure(
         va="bottom",
         color="#555555",
     )
-    return _render(fig, fmt)
+    return ax
 
 
 def _bar(

@@ -13,7 +13,7 @@ from detente.quantity import Range
 from detente.scenario import Acceptance, Scenario
 from detente.scenario_parts import EXIT_HAZARD_BY_REGIME
 
-__all__ = ["scenario_renderables"]
+__all__ = ["provenance_rows", "scenario_renderables"]
 
 
 def _value(value: Any) -> str:
@@ -151,16 +151,12 @@ def scenario_renderables(scenario: Scenario) -> list[RenderableType]:
     return out
 
 
-def _provenance_table(scenario: Scenario) -> Table:
+def provenance_rows(scenario: Scenario) -> list[tuple[str, str, list[str]]]:
+    """Every parameter of ``scenario``: its path, its value as shown (saliences on the
+    file's scale) and the quotes (with their outlet) and judgments it rests on (empty:
+    no evidence given)."""
     sources = {s.id: s for s in scenario.sources}
-    table = Table(
-        title="Provenance: every parameter and what it rests on",
-        title_justify="left",
-        show_lines=True,
-    )
-    table.add_column("Parameter", overflow="fold")
-    table.add_column("Value")
-    table.add_column("Evidence", ratio=3)
+    rows = []
     for param in parameters(scenario):
         shown = _value(param.value)
         if param.path.endswith(".salience"):
@@ -171,9 +167,6 @@ def _provenance_table(scenario: Scenario) -> Table:
                 if isinstance(value, dict)
                 else Range(low=value, mode=value, high=value),
             )
-        if not param.evidence:
-            table.add_row(param.path, shown, Text("no evidence given", style="bold red"))
-            continue
         notes = []
         for e in param.evidence:
             if e.quote:
@@ -182,5 +175,22 @@ def _provenance_table(scenario: Scenario) -> Table:
                 notes.append(f"“{e.quote.strip()}” ({where})")
             if e.judgment:
                 notes.append(f"Judgment: {e.judgment.strip()}")
-        table.add_row(param.path, shown, "\n".join(notes))
+        rows.append((param.path, shown, notes))
+    return rows
+
+
+def _provenance_table(scenario: Scenario) -> Table:
+    table = Table(
+        title="Provenance: every parameter and what it rests on",
+        title_justify="left",
+        show_lines=True,
+    )
+    table.add_column("Parameter", overflow="fold")
+    table.add_column("Value")
+    table.add_column("Evidence", ratio=3)
+    for path, shown, notes in provenance_rows(scenario):
+        if not notes:
+            table.add_row(path, shown, Text("no evidence given", style="bold red"))
+            continue
+        table.add_row(path, shown, "\n".join(notes))
     return table

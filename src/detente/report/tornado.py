@@ -18,9 +18,17 @@ from detente.io.scenario_file import write_atomically
 from detente.report.safe_text import literal_figure_text
 
 if TYPE_CHECKING:
-    from detente.analysis.sensitivity import SensitivityResult, SobolResult
+    from detente.analysis.sensitivity import SensitivityResult, SobolResult, Swing
 
-__all__ = ["plot_sobol", "plot_tornado", "save_figure"]
+__all__ = [
+    "draw_sobol",
+    "draw_tornado",
+    "plot_sobol",
+    "plot_tornado",
+    "save_figure",
+    "sobol_rows",
+    "tornado_rows",
+]
 
 _FORMATS = {".png": "png", ".svg": "svg", ".pdf": "pdf"}
 
@@ -40,7 +48,41 @@ def save_figure(figure: Any, path: str | os.PathLike[str]) -> Path:
     return target
 
 
+def tornado_rows(
+    result: SensitivityResult, metric: str | None = None, top: int = 15
+) -> tuple[str, list[Swing]]:
+    """The metric a tornado shows (default: the headline that moves) and its ``top``
+    swings with an effect, smallest first (the bottom bar)."""
+    chosen = metric or result.headline()
+    if chosen is None:
+        raise DetenteError("no headline number moves when any range is swung: nothing to plot")
+    swings = [s for s in result.ranked(chosen) if s.effects.get(chosen, 0.0) > 0][:top][::-1]
+    return chosen, swings
+
+
 @literal_figure_text
+def draw_tornado(
+    axes: Any, result: SensitivityResult, *, metric: str | None = None, top: int = 15
+) -> Any:
+    """Draw the tornado of :func:`plot_tornado` on the matplotlib ``axes``; returns them."""
+    chosen, swings = tornado_rows(result, metric, top)
+    label = next(m.label for m in result.metrics if m.id == chosen)
+    base = result.base.get(chosen)
+    for row, swing in enumerate(swings):
+        low, high = swing.low.get(chosen), swing.high.get(chosen)
+        if low is None or high is None:
+            continue
+        start = base if base is not None else min(low, high)
+        axes.barh(row, low - start, left=start, color="#4477aa", height=0.6)
+        axes.barh(row, high - start, left=start, color="#ee6677", height=0.6)
+    if base is not None:
+        axes.axvline(base, color="black", linewidth=1)
+    axes.set_yticks(range(len(swings)), [_short(s.parameter.path) for s in swings], fontsize=8)
+    axes.set_xlabel(label)
+    axes.set_title(f"{result.title}\nblue: parameter at its low; red: at its high", fontsize=9)
+    return axes
+
+
 def plot_tornado(
     result: SensitivityResult,
     path: str | os.PathLike[str],
@@ -57,41 +99,24 @@ def plot_tornado(
     """
     from matplotlib.figure import Figure
 
-    chosen = metric or result.headline()
-    if chosen is None:
-        raise DetenteError("no headline number moves when any range is swung: nothing to plot")
-    label = next(m.label for m in result.metrics if m.id == chosen)
-    swings = [s for s in result.ranked(chosen) if s.effects.get(chosen, 0.0) > 0][:top][::-1]
-    base = result.base.get(chosen)
+    _, swings = tornado_rows(result, metric, top)
     figure = Figure(figsize=(9, 1.2 + 0.45 * max(len(swings), 1)))
-    axes = figure.add_subplot()
-    for row, swing in enumerate(swings):
-        low, high = swing.low.get(chosen), swing.high.get(chosen)
-        if low is None or high is None:
-            continue
-        start = base if base is not None else min(low, high)
-        axes.barh(row, low - start, left=start, color="#4477aa", height=0.6)
-        axes.barh(row, high - start, left=start, color="#ee6677", height=0.6)
-    if base is not None:
-        axes.axvline(base, color="black", linewidth=1)
-    axes.set_yticks(range(len(swings)), [_short(s.parameter.path) for s in swings], fontsize=8)
-    axes.set_xlabel(label)
-    axes.set_title(f"{result.title}\nblue: parameter at its low; red: at its high", fontsize=9)
+    draw_tornado(figure.add_subplot(), result, metric=metric, top=top)
     return save_figure(figure, path)
 
 
-@literal_figure_text
-def plot_sobol(
-    result: SobolResult, path: str | os.PathLike[str], *, metric: str, top: int = 15
-) -> Path:
-    """Bars of the first-order (S1) and total (ST) Sobol indices of ``metric``."""
-    from matplotlib.figure import Figure
-
+def sobol_rows(result: SobolResult, metric: str, top: int = 15) -> list[dict[str, Any]]:
+    """The ``top`` parameters with a positive total index of ``metric``, smallest first."""
     rows = [r for r in result.ranked(metric) if (r["ST"] or 0.0) > 0][:top][::-1]
     if not rows:
         raise DetenteError(f"{metric} does not vary over the ranges: no Sobol indices to plot")
-    figure = Figure(figsize=(9, 1.2 + 0.45 * len(rows)))
-    axes = figure.add_subplot()
+    return rows
+
+
+@literal_figure_text
+def draw_sobol(axes: Any, result: SobolResult, *, metric: str, top: int = 15) -> Any:
+    """Draw the Sobol bars of :func:`plot_sobol` on the matplotlib ``axes``; returns them."""
+    rows = sobol_rows(result, metric, top)
     places = range(len(rows))
     bars = ((0.2, "ST", "total (ST)", "#ee6677"), (-0.2, "S1", "first order (S1)", "#4477aa"))
     for offset, key, label, color in bars:
@@ -103,6 +128,18 @@ def plot_sobol(
     axes.set_xlabel(f"Sobol index of {metric} (95% bootstrap intervals)")
     axes.legend(fontsize=8)
     axes.set_title(f"{result.title} (N = {result.n})", fontsize=9)
+    return axes
+
+
+def plot_sobol(
+    result: SobolResult, path: str | os.PathLike[str], *, metric: str, top: int = 15
+) -> Path:
+    """Bars of the first-order (S1) and total (ST) Sobol indices of ``metric``."""
+    from matplotlib.figure import Figure
+
+    rows = sobol_rows(result, metric, top)
+    figure = Figure(figsize=(9, 1.2 + 0.45 * len(rows)))
+    draw_sobol(figure.add_subplot(), result, metric=metric, top=top)
     return save_figure(figure, path)
 
 

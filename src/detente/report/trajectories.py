@@ -23,7 +23,7 @@ from rich.table import Table
 from detente.io.scenario_file import write_atomically
 from detente.report.safe_text import literal_figure_text
 
-__all__ = ["plot_trajectories", "rounds_table"]
+__all__ = ["draw_trajectories", "plot_trajectories", "rounds_table"]
 
 Rounds = Sequence[Mapping[str, Any]]
 
@@ -87,6 +87,49 @@ def rounds_table(rounds: Rounds, *, title: str | None = "Rounds") -> Table:
 
 
 @literal_figure_text
+def draw_trajectories(
+    ax: Any,
+    rounds: Rounds,
+    *,
+    title: str = "Positions by round",
+    scale: tuple[float, float] | None = None,
+) -> Any:
+    """Draw each actor's position per round, with the weighted median and mean, on the
+    matplotlib ``ax`` (see :func:`plot_trajectories`); returns ``ax``."""
+    if not rounds:
+        raise ValueError("no rounds to plot")
+    from matplotlib import colormaps
+
+    numbers = [int(entry["round"]) for entry in rounds]
+    actors = list(rounds[0]["positions"])
+    few = len(actors) <= _MAX_COLOURED
+    finals: dict[str, float] = {}
+    for index, actor in enumerate(actors):
+        ys = [entry["positions"].get(actor) for entry in rounds]
+        colour = colormaps["tab10"](index % 10) if few else "0.6"
+        ax.plot(numbers, ys, color=colour, linewidth=1.0, alpha=0.75 if few else 0.5)
+        if ys[-1] is not None:
+            finals[actor] = float(ys[-1])
+    ax.plot(numbers, [e["median"] for e in rounds], color="black", linewidth=2.4,
+            marker="o", markersize=3, label="weighted median")  # fmt: skip
+    ax.plot(numbers, [e["mean"] for e in rounds], color="C3", linewidth=2.0,
+            linestyle="--", label="weighted mean")  # fmt: skip
+    if scale is not None:
+        ax.set_ylim(*scale)
+    if few:
+        _label_ends(ax, finals, numbers[-1])
+    else:
+        ax.plot([], [], color="0.6", linewidth=1.0, label=f"{len(actors)} actors")
+    ax.set_xlim(numbers[0], max(numbers[-1], numbers[0] + 1))
+    ax.set_xlabel("round")
+    ax.set_ylabel("position")
+    ax.set_title(title)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=3, fontsize=8,
+              frameon=False)  # fmt: skip
+    ax.grid(True, alpha=0.3)
+    return ax
+
+
 def plot_trajectories(
     rounds: Rounds,
     path: str | os.PathLike[str],
@@ -116,45 +159,15 @@ def plot_trajectories(
     """
     if not rounds:
         raise ValueError("no rounds to plot")
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
 
     target = Path(path)
-    numbers = [int(entry["round"]) for entry in rounds]
-    actors = list(rounds[0]["positions"])
-    few = len(actors) <= _MAX_COLOURED
-    fig, ax = plt.subplots(figsize=(8.5, 5), layout="constrained")
-    try:
-        finals: dict[str, float] = {}
-        for index, actor in enumerate(actors):
-            ys = [entry["positions"].get(actor) for entry in rounds]
-            colour = plt.get_cmap("tab10")(index % 10) if few else "0.6"
-            ax.plot(numbers, ys, color=colour, linewidth=1.0, alpha=0.75 if few else 0.5)
-            if ys[-1] is not None:
-                finals[actor] = float(ys[-1])
-        ax.plot(numbers, [e["median"] for e in rounds], color="black", linewidth=2.4,
-                marker="o", markersize=3, label="weighted median")  # fmt: skip
-        ax.plot(numbers, [e["mean"] for e in rounds], color="C3", linewidth=2.0,
-                linestyle="--", label="weighted mean")  # fmt: skip
-        if scale is not None:
-            ax.set_ylim(*scale)
-        if few:
-            _label_ends(ax, finals, numbers[-1])
-        else:
-            ax.plot([], [], color="0.6", linewidth=1.0, label=f"{len(actors)} actors")
-        ax.set_xlim(numbers[0], max(numbers[-1], numbers[0] + 1))
-        ax.set_xlabel("round")
-        ax.set_ylabel("position")
-        ax.set_title(title)
-        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=3, fontsize=8,
-                  frameon=False)  # fmt: skip
-        ax.grid(True, alpha=0.3)
-        fmt = target.suffix.lstrip(".") or "png"
-        buffer = io.BytesIO()
-        fig.savefig(buffer, format=fmt, dpi=150)
-        write_atomically(target, buffer.getvalue())
-    finally:
-        plt.close(fig)
+    fig = Figure(figsize=(8.5, 5), layout="constrained")
+    FigureCanvasAgg(fig)
+    draw_trajectories(fig.add_subplot(), rounds, title=title, scale=scale)
+    fmt = target.suffix.lstrip(".") or "png"
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format=fmt, dpi=150)
+    write_atomically(target, buffer.getvalue())
     return target

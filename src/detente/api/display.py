@@ -1,0 +1,119 @@
+"""Rich display in notebooks: the terminal's tables as HTML, the evidence a click away.
+
+:func:`renderables_html` turns what a command prints in the terminal (rich tables and
+texts, :mod:`detente.report`) into an HTML fragment, every piece of text escaped, so
+Jupyter shows the same tables as ``detente``. :func:`evidence_html` folds the scenario's
+provenance (each parameter, its value and the quotes or judgments it rests on) into
+``<details>`` elements: one per actor and block, closed until clicked.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from detente.scenario import Scenario
+
+__all__ = ["evidence_html", "renderables_html"]
+
+_STYLE = "text-align:left;vertical-align:top;white-space:pre-wrap"
+
+
+def _text(value: str) -> str:
+    from detente.report.safe_text import terminal_safe
+
+    return html.escape(terminal_safe(value))
+
+
+def _table_html(table: Any) -> str:
+    from detente.report.terminal import plain
+
+    parts = ['<table class="detente">']
+    if table.title is not None:
+        parts.append(f"<caption><b>{_text(plain(table.title) or '')}</b></caption>")
+    headers = [plain(c.header) or "" for c in table.columns]
+    if any(headers):
+        parts.append(
+            "<thead><tr>"
+            + "".join(f'<th style="{_STYLE}">{_text(h)}</th>' for h in headers)
+            + "</tr></thead>"
+        )
+    columns = [[plain(cell) or "" for cell in c.cells] for c in table.columns]
+    parts.append("<tbody>")
+    for row in zip(*columns, strict=True):
+        cells = "".join(f'<td style="{_STYLE}">{_text(cell)}</td>' for cell in row)
+        parts.append(f"<tr>{cells}</tr>")
+    parts.append("</tbody></table>")
+    if table.caption is not None:
+        parts.append(f"<p><small>{_text(plain(table.caption) or '')}</small></p>")
+    return "".join(parts)
+
+
+def renderables_html(renderables: Iterable[Any]) -> str:
+    """An HTML fragment of terminal renderables: each rich ``Table`` as a ``<table>`` with
+    its title as caption, each ``Text`` or string as a paragraph, ``Panel`` and ``Group``
+    by their contents. Every text is escaped (a name prints as written)."""
+    from rich.console import Group
+    from rich.panel import Panel
+    from rich.table import Table
+    from rich.text import Text
+
+    from detente.report.terminal import plain
+
+    out: list[str] = []
+
+    def add(item: Any) -> None:
+        if isinstance(item, Table):
+            out.append(_table_html(item))
+        elif isinstance(item, Panel):
+            if item.title is not None:
+                out.append(f"<p><b>{_text(plain(item.title) or '')}</b></p>")
+            add(item.renderable)
+        elif isinstance(item, Group):
+            for part in item.renderables:
+                add(part)
+        elif isinstance(item, Text | str):
+            text = plain(item) or ""
+            out.append(f'<p style="white-space:pre-wrap">{_text(text)}</p>')
+
+    for renderable in renderables:
+        add(renderable)
+    return "\n".join(out)
+
+
+def evidence_html(scenario: Scenario) -> str:
+    """The evidence behind every number of ``scenario``, one closed ``<details>`` per
+    block (an actor, an issue, the agreement, ...): each parameter's path, value and the
+    quotes and judgments it rests on; a parameter without evidence says so."""
+    from detente.report.scenario_tables import provenance_rows
+
+    groups: dict[str, list[str]] = {}
+    missing = 0
+    for path, value, notes in provenance_rows(scenario):
+        parts = path.split(".")
+        group = ".".join(parts[:2]) if parts[0] in ("actors", "issues") else parts[0]
+        if not notes:
+            missing += 1
+        shown = (
+            "".join(f"<li>{_text(n)}</li>" for n in notes)
+            if notes
+            else '<li><b style="color:#b00">no evidence given</b></li>'
+        )
+        groups.setdefault(group, []).append(
+            f'<tr><td style="{_STYLE}"><code>{_text(path)}</code></td>'
+            f'<td style="{_STYLE}">{_text(value)}</td>'
+            f'<td style="{_STYLE}"><ul style="margin:0">{shown}</ul></td></tr>'
+        )
+    total = sum(len(rows) for rows in groups.values())
+    head = f"Evidence: {total} parameters" + (f", {missing} without evidence" if missing else "")
+    out = [f"<details><summary><b>{_text(head)}</b> (click to open)</summary>"]
+    for group, rows in groups.items():
+        out.append(
+            f'<details style="margin-left:1em"><summary>{_text(group)} ({len(rows)})</summary>'
+            '<table class="detente"><thead><tr><th>Parameter</th><th>Value</th>'
+            "<th>Evidence</th></tr></thead><tbody>" + "".join(rows) + "</tbody></table></details>"
+        )
+    out.append("</details>")
+    return "".join(out)

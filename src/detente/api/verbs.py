@@ -1,0 +1,404 @@
+"""What each verb computes: the one path from a scenario to a result.
+
+The command line (:mod:`detente.cli`, :mod:`detente.commands`) handles its options and
+its output (tables, JSON, files, the run store) and calls these functions for the
+computation; the Python API (:class:`~detente.api.scenario.LoadedScenario`,
+:func:`detente.backtest_deu`, :func:`detente.backtest_cases`) and the web service
+(:mod:`detente.web.service`) call the same functions, so a number is the same wherever it
+is asked for. Keyword arguments carry the names and defaults of the command-line options.
+
+Every function checks its input before any work and raises
+:class:`~detente.errors.DetenteError` with one line on bad input.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Literal
+
+from detente.errors import DetenteError
+
+if TYPE_CHECKING:
+    from detente.api.results import (
+        CaseBacktest,
+        DeuBacktest,
+        FlipSearch,
+        ForecastResult,
+        MonteCarlo,
+        Sensitivity,
+        SobolSensitivity,
+        WhatIf,
+    )
+    from detente.models.base import RngLike
+    from detente.report.document import Report
+    from detente.scenario import Scenario
+    from detente.scenario_edits import Value
+
+__all__ = [
+    "backtest_cases",
+    "backtest_deu",
+    "flip",
+    "forecast",
+    "monte_carlo",
+    "report",
+    "sensitivity",
+    "shipped_cases",
+    "whatif",
+]
+
+Progress = Callable[[int, int], None]
+"""Told ``(done, total)`` as a computation advances (the command line draws a bar)."""
+
+
+def monte_carlo(
+    scenario: Scenario,
+    *,
+    runs: int,
+    seed: int = 0,
+    models: Sequence[str] | None = None,
+    workers: int = 1,
+    dask: str | None = None,
+    progress: Callable[[int], None] | None = None,
+    announce: Callable[[str], None] | None = None,
+    block_size: int = 1024,
+) -> MonteCarlo:
+    """``runs`` joint draws of the scenario's ranges, every number summarised across them.
+
+    :func:`detente.uncertainty.run_monte_carlo` on the executor of ``workers``/``dask``
+    (:func:`detente.executors.open_executor`; the answer depends on ``seed`` and
+    ``runs`` only). ``progress`` is told the draws done so far; ``announce`` the Dask
+    dashboard's link.
+    """
+    from detente.api.results import MonteCarlo
+    from detente.executors import open_executor
+    from detente.uncertainty import run_monte_carlo
+
+    with open_executor(workers=workers, dask=dask, announce=announce) as chosen:
+        result = run_monte_carlo(
+            scenario,
+            runs=runs,
+            seed=seed,
+            models=list(models) if models else None,
+            executor=chosen,
+            block_size=block_size,
+            progress=progress,
+        )
+    return MonteCarlo(result)
+
+
+def forecast(
+    scenario: Scenario,
+    *,
+    source: str | None = None,
+    models: Sequence[str] = (),
+    runs: int | None = None,
+    seed: int = 0,
+    workers: int = 1,
+    dask: str | None = None,
+    rng: RngLike = None,
+    progress: Callable[[int], None] | None = None,
+    announce: Callable[[str], None] | None = None,
+) -> ForecastResult:
+    """Every chosen model's forecast of each issue and the agreement verdict; with
+    ``runs``, also the Monte Carlo summaries, P(agreement by date) and the calibrated
+    whether-and-when forecast (``detente forecast``; ``docs/json-output.md``).
+
+    ``rng`` seeds the point forecasts of models that draw (default: seed 0, as the
+    command line); ``source`` is what the document names as the scenario's source.
+    """
+    from detente.api.results import ForecastResult
+    from detente.forecasting import forecast_document, run_models
+
+    if runs is not None and runs < 1:
+        raise DetenteError(f"runs: expected a whole number >= 1 (or None), got {runs}")
+    results = run_models(scenario, list(models) or None, rng=rng)
+    document = forecast_document(scenario, results, source=source)
+    drawn = None
+    if runs is not None:
+        drawn = monte_carlo(
+            scenario,
+            runs=runs,
+            seed=seed,
+            models=models,
+            workers=workers,
+            dask=dask,
+            progress=progress,
+            announce=announce,
+        )
+        _merge_monte_carlo(document, drawn.to_dict())
+        _add_whether_and_when(scenario, document)
+    return ForecastResult(scenario, document, drawn)
+
+
+def _add_whether_and_when(scenario: Scenario, document: dict[str, Any]) -> None:
+    """The calibrated whether-and-when forecast (docs/calibration.md), from the dated model."""
+    agreement = document.get("agreement", {})
+    if "by" not in agreement:
+        return
+    from detente.outside_view.whether_when import calibrated_by_date
+
+    document["whether_and_when"] = calibrated_by_date(
+        scenario, agreement["by"], bool(agreement.get("possible", False))
+    )
+
+
+def _merge_monte_carlo(document: dict[str, Any], result: dict[str, Any]) -> None:
+    """Add the Monte Carlo summaries: ``monte_carlo`` whole, and ``agreement.by`` etc."""
+    document["monte_carlo"] = result
+    dated = result.get("agreement")
+    if dated is not None:
+        target = document.setdefault("agreement", {})
+        for key in ("by", "by_interval", "labels", "median_time", "agreed_outcome"):
+            if key in dated:
+                target[key] = dated[key]
+        target["dated_model"] = dated.get("model")
+        target["possible_share"] = dated.get("possible")
+
+
+def parse_changes(
+    scenario: Scenario, changes: Mapping[str, Any] | Sequence[str], *, option: str = "--set"
+) -> dict[str, Value]:
+    """``PATH=VALUE`` texts, or a mapping of paths to values, as full paths and values.
+
+    Paths may be short forms and values texts (``"40:50:60"``, ``"2020-12-31"``), numbers,
+    :class:`~detente.quantity.Range` or dates (:mod:`detente.scenario_paths`). A path set
+    twice is an error.
+    """
+    import datetime as dt
+
+    from detente.quantity import Range
+    from detente.scenario_edits import get_parameter
+    from detente.scenario_paths import expand_path, parse_assignment, parse_value
+
+    out: dict[str, Value] = {}
+    if isinstance(changes, str):
+        changes = [changes]
+    if isinstance(changes, Mapping):
+        pairs: list[tuple[str, str, Value]] = []
+        for key, raw in changes.items():
+            full = expand_path(scenario, str(key))
+            if isinstance(raw, str):
+                value: Value = parse_value(raw)
+            elif isinstance(raw, Range | dt.date) or (
+                isinstance(raw, int | float) and not isinstance(raw, bool)
+            ):
+                value = float(raw) if isinstance(raw, int | float) else raw
+            else:
+                raise DetenteError(
+                    f"{key}: expected a number, a Range, a date or a text such as 40:50:60, "
+                    f"got {raw!r}"
+                )
+            get_parameter(scenario, full)  # a bad path fails here, naming what exists
+            pairs.append((f"{key}={raw}", full, value))
+    else:
+        pairs = [(text, *parse_assignment(scenario, text)) for text in changes]
+    for text, path, value in pairs:
+        if path in out:
+            raise DetenteError(f"{option} {text!r}: {path} is set twice")
+        out[path] = value
+    return out
+
+
+def whatif(
+    scenario: Scenario,
+    *,
+    set: Mapping[str, Any] | Sequence[str] = (),  # the name of the command's --set
+    models: Sequence[str] = (),
+    source: str | None = None,
+) -> WhatIf:
+    """The forecast before and after the changes ``set`` (``detente whatif --set``), side by
+    side: :func:`detente.analysis.flip.what_if`."""
+    from detente.analysis.flip import what_if
+    from detente.api.results import WhatIf
+
+    changes = parse_changes(scenario, set)
+    document = what_if(scenario, changes, models=list(models) or None, source=source)
+    return WhatIf(scenario, document)
+
+
+def flip(
+    scenario: Scenario,
+    *,
+    target: str = "auto",
+    runs: int = 0,
+    seed: int = 0,
+    shock_paths: int = 64,
+    no_pairs: bool = False,
+    params: Sequence[str] = (),
+    limit: int = 5,
+    progress: Progress | None = None,
+) -> FlipSearch:
+    """The smallest change to one parameter (then a pair) that flips the answer
+    (``detente flip``): :func:`detente.analysis.flip.find_flips`."""
+    from detente.analysis.flip import find_flips
+    from detente.api.results import FlipSearch
+    from detente.report.explain_tables import flip_document
+    from detente.scenario_paths import expand_path
+
+    paths = [expand_path(scenario, p) for p in params] or None
+    result = find_flips(
+        scenario, target=target, runs=runs, seed=seed, shock_paths=shock_paths,
+        pairs=not no_pairs, limit=limit, paths=paths, progress=progress,
+    )  # fmt: skip
+    return FlipSearch(scenario, result, flip_document(scenario, result), paths)
+
+
+def check_metric(scenario: Scenario, models: Sequence[str], metric: str | None) -> None:
+    """Refuse an unknown sensitivity ``metric`` before the (slow) computation."""
+    from detente.analysis.sensitivity import headline_metrics, static_models
+    from detente.scenario_edits import dated_model
+
+    if metric in (None, "any"):
+        return
+    names = static_models(scenario, list(models) or None)
+    known = [
+        m.id
+        for m in headline_metrics(scenario, names, with_dated=dated_model(scenario) is not None)
+    ]
+    if metric not in known:
+        raise DetenteError(f"unknown metric {metric!r}; expected one of {', '.join(known)}")
+
+
+def sensitivity(
+    scenario: Scenario,
+    *,
+    method: Literal["oat", "sobol"] | str = "oat",
+    models: Sequence[str] = (),
+    runs: int = 256,
+    seed: int = 0,
+    samples: int = 64,
+    metric: str | None = None,
+    top: int = 20,
+    progress: Progress | None = None,
+) -> Sensitivity | SobolSensitivity:
+    """Which inputs drive the headline numbers (``detente sensitivity``): one at a time
+    (:func:`detente.analysis.sensitivity.one_at_a_time`, ``runs`` draws for P(agreement))
+    or Sobol indices (:func:`~detente.analysis.sensitivity.sobol_sensitivity`, base
+    sample ``samples``). ``metric`` ranks (``"any"``: the largest effect on any metric;
+    default: the headline number); ``top`` is how many rows the tables show."""
+    from detente.api.results import Sensitivity, SobolSensitivity
+
+    if method not in ("oat", "sobol"):
+        raise DetenteError(f"method: expected 'oat' or 'sobol', got {method!r}")
+    check_metric(scenario, models, metric)
+    if method == "sobol":
+        from detente.analysis.sensitivity import sobol_sensitivity
+
+        sobol = sobol_sensitivity(scenario, n=samples, seed=seed, models=list(models) or None)
+        chosen = metric or sobol.headline()
+        if chosen is not None and chosen not in sobol.indices:
+            raise DetenteError(
+                f"unknown metric {chosen!r}; expected one of {', '.join(sobol.indices)}"
+            )
+        return SobolSensitivity(scenario, sobol, chosen, top)
+    from detente.analysis.sensitivity import one_at_a_time
+
+    result = one_at_a_time(
+        scenario, models=list(models) or None, runs=runs, seed=seed, progress=progress
+    )
+    ranking = None if metric == "any" else (metric or result.headline())
+    return Sensitivity(scenario, result, ranking, top)
+
+
+def report(
+    scenario: Scenario,
+    output: str | os.PathLike[str],
+    *,
+    source: str | None = None,
+    runs: int = 2000,
+    seed: int = 0,
+    images: Literal["svg", "png"] | None = None,
+    sensitivity: bool = True,
+    progress: Callable[[int], None] | None = None,
+) -> tuple[Report, str, Literal["svg", "png"]]:
+    """Write the report on ``scenario`` to ``output`` (``.html`` or ``.md``; ``detente
+    report``): :func:`detente.report.document.build_report`. The output path is checked
+    before any work. Returns the report, its format (``html``/``markdown``) and the image
+    format used (default: SVG in HTML, PNG in Markdown)."""
+    import importlib.util
+
+    from detente.io import write_atomically
+    from detente.outputs import check_output
+    from detente.report.document import build_report, render_html, render_markdown, report_format
+
+    path = os.fspath(output)
+    kind = report_format(path)  # a bad suffix or folder fails before any work is done
+    check_output(path, what="report")
+    if importlib.util.find_spec("matplotlib") is None:
+        raise DetenteError(
+            "detente report draws its figures with matplotlib, which is not installed; "
+            "install it with: pip install 'detente[plot]'"
+        )
+    if images not in (None, "svg", "png"):
+        raise DetenteError(f"images: expected 'svg' or 'png', got {images!r}")
+    chosen: Literal["svg", "png"] = images or ("svg" if kind == "html" else "png")
+    built = build_report(
+        scenario,
+        source=source,
+        runs=runs,
+        seed=seed,
+        image_format=chosen,
+        sensitivity=sensitivity,
+        progress=progress,
+    )
+    write_atomically(path, render_html(built) if kind == "html" else render_markdown(built))
+    return built, kind, chosen
+
+
+def backtest_deu(
+    path: str | os.PathLike[str],
+    *,
+    models: Sequence[str] = (),
+    capabilities: str = "council",
+    institution_weight: float = 1.0,
+    seed: int = 0,
+    bootstrap: int = 2000,
+    progress: Progress | None = None,
+) -> DeuBacktest:
+    """Score the models on a DEU-format TSV file (``detente backtest deu``):
+    :func:`detente.analysis.backtest.run_deu_backtest`."""
+    from detente.analysis.backtest import run_deu_backtest
+    from detente.api.results import DeuBacktest
+
+    result = run_deu_backtest(
+        path,
+        models=list(models) or None,
+        capabilities=capabilities,
+        seed=seed,
+        bootstrap=bootstrap,
+        institution_weight=institution_weight,
+        progress=progress,
+    )
+    return DeuBacktest(result)
+
+
+def shipped_cases() -> str:
+    """The folder of historical cases that ships with detente.
+
+    ``src/detente/cases`` is a link to the repository's ``cases/`` folder, and its case
+    files are package data (``pyproject.toml``), so the same folder is found from a
+    source checkout, an editable install and a wheel, whatever the working directory.
+    Every case file in it counts (the backtest globs the folder; there is no list).
+    """
+    from importlib.resources import files
+
+    return str(files("detente") / "cases")
+
+
+def backtest_cases(
+    directory: str | os.PathLike[str] | None = None,
+    *,
+    runs: int = 2000,
+    seed: int = 0,
+    progress: Progress | None = None,
+) -> CaseBacktest:
+    """Score the whether-and-when forecasters on historical cases (``detente backtest
+    cases``; default: the cases that ship with detente):
+    :func:`detente.analysis.case_backtest.run_case_backtest`."""
+    from detente.analysis.case_backtest import run_case_backtest
+    from detente.api.results import CaseBacktest
+
+    folder = os.fspath(directory) if directory is not None else shipped_cases()
+    result = run_case_backtest(folder, runs=runs, seed=seed, progress=progress)
+    return CaseBacktest(result, folder)

@@ -1,0 +1,125 @@
+"""The stable Python API (``detente.load`` and the verbs): known answers, the same JSON as
+the command line, tidy tables, and a lazy import.
+
+Known answers are worked out by hand in the comments, on scenarios written for the test.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import detente
+from detente.errors import DetenteError, ScenarioError
+
+from cli_helpers import run_cli
+
+pd = pytest.importorskip("pandas")
+
+# Two actors on a 0-100 scale. A: capability 1, position 0; B: capability 3, position
+# 100; both salience 50 (so weights c x s are 50 and 150).
+TWO_ACTORS = "actor,capability,position,salience\nA,1,0,50\nB,3,100,50\n"
+
+
+@pytest.fixture
+def two_actors(tmp_path: Path) -> Path:
+    path = tmp_path / "two.csv"
+    path.write_text(TWO_ACTORS)
+    return path
+
+
+def test_two_actor_compromise_and_median_known_answers(two_actors: Path) -> None:
+    scenario = detente.load(two_actors, scale=(0, 100))
+    frame = scenario.forecast(models=["compromise", "median"]).to_frame()
+    assert list(frame["model"]) == ["compromise", "median"]
+    assert list(frame["issue"]) == [scenario.scenario.issues[0].id] * 2
+    outcome = dict(zip(frame["model"], frame["outcome"], strict=True))
+    # compromise (van den Bos 1991; Achen 2006): sum(c s x) / sum(c s)
+    #   = (50 x 0 + 150 x 100) / 200 = 75 (tolerance: float rounding only)
+    assert outcome["compromise"] == pytest.approx(75.0, abs=1e-9)
+    # weighted median (Black 1948): B holds 150 of 200 weight, more than half, so 100
+    assert outcome["median"] == pytest.approx(100.0, abs=1e-9)
+    # without runs there are no Monte Carlo columns to fill
+    assert frame["mean"].isna().all() and frame["n"].isna().all()
+
+
+def test_two_actor_monte_carlo_of_fixed_values_is_the_point_forecast(two_actors: Path) -> None:
+    # no ranges: every draw is the same scenario, so mean = median = p05 = p95 = 75
+    result = detente.load(two_actors, scale=(0, 100)).forecast(
+        models=["compromise"], runs=300, seed=3
+    )
+    row = result.to_frame().iloc[0]
+    for column in ("mean", "median", "p05", "p95"):
+        assert row[column] == pytest.approx(75.0, abs=1e-6)
+    assert row["n"] == 300
+    # no agreement block: no dated model, so no P(agreement) rows and an empty curve
+    assert result.to_frame("agreement").empty
+    assert result.monte_carlo is not None and result.monte_carlo.to_frame().empty
+
+
+def test_forecast_to_dict_is_the_cli_json(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run_cli(
+        capsys, "forecast", "russia_japan_2018", "--runs", "200", "--seed", "4", "-f", "json"
+    )
+    assert code == 0
+    result = detente.load("russia_japan_2018").forecast(runs=200, seed=4)
+    assert json.loads(json.dumps(result.to_dict())) == json.loads(out)
+
+
+def test_whatif_to_dict_is_the_cli_json_and_frame_pairs_before_after(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    changes = ["russian_public.accepts.territory.0=45", "russia.accepts.territory.0=45"]
+    args = [a for c in changes for a in ("--set", c)]
+    code, out, _ = run_cli(capsys, "whatif", "russia_japan_2018", *args, "-f", "json")
+    assert code == 0
+    result = detente.load("russia_japan_2018").whatif(changes)
+    assert json.loads(json.dumps(result.to_dict())) == json.loads(out)
+    # the same changes as a mapping give the same document
+    mapping = {"russian_public.accepts.territory.0": 45, "russia.accepts.territory.0": "45"}
+    assert detente.load("russia_japan_2018").whatif(mapping).to_dict() == result.to_dict()
+    frame = result.to_frame()
+    row = frame[(frame["model"] == "deadline-bargaining") & (frame["issue"] == "territory")]
+    # the dated model: before, no agreement is possible, so it reads the status quo (100);
+    # after, Russia's and its public's floors are 45 and Japan's ceiling is 50 (the
+    # scenario's mode), so an agreed point lies in the zone 45-50
+    assert float(row["before"].iloc[0]) == pytest.approx(100.0)
+    assert 45.0 - 1e-9 <= float(row["after"].iloc[0]) <= 50.0 + 1e-9
+
+
+def test_bad_input_is_one_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(ScenarioError, match="no such file, nor an embedded scenario"):
+        detente.load("no_such_scenario")
+    scenario = detente.load("russia_japan_2018")
+    with pytest.raises(DetenteError, match="set twice"):
+        scenario.whatif(["russia.capability=0.5", "actors.russia.capability=0.4"])
+    with pytest.raises(DetenteError, match="table: expected one of"):
+        scenario.forecast(models=["median"]).to_frame("nonsense")
+    with pytest.raises(DetenteError, match="unknown metric"):
+        scenario.sensitivity(metric="nonsense")
+
+
+def test_import_detente_is_lazy_and_the_cli_does_not_load_the_facade() -> None:
+    probe = (
+        "import sys, detente, detente.cli;"
+        "print(sorted(m for m in ('pandas', 'detente.api', 'numpy') if m in sys.modules))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "[]"
+
+
+def test_the_issue_one_liner_prints_a_table() -> None:
+    code = (
+        "import detente; "
+        "print(detente.load('russia_japan_2018').forecast(runs=500).to_frame().head())"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert "issue" in lines[0] and "territory" in result.stdout and len(lines) >= 6
