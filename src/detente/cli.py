@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import Any, NoReturn
 
 import click
 
 from detente import __version__
-from detente.commands._executor import dask_option, executor
+from detente.commands._executor import dask_option
 from detente.commands._options import (
     FIGURE_SUFFIXES,
     ScenarioInput,
@@ -26,12 +26,9 @@ from detente.commands._options import (
     load,
     scenario_input,
 )
-from detente.commands._shared import console, print_json, print_renderables
+from detente.commands._shared import print_json, print_renderables
 from detente.commands.runs import Recorder, store_options
 from detente.errors import DetenteError
-
-if TYPE_CHECKING:
-    from detente.scenario import Scenario
 
 __all__ = ["cli", "load", "main"]
 
@@ -102,13 +99,10 @@ def forecast(
     With --runs, also whether and when it is signed: the probability of agreement by
     each date, with its uncertainty across the scenario's ranges.
     """
-    from detente.forecasting import (
-        add_monte_carlo,
-        forecast_document,
-        run_models,
-        select_models,
-        with_model_options,
-    )
+    from detente.api.results import ROUND_MODELS
+    from detente.api.verbs import forecast as compute
+    from detente.commands._shared import progress_bar
+    from detente.forecasting import select_models, with_model_options
 
     loaded = with_model_options(scenario.load(), model_options)
     # every check before any work: options that need the expected-utility rounds, the figure
@@ -128,17 +122,19 @@ def forecast(
             )
     if plot:
         check_output(plot, what="figure", suffixes=FIGURE_SUFFIXES)
-    results = run_models(loaded, models or None)
-    document = forecast_document(loaded, results, source=scenario.source)
-    monte_carlo = None
-    if runs is not None:
-        monte_carlo = _monte_carlo(loaded, models, runs, seed, (workers, dask), quiet)
-        add_monte_carlo(loaded, document, monte_carlo.to_dict())
+    total = runs or 0
+    with progress_bar(f"Sampling {total:,} scenarios", quiet=quiet or runs is None) as update:
+        result = compute(
+            loaded, source=scenario.source, models=models, runs=runs, seed=seed,
+            workers=workers, dask=dask, progress=lambda done: update(done, total),
+            announce=announce,
+        )  # fmt: skip
+    document = result.document
     if plot:
-        if monte_carlo is not None:
+        if result.monte_carlo is not None:
             from detente.report.agreement import plot_agreement_curve
 
-            plot_agreement_curve(monte_carlo, plot, title=loaded.title)
+            plot_agreement_curve(result.monte_carlo.result, plot, title=loaded.title)
             announce(f"wrote {plot} (P(agreement by date) over {runs:,} draws)")
         else:
             _plot_rounds(document, plot)
@@ -157,88 +153,10 @@ def forecast(
     )
     if fmt == "json":
         print_json(document)
-        return
-    if fmt == "markdown":
-        from detente.report.forecast_tables import forecast_markdown
-
-        click.echo(forecast_markdown(document))
-        if rounds:
-            from detente.report.trajectories import rounds_table
-
-            print_renderables(
-                [rounds_table(r, title=name) for _, name, r, _ in _eu_rounds(document)],
-                "markdown",
-            )
-        return
-    from detente.report.forecast_tables import forecast_renderables
-
-    out = console()
-    for renderable in forecast_renderables(document):
-        out.print(renderable)
-    if monte_carlo is not None:
-        from detente.report.agreement import agreement_table
-        from detente.report.calibrated_table import calibrated_table
-
-        if "whether_and_when" in document:
-            labels = document.get("agreement", {}).get("labels", {})
-            out.print(calibrated_table(document["whether_and_when"], labels))
-        if monte_carlo.agreement is not None:  # no dated model run: no whether-and-when
-            out.print(agreement_table(monte_carlo))
-    if rounds:
-        _print_rounds(document, out)
-
-
-def _monte_carlo(
-    scenario: Scenario,
-    models: Sequence[str],
-    runs: int,
-    seed: int,
-    where: tuple[int, str | None],
-    quiet: bool,
-) -> Any:
-    from detente.commands._shared import progress_bar
-    from detente.uncertainty import run_monte_carlo
-
-    with (
-        executor(*where) as chosen,
-        progress_bar(f"Sampling {runs:,} scenarios", quiet=quiet) as update,
-    ):
-        return run_monte_carlo(
-            scenario,
-            runs=runs,
-            seed=seed,
-            models=list(models) or None,
-            executor=chosen,
-            progress=lambda done: update(done, runs),
-        )
-
-
-#: Models whose forecasts carry per-round details (``rounds``) for --rounds and --plot.
-ROUND_MODELS = frozenset({"expected-utility", "exchange", "smp"})
-
-
-def _eu_rounds(
-    document: dict[str, Any],
-) -> list[tuple[str, str, list[dict[str, Any]], tuple[float, float]]]:
-    """(issue id, issue name, rounds, scale) of each issue with expected-utility rounds."""
-    found = []
-    for issue in document["issues"]:
-        for entry in issue["forecasts"]:
-            if "rounds" in entry:
-                # the expected-utility model keeps its plain titles; the others say whose
-                model = entry.get("model", "expected-utility")
-                ident, name = issue["id"], issue["name"]
-                if model != "expected-utility":
-                    ident, name = f"{ident}-{model}", f"{name} ({model})"
-                found.append((ident, name, entry["rounds"], tuple(issue["scale"])))
-    return found
-
-
-def _print_rounds(document: dict[str, Any], out: Any) -> None:
-    from detente.report.trajectories import rounds_table
-
-    for _, name, rounds, _ in _eu_rounds(document):
-        out.print(rounds_table(rounds, title=name))
+    elif fmt == "markdown":
+        click.echo(result.markdown(rounds=rounds), nl=False)
+    else:
+        print_renderables(result.renderables(rounds=rounds))
 
 
 def _plot_rounds(document: dict[str, Any], path: str) -> None:
@@ -246,9 +164,10 @@ def _plot_rounds(document: dict[str, Any], path: str) -> None:
     ``STEM-ISSUE.SUFFIX`` for each; each file written is announced."""
     from pathlib import Path
 
+    from detente.api.results import issue_rounds
     from detente.report.trajectories import plot_trajectories
 
-    found = _eu_rounds(document)
+    found = issue_rounds(document)
     for issue_id, name, rounds, scale in found:
         p = Path(path)
         target = path if len(found) == 1 else str(p.with_name(f"{p.stem}-{issue_id}{p.suffix}"))

@@ -273,7 +273,7 @@ def test_a_store_the_user_chose_is_checked_before_any_work(
 def test_backtest_cases_finds_every_shipped_case_from_any_folder(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from detente.commands.backtest import shipped_cases
+    from detente.api.verbs import shipped_cases
 
     monkeypatch.chdir(tmp_path)
     root = Path(__file__).resolve().parents[2] / "cases"

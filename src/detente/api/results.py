@@ -30,10 +30,12 @@ if TYPE_CHECKING:
     from detente.analysis.case_backtest import CaseBacktestResult
     from detente.analysis.flip import FlipResult
     from detente.analysis.sensitivity import SensitivityResult, SobolResult
+    from detente.models.base import Forecast
     from detente.scenario import Scenario
     from detente.uncertainty import MonteCarloResult
 
 __all__ = [
+    "ROUND_MODELS",
     "CaseBacktest",
     "DeuBacktest",
     "FlipSearch",
@@ -152,11 +154,13 @@ class MonteCarlo(Result):
 @dataclass(frozen=True, repr=False)
 class ForecastResult(Result):
     """Each model's forecast of each issue, the agreement verdict and, with ``runs``, the
-    Monte Carlo summaries and the calibrated whether-and-when forecast."""
+    Monte Carlo summaries and the calibrated whether-and-when forecast. ``forecasts``
+    holds each model's :class:`~detente.models.base.Forecast` at the modes."""
 
     scenario: Scenario
     document: dict[str, Any]
     monte_carlo: MonteCarlo | None = None
+    forecasts: tuple[Forecast, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """The document of ``detente forecast -f json`` (``docs/json-output.md``)."""

@@ -206,9 +206,11 @@ class LoadedScenario:
 
     def whatif(
         self,
-        set: Mapping[str, Any] | Sequence[str] = (),  # the name of --set
+        set: Mapping[str, Any] | Sequence[str] = (),
         *,
         models: Sequence[str] = (),
+        runs: int = 1000,
+        seed: int = 0,
     ) -> WhatIf:
         """The forecast before and after changing parameters (``detente whatif``).
 
@@ -221,16 +223,25 @@ class LoadedScenario:
             texts ``"40:50:60"``, dates (see ``docs/explain.md``).
         models:
             Model names (``--model``; default: every model that applies).
+        runs:
+            Monte Carlo draws of each scenario, same seed before and after, for the
+            calibrated whether-and-when forecast (``docs/calibration.md``); 0: the
+            models at the modes only.
+        seed:
+            Seed of the draws.
         """
         from detente.api.verbs import whatif
 
-        return whatif(self.scenario, set=set, models=models, source=self.source)
+        return whatif(
+            self.scenario, set=set, models=models, runs=runs, seed=seed, source=self.source
+        )
 
     def flip(
         self,
         *,
-        target: Literal["auto", "zopa", "dated"] = "auto",
-        runs: int = 0,
+        target: Literal["auto", "calibrated", "dated", "zopa"] = "auto",
+        threshold: float = 0.5,
+        runs: int | None = None,
         seed: int = 0,
         shock_paths: int = 64,
         no_pairs: bool = False,
@@ -243,11 +254,17 @@ class LoadedScenario:
         Parameters
         ----------
         target:
-            ``"zopa"`` (an agreement possible now), ``"dated"`` (P(agreement by the
-            horizon) across 50%) or ``"auto"`` (``--target``).
-        runs, seed, shock_paths:
-            Dated target: draws per evaluation (0: at the modes), their seed, and the
-            shock paths averaged over at the modes.
+            ``"calibrated"`` (the calibrated P(agreement by the horizon) across
+            ``threshold``), ``"dated"`` (the dated model's own P across it), ``"zopa"``
+            (an agreement possible now) or ``"auto"``: calibrated when the dated model
+            applies, else zopa (``--target``).
+        threshold:
+            Calibrated and dated targets: the probability the answer flips across.
+        runs:
+            Monte Carlo draws per evaluation (default: 200 for the calibrated target, 0
+            for the dated one: at the modes).
+        seed, shock_paths:
+            Seed of draws and shocks; the shock paths averaged over at the modes.
         no_pairs:
             Do not search pairs when no single change flips (``--no-pairs``).
         params:
@@ -258,8 +275,8 @@ class LoadedScenario:
         from detente.api.verbs import flip
 
         return flip(
-            self.scenario, target=target, runs=runs, seed=seed, shock_paths=shock_paths,
-            no_pairs=no_pairs, params=params, limit=limit,
+            self.scenario, target=target, threshold=threshold, runs=runs, seed=seed,
+            shock_paths=shock_paths, no_pairs=no_pairs, params=params, limit=limit,
         )  # fmt: skip
 
     def sensitivity(

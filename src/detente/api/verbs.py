@@ -38,6 +38,7 @@ if TYPE_CHECKING:
 __all__ = [
     "backtest_cases",
     "backtest_deu",
+    "check_report_output",
     "flip",
     "forecast",
     "monte_carlo",
@@ -108,7 +109,7 @@ def forecast(
     command line); ``source`` is what the document names as the scenario's source.
     """
     from detente.api.results import ForecastResult
-    from detente.forecasting import forecast_document, run_models
+    from detente.forecasting import add_monte_carlo, forecast_document, run_models
 
     if runs is not None and runs < 1:
         raise DetenteError(f"runs: expected a whole number >= 1 (or None), got {runs}")
@@ -126,34 +127,8 @@ def forecast(
             progress=progress,
             announce=announce,
         )
-        _merge_monte_carlo(document, drawn.to_dict())
-        _add_whether_and_when(scenario, document)
-    return ForecastResult(scenario, document, drawn)
-
-
-def _add_whether_and_when(scenario: Scenario, document: dict[str, Any]) -> None:
-    """The calibrated whether-and-when forecast (docs/calibration.md), from the dated model."""
-    agreement = document.get("agreement", {})
-    if "by" not in agreement:
-        return
-    from detente.outside_view.whether_when import calibrated_by_date
-
-    document["whether_and_when"] = calibrated_by_date(
-        scenario, agreement["by"], bool(agreement.get("possible", False))
-    )
-
-
-def _merge_monte_carlo(document: dict[str, Any], result: dict[str, Any]) -> None:
-    """Add the Monte Carlo summaries: ``monte_carlo`` whole, and ``agreement.by`` etc."""
-    document["monte_carlo"] = result
-    dated = result.get("agreement")
-    if dated is not None:
-        target = document.setdefault("agreement", {})
-        for key in ("by", "by_interval", "labels", "median_time", "agreed_outcome"):
-            if key in dated:
-                target[key] = dated[key]
-        target["dated_model"] = dated.get("model")
-        target["possible_share"] = dated.get("possible")
+        add_monte_carlo(scenario, document, drawn.to_dict())
+    return ForecastResult(scenario, document, drawn, tuple(results))
 
 
 def parse_changes(
@@ -203,17 +178,27 @@ def parse_changes(
 def whatif(
     scenario: Scenario,
     *,
-    set: Mapping[str, Any] | Sequence[str] = (),  # the name of the command's --set
+    set: Mapping[str, Any] | Sequence[str] = (),
     models: Sequence[str] = (),
+    runs: int = 1000,
+    seed: int = 0,
     source: str | None = None,
+    progress: Callable[[int], None] | None = None,
 ) -> WhatIf:
     """The forecast before and after the changes ``set`` (``detente whatif --set``), side by
-    side: :func:`detente.analysis.flip.what_if`."""
-    from detente.analysis.flip import what_if
+    side, with ``runs`` Monte Carlo draws of each (same seed) for the calibrated
+    whether-and-when before and after (0: the models at the modes only):
+    :func:`detente.analysis.what_if.what_if`."""
+    from detente.analysis.what_if import what_if
     from detente.api.results import WhatIf
 
+    if runs < 0:
+        raise DetenteError(f"runs: expected a whole number >= 0, got {runs}")
     changes = parse_changes(scenario, set)
-    document = what_if(scenario, changes, models=list(models) or None, source=source)
+    document = what_if(
+        scenario, changes, models=list(models) or None, source=source, runs=runs, seed=seed,
+        progress=progress,
+    )  # fmt: skip
     return WhatIf(scenario, document)
 
 
@@ -221,7 +206,8 @@ def flip(
     scenario: Scenario,
     *,
     target: str = "auto",
-    runs: int = 0,
+    threshold: float = 0.5,
+    runs: int | None = None,
     seed: int = 0,
     shock_paths: int = 64,
     no_pairs: bool = False,
@@ -230,7 +216,8 @@ def flip(
     progress: Progress | None = None,
 ) -> FlipSearch:
     """The smallest change to one parameter (then a pair) that flips the answer
-    (``detente flip``): :func:`detente.analysis.flip.find_flips`."""
+    (``detente flip``): :func:`detente.analysis.flip.find_flips`. ``runs`` defaults to
+    200 draws per evaluation for the calibrated target and 0 (the modes) for the dated."""
     from detente.analysis.flip import find_flips
     from detente.api.results import FlipSearch
     from detente.report.explain_tables import flip_document
@@ -238,15 +225,15 @@ def flip(
 
     paths = [expand_path(scenario, p) for p in params] or None
     result = find_flips(
-        scenario, target=target, runs=runs, seed=seed, shock_paths=shock_paths,
-        pairs=not no_pairs, limit=limit, paths=paths, progress=progress,
+        scenario, target=target, threshold=threshold, runs=runs, seed=seed,
+        shock_paths=shock_paths, pairs=not no_pairs, limit=limit, paths=paths, progress=progress,
     )  # fmt: skip
     return FlipSearch(scenario, result, flip_document(scenario, result), paths)
 
 
 def check_metric(scenario: Scenario, models: Sequence[str], metric: str | None) -> None:
     """Refuse an unknown sensitivity ``metric`` before the (slow) computation."""
-    from detente.analysis.sensitivity import headline_metrics, static_models
+    from detente.analysis.headline_numbers import headline_metrics, static_models
     from detente.scenario_edits import dated_model
 
     if metric in (None, "any"):
@@ -270,35 +257,66 @@ def sensitivity(
     samples: int = 64,
     metric: str | None = None,
     top: int = 20,
+    workers: int = 1,
+    dask: str | None = None,
     progress: Progress | None = None,
+    announce: Callable[[str], None] | None = None,
 ) -> Sensitivity | SobolSensitivity:
     """Which inputs drive the headline numbers (``detente sensitivity``): one at a time
-    (:func:`detente.analysis.sensitivity.one_at_a_time`, ``runs`` draws for P(agreement))
-    or Sobol indices (:func:`~detente.analysis.sensitivity.sobol_sensitivity`, base
+    (:func:`detente.analysis.one_at_a_time.one_at_a_time`, ``runs`` draws for P(agreement))
+    or Sobol indices (:func:`detente.analysis.sobol.sobol_sensitivity`, base
     sample ``samples``). ``metric`` ranks (``"any"``: the largest effect on any metric;
-    default: the headline number); ``top`` is how many rows the tables show."""
+    default: the headline number); ``top`` is how many rows the tables show. The
+    evaluations run on ``workers`` processes or a ``dask`` cluster, same answer."""
     from detente.api.results import Sensitivity, SobolSensitivity
 
     if method not in ("oat", "sobol"):
         raise DetenteError(f"method: expected 'oat' or 'sobol', got {method!r}")
     check_metric(scenario, models, metric)
+    from detente.executors import open_executor
+
     if method == "sobol":
-        from detente.analysis.sensitivity import sobol_sensitivity
+        from detente.analysis.sobol import sobol_sensitivity
 
-        sobol = sobol_sensitivity(scenario, n=samples, seed=seed, models=list(models) or None)
-        chosen = metric or sobol.headline()
-        if chosen is not None and chosen not in sobol.indices:
-            raise DetenteError(
-                f"unknown metric {chosen!r}; expected one of {', '.join(sobol.indices)}"
+        with open_executor(workers=workers, dask=dask, announce=announce) as chosen:
+            sobol = sobol_sensitivity(
+                scenario, n=samples, seed=seed, models=list(models) or None, executor=chosen
             )
-        return SobolSensitivity(scenario, sobol, chosen, top)
-    from detente.analysis.sensitivity import one_at_a_time
+        chosen_metric = metric or sobol.headline()
+        if chosen_metric is not None and chosen_metric not in sobol.indices:
+            raise DetenteError(
+                f"unknown metric {chosen_metric!r}; expected one of {', '.join(sobol.indices)}"
+            )
+        return SobolSensitivity(scenario, sobol, chosen_metric, top)
+    from detente.analysis.one_at_a_time import one_at_a_time
 
-    result = one_at_a_time(
-        scenario, models=list(models) or None, runs=runs, seed=seed, progress=progress
-    )
+    with open_executor(workers=workers, dask=dask, announce=announce) as chosen:
+        result = one_at_a_time(
+            scenario, models=list(models) or None, runs=runs, seed=seed, progress=progress,
+            executor=chosen,
+        )  # fmt: skip
     ranking = None if metric == "any" else (metric or result.headline())
     return Sensitivity(scenario, result, ranking, top)
+
+
+def check_report_output(output: str | os.PathLike[str]) -> str:
+    """Refuse, before any work, a report file that could not be written (a bad suffix, a
+    folder, no permission) or a missing matplotlib; the report's format (``html`` or
+    ``markdown``, from the suffix)."""
+    import importlib.util
+
+    from detente.outputs import check_output
+    from detente.report.document import report_format
+
+    path = os.fspath(output)
+    kind = report_format(path)
+    check_output(path, what="report")
+    if importlib.util.find_spec("matplotlib") is None:
+        raise DetenteError(
+            "detente report draws its figures with matplotlib, which is not installed; "
+            "install it with: pip install 'detente[plot]'"
+        )
+    return kind
 
 
 def report(
@@ -316,20 +334,11 @@ def report(
     report``): :func:`detente.report.document.build_report`. The output path is checked
     before any work. Returns the report, its format (``html``/``markdown``) and the image
     format used (default: SVG in HTML, PNG in Markdown)."""
-    import importlib.util
-
     from detente.io import write_atomically
-    from detente.outputs import check_output
-    from detente.report.document import build_report, render_html, render_markdown, report_format
+    from detente.report.document import build_report, render_html, render_markdown
 
     path = os.fspath(output)
-    kind = report_format(path)  # a bad suffix or folder fails before any work is done
-    check_output(path, what="report")
-    if importlib.util.find_spec("matplotlib") is None:
-        raise DetenteError(
-            "detente report draws its figures with matplotlib, which is not installed; "
-            "install it with: pip install 'detente[plot]'"
-        )
+    kind = check_report_output(path)
     if images not in (None, "svg", "png"):
         raise DetenteError(f"images: expected 'svg' or 'png', got {images!r}")
     chosen: Literal["svg", "png"] = images or ("svg" if kind == "html" else "png")
@@ -354,22 +363,28 @@ def backtest_deu(
     institution_weight: float = 1.0,
     seed: int = 0,
     bootstrap: int = 2000,
+    workers: int = 1,
+    dask: str | None = None,
     progress: Progress | None = None,
+    announce: Callable[[str], None] | None = None,
 ) -> DeuBacktest:
     """Score the models on a DEU-format TSV file (``detente backtest deu``):
     :func:`detente.analysis.backtest.run_deu_backtest`."""
     from detente.analysis.backtest import run_deu_backtest
     from detente.api.results import DeuBacktest
+    from detente.executors import open_executor
 
-    result = run_deu_backtest(
-        path,
-        models=list(models) or None,
-        capabilities=capabilities,
-        seed=seed,
-        bootstrap=bootstrap,
-        institution_weight=institution_weight,
-        progress=progress,
-    )
+    with open_executor(workers=workers, dask=dask, announce=announce) as chosen:
+        result = run_deu_backtest(
+            path,
+            models=list(models) or None,
+            capabilities=capabilities,
+            seed=seed,
+            bootstrap=bootstrap,
+            institution_weight=institution_weight,
+            progress=progress,
+            executor=chosen,
+        )
     return DeuBacktest(result)
 
 
@@ -391,14 +406,19 @@ def backtest_cases(
     *,
     runs: int = 2000,
     seed: int = 0,
+    workers: int = 1,
+    dask: str | None = None,
     progress: Progress | None = None,
+    announce: Callable[[str], None] | None = None,
 ) -> CaseBacktest:
     """Score the whether-and-when forecasters on historical cases (``detente backtest
     cases``; default: the cases that ship with detente):
     :func:`detente.analysis.case_backtest.run_case_backtest`."""
     from detente.analysis.case_backtest import run_case_backtest
     from detente.api.results import CaseBacktest
+    from detente.executors import open_executor
 
-    folder = os.fspath(directory) if directory is not None else shipped_cases()
-    result = run_case_backtest(folder, runs=runs, seed=seed, progress=progress)
+    folder = os.fspath(directory) if directory else shipped_cases()
+    with open_executor(workers=workers, dask=dask, announce=announce) as chosen:
+        result = run_case_backtest(folder, runs=runs, seed=seed, progress=progress, executor=chosen)
     return CaseBacktest(result, folder)

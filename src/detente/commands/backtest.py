@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import click
 
-from detente.commands._executor import executor, executor_options
+from detente.commands._executor import executor_options
 from detente.commands._options import FIGURE_SUFFIXES, announce, check_output, format_option
-from detente.commands._shared import console, print_json, progress_bar
+from detente.commands._shared import print_json, print_renderables, progress_bar
 from detente.commands.runs import Recorder, store_options
+
+if TYPE_CHECKING:
+    from detente.api.results import Result
 
 
 @click.group(name="backtest")
@@ -64,21 +68,20 @@ def deu(
     difference against the compromise model. The issues run in a few tasks on --workers
     processes or a --dask cluster, with the same answer. See docs/backtest-deu.md.
     """
-    from detente.analysis.backtest import run_deu_backtest
+    from detente.api.verbs import backtest_deu
 
-    with (
-        executor(workers, dask) as chosen,
-        progress_bar("Scoring DEU issues", quiet=quiet) as update,
-    ):
-        result = run_deu_backtest(
+    with progress_bar("Scoring DEU issues", quiet=quiet) as update:
+        result = backtest_deu(
             path,
-            models=list(models) or None,
+            models=models,
             capabilities=capabilities,
             seed=seed,
             bootstrap=bootstrap,
             institution_weight=institution_weight,
+            workers=workers,
+            dask=dask,
             progress=update,
-            executor=chosen,
+            announce=announce,
         )
     recorder.record(
         command="backtest deu",
@@ -93,30 +96,17 @@ def deu(
         },
         seed=seed,
     )
+    _print(result, fmt)
+
+
+def _print(result: Result, fmt: str) -> None:
+    """A backtest's result as JSON, Markdown or terminal tables."""
     if fmt == "json":
         print_json(result.to_dict())
     elif fmt == "markdown":
-        from detente.report.backtest_tables import backtest_markdown
-
-        click.echo(backtest_markdown(result))
+        click.echo(result.markdown(), nl=False)
     else:
-        from detente.report.backtest_tables import backtest_table
-
-        out = console()
-        out.print(backtest_table(result))
-
-
-def shipped_cases() -> str:
-    """The folder of historical cases that ships with detente.
-
-    ``src/detente/cases`` is a link to the repository's ``cases/`` folder, and its case
-    files are package data (``pyproject.toml``), so the same folder is found from a
-    source checkout, an editable install and a wheel, whatever the working directory.
-    Every case file in it counts (the backtest globs the folder; there is no list).
-    """
-    from importlib.resources import files
-
-    return str(files("detente") / "cases")
+        print_renderables(result.renderables())
 
 
 @COMMAND.command(name="cases")
@@ -156,39 +146,27 @@ def cases(
     --dask cluster, with the same answer. See docs/backtest-cases.md and
     docs/calibration.md.
     """
-    from detente.analysis.case_backtest import run_case_backtest
+    from detente.api.verbs import backtest_cases
 
     if plot is not None:  # before any work: the figure must have somewhere to go
         check_output(plot, what="figure", suffixes=FIGURE_SUFFIXES)
 
-    folder = directory or shipped_cases()
-    with (
-        executor(workers, dask) as chosen,
-        progress_bar("Scoring cases", quiet=quiet) as update,
-    ):
-        result = run_case_backtest(folder, runs=runs, seed=seed, progress=update, executor=chosen)
+    with progress_bar("Scoring cases", quiet=quiet) as update:
+        result = backtest_cases(
+            directory, runs=runs, seed=seed, workers=workers, dask=dask, progress=update,
+            announce=announce,
+        )  # fmt: skip
     recorder.record(
         command="backtest cases",
         scenario=None,
         result=result.to_dict(),
-        options={"directory": folder},
+        options={"directory": result.folder},
         seed=seed,
         runs=runs,
     )
     if plot is not None:
         from detente.report.case_tables import plot_reliability
 
-        plot_reliability(result, plot)
-        announce(f"wrote {plot} (reliability diagram of {len(result.rows)} cases)")
-    if fmt == "json":
-        print_json(result.to_dict())
-    elif fmt == "markdown":
-        from detente.report.case_tables import case_markdown
-
-        click.echo(case_markdown(result))
-    else:
-        from detente.report.case_tables import case_tables
-
-        out = console()
-        for table in case_tables(result):
-            out.print(table)
+        plot_reliability(result.result, plot)
+        announce(f"wrote {plot} (reliability diagram of {len(result.result.rows)} cases)")
+    _print(result, fmt)

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import click
 
 from detente.commands._options import ScenarioInput, format_option, scenario_input
-from detente.commands._shared import console, print_json, progress_bar
+from detente.commands._shared import print_json, print_renderables, progress_bar
 from detente.commands.runs import Recorder, store_options
 
 
@@ -72,33 +72,25 @@ def COMMAND(  # noqa: N802 - the name the command registry looks for
 ) -> None:
     """The smallest change to one parameter (then a pair) that flips the answer, in the
     scenario's own words. See docs/explain.md for the search."""
-    from detente.analysis.flip import find_flips
-    from detente.commands.whatif import expand_path
-    from detente.report.explain_tables import flip_document
+    from detente.api.verbs import flip
 
     loaded = scenario.load()
-    paths = [expand_path(loaded, p) for p in params] or None
     with progress_bar("Searching", quiet=quiet) as update:
-        result = find_flips(
+        found = flip(
             loaded, target=target, threshold=threshold, runs=runs, seed=seed,
-            shock_paths=shock_paths,
-            pairs=not no_pairs, limit=limit, paths=paths, progress=update,
+            shock_paths=shock_paths, no_pairs=no_pairs, params=params, limit=limit,
+            progress=update,
         )  # fmt: skip
-    document = flip_document(loaded, result)
-    options = {"target": result.target, "threshold": threshold, "shock_paths": shock_paths,
-               "pairs": not no_pairs, "params": paths}  # fmt: skip
+    document = found.document
+    options = {"target": found.result.target, "threshold": threshold, "shock_paths": shock_paths,
+               "pairs": not no_pairs, "params": found.paths}  # fmt: skip
     recorder.record(
         command="flip", scenario=loaded, result=document, options=options, seed=seed,
-        runs=result.runs,
+        runs=found.result.runs,
     )  # fmt: skip
     if fmt == "json":
         print_json(document)
-        return
-    from detente.report.explain_tables import flip_markdown, flip_renderables
-
-    if fmt == "markdown":
-        click.echo(flip_markdown(document))
-        return
-    out = console()
-    for renderable in flip_renderables(document):
-        out.print(renderable)
+    elif fmt == "markdown":
+        click.echo(found.markdown(), nl=False)
+    else:
+        print_renderables(found.renderables())

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from detente.commands._options import ScenarioInput, announce, check_output, scenario_input
+from detente.commands._options import ScenarioInput, announce, scenario_input
 from detente.commands._shared import progress_bar
 from detente.commands.runs import Recorder, store_options
 
@@ -57,36 +57,19 @@ def COMMAND(  # noqa: N802 - the name the command registry looks for
     SCENARIO is a scenario file, a CSV table or an embedded scenario's name (default: the
     Russia-Japan 2018 scenario).
     """
-    import importlib.util
-    from typing import Literal, cast
+    from detente.api.verbs import check_report_output, report
 
-    from detente.errors import DetenteError
-    from detente.io import write_atomically
-    from detente.report.document import build_report, render_html, render_markdown, report_format
-
-    kind = report_format(output)  # a bad suffix or folder fails before any work is done
-    check_output(output, what="report")
-    if importlib.util.find_spec("matplotlib") is None:
-        raise DetenteError(
-            "detente report draws its figures with matplotlib, which is not installed; "
-            "install it with: pip install 'detente[plot]'"
-        )
+    check_report_output(output)  # a bad suffix or folder fails before the scenario is read
     loaded = scenario.load()
-    chosen = cast(Literal["svg", "png"], images or ("svg" if kind == "html" else "png"))
     with progress_bar("Monte Carlo draws", quiet=quiet) as update:
-        report = build_report(
-            loaded,
-            source=scenario.source,
-            runs=runs,
-            seed=seed,
-            image_format=chosen,
-            sensitivity=sensitivity,
-            progress=lambda done: update(done, runs),
-        )
-    write_atomically(output, render_html(report) if kind == "html" else render_markdown(report))
-    omitted = {s.id: s.omitted for s in report.sections if s.omitted is not None}
+        built, kind, chosen = report(
+            loaded, output, source=scenario.source, runs=runs, seed=seed,
+            images=images,  # type: ignore[arg-type]  # click.Choice(["svg", "png"])
+            sensitivity=sensitivity, progress=lambda done: update(done, runs),
+        )  # fmt: skip
+    omitted = {s.id: s.omitted for s in built.sections if s.omitted is not None}
     note = f"; omitted: {', '.join(omitted)}" if omitted else ""
-    announce(f"wrote {output} ({len(report.sections) - len(omitted)} sections{note})")
+    announce(f"wrote {output} ({len(built.sections) - len(omitted)} sections{note})")
     recorder.record(
         command="report",
         scenario=loaded,
@@ -94,7 +77,7 @@ def COMMAND(  # noqa: N802 - the name the command registry looks for
             "output": output,
             "format": kind,
             "sections": [
-                {"id": s.id, "title": s.title, "omitted": s.omitted} for s in report.sections
+                {"id": s.id, "title": s.title, "omitted": s.omitted} for s in built.sections
             ],
         },
         options={"source": scenario.source, "images": chosen, "sensitivity": sensitivity},

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
 import click
 
-from detente.commands._executor import executor, executor_options
+from detente.commands._executor import executor_options
 from detente.commands._options import (
     FIGURE_SUFFIXES,
     ScenarioInput,
@@ -16,12 +15,9 @@ from detente.commands._options import (
     format_option,
     scenario_input,
 )
-from detente.commands._shared import console, print_json, print_renderables, progress_bar
+from detente.commands._shared import print_json, print_renderables, progress_bar
 from detente.commands.runs import Recorder, store_options
-
-if TYPE_CHECKING:
-    from detente.analysis.sobol import SobolResult
-    from detente.scenario import Scenario
+from detente.errors import DetenteError
 
 
 @click.command(name="sensitivity")
@@ -85,124 +81,45 @@ def COMMAND(  # noqa: N802 - the name the command registry looks for
     evaluations run in a few coarse tasks on --workers processes or a --dask cluster,
     with the same answer (docs/scale-out.md). See docs/explain.md.
     """
+    from detente.api.results import SobolSensitivity
+    from detente.api.verbs import sensitivity
+
     loaded = scenario.load()
-    _check_early(loaded, models, metric, plot)
-    options: dict[str, object] = {"method": method, "models": list(models), "metric": metric}
-    if method == "sobol":
-        from detente.analysis.sobol import sobol_sensitivity
-
-        with executor(workers, dask) as chosen:
-            indices = sobol_sensitivity(
-                loaded, n=samples, seed=seed, models=list(models) or None, executor=chosen
-            )
-        _sobol(loaded, indices, samples, seed, metric, top, plot, fmt, recorder, options)
-        return
-    from detente.analysis.one_at_a_time import one_at_a_time
-
-    with (
-        executor(workers, dask) as chosen,
-        progress_bar("Swinging parameters", quiet=quiet) as update,
-    ):
-        result = one_at_a_time(
-            loaded, models=list(models) or None, runs=runs, seed=seed, progress=update,
-            executor=chosen,
-        )  # fmt: skip
-    ranking = None if metric == "any" else (metric or result.headline())
-    document = result.to_dict(ranking)
-    if plot:
-        from detente.report.tornado import plot_tornado
-
-        plot_tornado(result, plot, metric=ranking, top=top)
-        announce(f"wrote {plot} (tornado chart of {ranking or 'the largest effects'})")
-    recorder.record(
-        command="sensitivity", scenario=loaded, result=document, options=options, seed=seed,
-        runs=runs,
-    )  # fmt: skip
-    if fmt == "json":
-        print_json(document)
-        return
-    from detente.report.explain_tables import sensitivity_markdown, sensitivity_table
-
-    if fmt == "markdown":
-        click.echo(sensitivity_markdown(result, ranking, top))
-        return
-    out = console()
-    out.print(sensitivity_table(result, ranking, top))
-    out.print(
-        "Effect: spread of the number over low, mode and high, in units of its scale "
-        f"(issue width; 1 for probabilities). Metrics: {', '.join(m.id for m in result.metrics)}.",
-        style="dim",
-    )
-
-
-def _sobol(
-    loaded: Scenario,
-    result: SobolResult,
-    samples: int,
-    seed: int,
-    metric: str | None,
-    top: int,
-    plot: str | None,
-    fmt: str,
-    recorder: Recorder,
-    options: dict[str, object],
-) -> None:
-    from detente.errors import DetenteError
-
-    chosen = metric or result.headline()
-    if chosen is not None and chosen not in result.indices:
-        raise DetenteError(
-            f"unknown metric {chosen!r}; expected one of {', '.join(result.indices)}"
-        )
-    document = result.to_dict()
-    if plot:
-        if chosen is None:
-            raise DetenteError("no headline number varies over the ranges: nothing to plot")
-        from detente.report.tornado import plot_sobol
-
-        plot_sobol(result, plot, metric=chosen, top=top)
-        announce(f"wrote {plot} (Sobol indices of {chosen})")
-    recorder.record(
-        command="sensitivity", scenario=loaded, result=document,
-        options={**options, "samples": samples}, seed=seed,
-    )  # fmt: skip
-    if fmt == "json":
-        print_json(document)
-        return
-    from rich.text import Text
-
-    from detente.report.explain_tables import sobol_table
-
-    shown: list[object] = []
-    if chosen is None:
-        shown.append("No headline number varies over the ranges: every Sobol index is undefined.")
-    else:
-        shown.append(sobol_table(result, chosen, top))
-        shown.append(
-            Text(
-                f"{result.evaluations} evaluations; estimators of Saltelli et al. (2010) via "
-                "SALib. Other metrics: --metric, or --format json for all.",
-                style="dim",
-            )
-        )
-    print_renderables(shown, fmt)
-
-
-def _check_early(
-    loaded: Scenario, models: Sequence[str], metric: str | None, plot: str | None
-) -> None:
-    """Refuse a bad --metric or --plot file before the (slow) computation."""
-    from detente.analysis.headline_numbers import headline_metrics, static_models
-    from detente.errors import DetenteError
-    from detente.scenario_edits import dated_model
-
     if plot:
         check_output(plot, what="figure", suffixes=FIGURE_SUFFIXES)
-    if metric in (None, "any"):
-        return
-    names = static_models(loaded, list(models) or None)
-    known = [
-        m.id for m in headline_metrics(loaded, names, with_dated=dated_model(loaded) is not None)
-    ]
-    if metric not in known:
-        raise DetenteError(f"unknown metric {metric!r}; expected one of {', '.join(known)}")
+    options: dict[str, object] = {"method": method, "models": list(models), "metric": metric}
+    with progress_bar("Swinging parameters", quiet=quiet or method == "sobol") as update:
+        result = sensitivity(
+            loaded, method=method, models=models, runs=runs, seed=seed, samples=samples,
+            metric=metric, top=top, workers=workers, dask=dask, progress=update,
+            announce=announce,
+        )  # fmt: skip
+    document = result.to_dict()
+    if isinstance(result, SobolSensitivity):
+        options["samples"] = samples
+        if plot:
+            if result.metric is None:
+                raise DetenteError("no headline number varies over the ranges: nothing to plot")
+            from detente.report.tornado import plot_sobol
+
+            plot_sobol(result.result, plot, metric=result.metric, top=top)
+            announce(f"wrote {plot} (Sobol indices of {result.metric})")
+        recorder.record(
+            command="sensitivity", scenario=loaded, result=document, options=options, seed=seed
+        )
+    else:
+        if plot:
+            from detente.report.tornado import plot_tornado
+
+            plot_tornado(result.result, plot, metric=result.metric, top=top)
+            announce(f"wrote {plot} (tornado chart of {result.metric or 'the largest effects'})")
+        recorder.record(
+            command="sensitivity", scenario=loaded, result=document, options=options, seed=seed,
+            runs=runs,
+        )  # fmt: skip
+    if fmt == "json":
+        print_json(document)
+    elif fmt == "markdown":
+        click.echo(result.markdown(), nl=False)
+    else:
+        print_renderables(result.renderables())

@@ -1,40 +1,21 @@
 """``detente whatif``: the forecast before and after changing some parameters.
 
-The grammar of ``--set PATH=VALUE`` (repeatable)::
-
-    PATH  = a full parameter path (as in evidence entries, with .0/.1 for the bounds of an
-            accepts pair), e.g. agreement.signatories.russia.ratifiers.russian_public
-            .accepts.territory.0, or a short form (ACTOR and ISSUE are ids):
-              ACTOR.capability                  actors.ACTOR.capability
-              ACTOR.ISSUE.position              actors.ACTOR.stances.ISSUE.position
-              ACTOR.ISSUE.salience              actors.ACTOR.stances.ISSUE.salience
-              ACTOR.MOTIVE.weight               actors.ACTOR.motives.MOTIVE.weight
-              ACTOR.accepts.ISSUE.0 (or .1)     the accepts bound of ACTOR as signatory or
-                                                ratifier (agreement.signatories...)
-              ACTOR.tolerance.ISSUE             its tolerance
-              ACTOR.leader.FIELD                agreement.signatories.ACTOR.leader.FIELD
-              ISSUE.status_quo                  issues.ISSUE.status_quo
-    VALUE = a number (50), a range LOW:MODE:HIGH (40:50:60) or a date (2020-12-31),
-            in the scenario file's units (saliences on its salience_scale).
-
-A malformed ``--set`` is one line on stderr and exit code 2.
+``--set PATH=VALUE`` (repeatable) takes a full parameter path or a short form such as
+``russia.capability`` or ``russian_public.accepts.territory.0``, and a number, a range
+``LOW:MODE:HIGH`` or a date; the grammar is in :mod:`detente.scenario_paths` and
+``docs/explain.md``. A malformed ``--set`` is one line on stderr and exit code 2.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
 import click
 
 from detente.commands._options import ScenarioInput, format_option, scenario_input
-from detente.commands._shared import console, print_json
+from detente.commands._shared import print_json, print_renderables
 from detente.commands.runs import Recorder, store_options
-from detente.errors import DetenteError
 from detente.scenario_paths import expand_path, parse_assignment, parse_value
-
-if TYPE_CHECKING:
-    from detente.scenario_edits import Value
 
 __all__ = ["COMMAND", "expand_path", "parse_assignment", "parse_value"]
 
@@ -73,26 +54,16 @@ def COMMAND(  # noqa: N802 - the name the command registry looks for
     With --runs (default 1000), also the calibrated probability that the agreement is
     signed by each date (docs/calibration.md), before and after, from the same seed.
     """
-    from detente.analysis.what_if import what_if
+    from detente.api.verbs import whatif
     from detente.commands._shared import progress_bar
 
     loaded = scenario.load()
-    changes: dict[str, Value] = {}
-    for text in assignments:
-        path, value = parse_assignment(loaded, text)
-        if path in changes:
-            raise DetenteError(f"--set {text!r}: {path} is set twice")
-        changes[path] = value
     with progress_bar(f"Sampling 2 x {runs:,} scenarios", quiet=quiet or not runs) as update:
-        document = what_if(
-            loaded,
-            changes,
-            models=list(models) or None,
-            source=scenario.source,
-            runs=runs,
-            seed=seed,
-            progress=lambda done: update(done, 2 * runs),
-        )
+        result = whatif(
+            loaded, set=assignments, models=models, source=scenario.source, runs=runs,
+            seed=seed, progress=lambda done: update(done, 2 * runs),
+        )  # fmt: skip
+    document = result.document
     recorder.record(
         command="whatif", scenario=loaded, result=document,
         options={"models": list(models), "set": list(assignments)},
@@ -100,12 +71,7 @@ def COMMAND(  # noqa: N802 - the name the command registry looks for
     )  # fmt: skip
     if fmt == "json":
         print_json(document)
-        return
-    from detente.report.explain_tables import whatif_markdown, whatif_renderables
-
-    if fmt == "markdown":
-        click.echo(whatif_markdown(document))
-        return
-    out = console()
-    for renderable in whatif_renderables(document):
-        out.print(renderable)
+    elif fmt == "markdown":
+        click.echo(result.markdown(), nl=False)
+    else:
+        print_renderables(result.renderables())

@@ -198,7 +198,8 @@ def _dated_models(scenario: Scenario) -> list[str]:
 
 def monte_carlo(scenario: Scenario, *, runs: int, seed: int, budget: float) -> dict[str, Any]:
     """P(agreement by date) over ``runs`` draws; :class:`BudgetExceededError` past ``budget`` s."""
-    from detente.uncertainty import SEED_BLOCK, run_monte_carlo
+    from detente.api.verbs import monte_carlo as draw
+    from detente.uncertainty import SEED_BLOCK
 
     models = _dated_models(scenario)
     deadline = time.monotonic() + budget
@@ -210,7 +211,7 @@ def monte_carlo(scenario: Scenario, *, runs: int, seed: int, budget: float) -> d
                 f"{runs} draws; ask for fewer runs"
             )
 
-    result = run_monte_carlo(
+    result = draw(
         scenario,
         runs=runs,
         seed=seed,
@@ -218,8 +219,7 @@ def monte_carlo(scenario: Scenario, *, runs: int, seed: int, budget: float) -> d
         block_size=2 * SEED_BLOCK,
         progress=check,
     )
-    out: dict[str, Any] = result.to_dict()
-    return out
+    return result.to_dict()
 
 
 def _verdict(
@@ -280,10 +280,10 @@ def _positions(scenario: Scenario) -> dict[str, list[dict[str, Any]]]:
 
 def forecast_payload(scenario: Scenario, *, runs: int, seed: int, budget: float) -> dict[str, Any]:
     """Every model's forecast, the verdict, and (``runs > 0``) the P(agreement) curve."""
-    from detente.forecasting import forecast_document, run_models
+    from detente.api.verbs import forecast
 
-    forecasts = run_models(scenario, rng=seed)
-    document = forecast_document(scenario, forecasts)
+    point = forecast(scenario, rng=seed)
+    forecasts, document = point.forecasts, point.document
     for issue in document["issues"]:
         for entry in issue["forecasts"]:
             entry.pop("rounds", None)  # long; `detente forecast --rounds` shows them
