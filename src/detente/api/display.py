@@ -55,31 +55,16 @@ def renderables_html(renderables: Iterable[Any]) -> str:
     """An HTML fragment of terminal renderables: each rich ``Table`` as a ``<table>`` with
     its title as caption, each ``Text`` or string as a paragraph, ``Panel`` and ``Group``
     by their contents. Every text is escaped (a name prints as written)."""
-    from rich.console import Group
-    from rich.panel import Panel
-    from rich.table import Table
-    from rich.text import Text
-
-    from detente.report.terminal import plain
+    from detente.report.markdown import renderable_parts
 
     out: list[str] = []
-
-    def add(item: Any) -> None:
-        if isinstance(item, Table):
+    for kind, item in renderable_parts(renderables):
+        if kind == "table":
             out.append(_table_html(item))
-        elif isinstance(item, Panel):
-            if item.title is not None:
-                out.append(f"<p><b>{_text(plain(item.title) or '')}</b></p>")
-            add(item.renderable)
-        elif isinstance(item, Group):
-            for part in item.renderables:
-                add(part)
-        elif isinstance(item, Text | str):
-            text = plain(item) or ""
-            out.append(f'<p style="white-space:pre-wrap">{_text(text)}</p>')
-
-    for renderable in renderables:
-        add(renderable)
+        elif kind == "heading":
+            out.append(f"<p><b>{_text(item)}</b></p>")
+        else:
+            out.append(f'<p style="white-space:pre-wrap">{_text(item)}</p>')
     return "\n".join(out)
 
 

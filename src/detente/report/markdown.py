@@ -10,12 +10,18 @@ escapes the pipe and turns newlines into ``<br>``, for pipe-table cells.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from detente.report.safe_text import terminal_safe
 
-__all__ = ["markdown_cell", "markdown_table", "markdown_text", "renderables_markdown"]
+__all__ = [
+    "markdown_cell",
+    "markdown_table",
+    "markdown_text",
+    "renderable_parts",
+    "renderables_markdown",
+]
 
 _PUNCTUATION = re.compile(r"([\\`*_|~])")
 _LINK = re.compile(r"\](?=[(\[:])")  # "](" "][" "]:" make a link or a link definition
@@ -51,10 +57,10 @@ def markdown_table(
     return lines
 
 
-def renderables_markdown(renderables: Iterable[Any]) -> str:
-    """Markdown of what a command prints in the terminal: each rich ``Table`` as a pipe
-    table under its title, each ``Text`` or string as an escaped paragraph, ``Panel`` and
-    ``Group`` by their contents. For commands whose only rendering is the terminal one."""
+def renderable_parts(renderables: Iterable[Any]) -> Iterator[tuple[str, Any]]:
+    """The parts of terminal renderables in order: ``("heading", text)`` for a panel's
+    title, ``("table", rich Table)``, ``("text", text)`` for a ``Text`` or string;
+    ``Panel`` and ``Group`` are opened. Shared by the Markdown and HTML renderings."""
     from rich.console import Group
     from rich.panel import Panel
     from rich.table import Table
@@ -62,10 +68,28 @@ def renderables_markdown(renderables: Iterable[Any]) -> str:
 
     from detente.report.terminal import plain
 
-    out: list[str] = []
-
-    def add(item: Any) -> None:
+    for item in renderables:
         if isinstance(item, Table):
+            yield "table", item
+        elif isinstance(item, Panel):
+            if item.title is not None:
+                yield "heading", plain(item.title) or ""
+            yield from renderable_parts([item.renderable])
+        elif isinstance(item, Group):
+            yield from renderable_parts(item.renderables)
+        elif isinstance(item, Text | str):
+            yield "text", plain(item) or ""
+
+
+def renderables_markdown(renderables: Iterable[Any]) -> str:
+    """Markdown of what a command prints in the terminal: each rich ``Table`` as a pipe
+    table under its title, each ``Text`` or string as an escaped paragraph, ``Panel`` and
+    ``Group`` by their contents. For commands whose only rendering is the terminal one."""
+    from detente.report.terminal import plain
+
+    out: list[str] = []
+    for kind, item in renderable_parts(renderables):
+        if kind == "table":
             if item.title is not None:
                 out.extend([f"**{markdown_text(plain(item.title) or '')}**", ""])
             headers = [plain(c.header) or "" for c in item.columns]
@@ -74,17 +98,8 @@ def renderables_markdown(renderables: Iterable[Any]) -> str:
             if item.caption is not None:
                 out.extend(["", markdown_text(plain(item.caption) or "")])
             out.append("")
-        elif isinstance(item, Panel):
-            if item.title is not None:
-                out.extend([f"**{markdown_text(plain(item.title) or '')}**", ""])
-            add(item.renderable)
-        elif isinstance(item, Group):
-            for part in item.renderables:
-                add(part)
-        elif isinstance(item, Text | str):
-            text = plain(item) or ""
-            out.extend([markdown_text(text).replace("\n", "  \n"), ""])
-
-    for renderable in renderables:
-        add(renderable)
+        elif kind == "heading":
+            out.extend([f"**{markdown_text(item)}**", ""])
+        else:
+            out.extend([markdown_text(item).replace("\n", "  \n"), ""])
     return "\n".join(out).rstrip() + "\n"
