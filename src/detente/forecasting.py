@@ -9,7 +9,7 @@ layer renders as a table, Markdown or JSON.
 from __future__ import annotations
 
 import zlib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -31,8 +31,11 @@ __all__ = [
 ]
 
 
-def with_model_options(scenario: Scenario, assignments: Sequence[str]) -> Scenario:
-    """``scenario`` with model options from the command line (``MODEL.OPTION=VALUE``).
+def with_model_options(
+    scenario: Scenario, assignments: Sequence[str] | Mapping[str, Mapping[str, Any]]
+) -> Scenario:
+    """``scenario`` with model options from the command line (``MODEL.OPTION=VALUE``
+    texts) or the Python API (``{model: {option: value}}``).
 
     They are merged over the scenario's own ``models`` section (the command line wins
     option by option) and checked against each model's declared options, so every
@@ -42,8 +45,15 @@ def with_model_options(scenario: Scenario, assignments: Sequence[str]) -> Scenar
         return scenario
     from detente.models import check_model_options, parse_option_assignments
 
+    given = (
+        assignments
+        if isinstance(assignments, Mapping)
+        else parse_option_assignments(
+            [assignments] if isinstance(assignments, str) else assignments
+        )
+    )
     merged = {name: dict(chosen) for name, chosen in scenario.models.items()}
-    for name, chosen in parse_option_assignments(assignments).items():
+    for name, chosen in given.items():
         merged.setdefault(name, {}).update(chosen)
     return scenario.model_copy(update={"models": check_model_options(merged)})
 

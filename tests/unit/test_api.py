@@ -123,3 +123,25 @@ def test_the_issue_one_liner_prints_a_table() -> None:
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     assert "issue" in lines[0] and "territory" in result.stdout and len(lines) >= 6
+
+
+def test_model_options_as_texts_or_mapping_are_the_cli_option(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    path = "docs/examples/classic_table.csv"
+    option = "expected-utility.probability=pair"
+    code, out, _ = run_cli(
+        capsys, "forecast", path, "--scale", "0:100", "-m", "expected-utility",
+        "--option", option, "-f", "json",
+    )  # fmt: skip
+    assert code == 0
+    scenario = detente.load(path, scale=(0, 100))
+    texts = scenario.forecast(models=["expected-utility"], model_options=[option])
+    mapping = scenario.forecast(
+        models=["expected-utility"], model_options={"expected-utility": {"probability": "pair"}}
+    )
+    assert json.loads(json.dumps(texts.to_dict())) == json.loads(out)
+    assert mapping.to_dict() == texts.to_dict()
+    assert texts.to_dict()["models"][0]["options"] == {"probability": "pair"}
+    with pytest.raises(ScenarioError, match="expected one of all-votes, pair"):
+        scenario.forecast(model_options={"expected-utility": {"probability": "nope"}})

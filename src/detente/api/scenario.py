@@ -197,8 +197,9 @@ class LoadedScenario:
             and model; ``.monte_carlo`` the draws' summaries when ``runs`` is given.
         """
         from detente.api.verbs import forecast
+        from detente.forecasting import with_model_options
 
-        scenario = _with_options(self.scenario, model_options)
+        scenario = with_model_options(self.scenario, model_options)
         return forecast(
             scenario, source=self.source, models=models, runs=runs, seed=seed,
             workers=workers, dask=dask,
@@ -350,16 +351,3 @@ class LoadedScenario:
             sensitivity=sensitivity,
         )  # fmt: skip
         return Path(path)
-
-
-def _with_options(
-    scenario: Scenario, options: Sequence[str] | Mapping[str, Mapping[str, Any]]
-) -> Scenario:
-    """``scenario`` with model options as texts ``MODEL.OPTION=VALUE`` or a mapping."""
-    from detente.forecasting import with_model_options
-
-    if isinstance(options, str):
-        options = [options]
-    if isinstance(options, Mapping):
-        options = [f"{m}.{k}={v}" for m, chosen in options.items() for k, v in chosen.items()]
-    return with_model_options(scenario, list(options))
