@@ -136,6 +136,11 @@ def test_html_shows_the_tables_escaped_with_evidence_in_details(two_sides: Path)
     assert "<details>" in page and "A&#x27;s weight is between one and three" in page
     # one parameter of nine has evidence: the summary says how many have none
     assert "without evidence" in page
+    # evidence is grouped by what it is behind: B's floor on the price under the issue,
+    # A's capability under the actors
+    price = page[page.index("Behind Price") : page.index("Actors: capabilities")]
+    assert "agreement.signatories.b.accepts.price<" in price
+    assert "actors.a.capability" in page[page.index("Actors: capabilities") :]
     result_page = scenario.forecast(models=["compromise", "two-level"])._repr_html_()
     assert "<table" in result_page and "<details>" in result_page
     assert "Two sides &lt;b&gt;&amp;amp;&lt;/b&gt;" in result_page

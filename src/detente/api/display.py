@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 __all__ = ["evidence_html", "renderables_html"]
 
 _STYLE = "text-align:left;vertical-align:top;white-space:pre-wrap"
+_RIGHT = "text-align:right;vertical-align:top;white-space:pre-wrap"
 
 
 def _text(value: str) -> str:
@@ -34,16 +35,21 @@ def _table_html(table: Any) -> str:
     if table.title is not None:
         parts.append(f"<caption><b>{_text(plain(table.title) or '')}</b></caption>")
     headers = [plain(c.header) or "" for c in table.columns]
+    styles = [_RIGHT if c.justify == "right" else _STYLE for c in table.columns]
     if any(headers):
         parts.append(
             "<thead><tr>"
-            + "".join(f'<th style="{_STYLE}">{_text(h)}</th>' for h in headers)
+            + "".join(
+                f'<th style="{st}">{_text(h)}</th>' for st, h in zip(styles, headers, strict=True)
+            )
             + "</tr></thead>"
         )
     columns = [[plain(cell) or "" for cell in c.cells] for c in table.columns]
     parts.append("<tbody>")
     for row in zip(*columns, strict=True):
-        cells = "".join(f'<td style="{_STYLE}">{_text(cell)}</td>' for cell in row)
+        cells = "".join(
+            f'<td style="{st}">{_text(cell)}</td>' for st, cell in zip(styles, row, strict=True)
+        )
         parts.append(f"<tr>{cells}</tr>")
     parts.append("</tbody></table>")
     if table.caption is not None:
@@ -68,17 +74,29 @@ def renderables_html(renderables: Iterable[Any]) -> str:
     return "\n".join(out)
 
 
+def _group(scenario: Scenario, path: str) -> str:
+    """The block a parameter belongs to: its issue (stances, bounds, the issue itself),
+    else the actors (capabilities, motives) or the rest (agreement, dates, dynamics)."""
+    for issue in scenario.issues:
+        if f".{issue.id}." in f".{path}." or path.startswith(f"issues.{issue.id}"):
+            return f"Behind {issue.name}"
+    if path.startswith("actors."):
+        return "Actors: capabilities and motives"
+    return "Agreement, dates and dynamics"
+
+
 def evidence_html(scenario: Scenario) -> str:
     """The evidence behind every number of ``scenario``, one closed ``<details>`` per
-    block (an actor, an issue, the agreement, ...): each parameter's path, value and the
-    quotes and judgments it rests on; a parameter without evidence says so."""
+    issue (the stances and bounds on it), the actors' other numbers, and the rest: each
+    parameter's path, value and the quotes and judgments it rests on; a parameter
+    without evidence says so."""
     from detente.report.scenario_tables import provenance_rows
 
-    groups: dict[str, list[str]] = {}
+    order = [f"Behind {i.name}" for i in scenario.issues]
+    order += ["Actors: capabilities and motives", "Agreement, dates and dynamics"]
+    groups: dict[str, list[str]] = {name: [] for name in order}
     missing = 0
     for path, value, notes in provenance_rows(scenario):
-        parts = path.split(".")
-        group = ".".join(parts[:2]) if parts[0] in ("actors", "issues") else parts[0]
         if not notes:
             missing += 1
         shown = (
@@ -86,7 +104,7 @@ def evidence_html(scenario: Scenario) -> str:
             if notes
             else '<li><b style="color:#b00">no evidence given</b></li>'
         )
-        groups.setdefault(group, []).append(
+        groups.setdefault(_group(scenario, path), []).append(
             f'<tr><td style="{_STYLE}"><code>{_text(path)}</code></td>'
             f'<td style="{_STYLE}">{_text(value)}</td>'
             f'<td style="{_STYLE}"><ul style="margin:0">{shown}</ul></td></tr>'
@@ -95,6 +113,8 @@ def evidence_html(scenario: Scenario) -> str:
     head = f"Evidence: {total} parameters" + (f", {missing} without evidence" if missing else "")
     out = [f"<details><summary><b>{_text(head)}</b> (click to open)</summary>"]
     for group, rows in groups.items():
+        if not rows:
+            continue
         out.append(
             f'<details style="margin-left:1em"><summary>{_text(group)} ({len(rows)})</summary>'
             '<table class="detente"><thead><tr><th>Parameter</th><th>Value</th>'
