@@ -17,6 +17,7 @@ The command line prints these same tables and documents (:mod:`detente.commands`
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -64,20 +65,24 @@ def new_axes(ax: Any = None, size: tuple[float, float] = (9.0, 4.8)) -> Any:
     return axes
 
 
-class Result:
+class Result(ABC):
     """What every result offers; subclasses give the document, tables and figure."""
 
+    @abstractmethod
     def to_dict(self) -> dict[str, Any]:
         """The JSON document the command prints with ``-f json``."""
-        raise NotImplementedError
 
+    @abstractmethod
     def to_frame(self) -> pd.DataFrame:
         """A tidy table of the result (see the subclass)."""
-        raise NotImplementedError
 
+    @abstractmethod
     def renderables(self) -> list[Any]:
         """The command's terminal tables (rich renderables)."""
-        raise NotImplementedError
+
+    @abstractmethod
+    def plot(self, ax: Any = None) -> Any:
+        """The command's figure on the matplotlib ``ax`` (a new one when ``None``)."""
 
     def markdown(self) -> str:
         """The command's ``-f markdown`` output."""

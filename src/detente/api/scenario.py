@@ -118,13 +118,13 @@ class LoadedScenario:
             for issue_id, stance in actor.stances.items():
                 row: dict[str, Any] = {"actor": actor.id, "actor_name": actor.name}
                 row["issue"] = issue_id
-                for name, value in (
-                    ("capability", actor.capability),
-                    ("position", stance.position),
-                    ("salience", stance.salience),
+                for name, value, unit in (
+                    ("capability", actor.capability, 1),
+                    ("position", stance.position, 1),
+                    ("salience", stance.salience, self.scenario.salience_scale),
                 ):
-                    row.update({name: value.mode, f"{name}_low": value.low,
-                                f"{name}_high": value.high})  # fmt: skip
+                    row.update({name: value.mode * unit, f"{name}_low": value.low * unit,
+                                f"{name}_high": value.high * unit})  # fmt: skip
                 rows.append(row)
         values = [
             f"{n}{s}" for n in ("capability", "position", "salience") for s in ("", "_low", "_high")

@@ -219,3 +219,14 @@ def test_bad_arguments_are_clear_errors(two_sides: Path) -> None:
         scenario.sensitivity(method="morris")  # type: ignore[arg-type]
     with pytest.raises(DetenteError, match="expected a number, a Range"):
         scenario.whatif({"a.capability": [1, 2]})
+
+
+def test_scenario_frame_one_row_per_actor_and_issue(two_sides: Path) -> None:
+    frame = detente.load(two_sides).to_frame().set_index("actor")
+    assert list(frame.index) == ["a", "b"] and set(frame["issue"]) == {"price"}
+    # A's capability is the range 1-2-3; B's a plain 3 (low = mode = high)
+    assert frame.loc["a", ["capability_low", "capability", "capability_high"]].tolist() == [1, 2, 3]
+    assert frame.loc["b", ["capability_low", "capability", "capability_high"]].tolist() == [3, 3, 3]
+    assert frame.loc["b", "position"] == 100
+    # saliences in the file's units (salience_scale 100), as written
+    assert frame["salience"].tolist() == [50, 50]
