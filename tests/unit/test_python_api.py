@@ -145,3 +145,16 @@ def test_model_options_as_texts_or_mapping_are_the_cli_option(
     assert texts.to_dict()["models"][0]["options"] == {"probability": "pair"}
     with pytest.raises(ScenarioError, match="expected one of all-votes, pair"):
         scenario.forecast(model_options={"expected-utility": {"probability": "nope"}})
+
+
+def test_import_notes_are_kept_and_warned_as_the_cli_prints_them(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # an extra column 'resolve' is not read: the importer says so (one note)
+    path = tmp_path / "extra.csv"
+    path.write_text("name,power,position,salience,resolve\nA,1,0,80,x\nB,1,10,60,y\n")
+    with pytest.warns(UserWarning, match="resolve") as caught:
+        scenario = detente.load(path, salience_scale=100)
+    assert len(caught) == 1 and scenario.notes == (str(caught[0].message),)
+    code, _, err = run_cli(capsys, "validate", str(path), "--salience-scale", "100")
+    assert code == 0 and err.strip() == f"detente: note: {scenario.notes[0]}"

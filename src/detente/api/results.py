@@ -221,12 +221,19 @@ class ForecastResult(Result):
             text += renderables_markdown(self.rounds_tables())
         return text
 
-    def plot(self, ax: Any = None, *, kind: str = "auto", issue: str | None = None) -> Any:
+    def plot(
+        self,
+        ax: Any = None,
+        *,
+        kind: str = "auto",
+        issue: str | None = None,
+        model: str | None = None,
+    ) -> Any:
         """Draw ``kind``: ``"agreement"`` (P(agreement by date) with its band; needs
         ``runs`` and the dated model), ``"issue"`` (an issue's scale with the actors and
-        every model's forecast) or ``"rounds"`` (a dynamic model's trajectories);
-        ``"auto"``: the agreement curve when there is one, else the first issue.
-        ``issue`` is an issue id (default: the first)."""
+        every model's forecast) or ``"rounds"`` (the trajectories of ``model``, default:
+        the first dynamic model run); ``"auto"``: the agreement curve when there is one,
+        else the first issue. ``issue`` is an issue id (default: the first)."""
         if kind == "auto":
             drawn = self.monte_carlo
             kind = "agreement" if drawn and drawn.result.agreement is not None else "issue"
@@ -245,9 +252,14 @@ class ForecastResult(Result):
         if kind == "rounds":
             from detente.report.trajectories import draw_trajectories
 
-            found = [f for f in issue_rounds(self.document) if f[0].split("-")[0] == chosen]
+            mine = [e["rounds"] for e in issues[chosen]["forecasts"]
+                    if "rounds" in e and model in (None, e["model"])]  # fmt: skip
+            found = [f for f in issue_rounds(self.document) if any(f[2] is r for r in mine)]
             if not found:
-                raise DetenteError("no rounds: forecast with models=['expected-utility']")
+                raise DetenteError(
+                    "no rounds to draw: forecast with a dynamic model "
+                    f"({', '.join(sorted(ROUND_MODELS))})"
+                )
             _, name, rounds, scale = found[0]
             return draw_trajectories(new_axes(ax), rounds, title=name, scale=scale)
         raise DetenteError(f"kind: expected auto, agreement, issue or rounds, got {kind!r}")
