@@ -75,13 +75,22 @@ def test_whatif_to_dict_is_the_cli_json_and_frame_pairs_before_after(
 ) -> None:
     changes = ["russian_public.accepts.territory.0=45", "russia.accepts.territory.0=45"]
     args = [a for c in changes for a in ("--set", c)]
-    code, out, _ = run_cli(capsys, "whatif", "russia_japan_2018", *args, "-f", "json")
+    runs = ["--runs", "100", "--seed", "2"]
+    code, out, _ = run_cli(capsys, "whatif", "russia_japan_2018", *args, *runs, "-f", "json")
     assert code == 0
-    result = detente.load("russia_japan_2018").whatif(changes)
+    result = detente.load("russia_japan_2018").whatif(changes, runs=100, seed=2)
     assert json.loads(json.dumps(result.to_dict())) == json.loads(out)
     # the same changes as a mapping give the same document
     mapping = {"russian_public.accepts.territory.0": 45, "russia.accepts.territory.0": "45"}
-    assert detente.load("russia_japan_2018").whatif(mapping).to_dict() == result.to_dict()
+    again = detente.load("russia_japan_2018").whatif(mapping, runs=100, seed=2)
+    assert again.to_dict() == result.to_dict()
+    # the calibrated forecast before and after: one row per named date, P rises with the
+    # changes (a zone of agreement opens) and stays a probability
+    agreement = result.to_frame("agreement")
+    assert len(agreement) == len(result.to_dict()["before"]["agreement"]["by"])
+    assert (agreement["after"] > agreement["before"]).all()
+    assert agreement["after"].between(0, 1).all()
+    assert (agreement["after_low"] <= agreement["after"]).all()
     frame = result.to_frame()
     row = frame[(frame["model"] == "deadline-bargaining") & (frame["issue"] == "territory")]
     # the dated model: before, no agreement is possible, so it reads the status quo (100);

@@ -189,13 +189,13 @@ def test_every_plot_returns_the_axes_it_drew_on(two_sides: Path) -> None:
         scenario.forecast().plot(axes[0, 0]),
         scenario.forecast(runs=64).plot(axes[0, 1]),
         scenario.forecast(models=["expected-utility"]).plot(axes[0, 2], kind="rounds"),
-        scenario.whatif({"b.accepts.price.0": 40}).plot(axes[1, 0]),
+        scenario.whatif({"b.accepts.price.0": 40}, runs=0).plot(axes[1, 0]),
         scenario.flip(target="zopa").plot(axes[1, 1]),
         scenario.sensitivity(runs=0, models=["compromise"]).plot(axes[1, 2]),
     ]
     assert drawn == list(axes.flat)
     # the what-if figure: one row per model, B's floor at 40 moves nothing static
-    whatif = scenario.whatif({"b.accepts.price.0": 40})
+    whatif = scenario.whatif({"b.accepts.price.0": 40}, runs=0)
     assert len(drawn[3].get_yticklabels()) == len(whatif.to_frame().query("issue == 'price'"))
     plt.close(fig)
 
@@ -218,7 +218,7 @@ def test_bad_arguments_are_clear_errors(two_sides: Path) -> None:
     with pytest.raises(DetenteError, match="method: expected"):
         scenario.sensitivity(method="morris")  # type: ignore[arg-type]
     with pytest.raises(DetenteError, match="expected a number, a Range"):
-        scenario.whatif({"a.capability": [1, 2]})
+        scenario.whatif({"a.capability": [1, 2]}, runs=0)
 
 
 def test_scenario_frame_one_row_per_actor_and_issue(two_sides: Path) -> None:

@@ -151,12 +151,26 @@ def monte_carlo_frame(document: Mapping[str, Any]) -> pd.DataFrame:
     return frame(rows, ["date", "label", "p", "median", "p05", "p95", "n"])
 
 
-def whatif_frame(document: Mapping[str, Any]) -> pd.DataFrame:
-    """One row per issue and model: the outcome ``before`` and ``after`` the changes, the
-    ``change``, and the nearest labelled point before and after."""
-    columns = ["issue", "model", "before", "after", "change", "anchor_before", "anchor_after"]
-    rows = [{k: row.get(k) for k in columns} for row in document["comparison"]["outcomes"]]
-    return frame(rows, columns)
+def whatif_frame(document: Mapping[str, Any], table: str = "outcomes") -> pd.DataFrame:
+    """``table="outcomes"``: one row per issue and model, the outcome ``before`` and
+    ``after`` the changes, the ``change``, and the nearest labelled point before and
+    after. ``table="agreement"``: one row per named date, the calibrated P(agreement by
+    the date) before and after (same seed), the change, and the after forecast's 90%
+    band ``after_low``-``after_high``; empty when the what-if ran with ``runs=0``."""
+    if table == "outcomes":
+        columns = ["issue", "model", "before", "after", "change", "anchor_before", "anchor_after"]
+        rows = [{k: row.get(k) for k in columns} for row in document["comparison"]["outcomes"]]
+        return frame(rows, columns)
+    if table == "agreement":
+        rows = []
+        for row in document["comparison"].get("whether_and_when") or []:
+            low, high = row.get("band_after") or (None, None)
+            rows.append({**{k: row.get(k) for k in ("date", "label", "before", "after", "change")},
+                         "after_low": low, "after_high": high})  # fmt: skip
+        return frame(
+            rows, ["date", "label", "before", "after", "change", "after_low", "after_high"]
+        )
+    raise DetenteError(f"table: expected 'outcomes' or 'agreement', got {table!r}")
 
 
 def flip_frame(document: Mapping[str, Any]) -> pd.DataFrame:

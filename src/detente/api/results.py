@@ -281,11 +281,13 @@ class WhatIf(Result):
         """The document of ``detente whatif -f json``."""
         return self.document
 
-    def to_frame(self) -> pd.DataFrame:
-        """One row per issue and model: outcome before, after and the change."""
+    def to_frame(self, table: str = "outcomes") -> pd.DataFrame:
+        """``"outcomes"``: one row per issue and model, the outcome before, after and the
+        change; ``"agreement"``: the calibrated P(agreement by each named date) before
+        and after (needs ``runs``)."""
         from detente.api.frames import whatif_frame
 
-        return whatif_frame(self.document)
+        return whatif_frame(self.document, table)
 
     def renderables(self) -> list[Any]:
         from detente.report.explain_tables import whatif_renderables
