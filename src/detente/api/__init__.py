@@ -28,9 +28,8 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 
+from detente.api.backtests import CaseBacktest, DeuBacktest
 from detente.api.results import (
-    CaseBacktest,
-    DeuBacktest,
     FlipSearch,
     ForecastResult,
     MonteCarlo,

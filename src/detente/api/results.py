@@ -13,6 +13,7 @@ Every result has
   scenario's numbers one click away (``<details>``).
 
 The command line prints these same tables and documents (:mod:`detente.commands`).
+The backtests' results are in :mod:`detente.api.backtests`.
 """
 
 from __future__ import annotations
@@ -27,8 +28,6 @@ from detente.errors import DetenteError
 if TYPE_CHECKING:
     import pandas as pd
 
-    from detente.analysis.backtest import BacktestResult
-    from detente.analysis.case_backtest import CaseBacktestResult
     from detente.analysis.flip import FlipResult
     from detente.analysis.sensitivity import SensitivityResult, SobolResult
     from detente.models.base import Forecast
@@ -37,8 +36,6 @@ if TYPE_CHECKING:
 
 __all__ = [
     "ROUND_MODELS",
-    "CaseBacktest",
-    "DeuBacktest",
     "FlipSearch",
     "ForecastResult",
     "MonteCarlo",
@@ -440,78 +437,3 @@ class SobolSensitivity(Result):
 
     def __repr__(self) -> str:
         return f"<SobolSensitivity {self.result.title!r}: N = {self.result.n}>"
-
-
-@dataclass(frozen=True, repr=False)
-class DeuBacktest(Result):
-    """The models' track record on the DEU data set (``docs/backtest-deu.md``)."""
-
-    result: BacktestResult
-
-    def to_dict(self) -> dict[str, Any]:
-        """The document of ``detente backtest deu -f json``."""
-        return self.result.to_dict()
-
-    def to_frame(self, table: str = "issues") -> pd.DataFrame:
-        """``"issues"``: one row per issue and model (forecast, outcome, absolute error);
-        ``"models"``: one row per model with its scores."""
-        from detente.api.frames import backtest_frame
-
-        return backtest_frame(self.result, table)
-
-    def renderables(self) -> list[Any]:
-        from detente.report.backtest_tables import backtest_table
-
-        return [backtest_table(self.result)]
-
-    def markdown(self) -> str:
-        from detente.report.backtest_tables import backtest_markdown
-
-        return backtest_markdown(self.result) + "\n"
-
-    def plot(self, ax: Any = None) -> Any:
-        """Each model's mean absolute error with its bootstrap 95% interval."""
-        from detente.report.explain_figures import draw_backtest
-
-        return draw_backtest(new_axes(ax), self.result)
-
-    def __repr__(self) -> str:
-        return f"<DeuBacktest {self.result.dataset}: {self.result.scored} issues scored>"
-
-
-@dataclass(frozen=True, repr=False)
-class CaseBacktest(Result):
-    """The whether-and-when forecasters scored on historical cases."""
-
-    result: CaseBacktestResult
-    folder: str
-
-    def to_dict(self) -> dict[str, Any]:
-        """The document of ``detente backtest cases -f json``."""
-        return self.result.to_dict()
-
-    def to_frame(self, table: str = "cases") -> pd.DataFrame:
-        """``"cases"``: one row per case and forecaster (probability, outcome, squared
-        error); ``"scores"``: one row per forecaster (Brier, skill, log score, AUC)."""
-        from detente.api.frames import cases_frame
-
-        return cases_frame(self.result, table)
-
-    def renderables(self) -> list[Any]:
-        from detente.report.case_tables import case_tables
-
-        return list(case_tables(self.result))
-
-    def markdown(self) -> str:
-        from detente.report.case_tables import case_markdown
-
-        return case_markdown(self.result) + "\n"
-
-    def plot(self, ax: Any = None) -> Any:
-        """The reliability diagram of the main forecasters (as ``--plot``)."""
-        from detente.report.case_tables import draw_reliability
-
-        return draw_reliability(new_axes(ax, (5.5, 5.5)), self.result)
-
-    def __repr__(self) -> str:
-        return f"<CaseBacktest {self.folder}: {len(self.result.rows)} cases>"

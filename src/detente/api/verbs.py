@@ -20,9 +20,8 @@ from typing import TYPE_CHECKING, Any, Literal
 from detente.errors import DetenteError
 
 if TYPE_CHECKING:
+    from detente.api.backtests import CaseBacktest, DeuBacktest
     from detente.api.results import (
-        CaseBacktest,
-        DeuBacktest,
         FlipSearch,
         ForecastResult,
         MonteCarlo,
@@ -371,7 +370,7 @@ def backtest_deu(
     """Score the models on a DEU-format TSV file (``detente backtest deu``):
     :func:`detente.analysis.backtest.run_deu_backtest`."""
     from detente.analysis.backtest import run_deu_backtest
-    from detente.api.results import DeuBacktest
+    from detente.api.backtests import DeuBacktest
     from detente.executors import open_executor
 
     with open_executor(workers=workers, dask=dask, announce=announce) as chosen:
@@ -415,7 +414,7 @@ def backtest_cases(
     cases``; default: the cases that ship with detente):
     :func:`detente.analysis.case_backtest.run_case_backtest`."""
     from detente.analysis.case_backtest import run_case_backtest
-    from detente.api.results import CaseBacktest
+    from detente.api.backtests import CaseBacktest
     from detente.executors import open_executor
 
     folder = os.fspath(directory) if directory else shipped_cases()
