@@ -230,3 +230,29 @@ def test_scenario_frame_one_row_per_actor_and_issue(two_sides: Path) -> None:
     assert frame.loc["b", "position"] == 100
     # saliences in the file's units (salience_scale 100), as written
     assert frame["salience"].tolist() == [50, 50]
+
+
+def test_every_result_has_tables_markdown_html_and_a_figure(two_sides: Path) -> None:
+    import matplotlib.pyplot as plt
+
+    scenario = detente.load(two_sides)
+    forecast = scenario.forecast(runs=64)
+    assert forecast.monte_carlo is not None
+    results = [
+        forecast,
+        forecast.monte_carlo,
+        scenario.whatif({"b.accepts.price.0": 40}, runs=0),
+        scenario.flip(target="zopa"),
+        scenario.sensitivity(runs=0, models=["compromise"]),
+        scenario.sensitivity(method="sobol", samples=8, models=["compromise"]),
+        detente.backtest_deu("tests/data/deu_small.tsv", models=["compromise"], bootstrap=20),
+    ]
+    for result in results:
+        name = type(result).__name__
+        assert "<table" in result._repr_html_(), name
+        assert result._repr_markdown_().strip(), name
+        assert isinstance(result.to_frame(), pd.DataFrame) and len(result.to_frame()), name
+        assert isinstance(result.to_dict(), dict), name
+        assert isinstance(result.plot(), matplotlib.axes.Axes), name
+        assert name in repr(result)
+        plt.close("all")
