@@ -9,12 +9,16 @@ import sys
 from pathlib import Path
 
 import matplotlib
+import numpy as np
 import pytest
+from hypothesis import given, settings
 
 import detente
 from detente.errors import DetenteError
+from detente.scenario import Scenario
 
 from cli_helpers import run_cli
+from strategies import scenario_dicts
 
 matplotlib.use("Agg")
 pd = pytest.importorskip("pandas")
@@ -256,3 +260,17 @@ def test_every_result_has_tables_markdown_html_and_a_figure(two_sides: Path) -> 
         assert isinstance(result.plot(), matplotlib.axes.Axes), name
         assert name in repr(result)
         plt.close("all")
+
+
+@settings(max_examples=25, deadline=None)
+@given(scenario_dicts(with_agreement=False))
+def test_frames_of_random_scenarios_follow_the_compromise_formula(data: dict[str, object]) -> None:
+    scenario = detente.LoadedScenario(Scenario.from_dict(data))
+    stances = scenario.to_frame()
+    assert len(stances) == len(scenario.scenario.actors) * len(scenario.scenario.issues)
+    frame = scenario.forecast(models=["compromise"]).to_frame().set_index("issue")
+    for issue, rows in stances.groupby("issue"):
+        # compromise: the capability x salience weighted mean of positions (Achen 2006)
+        weight = rows["capability"].to_numpy() * rows["salience"].to_numpy()
+        expected = float(np.sum(weight * rows["position"].to_numpy()) / np.sum(weight))
+        assert frame.loc[issue, "outcome"] == pytest.approx(expected, rel=1e-9, abs=1e-9)
