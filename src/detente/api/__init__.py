@@ -63,6 +63,8 @@ def backtest_deu(
     institution_weight: float = 1.0,
     seed: int = 0,
     bootstrap: int = 2000,
+    workers: int = 1,
+    dask: str | None = None,
 ) -> DeuBacktest:
     """Score the models on a DEU-format TSV file of EU legislative negotiations
     (``detente backtest deu PATH``; ``docs/backtest-deu.md``).
@@ -74,13 +76,16 @@ def backtest_deu(
     models:
         Models to score (``--model``; default: every model).
     capabilities:
-        ``"council"`` (Council voting weights in force at the proposal's date) or
-        ``"equal"`` (``--capabilities``).
+        ``"council"`` (Council voting weights in force at the proposal's date),
+        ``"banzhaf"`` or ``"shapley"`` (voting power in force, ``docs/voting-power.md``)
+        or ``"equal"`` (``--capabilities``).
     institution_weight:
         Weight of the Commission and Parliament, as a multiple of the mean member-state
         weight.
     seed, bootstrap:
         Seed and number of resamples of the bootstrap intervals.
+    workers, dask:
+        Local processes, or a Dask scheduler address / ``"local"``; the same answer.
 
     Returns
     -------
@@ -98,11 +103,17 @@ def backtest_deu(
     return verbs.backtest_deu(
         path, models=models, capabilities=capabilities,
         institution_weight=institution_weight, seed=seed, bootstrap=bootstrap,
+        workers=workers, dask=dask,
     )  # fmt: skip
 
 
 def backtest_cases(
-    directory: str | os.PathLike[str] | None = None, *, runs: int = 2000, seed: int = 0
+    directory: str | os.PathLike[str] | None = None,
+    *,
+    runs: int = 2000,
+    seed: int = 0,
+    workers: int = 1,
+    dask: str | None = None,
 ) -> CaseBacktest:
     """Score the whether-and-when forecasters on historical cases (``detente backtest
     cases [DIR]``; ``docs/backtest-cases.md``).
@@ -116,6 +127,8 @@ def backtest_cases(
         Monte Carlo draws per case.
     seed:
         Root seed of the draws.
+    workers, dask:
+        Local processes, or a Dask scheduler address / ``"local"``; the same answer.
 
     Returns
     -------
@@ -126,4 +139,4 @@ def backtest_cases(
     """
     from detente.api import verbs
 
-    return verbs.backtest_cases(directory, runs=runs, seed=seed)
+    return verbs.backtest_cases(directory, runs=runs, seed=seed, workers=workers, dask=dask)

@@ -290,6 +290,8 @@ class LoadedScenario:
         samples: int = 64,
         metric: str | None = None,
         top: int = 20,
+        workers: int = 1,
+        dask: str | None = None,
     ) -> Sensitivity | SobolSensitivity:
         """Rank the ranged parameters by their effect on the headline numbers
         (``detente sensitivity``; ``docs/explain.md``).
@@ -313,12 +315,15 @@ class LoadedScenario:
             largest effect on any; default: P(agreement) if it moves, else the gap).
         top:
             Rows shown in the tables and the figure.
+        workers, dask:
+            Local processes, or a Dask scheduler address / ``"local"`` (``--workers``,
+            ``--dask``); the same answer (``docs/scale-out.md``).
         """
         from detente.api.verbs import sensitivity
 
         return sensitivity(
             self.scenario, method=method, models=models, runs=runs, seed=seed,
-            samples=samples, metric=metric, top=top,
+            samples=samples, metric=metric, top=top, workers=workers, dask=dask,
         )  # fmt: skip
 
     def report(
