@@ -50,6 +50,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from detente.models.median import weighted_median
+
 __all__ = [
     "QMV_QUOTAS",
     "Institutions",
@@ -104,20 +106,10 @@ def council_pivots(positions: np.ndarray, weights: np.ndarray, quota: float) -> 
     """
     order = np.argsort(positions, kind="stable")
     x, w = positions[order], weights[order]
-    need = quota * w.sum() - _TOL * max(1.0, float(w.sum()))
+    need = quota * w.sum() * (1.0 - _TOL)  # relative: scaling the weights changes nothing
     left = x[int(np.argmax(np.cumsum(w) >= need))]
     right = x[::-1][int(np.argmax(np.cumsum(w[::-1]) >= need))]
     return float(left), float(right)
-
-
-def _weighted_median(positions: np.ndarray, weights: np.ndarray) -> float:
-    order = np.argsort(positions, kind="stable")
-    x, cumulative = positions[order], np.cumsum(weights[order])
-    half = cumulative[-1] / 2.0
-    below = int(np.searchsorted(cumulative, half - _TOL * max(1.0, half)))
-    if abs(cumulative[below] - half) <= _TOL * max(1.0, half) and below + 1 < x.size:
-        return float((x[below] + x[below + 1]) / 2.0)  # an exact half split: the midpoint
-    return float(x[below])
 
 
 @dataclass(frozen=True)
@@ -174,7 +166,7 @@ def institutional_quantities(
     core_lo, core_hi = min(left, right), max(left, right)
     pareto_lo, pareto_hi = float(states.min()), float(states.max())
     if reference_point is None:
-        pivot = _weighted_median(states, weights)
+        pivot = weighted_median(states, weights)
         low, high = core_lo, core_hi
     else:
         rp = float(reference_point)

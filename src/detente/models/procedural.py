@@ -57,7 +57,7 @@ from typing import Any, ClassVar, Literal
 
 import numpy as np
 
-from detente.errors import ModelError
+from detente.errors import ModelError, ScenarioError
 from detente.models import _eu_institutions as eu
 from detente.models.base import Forecast, IssueForecast, IssueModel, RngLike, check_issue_data
 from detente.models.base import with_options as _with_options
@@ -193,9 +193,20 @@ class ProceduralModel(IssueModel):
                 f"procedural: not applicable without the {missing}: give that actor "
                 f"metadata {{{ROLE_KEY}: {missing}}}"
             )
+        if all(actor.id in (commission, parliament) for actor in scenario.actors):
+            raise ModelError("procedural: not applicable without a Council member among the actors")
         unanimity = self.voting_rule == "unanimity"
         quota = 1.0 if unanimity else (self.qmv_quota or eu.qmv_quota_on(scenario.as_of))
         return ProceduralContext(codecision, unanimity, quota, commission, parliament)
+
+    def not_applicable(self, scenario: Scenario) -> str | None:
+        """Why the model cannot run on ``scenario`` (options and roles), or ``None``."""
+        try:
+            configured = _with_options(self, scenario.models.get(self.name))
+            configured.context(scenario)
+        except (ModelError, ScenarioError) as exc:
+            return str(exc)
+        return None
 
     # -- features and forecast ---------------------------------------------------
     def institutions(self, data: IssueData, context: ProceduralContext) -> eu.Institutions:
