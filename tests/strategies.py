@@ -27,8 +27,8 @@ def scenario_dicts(
 
     ``eu`` (drawn when ``None``): the actors carry EU roles (``metadata: {eu_role}``, the
     first actor the Commission, the second the Parliament when there are three or more)
-    and ``models.procedural`` gives (with two actors or more) a procedure and voting rule, so that the procedural
-    model applies. Other models read neither.
+    and ``models.procedural`` gives a procedure and voting rule (with two actors or
+    more), so that the procedural model applies. Other models read neither.
     """
     n_actors = draw(st.integers(min_actors, max_actors))
     n_issues = draw(st.integers(1, max_issues))

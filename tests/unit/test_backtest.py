@@ -83,10 +83,14 @@ def test_council_capabilities_by_hand() -> None:
 
 def test_baselines_by_hand(equal: BacktestResult) -> None:
     constant = equal.row("baseline:constant")
-    # median of the outcomes 60, 30, 25, 100 is 45: errors 15, 15, 20, 55
-    assert constant.mae == pytest.approx(26.25)
-    # paired: 15-10, 15-6.67, 20-25, 55-50; only d05002i1 is better than compromise
-    assert constant.diff_vs_compromise == pytest.approx((5 + (15 - 20 / 3) - 5 + 5) / 4)
+    # grouped CV, three proposals so one fold each (outcomes d99001: 60, 30; d05002: 25;
+    # d07003: 100): d99001's issues get the median of 25 and 100, 62.5 (errors 2.5,
+    # 32.5); d05002i1 the median of 60, 30, 100, 60 (error 35); d07003i2 the median of
+    # 60, 30, 25, 30 (error 70)
+    assert constant.mae == pytest.approx((2.5 + 32.5 + 35 + 70) / 4)
+    assert constant.evaluation == "grouped CV (3 folds by proposal)"
+    # paired: 2.5-10, 32.5-6.67, 35-25, 70-50; only d99001i1 is better than compromise
+    assert constant.diff_vs_compromise == pytest.approx((-7.5 + (32.5 - 20 / 3) + 10 + 20) / 4)
     assert constant.beats_compromise == pytest.approx(0.25)
     assert constant.n_paired == 4
 
@@ -337,7 +341,7 @@ def test_markdown_table(equal: BacktestResult) -> None:
     assert lines[0].startswith("| Model | n | No forecast | MAE | MAE 95% CI |")
     assert lines[2].startswith("| compromise | 4 | 0 | 22.92 | [")
     assert "| baseline:reference-point | 3 | 1 | 28.33 |" in text
-    assert "| baseline:constant | 4 | 0 | 26.25 |" in text and "| +3.33 |" in text
+    assert "| baseline:constant | 4 | 0 | 35.00 |" in text and "| +12.08 |" in text
     assert "4 of 6 issues scored" in text and "1 no outcome coded" in text
     assert len(lines) == 2 + 4 + 2
 

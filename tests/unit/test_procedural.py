@@ -141,7 +141,7 @@ def test_cross_validation_never_trains_on_the_proposal_it_predicts() -> None:
     for g in set(groups):
         assert len({int(f) for f, h in zip(folds, groups, strict=True) if h == g}) == 1
     x = np.array([[1.0, 2.0]] * 8)
-    predictions, _ = grouped_cv_predictions(x, np.full(8, 2.0), groups, ["s"] * 8, n_folds=3)
+    predictions = grouped_cv_predictions(x, np.full(8, 2.0), folds, ["s"] * 8)
     assert predictions == pytest.approx(np.full(8, 2.0))
 
 
@@ -189,7 +189,7 @@ def test_forecast_is_the_shipped_combination_of_its_candidates() -> None:
 
 def test_refuses_clearly_without_procedure_or_roles() -> None:
     model = get_model("procedural")
-    with pytest.raises(ModelError, match="models.procedural.procedure"):
+    with pytest.raises(ModelError, match=r"models\.procedural\.procedure"):
         model.forecast(Scenario.from_dict(eu_scenario()))
     no_roles = eu_scenario(procedure="COD", voting_rule="QMV")
     for actor in no_roles["actors"]:

@@ -22,7 +22,7 @@ The fit, every step proposal-grouped (:mod:`detente.analysis.stacking`):
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -40,11 +40,13 @@ __all__ = [
     "EU_CANDIDATES",
     "FOLDS",
     "ProceduralRows",
+    "cross_validated_forecasts",
     "deu_context",
     "deu_procedure",
     "fit_procedural",
     "procedural_rows",
     "procedural_scenario",
+    "voting_rule_of",
 ]
 
 FOLDS = 10
@@ -57,10 +59,16 @@ EU_CANDIDATES: tuple[dict[str, Any], ...] = (
 _RULES = {"QMV": "QMV", "QMV(10)": "QMV", "Unan": "unanimity", "unanimity": "unanimity"}
 
 
+def voting_rule_of(issue: DeuIssue) -> str | None:
+    """``"QMV"`` or ``"unanimity"`` from DEU's ``counvte`` (``QMV(10)`` is QMV), or
+    ``None`` when not coded."""
+    return _RULES.get(issue.voting_rule)
+
+
 def deu_procedure(issue: DeuIssue) -> tuple[str, str] | None:
     """``(procedure, voting_rule)`` of a DEU issue as the model's options, or ``None``
     when either field is missing or not one DEU uses."""
-    rule = _RULES.get(issue.voting_rule)
+    rule = voting_rule_of(issue)
     if issue.procedure not in ("COD", "CNS") or rule is None:
         return None
     return issue.procedure, rule
@@ -153,7 +161,9 @@ def _choose_eu_option(
     """The EU candidate best on all issues and the grouped-CV MAE of choosing by fold."""
     from detente.models.expected_utility import ExpectedUtilityModel
 
-    scored = [i for i in issues if i.outcome is not None and i.scenario and i.n_actors >= min_actors]
+    scored = [
+        i for i in issues if i.outcome is not None and i.scenario and i.n_actors >= min_actors
+    ]
     datas = [i.scenario.issue_data(i.isnr) for i in scored if i.scenario]
     y = np.array([float(i.outcome or 0.0) for i in scored])
     errors = []
@@ -194,9 +204,8 @@ def fit_procedural(
     issues = [i for i in issues if i.n_actors >= min_actors]
     eu_options, eu_report = _choose_eu_option(issues, min_actors, n_folds)
     rows = procedural_rows(issues, eu_options)
-    predictions, _ = grouped_cv_predictions(
-        rows.features, rows.outcomes, rows.groups, rows.rules, n_folds=n_folds
-    )
+    folds = grouped_folds(rows.groups, n_folds)
+    predictions = grouped_cv_predictions(rows.features, rows.outcomes, folds, rows.rules)
     rules = np.array(rows.rules)
     weights = {}
     for rule in ("QMV", "unanimity"):
@@ -222,3 +231,25 @@ def fit_procedural(
         },
         "failures": rows.failures,
     }
+
+
+def cross_validated_forecasts(
+    issues: Sequence[DeuIssue], folds: Mapping[str, int]
+) -> dict[str, tuple[float | None, str | None]]:
+    """Out-of-sample forecasts of the procedural model on scored DEU issues.
+
+    ``folds`` gives each issue's fold (proposal-grouped, shared with every other fitted
+    row of the backtest). Each fold is forecast by weights fitted, per voting rule, on
+    the issues of the other folds only (the shipped weights are never used here, since
+    they were fitted on DEU I-II). Returns ``{isnr: (forecast, failure)}``.
+    """
+    rows = procedural_rows(issues)
+    out: dict[str, tuple[float | None, str | None]] = {
+        isnr: (None, failure) for isnr, failure in rows.failures.items()
+    }
+    if rows.outcomes.size:
+        fold_of = np.array([folds[issue.isnr] for issue in rows.issues])
+        predictions = grouped_cv_predictions(rows.features, rows.outcomes, fold_of, rows.rules)
+        for issue, value in zip(rows.issues, predictions, strict=True):
+            out[issue.isnr] = (float(value), None)
+    return out

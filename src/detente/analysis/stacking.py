@@ -47,7 +47,7 @@ def fit_simplex_lad(features: np.ndarray, target: np.ndarray) -> np.ndarray:
         When the shapes disagree, a value is not finite, or the solver fails.
     """
     from scipy.optimize import linprog
-    from scipy.sparse import eye, hstack, csr_matrix, vstack
+    from scipy.sparse import csr_matrix, eye, hstack, vstack
 
     x = np.asarray(features, dtype=float)
     y = np.asarray(target, dtype=float)
@@ -109,33 +109,26 @@ def grouped_folds(groups: Sequence[str], n_folds: int) -> np.ndarray:
 def grouped_cv_predictions(
     features: np.ndarray,
     target: np.ndarray,
-    groups: Sequence[str],
+    folds: np.ndarray,
     strata: Sequence[str],
-    *,
-    n_folds: int = 10,
-) -> tuple[np.ndarray, np.ndarray]:
-    """Out-of-sample predictions of the stratified simplex stack, and each item's fold.
+) -> np.ndarray:
+    """``(n,)`` out-of-sample predictions of the stratified simplex stack.
 
-    For each fold, one weight vector per stratum is fitted by :func:`fit_simplex_lad`
-    on the items of that stratum in the other folds, and predicts the fold's items of
-    that stratum. A stratum with no training item in the other folds uses equal
-    weights.
-
-    Returns
-    -------
-    tuple
-        ``(n,)`` predictions and ``(n,)`` fold indices (:func:`grouped_folds`).
+    For each fold (``folds``: each item's fold, from :func:`grouped_folds`), one weight
+    vector per stratum is fitted by :func:`fit_simplex_lad` on the items of that
+    stratum in the other folds, and predicts the fold's items of that stratum. A
+    stratum with no training item in the other folds uses equal weights.
     """
     x = np.asarray(features, dtype=float)
     y = np.asarray(target, dtype=float)
+    fold_of = np.asarray(folds, dtype=int)
     layer = np.asarray(strata, dtype=object).astype(str)
-    folds = grouped_folds(groups, n_folds)
     predictions = np.full(y.shape, np.nan)
-    for fold in range(n_folds):
-        test = folds == fold
+    for fold in np.unique(fold_of):
+        test = fold_of == fold
         for stratum in np.unique(layer[test]):
             train = ~test & (layer == stratum)
             weights = fit_simplex_lad(x[train], y[train])
-            target_rows = test & (layer == stratum)
-            predictions[target_rows] = x[target_rows] @ weights
-    return predictions, folds
+            chosen = test & (layer == stratum)
+            predictions[chosen] = x[chosen] @ weights
+    return predictions

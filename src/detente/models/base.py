@@ -222,7 +222,9 @@ def not_applicable(model: Model, scenario: Scenario) -> str | None:
     ``not_applicable(scenario)`` method gives a reason.
     """
     if model.requires_agreement and scenario.agreement is None:
-        return f"model {model.name!r} needs an agreement with signatories, and this scenario has none"
+        return (
+            f"model {model.name!r} needs an agreement with signatories, and this scenario has none"
+        )
     check = getattr(model, "not_applicable", None)
     reason = check(scenario) if callable(check) else None
     return None if reason is None else str(reason)

@@ -212,7 +212,8 @@ class ProceduralModel(IssueModel):
     def institutions(self, data: IssueData, context: ProceduralContext) -> eu.Institutions:
         """The institutional quantities of one issue (raises ``ModelError``)."""
         ids = data.actor_ids
-        members = [k for k, a in enumerate(ids) if a not in (context.commission, context.parliament)]
+        institutions = (context.commission, context.parliament)
+        members = [k for k, a in enumerate(ids) if a not in institutions]
         if not members or not data.capabilities[members].sum() > 0:
             raise ModelError(
                 f"procedural: issue {data.issue.id!r}: no Council member with a capability "
@@ -293,7 +294,8 @@ class ProceduralModel(IssueModel):
         issues = list(scenario.iter_issue_data())
         weights = combination_weights(context.rule)
         results = []
-        for data, row in zip(issues, self.feature_rows(issues, [context] * len(issues)), strict=True):
+        rows = self.feature_rows(issues, [context] * len(issues))
+        for data, row in zip(issues, rows, strict=True):
             if isinstance(row, ModelError):
                 raise row
             lo, hi = data.scale
