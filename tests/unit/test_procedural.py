@@ -211,3 +211,25 @@ def test_options_are_checked() -> None:
         ProceduralModel(qmv_quota=0.3)
     with pytest.raises(ModelError, match="procedure"):
         ProceduralModel(procedure="OLP")  # type: ignore[arg-type]
+
+
+def test_a_deu_issue_as_a_scenario_gives_the_backtests_candidates() -> None:
+    # the scenario route (options and eu_role, as a user would write them) and the
+    # backtest's route (contexts from the DEU fields) compute the same candidates
+    from pathlib import Path
+
+    from detente.analysis.procedural_fit import procedural_rows, procedural_scenario
+    from detente.analysis.voting_weights import capability_function
+    from detente.io.deu import read_deu
+
+    small = Path(__file__).resolve().parents[1] / "data" / "deu_small.tsv"
+    issues = [i for i in read_deu(small, capabilities=capability_function("council"))]
+    rows = procedural_rows([i for i in issues if i.n_actors >= 3])
+    assert len(rows.issues) == 4 and not rows.failures
+    for issue, row in zip(rows.issues, rows.features, strict=True):
+        scenario = procedural_scenario(issue)
+        item = get_model("procedural").forecast(scenario).issues[0]
+        found = np.array([item.details["candidates"][name] for name in FEATURES])
+        assert found == pytest.approx(row)
+        weights = combination_weights(rows.rules[rows.issues.index(issue)])
+        assert item.outcome == pytest.approx(float(row @ weights))

@@ -31,7 +31,7 @@ import numpy as np
 
 from detente.analysis.stacking import fit_simplex_lad, grouped_cv_predictions, grouped_folds
 from detente.errors import ModelError
-from detente.io.deu import DeuIssue, read_deu
+from detente.io.deu import ACTOR_NAMES, DeuIssue, read_deu
 from detente.models import _eu_institutions as eu
 from detente.models.procedural import FEATURES, ProceduralContext, ProceduralModel
 from detente.scenario import Scenario
@@ -88,6 +88,10 @@ def procedural_scenario(issue: DeuIssue) -> Scenario:
     """The issue's scenario with what the procedural model needs: the procedure and
     voting rule as model options and ``eu_role`` on the Commission and Parliament.
 
+    An institution that took no position on the issue is added without a stance (and
+    with capability 0), so that its role is known and the model applies its rule for
+    an institution without a stance, as the backtest does.
+
     Raises
     ------
     ModelError
@@ -98,6 +102,11 @@ def procedural_scenario(issue: DeuIssue) -> Scenario:
         raise ModelError(f"issue {issue.isnr}: no procedure and voting rule to model")
     data = issue.scenario.to_dict()
     roles = {"com": "commission", "ep": "parliament"}
+    present = {actor["id"] for actor in data["actors"]}
+    for code in roles:
+        if code not in present:
+            name = ACTOR_NAMES[code]
+            data["actors"].append({"id": code, "name": name, "capability": 0, "stances": {}})
     for actor in data["actors"]:
         if actor["id"] in roles:
             actor["metadata"] = {**actor.get("metadata", {}), "eu_role": roles[actor["id"]]}
