@@ -233,3 +233,32 @@ def test_a_deu_issue_as_a_scenario_gives_the_backtests_candidates() -> None:
         assert found == pytest.approx(row)
         weights = combination_weights(rows.rules[rows.issues.index(issue)])
         assert item.outcome == pytest.approx(float(row @ weights))
+
+
+def test_example_scenario_end_to_end(capsys: pytest.CaptureFixture[str]) -> None:
+    # docs/examples/eu_codecision.yaml: the hand-worked institutions above, with Nice
+    # weights: the model runs by default on it, on the command line and under Monte
+    # Carlo, and the voting rule can be switched with --option
+    import json
+    from pathlib import Path
+
+    from cli_helpers import run_cli
+
+    example = str(Path(__file__).resolve().parents[2] / "docs" / "examples" / "eu_codecision.yaml")
+    code, out, err = run_cli(
+        capsys, "forecast", example, "-m", "procedural", "--runs", "20", "--no-store", "-f", "json"
+    )
+    assert code == 0, err
+    document = json.loads(out)
+    first = document["issues"][0]["forecasts"][0]
+    assert first["model"] == "procedural" and 0 <= first["outcome"] <= 100
+    # Nice quota 232/321 of the states' 104 votes needs 75.2: from the left 29, 58, 87
+    # reach it at Italy (40); the Commission at 70 lies in the win-set of 90
+    assert first["candidates"]["council_pivot"] == 40.0
+    assert first["candidates"]["commission_outcome"] == 70.0
+    code, out, _ = run_cli(
+        capsys, "forecast", example, "-m", "procedural", "--no-store", "-f", "json",
+        "--option", "procedural.voting_rule=unanimity",
+    )  # fmt: skip
+    # under unanimity rp 90 lies inside the states' range: gridlock at the pivot
+    assert json.loads(out)["issues"][0]["forecasts"][0]["candidates"]["council_pivot"] == 90.0
