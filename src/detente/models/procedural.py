@@ -66,11 +66,13 @@ from detente.scenario import IssueData, Scenario
 __all__ = [
     "BASE_MODELS",
     "FEATURES",
+    "INSTITUTIONAL",
     "MODEL",
     "ROLE_KEY",
     "VOTING_RULES",
     "ProceduralContext",
     "ProceduralModel",
+    "combination_weights",
     "shipped_fit",
 ]
 
@@ -134,8 +136,8 @@ class ProceduralModel(IssueModel):
 
     name: ClassVar[str] = "procedural"
     title: ClassVar[str] = (
-        "Procedural stacked model: base forecasts, Council pivots, Commission and "
-        "Parliament under the EU procedure, weighted by grouped cross-validation"
+        "Procedural stacked model (EU legislation): base forecasts, Council pivots, "
+        "Commission and Parliament under the procedure, weights fitted on DEU I-II"
     )
     citation: ClassVar[str] = (
         "Steunenberg, Selck et al. (2006) in Thomson et al. (eds.) The European Union "
