@@ -21,8 +21,15 @@ def scenario_dicts(
     max_issues: int = 2,
     with_agreement: bool | None = None,
     status_quo: bool | None = None,
+    eu: bool | None = None,
 ) -> dict[str, Any]:
-    """A valid ``detente/1`` scenario mapping with random actors, issues and weights."""
+    """A valid ``detente/1`` scenario mapping with random actors, issues and weights.
+
+    ``eu`` (drawn when ``None``): the actors carry EU roles (``metadata: {eu_role}``, the
+    first actor the Commission, the second the Parliament when there are three or more)
+    and ``models.procedural`` gives a procedure and voting rule (with two actors or
+    more), so that the procedural model applies. Other models read neither.
+    """
     n_actors = draw(st.integers(min_actors, max_actors))
     n_issues = draw(st.integers(1, max_issues))
     issues = []
@@ -73,7 +80,25 @@ def scenario_dicts(
                 }
             ]
         data["agreement"] = {"name": "deal", "signatories": signatories}
+    if (draw(st.booleans()) if eu is None else eu) and n_actors >= 2:
+        _add_eu_institutions(draw, data)
     return data
+
+
+def _add_eu_institutions(draw: st.DrawFn, data: dict[str, Any]) -> None:
+    """EU roles on the first actors and the procedural model's options (see above)."""
+    actors = data["actors"]
+    actors[0]["metadata"] = {"eu_role": "commission"}
+    parliament = len(actors) >= 3
+    if parliament:
+        actors[1]["metadata"] = {"eu_role": "parliament"}
+    options: dict[str, Any] = {
+        "procedure": draw(st.sampled_from(["COD", "CNS"] if parliament else ["CNS"])),
+        "voting_rule": draw(st.sampled_from(["QMV", "unanimity"])),
+    }
+    if draw(st.booleans()):
+        options["qmv_quota"] = draw(st.sampled_from([0.65, 62 / 87, 0.74, 1.0]))
+    data["models"] = {"procedural": options}
 
 
 def scenarios(**kwargs: Any) -> st.SearchStrategy[Scenario]:

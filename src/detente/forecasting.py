@@ -66,22 +66,24 @@ def select_models(
     Without ``models``: every registered model that can run on ``scenario``; with
     ``monte_carlo``, less those whose class sets ``monte_carlo_by_default = False``
     (models too slow per game to solve on every draw, such as ``smp``: they run on the
-    draws only when named). A named model that is unknown, or that needs an agreement
-    the scenario lacks, is a :class:`DetenteError`.
+    draws only when named). A named model that is unknown, or that cannot run on the
+    scenario (:func:`~detente.models.base.not_applicable`: an agreement or, for the
+    procedural model, the EU procedure it lacks), is a :class:`DetenteError`.
     """
+    from detente.models.base import not_applicable
+
     if not models:
         return [
             name
             for name in available_models()
-            if not (get_model(name).requires_agreement and scenario.agreement is None)
+            if not_applicable(get_model(name), scenario) is None
             and not (monte_carlo and not getattr(get_model(name), "monte_carlo_by_default", True))
         ]
     names = list(dict.fromkeys(models))
     for name in names:
-        if get_model(name).requires_agreement and scenario.agreement is None:
-            raise DetenteError(
-                f"model {name!r} needs an agreement with signatories, and this scenario has none"
-            )
+        reason = not_applicable(get_model(name), scenario)
+        if reason is not None:
+            raise DetenteError(reason)
     return names
 
 

@@ -346,7 +346,10 @@ class Actor(_Strict):
     description: str = ""
     metadata: dict[str, str] = Field(
         default_factory=dict,
-        description="Extra columns of an imported table (e.g. resolve), kept but read by no model.",
+        description=(
+            "Extra columns of an imported table (e.g. resolve), kept; only eu_role "
+            "(commission, parliament) is read, by the procedural model."
+        ),
     )
 
 

@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 
 from detente.errors import DetenteError, ModelError
 from detente.models import available_models, get_model
-from detente.models.base import Forecast, Model
+from detente.models.base import Forecast, Model, not_applicable
 from detente.scenario import Scenario
 
 from strategies import minimal, scenario_dicts
@@ -37,7 +37,8 @@ def run(model: Model, data: dict[str, Any], seed: int = 3) -> Forecast:
 
 
 def applicable(model: Model, data: dict[str, Any]) -> bool:
-    return not model.requires_agreement or "agreement" in data
+    """Whether ``model`` can run on ``data`` (an agreement, the EU procedure ...)."""
+    return not_applicable(model, Scenario.from_dict(data)) is None
 
 
 def outcomes(forecast: Forecast) -> dict[str, float | None]:

@@ -25,7 +25,12 @@ import numpy as np
 import pytest
 
 import detente.analysis.backtest as backtest_module
-from detente.analysis.backtest import BacktestResult, bootstrap_mean_ci, run_deu_backtest
+from detente.analysis.backtest import (
+    BacktestResult,
+    bootstrap_mean_ci,
+    grouped_bootstrap_mean_ci,
+    run_deu_backtest,
+)
 from detente.analysis.voting_weights import (
     REGIMES,
     capability_function,
@@ -83,10 +88,14 @@ def test_council_capabilities_by_hand() -> None:
 
 def test_baselines_by_hand(equal: BacktestResult) -> None:
     constant = equal.row("baseline:constant")
-    # median of the outcomes 60, 30, 25, 100 is 45: errors 15, 15, 20, 55
-    assert constant.mae == pytest.approx(26.25)
-    # paired: 15-10, 15-6.67, 20-25, 55-50; only d05002i1 is better than compromise
-    assert constant.diff_vs_compromise == pytest.approx((5 + (15 - 20 / 3) - 5 + 5) / 4)
+    # grouped CV, three proposals so one fold each (outcomes d99001: 60, 30; d05002: 25;
+    # d07003: 100): d99001's issues get the median of 25 and 100, 62.5 (errors 2.5,
+    # 32.5); d05002i1 the median of 60, 30, 100, 60 (error 35); d07003i2 the median of
+    # 60, 30, 25, 30 (error 70)
+    assert constant.mae == pytest.approx((2.5 + 32.5 + 35 + 70) / 4)
+    assert constant.evaluation == "grouped CV (3 folds by proposal)"
+    # paired: 2.5-10, 32.5-6.67, 35-25, 70-50; only d99001i1 is better than compromise
+    assert constant.diff_vs_compromise == pytest.approx((-7.5 + (32.5 - 20 / 3) + 10 + 20) / 4)
     assert constant.beats_compromise == pytest.approx(0.25)
     assert constant.n_paired == 4
 
@@ -123,6 +132,62 @@ def test_bootstrap_matches_exact_enumeration() -> None:
     assert (low, high) == pytest.approx((25 / 3, 40.0))  # the atoms, far from any CDF step
     rng = np.random.default_rng(2024)
     assert bootstrap_mean_ci(values, rng=rng, n_resamples=100_000) == pytest.approx((low, high))
+
+
+def test_proposal_bootstrap_by_exact_enumeration() -> None:
+    # errors 10, 20 on proposal a and 30 on b: a resample draws two proposals, so its
+    # mean is (a, a) 60/4 = 15, (a, b) or (b, a) 60/3 = 20, (b, b) 30, with probabilities
+    # 1/4, 1/2, 1/4: the 2.5% and 97.5% percentiles are the atoms 15 and 30
+    values, groups = np.array([10.0, 20.0, 30.0]), np.array(["a", "a", "b"])
+    rng = np.random.default_rng(7)
+    found = grouped_bootstrap_mean_ci(values, groups, rng=rng, n_resamples=20_000)
+    assert found == pytest.approx((15.0, 30.0))
+    # one issue per proposal is the issue bootstrap, draw for draw
+    plain = bootstrap_mean_ci(values, rng=np.random.default_rng(3), n_resamples=500)
+    each = grouped_bootstrap_mean_ci(
+        values, np.array(["x", "y", "z"]), rng=np.random.default_rng(3), n_resamples=500
+    )
+    assert plain == each
+    with pytest.raises(ValueError, match="shape"):
+        grouped_bootstrap_mean_ci(values, groups[:2], rng=rng, n_resamples=5)
+
+
+def test_rows_per_procedure_and_voting_rule(equal: BacktestResult) -> None:
+    # COD: d99001i1, d99001i2, d07003i2 (errors 10, 20/3, 50); CNS: d05002i1 (25);
+    # QMV(10) on d07003 counts as QMV, so QMV is COD and unanimity is CNS here
+    cod = equal.row("compromise", ("procedure", "COD"))
+    assert (cod.n, cod.n_proposals) == (3, 2)
+    assert cod.mae == pytest.approx((10 + 20 / 3 + 50) / 3)
+    assert equal.row("compromise", ("procedure", "CNS")).mae == pytest.approx(25.0)
+    assert equal.row("compromise", ("voting_rule", "QMV")).mae == cod.mae
+    assert equal.row("compromise", ("voting_rule", "unanimity")).n == 1
+    subsets = equal.to_dict()["subsets"]
+    assert set(subsets) == {"procedure", "voting_rule"}
+    assert set(subsets["voting_rule"]) == {"QMV", "unanimity"}
+
+
+def test_fitted_model_is_scored_only_out_of_sample() -> None:
+    from detente.analysis.procedural_fit import procedural_rows
+    from detente.analysis.stacking import fit_simplex_lad
+    from detente.io.deu import read_deu
+
+    result = run_deu_backtest(SMALL, models=["procedural"], capabilities="equal", bootstrap=20)
+    row = result.row("procedural")
+    assert row.evaluation == "grouped CV (3 folds by proposal)" and row.n == 4
+    forecasts = {r.isnr: r.forecast for r in result.issues if r.model == "procedural"}
+    issues = read_deu(SMALL, capabilities=capability_function("equal"))
+    rows = procedural_rows([i for i in issues if i.n_actors >= 3])
+    features = {i.isnr: f for i, f in zip(rows.issues, rows.features, strict=True)}
+    outcomes = {i.isnr: float(i.outcome or 0) for i in rows.issues}
+    # d05002i1 is the only unanimity issue: no training issue of its rule in the other
+    # folds, so equal weights, the mean of its nine candidates
+    assert forecasts["d05002i1"] == pytest.approx(features["d05002i1"].mean())
+    # d07003i2 (QMV) is forecast by the weights fitted on d99001's two issues only
+    train = ["d99001i1", "d99001i2"]
+    weights = fit_simplex_lad(
+        np.array([features[i] for i in train]), np.array([outcomes[i] for i in train])
+    )
+    assert forecasts["d07003i2"] == pytest.approx(float(features["d07003i2"] @ weights))
 
 
 def test_bootstrap_interval_properties(equal: BacktestResult) -> None:
@@ -334,12 +399,17 @@ def test_institution_weight_changes_the_forecast() -> None:
 def test_markdown_table(equal: BacktestResult) -> None:
     text = backtest_markdown(equal)
     lines = text.splitlines()
-    assert lines[0].startswith("| Model | n | No forecast | MAE | MAE 95% CI |")
-    assert lines[2].startswith("| compromise | 4 | 0 | 22.92 | [")
-    assert "| baseline:reference-point | 3 | 1 | 28.33 |" in text
-    assert "| baseline:constant | 4 | 0 | 26.25 |" in text and "| +3.33 |" in text
+    assert lines[0].startswith("| Model | Scored | n | No forecast | MAE | MAE 95% CI |")
+    assert lines[2].startswith("| compromise | as is | 4 | 0 | 22.92 | [")
+    assert "| baseline:reference-point | as is | 3 | 1 | 28.33 |" in text
+    assert "| baseline:constant | grouped CV | 4 | 0 | 35.00 |" in text and "| +12.08 |" in text
     assert "4 of 6 issues scored" in text and "1 no outcome coded" in text
-    assert len(lines) == 2 + 4 + 2
+    assert "resamples of the 3 proposals (not of issues)" in text
+    assert lines[2 + 4] == ""  # the main table: header, rule, 4 rows
+    # then one table per procedure and voting rule (COD: 10, 20/3, 50 -> 22.22)
+    assert "### Procedure: co-decision (COD)" in text
+    assert "| compromise | as is | 3 | 2 | 22.22 |" in text
+    assert "### Voting rule: Council by unanimity" in text
 
 
 def test_rich_table(equal: BacktestResult) -> None:

@@ -145,6 +145,7 @@ def test_expected_utility_with_better_and_worse() -> None:
 # Pass 2: with d = 1 the votes are 1^r = 1, so P is unchanged; U_s = 2, U_f = -2, and
 # U_sq = 2 - 4 (1/2)^r: 1 for r = 2, 2 - 2 sqrt 2 for r = 1/2.
 TWO = [("a", 0.0, 1.0, 1.0), ("b", 1.0, 1.0, 0.5)]
+TABLE2 = "scholz-2011-table2"  # the hand-worked two-actor cases use its denominator
 
 
 def test_two_actors_compromise() -> None:
@@ -153,7 +154,7 @@ def test_two_actors_compromise() -> None:
     # b moves the share |E_i| / E_j of the way to 0.
     # a's view (r_a = 2): EU(a->b) = 2/3 - 1 < 0 and EU(b->a) = -4/3 - 1 < 0: no offer.
     share = (10 / 3 - 2 * SQRT2) / (2 * SQRT2 - 4 / 3)
-    out = details(ExpectedUtilityModel(max_rounds=1), scenario(TWO, (0, 10)))
+    out = details(ExpectedUtilityModel(max_rounds=1, preset=TABLE2), scenario(TWO, (0, 10)))
     assert out["risk_exponents"] == pytest.approx({"a": 2.0, "b": 0.5})
     first = out["rounds"][1]
     assert first["positions"]["a"] == 0.0
@@ -168,7 +169,7 @@ def test_two_actors_compromise() -> None:
 
 def test_two_actors_neutral_risk_capitulation() -> None:
     # r = 1 throughout, U_sq = 0: b's view E_i = -4/3, E_j = 2/3 < |E_i|: capitulation
-    model = ExpectedUtilityModel(max_rounds=1, risk="neutral")
+    model = ExpectedUtilityModel(max_rounds=1, risk="neutral", preset=TABLE2)
     first = details(model, scenario(TWO, (0, 10)))["rounds"][1]
     assert first["positions"] == {"a": 0.0, "b": 0.0}
     assert first["offers"] == [
@@ -190,7 +191,7 @@ def test_two_actors_pair_denominator_conflict() -> None:
 def test_two_actors_own_perspective_no_move() -> None:
     # b credits a with r_a = 2: E_j = EU(a->b) = 2/3 - 1 = -1/3 < 0, so no offer to b;
     # a credits b with r_b = 1/2: EU(b->a) = 2 sqrt 2 - 10/3 < 0, no offer to a.
-    out = details(ExpectedUtilityModel(perspective="own"), scenario(TWO, (0, 10)))
+    out = details(ExpectedUtilityModel(perspective="own", preset=TABLE2), scenario(TWO, (0, 10)))
     assert out["converged"] is True
     assert out["stopped_after"] == 1
     assert out["rounds"][1]["positions"] == {"a": 0.0, "b": 1.0}
@@ -293,7 +294,8 @@ def test_registered_with_defaults() -> None:
     assert model.options() == {
         "q": 1.0,
         "t": 1.0,
-        "probability": "all-votes",
+        "preset": "deu-grouped-cv",
+        "probability": "pair",
         "perspective": "perceiver",
         "risk": "two-pass",
         "position_range": "initial",

@@ -141,7 +141,10 @@ def test_games_read_off_their_cycles_match_the_reference_round_by_round() -> Non
     c = rng.choice([0.5, 1.0, 3.0], size=(24, 6))
     s = rng.choice([0.3, 0.6, 1.0], size=(24, 6))
     rounds = 41  # odd: the last round is not where a cycle of period 2 began
-    model = ExpectedUtilityModel(max_rounds=rounds, tol=0.0, position_range="scale")
+    # the loop reference's defaults are the Table 2 choices (denominator all-votes)
+    model = ExpectedUtilityModel(
+        max_rounds=rounds, tol=0.0, position_range="scale", preset="scholz-2011-table2"
+    )
     solved = model.solve(x, s, c, (0.0, 10.0), record=True)
     assert solved.records is not None
     cycling = np.flatnonzero(solved.cycle > 0)
@@ -172,7 +175,13 @@ def test_large_games_take_the_long_row_paths_and_match_the_reference(rule: str) 
     rng = np.random.default_rng(14)
     x = rng.choice(np.linspace(0.0, 10.0, 9), size=(2, 40))
     c, s = rng.uniform(0.1, 1.0, (2, 40)), rng.choice([0.3, 0.6, 1.0], size=(2, 40))
-    model = ExpectedUtilityModel(max_rounds=3, tol=0.0, position_range="scale", offer_choice=rule)
+    model = ExpectedUtilityModel(
+        max_rounds=3,
+        tol=0.0,
+        position_range="scale",
+        offer_choice=rule,
+        preset="scholz-2011-table2",  # the loop reference's denominator, all-votes
+    )
     solved = model.solve(x, s, c, (0.0, 10.0), record=True)
     assert solved.records is not None
     for g in range(2):

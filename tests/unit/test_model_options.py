@@ -41,7 +41,9 @@ def test_declared_options_are_the_constructor_keywords() -> None:
         "q", "t", "probability", "perspective", "risk", "position_range",
         "offer_choice", "max_rounds", "tol", "outcome",
     } <= set(declared)  # fmt: skip
-    assert declared["probability"].choices == ("all-votes", "pair")
+    assert declared["probability"].choices == ("preset", "all-votes", "pair")
+    assert declared["preset"].choices == ("deu-grouped-cv", "scholz-2011-table2")
+    assert declared["preset"].default == "deu-grouped-cv"
     assert declared["q"].kind is float and declared["q"].default == 1.0
     assert declared["max_rounds"].kind is int and declared["max_rounds"].default == 100
     assert model_options("median") == {} and model_options("two-level") == {}
@@ -49,8 +51,8 @@ def test_declared_options_are_the_constructor_keywords() -> None:
 
 def test_scenario_options_apply_wherever_the_model_runs() -> None:
     plain = Scenario.from_dict(scenario())
-    chosen = Scenario.from_dict(scenario(**{"expected-utility": {"probability": "pair"}}))
-    expected = ExpectedUtilityModel(probability="pair").forecast(plain).outcome("x")
+    chosen = Scenario.from_dict(scenario(**{"expected-utility": {"probability": "all-votes"}}))
+    expected = ExpectedUtilityModel(probability="all-votes").forecast(plain).outcome("x")
     default = ExpectedUtilityModel().forecast(plain).outcome("x")
     assert expected != pytest.approx(default)  # the option matters on this input
     assert get_model("expected-utility").forecast(chosen).outcome("x") == pytest.approx(expected)
@@ -72,7 +74,7 @@ def test_unknown_option_in_a_file_names_its_line() -> None:
 @pytest.mark.parametrize(
     ("options", "words"),
     [
-        ({"expected-utility": {"probability": "most"}}, "expected one of all-votes, pair"),
+        ({"expected-utility": {"probability": "most"}}, "expected one of preset, all-votes, pair"),
         ({"expected-utility": {"q": "high"}}, "expected a number"),
         ({"expected-utility": {"max_rounds": 2.5}}, "expected an integer"),
         ({"expected-utility": {"q": 2}}, "q must lie in [0, 1]"),
@@ -162,8 +164,8 @@ def test_models_command_lists_declared_options(capsys: pytest.CaptureFixture[str
     rows = {m["name"]: m for m in json.loads(out)}
     assert code == 0 and rows["median"]["options"] == {}
     assert rows["expected-utility"]["options"]["probability"] == {
-        "accepts": "one of all-votes, pair",
-        "default": "all-votes",
+        "accepts": "one of preset, all-votes, pair",
+        "default": "preset",
     }
     code, out, _ = run_cli(capsys, "models")
     assert code == 0 and "--option MODEL.OPTION=VALUE" in out

@@ -7,20 +7,27 @@ error against the actual outcome on the 0-100 scale, as in Achen (2006), "Evalua
 political decision-making models", ch. 10 of Thomson, Stokman, Achen & Koenig (eds.),
 *The European Union Decides*, Cambridge UP.
 
-Per model (one :class:`ModelScore` each): mean absolute error (MAE), median absolute
-error, share of issues within 10 points (absolute error <= 10), a percentile bootstrap
-95% interval of the MAE (issues resampled with replacement), and the paired comparison
-with the compromise model on the issues both forecast: the mean of
-``|error_model| - |error_compromise|`` (negative: the model does better) with its
-bootstrap 95% interval, and the share of issues where the model's error is strictly
-smaller.
+Per model (one :class:`ModelScore` each, :mod:`detente.analysis.backtest_scores`): mean
+absolute error (MAE), median absolute error, share of issues within 10 points, a 95%
+interval of the MAE from a bootstrap that resamples *proposals* (``prnr``; issues of one
+proposal are not independent), and the paired comparison with the compromise model on
+the issues both forecast: the mean of ``|error_model| - |error_compromise|`` (negative:
+the model does better) with its proposal-grouped interval, and the share of issues
+where the model's error is strictly smaller. The same rows are computed per legislative
+procedure (COD, CNS) and per Council voting rule (QMV, unanimity): ``subsets``.
+
+Fitted rows are scored out of sample only. A model fitted to DEU outcomes (the
+``procedural`` stack) is refitted in proposal-grouped cross-validation
+(:data:`FOLDS` folds, :func:`detente.analysis.stacking.grouped_folds`): each issue is
+forecast by a fit that never saw its proposal. Its row says so (``evaluation``); its
+in-sample score is never shown.
 
 Baselines, scored like models (``kind="baseline"``):
 
 ``baseline:constant``
-    The same forecast for every issue: the median outcome of the scored issues. It
-    uses the outcomes it is scored on (in-sample), so it flatters itself slightly; it is
-    the "constant forecast" of the DEU literature.
+    The same forecast for every issue of a fold: the median outcome of the other
+    folds (grouped CV, the same folds), the "constant forecast" of the DEU literature
+    without its in-sample advantage.
 ``baseline:reference-point``
     The reference point (``rp``): what happens without a decision. Scored only on the
     issues where ``rp`` is coded (the others count as ``no_forecast``).
@@ -28,24 +35,40 @@ Baselines, scored like models (``kind="baseline"``):
     The unweighted mean of the positions.
 
 Randomness: forecasts of issue *k* use a generator from the *k*-th child of
-``SeedSequence(seed)``; the bootstrap of a row uses ``default_rng([seed, crc32(name)])``.
-Results therefore depend neither on the order of the models nor on which other models
-run. Models whose ``requires_agreement`` is true are excluded (DEU issues have no
-signatories); a model raising :class:`~detente.errors.ModelError` on an issue has that
-issue counted as a failure.
+``SeedSequence(seed)``; the bootstrap of a row uses ``default_rng([seed, crc32(name)])``
+(with the subset in the name for subset rows). Results therefore depend neither on
+the order of the models nor on which other models run. Models whose
+``requires_agreement`` is true are excluded (DEU issues have no signatories); a model
+raising :class:`~detente.errors.ModelError` on an issue has that issue counted as a
+failure.
 """
 
 from __future__ import annotations
 
 import os
-import zlib
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 
+from detente.analysis.backtest_results import (
+    IN_SAMPLE,
+    NOT_FITTED,
+    REFERENCE_MODEL,
+    WITHIN,
+    BacktestResult,
+    IssueResult,
+    ModelScore,
+    grouped_cv_label,
+)
+from detente.analysis.backtest_scores import (
+    bootstrap_mean_ci,
+    grouped_bootstrap_mean_ci,
+    score_records,
+)
+from detente.analysis.stacking import grouped_folds
 from detente.analysis.voting_weights import CapabilityFn, capability_function
 from detente.errors import DetenteError, ModelError
 from detente.io.deu import DeuIssue, MissingSalience, read_deu
@@ -57,171 +80,74 @@ if TYPE_CHECKING:
 
 __all__ = [
     "BASELINES",
+    "FOLDS",
+    "IN_SAMPLE",
     "MIN_ACTORS",
+    "NOT_FITTED",
     "REFERENCE_MODEL",
+    "SUBSET_FIELDS",
     "WITHIN",
     "BacktestResult",
     "IssueResult",
     "ModelScore",
     "backtest_issues",
     "bootstrap_mean_ci",
+    "grouped_bootstrap_mean_ci",
     "run_deu_backtest",
 ]
 
-REFERENCE_MODEL = "compromise"
-WITHIN = 10.0
-"""Points on the 0-100 scale within which a forecast counts as close."""
 MIN_ACTORS = 3
+FOLDS = 10
+"""Folds of the proposal-grouped cross-validation of fitted rows (fewer when the file
+has fewer proposals)."""
 BASELINES = ("baseline:constant", "baseline:reference-point", "baseline:mean")
+SUBSET_FIELDS = ("procedure", "voting_rule")
+"""The DEU fields the rows are broken down by: ``proc`` and ``counvte``."""
 SKIP_NO_OUTCOME = "no_outcome"
 SKIP_FEW_ACTORS = "fewer_than_3_actors"
-_TOL = 1e-9
+NOT_CODED = "not coded"
 
-Interval = tuple[float, float]
-
-
-@dataclass(frozen=True)
-class IssueResult:
-    """One model's forecast on one scored issue (a tidy record)."""
-
-    isnr: str
-    model: str
-    outcome: float
-    forecast: float | None
-    abs_error: float | None
-    failure: str | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "issue": self.isnr,
-            "model": self.model,
-            "outcome": self.outcome,
-            "forecast": self.forecast,
-            "abs_error": self.abs_error,
-            "failure": self.failure,
-        }
+Forecasts = list[tuple[float | None, str | None]]
+CrossValidator = Callable[
+    [Sequence[DeuIssue], Mapping[str, int]], dict[str, tuple[float | None, str | None]]
+]
 
 
-@dataclass(frozen=True)
-class ModelScore:
-    """Accuracy of one model (or baseline) over the scored issues.
+def _procedural_cv(
+    issues: Sequence[DeuIssue], folds: Mapping[str, int]
+) -> dict[str, tuple[float | None, str | None]]:
+    from detente.analysis.procedural_fit import cross_validated_forecasts
 
-    ``n`` issues were forecast; ``failures`` raised :class:`ModelError`;
-    ``no_forecast`` gave no outcome (no settlement predicted and no status quo, or a
-    reference-point baseline on an issue without ``rp``). Accuracy fields are ``None``
-    when ``n`` is 0; the comparison fields are ``None`` for the compromise model itself
-    and when no issue is shared with it.
-    """
-
-    model: str
-    kind: str
-    n: int
-    failures: int
-    no_forecast: int
-    mae: float | None
-    median_ae: float | None
-    within_10: float | None
-    mae_ci95: Interval | None
-    n_paired: int = 0
-    diff_vs_compromise: float | None = None
-    diff_ci95: Interval | None = None
-    beats_compromise: float | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "model": self.model,
-            "kind": self.kind,
-            "mae": self.mae,
-            "median_ae": self.median_ae,
-            "within_10": self.within_10,
-            "mae_ci95": None if self.mae_ci95 is None else list(self.mae_ci95),
-            "n": self.n,
-            "failures": self.failures,
-            "no_forecast": self.no_forecast,
-            "n_paired": self.n_paired,
-            "diff_vs_compromise": self.diff_vs_compromise,
-            "diff_ci95": None if self.diff_ci95 is None else list(self.diff_ci95),
-            "beats_compromise": self.beats_compromise,
-        }
+    return cross_validated_forecasts(issues, folds)
 
 
-@dataclass(frozen=True)
-class BacktestResult:
-    """Everything a backtest produced: one row per model, skip counts, tidy forecasts."""
-
-    dataset: str
-    capabilities: str
-    seed: int
-    bootstrap: int
-    n_issues: int
-    scored: int
-    skipped: Mapping[str, int]
-    rows: tuple[ModelScore, ...]
-    excluded_models: Mapping[str, str] = field(default_factory=dict)
-    issues: tuple[IssueResult, ...] = ()
-
-    def row(self, model: str) -> ModelScore:
-        """The row of ``model`` (raises ``KeyError`` when it did not run)."""
-        for row in self.rows:
-            if row.model == model:
-                return row
-        raise KeyError(model)
-
-    def to_dict(self, *, include_issues: bool = False) -> dict[str, Any]:
-        """JSON-ready summary; ``include_issues`` adds every per-issue forecast."""
-        out: dict[str, Any] = {
-            "dataset": self.dataset,
-            "capabilities": self.capabilities,
-            "seed": self.seed,
-            "bootstrap": self.bootstrap,
-            "issues": self.n_issues,
-            "scored": self.scored,
-            "skipped": dict(self.skipped),
-            "reference_model": REFERENCE_MODEL,
-            "excluded_models": dict(self.excluded_models),
-            "models": [row.to_dict() for row in self.rows],
-        }
-        if include_issues:
-            out["forecasts"] = [item.to_dict() for item in self.issues]
-        return out
+_CROSS_VALIDATORS: dict[str, CrossValidator] = {"procedural": _procedural_cv}
+"""How each fitted model is refitted out of sample on DEU issues (a model with
+``fitted = True`` and no entry here is excluded rather than scored in-sample)."""
 
 
-def bootstrap_mean_ci(
-    values: np.ndarray, *, rng: np.random.Generator, n_resamples: int, level: float = 0.95
-) -> Interval:
-    """Percentile bootstrap interval of the mean of ``values`` (Efron & Tibshirani 1993).
-
-    All ``n_resamples`` resamples are drawn at once as an index matrix.
-    """
-    values = np.asarray(values, dtype=float)
-    if values.size == 0:
-        raise ValueError("cannot bootstrap an empty sample")
-    if n_resamples < 1:
-        raise ValueError(f"n_resamples must be >= 1, got {n_resamples}")
-    index = rng.integers(0, values.size, size=(n_resamples, values.size))
-    means = values[index].mean(axis=1)
-    tail = (1.0 - level) / 2.0
-    low, high = np.quantile(means, [tail, 1.0 - tail])
-    return float(low), float(high)
-
-
-def _row_rng(seed: int, name: str) -> np.random.Generator:
-    return np.random.default_rng([seed, zlib.crc32(name.encode("utf-8"))])
-
-
-def _select_models(models: Sequence[str] | None) -> tuple[list[Model], dict[str, str]]:
+def _select_models(
+    models: Sequence[str] | None,
+) -> tuple[list[Model], list[str], dict[str, str]]:
+    """(models forecast as they are, fitted models scored by CV, excluded with why)."""
     names = list(dict.fromkeys(available_models() if models is None else models))
     if REFERENCE_MODEL not in names:
         names.insert(0, REFERENCE_MODEL)
     chosen: list[Model] = []
+    fitted: list[str] = []
     excluded: dict[str, str] = {}
     for name in names:
         model = get_model(name)
         if model.requires_agreement:
             excluded[name] = "requires an agreement with signatories; DEU issues have none"
+        elif getattr(model, "fitted", False):
+            if name in _CROSS_VALIDATORS:
+                fitted.append(name)
+            else:
+                excluded[name] = "fitted to outcomes, and no out-of-sample scorer is defined"
         else:
             chosen.append(model)
-    return chosen, excluded
+    return chosen, fitted, excluded
 
 
 @dataclass(frozen=True)
@@ -258,9 +184,7 @@ def _forecast(
     return (None, None) if value is None else (float(value), None)
 
 
-def _batched(
-    model: Model, items: Sequence[_Scored]
-) -> list[tuple[float | None, str | None]] | None:
+def _batched(model: Model, items: Sequence[_Scored]) -> Forecasts | None:
     """(forecast, failure) of every issue at once, for a model that solves many issues
     together (``predict_issues``: the expected-utility model's batched kernel, issues
     of the same size in one batch); ``None`` for the other models."""
@@ -296,58 +220,88 @@ def _forecast_batch(batch: _IssueBatch) -> list[list[tuple[float | None, str | N
     ]
 
 
-def _baseline_forecasts(items: Sequence[_Scored]) -> dict[str, list[float | None]]:
+def _fold_map(items: Sequence[_Scored]) -> tuple[dict[str, int], int]:
+    """Each scored issue's proposal-grouped fold, and the number of folds (0: too few
+    proposals for a cross-validation)."""
+    proposals = [item.issue.prnr for item in items]
+    n_folds = min(FOLDS, len(set(proposals)))
+    if n_folds < 2:
+        return {}, 0
+    folds = grouped_folds(proposals, n_folds)
+    return {item.issue.isnr: int(f) for item, f in zip(items, folds, strict=True)}, n_folds
+
+
+def _constant_cv(items: Sequence[_Scored], folds: Mapping[str, int]) -> list[float | None]:
+    """The median outcome of the other folds, for each issue (``None`` without folds)."""
+    if not folds:
+        return [None] * len(items)
     outcomes = np.array([item.outcome for item in items], dtype=float)
-    constant = float(np.median(outcomes)) if outcomes.size else 0.0
+    fold_of = np.array([folds[item.issue.isnr] for item in items])
+    medians = {int(f): float(np.median(outcomes[fold_of != f])) for f in np.unique(fold_of)}
+    return [medians[int(f)] for f in fold_of]
+
+
+def _baseline_forecasts(
+    items: Sequence[_Scored], folds: Mapping[str, int]
+) -> dict[str, list[float | None]]:
     return {
-        "baseline:constant": [constant] * len(items),
+        "baseline:constant": _constant_cv(items, folds),
         "baseline:reference-point": [item.issue.reference_point for item in items],
         "baseline:mean": [float(np.mean(list(item.issue.positions.values()))) for item in items],
     }
 
 
-def _score(
-    name: str,
-    kind: str,
-    records: Sequence[IssueResult],
-    reference: Mapping[str, float] | None,
+def _subset_value(issue: DeuIssue, field_name: str) -> str:
+    if field_name == "procedure":
+        return issue.procedure if issue.procedure in ("COD", "CNS") else NOT_CODED
+    from detente.analysis.procedural_fit import voting_rule_of
+
+    return voting_rule_of(issue) or NOT_CODED
+
+
+def _records(
+    name: str, items: Sequence[_Scored], found: Sequence[tuple[float | None, str | None]]
+) -> list[IssueResult]:
+    return [
+        IssueResult(
+            item.issue.isnr,
+            name,
+            item.outcome,
+            value,
+            None if value is None else abs(value - item.outcome),
+            failure,
+        )
+        for item, (value, failure) in zip(items, found, strict=True)
+    ]
+
+
+def _rows(
+    records: Mapping[str, Sequence[IssueResult]],
+    kinds: Mapping[str, str],
+    evaluations: Mapping[str, str],
+    groups: Mapping[str, str],
+    keep: Callable[[str], bool],
     *,
     seed: int,
     bootstrap: int,
-) -> ModelScore:
-    errors_by_issue = {r.isnr: r.abs_error for r in records if r.abs_error is not None}
-    failures = sum(1 for r in records if r.failure is not None)
-    no_forecast = sum(1 for r in records if r.abs_error is None and r.failure is None)
-    errors = np.fromiter(errors_by_issue.values(), dtype=float, count=len(errors_by_issue))
-    if errors.size == 0:
-        return ModelScore(name, kind, 0, failures, no_forecast, None, None, None, None)
-    rng = _row_rng(seed, name)
-    mae_ci = bootstrap_mean_ci(errors, rng=rng, n_resamples=bootstrap)
-    score = ModelScore(
-        name,
-        kind,
-        int(errors.size),
-        failures,
-        no_forecast,
-        float(errors.mean()),
-        float(np.median(errors)),
-        float(np.mean(errors <= WITHIN + _TOL)),
-        mae_ci,
-    )
-    if reference is None:
-        return score
-    shared = [isnr for isnr in errors_by_issue if isnr in reference]
-    if not shared:
-        return score
-    mine = np.array([errors_by_issue[isnr] for isnr in shared])
-    theirs = np.array([reference[isnr] for isnr in shared])
-    diff = mine - theirs
-    return replace(
-        score,
-        n_paired=len(shared),
-        diff_vs_compromise=float(diff.mean()),
-        diff_ci95=bootstrap_mean_ci(diff, rng=rng, n_resamples=bootstrap),
-        beats_compromise=float(np.mean(mine < theirs - _TOL)),
+    stream: str = "",
+) -> tuple[ModelScore, ...]:
+    """One row per model over the issues ``keep`` accepts."""
+    chosen = {name: [r for r in recs if keep(r.isnr)] for name, recs in records.items()}
+    reference = {r.isnr: r.abs_error for r in chosen[REFERENCE_MODEL] if r.abs_error is not None}
+    return tuple(
+        score_records(
+            name,
+            kinds[name],
+            recs,
+            None if name == REFERENCE_MODEL else reference,
+            groups,
+            seed=seed,
+            bootstrap=bootstrap,
+            evaluation=evaluations[name],
+            stream=stream,
+        )
+        for name, recs in chosen.items()
     )
 
 
@@ -373,11 +327,12 @@ def backtest_issues(
         Registered model names; ``None`` runs every registered model. The compromise
         model always runs, as the reference of the paired comparison. Models that
         require an agreement are excluded and listed in
-        :attr:`BacktestResult.excluded_models`.
+        :attr:`BacktestResult.excluded_models`; fitted models are scored by
+        proposal-grouped cross-validation only.
     seed:
         Seed of the models' generators and of the bootstrap.
     bootstrap:
-        Number of bootstrap resamples (>= 1).
+        Number of bootstrap resamples (>= 1), each a resample of proposals.
     baselines:
         Add the rows of :data:`BASELINES`.
     dataset, capabilities:
@@ -388,14 +343,15 @@ def backtest_issues(
         Where the forecasts run, in a few tasks of consecutive issues
         (:mod:`detente.executors`; default: serially here). Issue *k*'s generator is
         the *k*-th seed child whichever task holds it, so the result does not depend
-        on the executor.
+        on the executor. The cross-validation of fitted rows and the bootstrap run here.
     """
     if isinstance(bootstrap, bool) or not isinstance(bootstrap, int) or bootstrap < 1:
         raise DetenteError(f"bootstrap must be a positive number of resamples, got {bootstrap!r}")
-    chosen, excluded = _select_models(models)
+    chosen, fitted, excluded = _select_models(models)
     scored, skipped = _eligible(issues)
+    folds, n_folds = _fold_map(scored)
     children = np.random.SeedSequence(seed).spawn(len(scored))
-    records: dict[str, list[IssueResult]] = {model.name: [] for model in chosen}
+    found: dict[str, Forecasts] = {model.name: [] for model in chosen}
     from detente.executors import SerialExecutor, run_ordered, split_evenly, task_count
 
     where = executor or SerialExecutor()
@@ -406,47 +362,60 @@ def backtest_issues(
     ]
     done = 0
 
-    def fold(batch: _IssueBatch, found: list[list[tuple[float | None, str | None]]]) -> None:
+    def collect(batch: _IssueBatch, rows: list[list[tuple[float | None, str | None]]]) -> None:
         nonlocal done
-        for item, row in zip(batch.items, found, strict=True):
-            for name, (value, failure) in zip(names, row, strict=True):
-                error = None if value is None else abs(value - item.outcome)
-                records[name].append(
-                    IssueResult(item.issue.isnr, name, item.outcome, value, error, failure)
-                )
+        for row in rows:
+            for name, pair in zip(names, row, strict=True):
+                found[name].append(pair)
         done += len(batch.items)
         if progress is not None:
             progress(done, len(scored))
 
     if progress is not None:
         progress(0, len(scored))
-    run_ordered(where, _forecast_batch, batches, fold)
+    run_ordered(where, _forecast_batch, batches, collect)
+    records = {name: _records(name, scored, values) for name, values in found.items()}
     kinds = dict.fromkeys(records, "model")
-    if baselines:
-        for name, values in _baseline_forecasts(scored).items():
-            kinds[name] = "baseline"
-            records[name] = [
-                IssueResult(
-                    item.issue.isnr,
-                    name,
-                    item.outcome,
-                    value,
-                    None if value is None else abs(value - item.outcome),
-                )
-                for item, value in zip(scored, values, strict=True)
-            ]
-    reference = {r.isnr: r.abs_error for r in records[REFERENCE_MODEL] if r.abs_error is not None}
-    rows = tuple(
-        _score(
-            name,
-            kinds[name],
-            recs,
-            None if name == REFERENCE_MODEL else reference,
-            seed=seed,
-            bootstrap=bootstrap,
+    evaluations = dict.fromkeys(records, NOT_FITTED)
+    cv_label = grouped_cv_label(n_folds)
+    for name in fitted:
+        issues_scored = [item.issue for item in scored]
+        by_issue = _CROSS_VALIDATORS[name](issues_scored, folds) if folds else {}
+        why = "fewer than 2 proposals: no out-of-sample score"
+        records[name] = _records(
+            name, scored, [by_issue.get(item.issue.isnr, (None, why)) for item in scored]
         )
-        for name, recs in records.items()
+        kinds[name], evaluations[name] = "model", cv_label
+    if baselines:
+        for name, points in _baseline_forecasts(scored, folds).items():
+            kinds[name] = "baseline"
+            evaluations[name] = cv_label if name == "baseline:constant" else NOT_FITTED
+            no_cv = name == "baseline:constant" and not folds
+            records[name] = _records(
+                name,
+                scored,
+                [(v, "fewer than 2 proposals" if no_cv else None) for v in points],
+            )
+    groups = {item.issue.isnr: item.issue.prnr for item in scored}
+    rows = _rows(
+        records, kinds, evaluations, groups, lambda _: True, seed=seed, bootstrap=bootstrap
     )
+    subsets: dict[str, dict[str, tuple[ModelScore, ...]]] = {}
+    for field_name in SUBSET_FIELDS:
+        value_of = {item.issue.isnr: _subset_value(item.issue, field_name) for item in scored}
+        subsets[field_name] = {
+            value: _rows(
+                records,
+                kinds,
+                evaluations,
+                groups,
+                lambda isnr, v=value, of=value_of: of[isnr] == v,  # type: ignore[misc]
+                seed=seed,
+                bootstrap=bootstrap,
+                stream=f"{field_name}={value}",
+            )
+            for value in sorted(set(value_of.values()))
+        }
     return BacktestResult(
         dataset=dataset,
         capabilities=capabilities,
@@ -458,6 +427,9 @@ def backtest_issues(
         rows=rows,
         excluded_models=excluded,
         issues=tuple(item for recs in records.values() for item in recs),
+        subsets=subsets,
+        folds=n_folds,
+        n_proposals=len(set(groups.values())),
     )
 
 

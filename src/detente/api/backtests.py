@@ -36,9 +36,10 @@ class DeuBacktest(Result):
         return backtest_frame(self.result, table)
 
     def renderables(self) -> list[Any]:
-        from detente.report.backtest_tables import backtest_table
+        """The terminal tables: all issues, then per procedure and voting rule."""
+        from detente.report.backtest_tables import backtest_tables
 
-        return [backtest_table(self.result)]
+        return list(backtest_tables(self.result))
 
     def markdown(self) -> str:
         from detente.report.backtest_tables import backtest_markdown

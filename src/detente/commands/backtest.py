@@ -43,7 +43,13 @@ def COMMAND() -> None:  # noqa: N802 - the name the command registry looks for
     help="Weight of the Commission and Parliament, as a multiple of the mean member-state weight.",
 )
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of the bootstrap.")
-@click.option("--bootstrap", type=click.IntRange(min=1), default=2000, show_default=True)
+@click.option(
+    "--bootstrap",
+    type=click.IntRange(min=1),
+    default=2000,
+    show_default=True,
+    help="Bootstrap resamples of the proposals (issues of a proposal stay together).",
+)
 @executor_options
 @format_option()
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
@@ -64,9 +70,12 @@ def deu(
     """Backtest on the DEU dataset of EU legislative negotiations (a DEU-format TSV file).
 
     Prints per model the mean and median absolute error against the actual outcome, the
-    share within 10 points, a bootstrap 95% interval of the MAE, and the paired
-    difference against the compromise model. The issues run in a few tasks on --workers
-    processes or a --dask cluster, with the same answer. See docs/backtest-deu.md.
+    share within 10 points, a 95% interval of the MAE from a bootstrap of proposals, and
+    the paired difference against the compromise model with its interval; then the same
+    per procedure (COD, CNS) and Council voting rule (QMV, unanimity). Models fitted to
+    the outcomes (procedural) are scored only by proposal-grouped cross-validation. The
+    issues run in a few tasks on --workers processes or a --dask cluster, with the same
+    answer. See docs/backtest-deu.md.
     """
     from detente.api.verbs import backtest_deu
 

@@ -16,6 +16,12 @@ choices) and a default, and each stored on the instance under its own name (as
 once, where they are documented, and the registry never keeps a second list. A
 scenario chooses options with ``models: {name: {option: value}}``; an
 :class:`IssueModel` honours them wherever it runs (:meth:`IssueModel.forecast`).
+
+Applicability. A model that needs more than positions, saliences and capabilities
+says so: ``requires_agreement`` (signatories), or an optional method
+``not_applicable(scenario) -> str | None`` returning why it cannot run on a scenario
+(the procedural model without the EU procedure). :func:`not_applicable` combines
+both; commands skip such models unless they are named, and then say why.
 """
 
 from __future__ import annotations
@@ -46,6 +52,7 @@ __all__ = [
     "check_issue_data",
     "check_options",
     "declared_options",
+    "not_applicable",
     "usable_draws",
     "weighted_draws",
     "with_options",
@@ -206,6 +213,21 @@ def _options_of(cls: type) -> dict[str, OptionSpec]:
             spec = OptionSpec(parameter.name, hint, parameter.default)
         found[parameter.name] = spec
     return found
+
+
+def not_applicable(model: Model, scenario: Scenario) -> str | None:
+    """Why ``model`` cannot run on ``scenario`` (``None`` when it can).
+
+    A model needing an agreement on a scenario without one, or a model whose optional
+    ``not_applicable(scenario)`` method gives a reason.
+    """
+    if model.requires_agreement and scenario.agreement is None:
+        return (
+            f"model {model.name!r} needs an agreement with signatories, and this scenario has none"
+        )
+    check = getattr(model, "not_applicable", None)
+    reason = check(scenario) if callable(check) else None
+    return None if reason is None else str(reason)
 
 
 def declared_options(model: _Named) -> dict[str, OptionSpec]:

@@ -31,8 +31,10 @@ Source: Scholz, J. B., Calbert, G. J. & Smith, G. A. (2011), "Unravelling Bueno 
 Mesquita's group decision model", *Journal of Theoretical Politics* 23(4): 510-531
 (conference version: ICAART 2011, pp. 18-30), after Bueno de Mesquita (1994),
 "Political forecasting: an expected utility method", in Bueno de Mesquita & Stokman
-(eds.), *European Community Decision Making*, Yale UP. With its defaults the model
-reproduces the paper's Table 2 (``tests/published/test_scholz_2011_table2.py``).
+(eds.), *European Community Decision Making*, Yale UP. With the preset
+``scholz-2011-table2`` the model reproduces the paper's Table 2
+(``tests/published/test_scholz_2011_table2.py``); the forecasting default, preset
+``deu-grouped-cv``, differs from it in one option (:data:`PRESETS`).
 """
 
 from __future__ import annotations
@@ -49,10 +51,24 @@ from detente.models import _eu_rounds as rounds
 from detente.models.base import IssueModel, check_issue_data, usable_draws
 from detente.scenario import IssueData
 
-__all__ = ["MODEL", "ExpectedUtilityModel", "OutcomeRule", "RangeRule"]
+__all__ = ["MODEL", "PRESETS", "ExpectedUtilityModel", "OutcomeRule", "Preset", "RangeRule"]
 
 RangeRule = Literal["initial", "scale"]
 OutcomeRule = Literal["settled", "final-median", "average-median"]
+Preset = Literal["deu-grouped-cv", "scholz-2011-table2"]
+ProbabilityChoice = Literal["preset", "all-votes", "pair"]
+
+PRESETS: dict[str, dict[str, Any]] = {
+    "deu-grouped-cv": {"probability": "pair"},
+    "scholz-2011-table2": {"probability": "all-votes"},
+}
+"""Named defaults of the options that differ between presets (the others are shared).
+
+``scholz-2011-table2``: the choices that reproduce Table 2 of Scholz et al. (2011) (the
+denominator of the authors' code). ``deu-grouped-cv`` (the default): the paper's eq.
+(31) denominator, chosen for forecasting by proposal-grouped 10-fold cross-validation
+on DEU I-II (MAE 27.77 against 30.19; ``detente.analysis.procedural_fit``,
+``docs/models/procedural.md``)."""
 Scale = tuple[float, float] | np.ndarray
 
 
@@ -73,11 +89,15 @@ class ExpectedUtilityModel(IssueModel):
     t : float, default 1.0
         ``T``, the probability that, absent a challenge, things get better for ``i``
         (E9). No effect when ``q = 1``.
-    probability : {"all-votes", "pair"}, default "all-votes"
+    preset : {"deu-grouped-cv", "scholz-2011-table2"}, default "deu-grouped-cv"
+        Named defaults (:data:`PRESETS`) for the options left at ``"preset"``:
+        ``scholz-2011-table2`` reproduces the paper's Table 2; ``deu-grouped-cv`` is the
+        forecasting default chosen by proposal-grouped cross-validation on DEU I-II.
+    probability : {"preset", "all-votes", "pair"}, default "preset"
         Denominator of the probability of success (E3): the sum of every voter's
         absolute vote over every ordered pair of actors (small probabilities; what
         reproduces Table 2), or the paper's eq. (31), the absolute votes on the pair
-        ``(i, j)`` alone.
+        ``(i, j)`` alone. ``"preset"``: the preset's (``pair`` by default).
     perspective : {"perceiver", "own"}, default "perceiver"
         Whose risk exponent actor ``i`` uses for ``j``'s utilities when it estimates
         ``EU^i(ji)``: its own ``r_i`` (what reproduces Table 2) or ``j``'s ``r_j``.
@@ -139,7 +159,8 @@ class ExpectedUtilityModel(IssueModel):
         *,
         q: float = 1.0,
         t: float = 1.0,
-        probability: rounds.Denominator = "all-votes",
+        preset: Preset = "deu-grouped-cv",
+        probability: ProbabilityChoice = "preset",
         perspective: rounds.Perspective = "perceiver",
         risk: rounds.RiskRule = "two-pass",
         position_range: RangeRule = "initial",
@@ -151,7 +172,8 @@ class ExpectedUtilityModel(IssueModel):
         for label, value in (("q", q), ("t", t)):
             if not (isinstance(value, int | float) and 0.0 <= value <= 1.0):
                 raise ModelError(f"expected-utility: {label} must lie in [0, 1], got {value!r}")
-        _check_choice("probability", probability, get_args(rounds.Denominator))
+        _check_choice("preset", preset, get_args(Preset))
+        _check_choice("probability", probability, get_args(ProbabilityChoice))
         _check_choice("perspective", perspective, get_args(rounds.Perspective))
         _check_choice("risk", risk, get_args(rounds.RiskRule))
         _check_choice("position_range", position_range, get_args(RangeRule))
@@ -165,7 +187,10 @@ class ExpectedUtilityModel(IssueModel):
             raise ModelError(f"expected-utility: tol must be a number >= 0, got {tol!r}")
         self.q = float(q)
         self.t = float(t)
-        self.probability: rounds.Denominator = probability
+        self.preset: Preset = preset
+        self.probability: rounds.Denominator = (
+            PRESETS[preset]["probability"] if probability == "preset" else probability
+        )
         self.perspective: rounds.Perspective = perspective
         self.risk: rounds.RiskRule = risk
         self.position_range: RangeRule = position_range
@@ -179,6 +204,7 @@ class ExpectedUtilityModel(IssueModel):
         return {
             "q": self.q,
             "t": self.t,
+            "preset": self.preset,
             "probability": self.probability,
             "perspective": self.perspective,
             "risk": self.risk,
