@@ -54,6 +54,16 @@ DATED_SHOCK_PATHS = 16
 """Shock paths per row for P(agreement) in a Sobol design (the dated model at the row)."""
 
 
+def _bootstrap_seed(seed: int) -> int:
+    """The seed of SALib's bootstrap of the confidence intervals, never 0.
+
+    ``SALib.analyze.sobol.analyze`` seeds its resampling only ``if seed:``, so seed 0
+    (detente's default) would leave the intervals unseeded and different on every run.
+    Every non-negative seed maps to its own non-zero seed.
+    """
+    return seed + 1 if seed >= 0 else seed
+
+
 @dataclass(frozen=True)
 class SobolIndices:
     """First-order and total Sobol indices of one output, with 95% bootstrap intervals."""
@@ -113,7 +123,11 @@ def sobol_analysis(
         with warnings.catch_warnings():  # SALib warns of constant bootstrap resamples
             warnings.simplefilter("ignore", UserWarning)
             result = analyser.analyze(
-                problem, column, calc_second_order=False, seed=seed, print_to_console=False
+                problem,
+                column,
+                calc_second_order=False,
+                seed=_bootstrap_seed(seed),
+                print_to_console=False,
             )
         first, first_conf, total, total_conf = (
             tuple(float(x) for x in result[key]) for key in ("S1", "S1_conf", "ST", "ST_conf")
