@@ -51,7 +51,24 @@ DISTRIBUTIONS = ("triangular", "uniform", "pert")
 
 
 def triangular_ppf(u: np.ndarray, low: float, mode: float, high: float) -> np.ndarray:
-    """Inverse CDF of the triangular distribution on ``[low, high]`` peaking at ``mode``."""
+    """Inverse CDF of the triangular distribution on ``[low, high]`` peaking at ``mode``.
+
+    ``low + sqrt(u (high - low)(mode - low))`` below ``u = (mode - low)/(high - low)``,
+    ``high - sqrt((1 - u)(high - low)(high - mode))`` above it (Kotz & van Dorp 2004,
+    *Beyond Beta*, ch. 1).
+
+    Parameters
+    ----------
+    u
+        Probabilities in [0, 1], any shape.
+    low, mode, high
+        The distribution, ``low <= mode <= high``; ``high <= low`` gives ``low``.
+
+    Returns
+    -------
+    numpy.ndarray
+        The quantiles, same shape as ``u``, in the units of ``low`` and ``high``.
+    """
     u = np.asarray(u, dtype=float)
     if high <= low:
         return np.full_like(u, low)
@@ -104,7 +121,11 @@ class Range(BaseModel):
         return self.low == self.high
 
     def sample(self, rng: np.random.Generator, size: Any = None) -> Any:
-        """Draw from the range's distribution (a fixed value returns itself)."""
+        """Draw from the range's distribution (a fixed value returns itself).
+
+        ``size`` is a numpy shape: ``None`` gives one float, otherwise an array of that
+        shape, in the range's own units.
+        """
         if self.is_fixed:
             return self.mode if size is None else np.full(size, self.mode)
         if self.dist == "uniform":
@@ -115,7 +136,12 @@ class Range(BaseModel):
         return rng.triangular(self.low, self.mode, self.high, size=size)
 
     def ppf(self, u: np.ndarray) -> np.ndarray:
-        """Inverse CDF: the value below which a share ``u`` of the draws fall."""
+        """Inverse CDF: the value below which a share ``u`` of the draws fall.
+
+        ``u`` holds probabilities in [0, 1], any shape; the result has the same shape,
+        in the range's own units. Used to turn correlated uniforms (the Gaussian
+        copula of :mod:`detente.copula`) into draws of this range.
+        """
         u = np.asarray(u, dtype=float)
         if self.is_fixed:
             return np.full_like(u, self.mode)
@@ -144,7 +170,14 @@ class Range(BaseModel):
 
 
 def as_range(value: Any) -> Any:
-    """Coerce a plain number to a fixed :class:`Range`; leave mappings to pydantic."""
+    """Coerce a plain number to a fixed :class:`Range`; leave mappings to pydantic.
+
+    Raises
+    ------
+    ValueError
+        A boolean, a string, ``None`` or a three-item list (pydantic reports it as a
+        validation error of the field).
+    """
     if isinstance(value, bool):
         raise ValueError("expected a number or a range {low, mode, high}, got a boolean")
     if isinstance(value, int | float):
@@ -173,7 +206,8 @@ def nonnegative(unit: str = "") -> AfterValidator:
     """A validator for ``Annotated[Quantity, nonnegative("months")]``: the whole range >= 0.
 
     The message names the field and, when given, the unit: ``"signing_lag must be >= 0
-    months, got -1"``.
+    months, got -1"``. The validator raises ``ValueError``, which pydantic reports as a
+    validation error of the field.
     """
     suffix = f" {unit}" if unit else ""
 
@@ -189,6 +223,8 @@ def probability() -> AfterValidator:
     """A validator for ``Annotated[Quantity, probability()]``: the whole range in 0..1.
 
     The message names the field: ``"turnover must be a probability in 0..1, got 1.5"``.
+    The validator raises ``ValueError``, which pydantic reports as a validation error
+    of the field.
     """
 
     def check(value: Range, info: ValidationInfo) -> Range:

@@ -354,7 +354,18 @@ class Actor(_Strict):
 
 
 class IssueData:
-    """The numeric inputs of one issue, as arrays over the actors that take a stance."""
+    """The numeric inputs of one issue, as arrays over the actors that take a stance.
+
+    Parameters
+    ----------
+    issue
+        The issue.
+    actor_ids
+        The ``n`` actors that take a stance on it, in the scenario's order.
+    positions, saliences, capabilities
+        Shape ``(n,)``, in the order of ``actor_ids``: positions on the issue's scale,
+        saliences on 0-1, capabilities (non-negative, relative).
+    """
 
     __slots__ = ("actor_ids", "capabilities", "issue", "positions", "saliences")
 
@@ -374,15 +385,17 @@ class IssueData:
 
     @property
     def scale(self) -> tuple[float, float]:
+        """``(min, max)`` of the issue's scale."""
         return self.issue.scale
 
     @property
     def status_quo(self) -> float | None:
+        """The mode of the issue's status quo on its scale, or ``None`` if it has none."""
         return None if self.issue.status_quo is None else self.issue.status_quo.mode
 
     @property
     def weights(self) -> np.ndarray:
-        """Capability x salience, the usual voting weight."""
+        """Shape ``(n,)``: capability x salience, the usual voting weight."""
         return np.asarray(self.capabilities * self.saliences, dtype=float)
 
 
@@ -417,12 +430,26 @@ class ScenarioFields(_Strict):
 
     # -- look-ups -----------------------------------------------------------------
     def actor(self, actor_id: str) -> Actor:
+        """The actor with id ``actor_id``.
+
+        Raises
+        ------
+        ScenarioError
+            With the path ``actors``: no actor has that id.
+        """
         for actor in self.actors:
             if actor.id == actor_id:
                 return actor
         raise ScenarioError(f"no actor with id {actor_id!r}", ("actors",))
 
     def issue(self, issue_id: str) -> Issue:
+        """The issue with id ``issue_id``.
+
+        Raises
+        ------
+        ScenarioError
+            With the path ``issues``: no issue has that id.
+        """
         for issue in self.issues:
             if issue.id == issue_id:
                 return issue
@@ -441,6 +468,7 @@ class ScenarioFields(_Strict):
         )
 
     def iter_issue_data(self) -> Iterator[IssueData]:
+        """:meth:`issue_data` of every issue, in the scenario's order."""
         for issue in self.issues:
             yield self.issue_data(issue.id)
 
@@ -449,6 +477,13 @@ class ScenarioFields(_Strict):
         return [e for e in self.evidence if e.about == about or e.about.startswith(about + ".")]
 
     def source(self, source_id: str) -> Source:
+        """The source with id ``source_id``.
+
+        Raises
+        ------
+        ScenarioError
+            With the path ``sources``: no source has that id.
+        """
         for src in self.sources:
             if src.id == source_id:
                 return src

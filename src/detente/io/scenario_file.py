@@ -61,12 +61,50 @@ def read_text(path: str | os.PathLike[str], *, max_bytes: int = MAX_FILE_BYTES) 
 
 
 def load_scenario(path: str | os.PathLike[str]) -> Scenario:
-    """Read and validate a scenario file (``.yaml``, ``.yml`` or ``.json``)."""
+    """Read and validate a scenario file (``.yaml``, ``.yml`` or ``.json``).
+
+    The format (``schema: detente/1``) is described in ``docs/scenario-format.md``.
+
+    Parameters
+    ----------
+    path
+        The file, UTF-8, at most :data:`detente.limits.MAX_FILE_BYTES` bytes.
+
+    Returns
+    -------
+    Scenario
+        The validated scenario.
+
+    Raises
+    ------
+    ScenarioError
+        The file is missing, unreadable, too large or not UTF-8, or a field is invalid:
+        the message names the file, the line and the field, and what was expected.
+    """
     return parse_scenario(read_text(path), str(path))
 
 
 def parse_scenario(text: str, file: str = "<scenario>") -> Scenario:
-    """Validate scenario ``text``; errors carry ``file`` and the line of the field."""
+    """Validate scenario ``text`` (YAML or JSON); errors carry ``file`` and the line.
+
+    Parameters
+    ----------
+    text
+        A scenario document (``schema: detente/1``, ``docs/scenario-format.md``).
+    file
+        The name errors give for the text (a path, or ``<embedded:NAME>``).
+
+    Returns
+    -------
+    Scenario
+        The validated scenario.
+
+    Raises
+    ------
+    ScenarioError
+        A syntax error, a document over the limits of :mod:`detente.limits`, or an
+        invalid field or cross-reference, with ``file``, the line and the field.
+    """
     from detente.io.yaml_reader import parse_document
 
     data, lines = parse_document(text, file)
@@ -249,10 +287,14 @@ def write_atomically(path: str | os.PathLike[str], content: str | bytes) -> None
 def save_scenario(scenario: Scenario, path: str | os.PathLike[str]) -> None:
     """Write ``scenario`` as YAML (or JSON when ``path`` ends in ``.json``), atomically.
 
+    :func:`load_scenario` reads the file back to an equal scenario.
+
     Raises
     ------
     DetenteError
         The folder of ``path`` does not exist (:func:`write_atomically`).
+    OSError
+        ``path`` cannot be written; the file is then left as it was.
     """
     data = scenario.to_dict()
     if str(path).endswith(".json"):

@@ -363,7 +363,13 @@ def load_table(
     salience_scale: int | None = None,
     notes: list[str] | None = None,
 ) -> Scenario:
-    """Read a table or XML file (:func:`parse_table` on the file's text)."""
+    """Read a table or XML file (:func:`parse_table` on the file's text).
+
+    Raises
+    ------
+    ScenarioError
+        The file is missing, unreadable or too large, or :func:`parse_table` rejects it.
+    """
     return parse_table(
         read_text(path),
         str(path),
@@ -386,7 +392,37 @@ def parse_table(
     """Read a table's or XML import's ``text``, detecting its format unless ``fmt`` names one.
 
     ``scale`` and ``salience_scale`` apply to classic tables only; giving them for
-    another format is an error rather than an option silently ignored.
+    another format is an error rather than an option silently ignored. The formats and
+    their sources are in ``docs/scenario-format.md``.
+
+    Parameters
+    ----------
+    text
+        The file's text.
+    name
+        The name errors give for the text.
+    scale
+        ``(min, max)`` of a classic table's position scale (default: the lowest and
+        highest position given on each issue).
+    fmt
+        One of ``classic``, ``ktab``, ``ktab-xml``, ``genius``, ``decide``; ``None``
+        detects it from the content.
+    salience_scale
+        1 or 100: the scale of a classic table's saliences (default: inferred when
+        every salience agrees, :func:`salience_scale_of`).
+    notes
+        When given, notes on what was inferred or kept are appended to it.
+
+    Returns
+    -------
+    Scenario
+        One issue per table dimension, one actor per row.
+
+    Raises
+    ------
+    ScenarioError
+        An unknown format, ``scale`` or ``salience_scale`` given for a format whose
+        scales are fixed, or a malformed row, with ``name``, the line and the column.
     """
     kind = fmt or detect_table_format(text)
     if kind not in TABLE_FORMATS:

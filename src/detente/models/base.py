@@ -86,6 +86,8 @@ class IssueForecast:
     details: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        """``{"issue", "outcome", **details}``: one entry of ``issues`` in the JSON of
+        ``docs/json-output.md``; ``outcome`` on the issue's scale or ``None``."""
         return {"issue": self.issue_id, "outcome": self.outcome, **self.details}
 
 
@@ -99,6 +101,8 @@ class AgreementVerdict:
     extra: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        """``{"possible", "explanation", "issues", **extra}``: the ``agreement`` object of
+        the JSON of ``docs/json-output.md``."""
         return {
             "possible": self.possible,
             "explanation": self.explanation,
@@ -116,12 +120,23 @@ class Forecast:
     agreement: AgreementVerdict | None = None
 
     def outcome(self, issue_id: str) -> float | None:
+        """The forecast outcome on issue ``issue_id``, on that issue's scale.
+
+        ``None`` when the model predicts no settlement and the issue has no status quo.
+
+        Raises
+        ------
+        KeyError
+            ``issue_id`` is not an issue of this forecast.
+        """
         for item in self.issues:
             if item.issue_id == issue_id:
                 return item.outcome
         raise KeyError(issue_id)
 
     def to_dict(self) -> dict[str, Any]:
+        """The JSON-ready forecast (``model``, ``issues``, and ``agreement`` when the model
+        judges one), as documented in ``docs/json-output.md``."""
         out: dict[str, Any] = {"model": self.model, "issues": [i.to_dict() for i in self.issues]}
         if self.agreement is not None:
             out["agreement"] = self.agreement.to_dict()
@@ -277,6 +292,12 @@ def with_options(model: M, options: Mapping[str, Any] | None) -> M:
 
     Without options, ``model`` itself. Instances are cached per set of options, so
     repeated forecasts (Monte Carlo draws) build each configuration once.
+
+    Raises
+    ------
+    ScenarioError
+        With the path ``models.<name>``: an unknown option, a value of the wrong type,
+        or one the model's constructor rejects.
     """
     if not options:
         return model
@@ -326,7 +347,10 @@ def weighted_draws(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """``(ok, x, w)``: :func:`usable_draws`, and positions and weights (capability x
     salience) with the unusable rows replaced by harmless numbers (0 and 1), for
-    models that forecast many draws at once and then mark those rows as nan."""
+    models that forecast many draws at once and then mark those rows as nan.
+
+    The inputs are ``(m, n)`` arrays (``m`` draws, ``n`` actors); ``ok`` has shape
+    ``(m,)``, ``x`` and ``w`` shape ``(m, n)``."""
     ok = usable_draws(positions, saliences, capabilities)
     w = np.where(ok[:, None], capabilities * saliences, 1.0)
     return ok, np.where(ok[:, None], positions, 0.0), w
