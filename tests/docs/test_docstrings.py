@@ -22,19 +22,16 @@ import importlib
 import logging
 import re
 from collections.abc import Iterator
-from pathlib import Path
 
 import griffe
 import pytest
-import yaml
 
 import detente
 from detente.models import available_models, get_model
 
+from api_pages import all_directives
 from shared_data import ROOT
 
-REFERENCE = ROOT / "docs" / "reference"
-DIRECTIVE = re.compile(r"^::: (?P<path>[\w.]+)\s*$", re.M)
 SHAPE = re.compile(r"shape|\(\s*[a-z]\s*,\s*\)|\(\s*[a-z](?:\s*,\s*[a-z])+\s*\)")
 RAISED = re.compile(r"raise (\w+Error)\(")
 
@@ -46,18 +43,6 @@ def package() -> griffe.Module:
     return loaded
 
 
-def _directives(page: Path) -> Iterator[tuple[str, list[str] | None]]:
-    """``(path, members or None)`` of each ``::: path`` directive on ``page``."""
-    text = page.read_text(encoding="utf-8")
-    matches = list(DIRECTIVE.finditer(text))
-    for i, match in enumerate(matches):
-        end = matches[i + 1].start() if i + 1 < len(matches) else len(text)
-        block = text[match.end() : end].split("\n\n", 1)[0]
-        options = yaml.safe_load(block) if block.strip() else None
-        members = ((options or {}).get("options") or {}).get("members")
-        yield match["path"], members
-
-
 def public_paths(package: griffe.Module) -> list[str]:
     """Dotted paths of every name a user is shown (see the module text)."""
     paths = set()
@@ -65,16 +50,15 @@ def public_paths(package: griffe.Module) -> list[str]:
         value = getattr(detente, name)
         if callable(value):
             paths.add(f"{value.__module__}.{value.__qualname__}")
-    for page in sorted(REFERENCE.glob("*.md")):
-        for path, members in _directives(page):
-            obj = package[path.removeprefix("detente.")] if path != "detente" else package
-            if not obj.is_module:
-                paths.add(path)
-                continue
-            names = members if members is not None else obj.exports
-            if names is None:
-                names = [n for n, m in obj.members.items() if not n.startswith("_")]
-            paths.update(f"{path}.{n}" for n in names)
+    for path, members in all_directives():
+        obj = package[path.removeprefix("detente.")] if path != "detente" else package
+        if not obj.is_module:
+            paths.add(path)
+            continue
+        names = members if members is not None else obj.exports
+        if names is None:
+            names = [n for n, m in obj.members.items() if not n.startswith("_")]
+        paths.update(f"{path}.{n}" for n in names)
     return sorted(paths)
 
 
