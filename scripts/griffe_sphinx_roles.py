@@ -8,7 +8,8 @@ into an *optional* autorefs cross-reference: a link when the target is documente
 the API pages, plain code otherwise (mkdocstrings' own convention for signature
 annotations), so ``mkdocs build --strict`` never fails on a reference to an internal
 name. A name without dots is looked up beside the object that mentions it (its class,
-then its module), as Sphinx does. A reST ``::`` that opens a literal block becomes ``:``.
+then its module), as Sphinx does. A reST ``::`` that opens a literal block becomes ``:`` (or goes, alone on its line),
+leaving the indented block, which Markdown reads as code.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ import griffe
 ROLE = re.compile(r":(?:py:)?(?:class|func|meth|mod|attr|data|obj|exc|const):`([^`]+)`")
 EXPLICIT = re.compile(r"^(?P<title>.+?)\s*<(?P<target>[^>]+)>$")
 LITERAL_BLOCK = re.compile(r"(?<=\S)::$", re.MULTILINE)
+BARE_LITERAL_BLOCK = re.compile(r"^[ \t]*::[ \t]*\n", re.MULTILINE)
 
 
 def _qualify(target: str, obj: griffe.Object) -> str:
@@ -52,7 +54,7 @@ def render_roles(text: str, obj: griffe.Object) -> str:
         code = f"<code>{html.escape(title)}</code>"
         return f'<autoref identifier="{identifier}" optional>{code}</autoref>'
 
-    return LITERAL_BLOCK.sub(":", ROLE.sub(replace, text))
+    return BARE_LITERAL_BLOCK.sub("", LITERAL_BLOCK.sub(":", ROLE.sub(replace, text)))
 
 
 class SphinxRoles(griffe.Extension):
