@@ -8,8 +8,9 @@ into an *optional* autorefs cross-reference: a link when the target is documente
 the API pages, plain code otherwise (mkdocstrings' own convention for signature
 annotations), so ``mkdocs build --strict`` never fails on a reference to an internal
 name. A name without dots is looked up beside the object that mentions it (its class,
-then its module), as Sphinx does. A reST ``::`` that opens a literal block becomes ``:`` (or goes, alone on its line),
-leaving the indented block, which Markdown reads as code.
+then its module), as Sphinx does. A reST ``::`` that opens a literal block becomes
+``:`` (or goes, alone on its line), leaving the indented block, which Markdown reads
+as code.
 """
 
 from __future__ import annotations
