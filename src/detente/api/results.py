@@ -142,7 +142,8 @@ class MonteCarlo(Result):
         return [agreement_table(self.result)]
 
     def plot(self, ax: Any = None) -> Any:
-        """P(agreement signed by date) with its 90% band (needs the dated model)."""
+        """P(agreement signed by date) with its 90% band; a ``DetenteError`` when no dated
+        model ran."""
         if self.result.agreement is None:
             raise DetenteError("no dated model ran: no P(agreement by date) to plot")
         from detente.report.agreement import draw_agreement_curve
@@ -172,7 +173,7 @@ class ForecastResult(Result):
         """A tidy table: ``"outcomes"`` (one row per issue and model, with the Monte Carlo
         summaries when run), ``"agreement"`` (P(agreement by each named date) per
         forecaster, with its band) or ``"rounds"`` (positions per model, issue, round
-        and actor). See :mod:`detente.api.frames`."""
+        and actor). See :mod:`detente.api.frames`. Another ``table``: a ``DetenteError``."""
         from detente.api import frames
 
         tables: dict[str, Callable[[dict[str, Any]], pd.DataFrame]] = {
@@ -230,7 +231,9 @@ class ForecastResult(Result):
         ``runs`` and the dated model), ``"issue"`` (an issue's scale with the actors and
         every model's forecast) or ``"rounds"`` (the trajectories of ``model``, default:
         the first dynamic model run); ``"auto"``: the agreement curve when there is one,
-        else the first issue. ``issue`` is an issue id (default: the first)."""
+        else the first issue. ``issue`` is an issue id (default: the first). A
+        ``DetenteError`` for an unknown ``kind``, ``issue`` or ``model``, or when there is
+        nothing of that kind to draw."""
         if kind == "auto":
             drawn = self.monte_carlo
             kind = "agreement" if drawn and drawn.result.agreement is not None else "issue"
@@ -428,7 +431,8 @@ class SobolSensitivity(Result):
         ]
 
     def plot(self, ax: Any = None) -> Any:
-        """Bars of S1 and ST of the chosen metric (as ``--plot``)."""
+        """Bars of S1 and ST of the chosen metric (as ``--plot``); a ``DetenteError`` when
+        no headline number varies over the ranges."""
         if self.metric is None:
             raise DetenteError("no headline number varies over the ranges: nothing to plot")
         from detente.report.tornado import draw_sobol
