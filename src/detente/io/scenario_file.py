@@ -63,23 +63,11 @@ def read_text(path: str | os.PathLike[str], *, max_bytes: int = MAX_FILE_BYTES) 
 def load_scenario(path: str | os.PathLike[str]) -> Scenario:
     """Read and validate a scenario file (``.yaml``, ``.yml`` or ``.json``).
 
-    The format (``schema: detente/1``) is described in ``docs/scenario-format.md``.
-
-    Parameters
-    ----------
-    path
-        The file, UTF-8, at most :data:`detente.limits.MAX_FILE_BYTES` bytes.
-
-    Returns
-    -------
-    Scenario
-        The validated scenario.
-
-    Raises
-    ------
-    ScenarioError
-        The file is missing, unreadable, too large or not UTF-8, or a field is invalid:
-        the message names the file, the line and the field, and what was expected.
+    ``path`` is a UTF-8 file of at most :data:`detente.limits.MAX_FILE_BYTES` bytes in the
+    format of ``docs/scenario-format.md`` (``schema: detente/1``); :func:`parse_scenario`
+    validates its text. A ``ScenarioError`` names the file, the line and the field: a
+    missing, unreadable, too large or non-UTF-8 file, or anything
+    :func:`parse_scenario` rejects.
     """
     return parse_scenario(read_text(path), str(path))
 
