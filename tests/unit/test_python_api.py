@@ -152,7 +152,7 @@ def test_model_options_as_texts_or_mapping_are_the_cli_option(
     assert json.loads(json.dumps(texts.to_dict())) == json.loads(out)
     assert mapping.to_dict() == texts.to_dict()
     assert texts.to_dict()["models"][0]["options"] == {"probability": "pair"}
-    with pytest.raises(ScenarioError, match="expected one of all-votes, pair"):
+    with pytest.raises(ScenarioError, match="expected one of preset, all-votes, pair"):
         scenario.forecast(model_options={"expected-utility": {"probability": "nope"}})
 
 
