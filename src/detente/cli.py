@@ -15,7 +15,7 @@ from typing import Any, NoReturn
 import click
 
 from detente import __version__
-from detente.commands._executor import dask_option
+from detente.commands._executor import executor_options
 from detente.commands._options import (
     FIGURE_SUFFIXES,
     ScenarioInput,
@@ -68,8 +68,7 @@ def cli() -> None:
 @click.option(
     "--seed", type=int, default=0, show_default=True, help="Seed of the Monte Carlo draws."
 )
-@click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True)
-@dask_option
+@executor_options
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 @click.option(
     "--option",
