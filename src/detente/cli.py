@@ -29,6 +29,7 @@ from detente.commands._options import (
 from detente.commands._shared import print_json, print_renderables
 from detente.commands.runs import Recorder, store_options
 from detente.errors import DetenteError
+from detente.limits import MAX_RUNS
 
 __all__ = ["cli", "load", "main"]
 
@@ -61,7 +62,7 @@ def cli() -> None:
 )
 @click.option(
     "--runs",
-    type=click.IntRange(min=1),
+    type=click.IntRange(min=1, max=MAX_RUNS),
     help="Monte Carlo: sample N scenarios from the ranges; report medians, 90% intervals and "
     "P(agreement by date).",
 )

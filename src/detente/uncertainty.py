@@ -127,6 +127,10 @@ def run_monte_carlo(
     for label, value, least in checks:
         if isinstance(value, bool) or not isinstance(value, int) or value < least:
             raise DetenteError(f"{label} must be an integer >= {least}, got {value!r}")
+    from detente.limits import MAX_RUNS
+
+    if runs > MAX_RUNS:
+        raise DetenteError(f"runs: at most {MAX_RUNS:,} Monte Carlo draws, got {runs:,}")
     from detente.forecasting import select_models
 
     names = sorted(select_models(scenario, models, monte_carlo=True))

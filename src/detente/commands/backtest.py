@@ -11,6 +11,7 @@ from detente.commands._executor import executor_options
 from detente.commands._options import FIGURE_SUFFIXES, announce, check_output, format_option
 from detente.commands._shared import print_json, print_renderables, progress_bar
 from detente.commands.runs import Recorder, store_options
+from detente.limits import MAX_RUNS
 
 if TYPE_CHECKING:
     from detente.api.results import Result
@@ -121,7 +122,11 @@ def _print(result: Result, fmt: str) -> None:
 @COMMAND.command(name="cases")
 @click.argument("directory", metavar="[DIR]", required=False, type=click.Path(file_okay=False))
 @click.option(
-    "--runs", type=click.IntRange(min=1), default=2000, show_default=True, help="Draws per case."
+    "--runs",
+    type=click.IntRange(min=1, max=MAX_RUNS),
+    default=2000,
+    show_default=True,
+    help="Draws per case.",
 )
 @click.option("--seed", type=int, default=0, show_default=True, help="Root seed of the draws.")
 @format_option()

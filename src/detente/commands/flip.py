@@ -9,6 +9,7 @@ import click
 from detente.commands._options import ScenarioInput, format_option, scenario_input
 from detente.commands._shared import print_json, print_renderables, progress_bar
 from detente.commands.runs import Recorder, store_options
+from detente.limits import MAX_RUNS
 
 
 @click.command(name="flip")
@@ -31,7 +32,7 @@ from detente.commands.runs import Recorder, store_options
 )
 @click.option(
     "--runs",
-    type=click.IntRange(min=0),
+    type=click.IntRange(min=0, max=MAX_RUNS),
     default=None,
     help="Monte Carlo draws per evaluation (default: 200 for the calibrated target, 0 "
     "for the dated one: at the modes).",

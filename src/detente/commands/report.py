@@ -7,6 +7,7 @@ import click
 from detente.commands._options import ScenarioInput, announce, scenario_input
 from detente.commands._shared import progress_bar
 from detente.commands.runs import Recorder, store_options
+from detente.limits import MAX_RUNS
 
 
 @click.command(name="report")
@@ -20,7 +21,7 @@ from detente.commands.runs import Recorder, store_options
 )
 @click.option(
     "--runs",
-    type=click.IntRange(min=1),
+    type=click.IntRange(min=1, max=MAX_RUNS),
     default=2000,
     show_default=True,
     help="Monte Carlo draws for the P(agreement by date) curve.",

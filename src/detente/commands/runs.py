@@ -74,16 +74,18 @@ class Recorder:
         announce(f"recorded as run {self.recorded} in {self.path}")
 
 
-def _check_store(path: Path) -> None:
+def _check_store(path: Path, *, make_folders: bool = True) -> None:
     """Raise unless a run could be recorded in ``path``, without writing anything: an
-    existing store must open as a detente store this version can write; otherwise the
-    nearest existing folder above it must let files (and folders) be made in it."""
+    existing store must open as a detente store this version can write; otherwise its
+    folder must exist (``make_folders=False``, a path typed as ``--store``, like every
+    other output path) or the nearest existing folder above it must let files and
+    folders be made in it (the default store and ``DETENTE_STORE``)."""
     from detente.store import StoreError, connect
 
     if path.exists():
         with connect(path, create=False):
             return
-    problem = unwritable_folder(path, make_folders=True)
+    problem = unwritable_folder(path, make_folders=make_folders)
     if problem is not None:
         raise StoreError(f"cannot make the run store {path}: {problem}")
 
@@ -101,7 +103,7 @@ def open_recorder(store: str | None, no_store: bool) -> Recorder:
         return Recorder(None)
     chosen = store is not None or bool(os.environ.get("DETENTE_STORE"))
     try:
-        _check_store(path)
+        _check_store(path, make_folders=store is None)
     except (DetenteError, OSError) as exc:
         if chosen:
             raise  # a store the user chose must work

@@ -18,6 +18,7 @@ from detente.commands._options import (
 from detente.commands._shared import print_json, print_renderables, progress_bar
 from detente.commands.runs import Recorder, store_options
 from detente.errors import DetenteError
+from detente.limits import MAX_RUNS
 
 
 @click.command(name="sensitivity")
@@ -32,7 +33,7 @@ from detente.errors import DetenteError
 @click.option("--model", "-m", "models", multiple=True, help="Static model (repeatable).")
 @click.option(
     "--runs",
-    type=click.IntRange(min=0),
+    type=click.IntRange(min=0, max=MAX_RUNS),
     default=256,
     show_default=True,
     help="Monte Carlo draws for P(agreement by the horizon) (0: at the modes).",

@@ -15,6 +15,7 @@ import click
 from detente.commands._options import ScenarioInput, format_option, scenario_input
 from detente.commands._shared import print_json, print_renderables
 from detente.commands.runs import Recorder, store_options
+from detente.limits import MAX_RUNS
 from detente.scenario_paths import expand_path, parse_assignment, parse_value
 
 __all__ = ["COMMAND", "expand_path", "parse_assignment", "parse_value"]
@@ -29,7 +30,7 @@ __all__ = ["COMMAND", "expand_path", "parse_assignment", "parse_value"]
 )  # fmt: skip
 @click.option("--model", "-m", "models", multiple=True, help="Model to run (default: all).")
 @click.option(
-    "--runs", type=click.IntRange(min=0), default=1000, show_default=True,
+    "--runs", type=click.IntRange(min=0, max=MAX_RUNS), default=1000, show_default=True,
     help="Monte Carlo draws of each scenario (same seed before and after) for the "
     "calibrated whether-and-when forecast; 0: the models at the modes only.",
 )  # fmt: skip
