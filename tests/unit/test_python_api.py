@@ -167,3 +167,11 @@ def test_import_notes_are_kept_and_warned_as_the_cli_prints_them(
     assert len(caught) == 1 and scenario.notes == (str(caught[0].message),)
     code, _, err = run_cli(capsys, "validate", str(path), "--salience-scale", "100")
     assert code == 0 and err.strip() == f"detente: note: {scenario.notes[0]}"
+
+
+def test_one_model_may_be_named_by_a_plain_string() -> None:
+    # a str is a Sequence[str]: without care "compromise" reads as models c, o, m, ...
+    scenario = detente.load("russia_japan_2018")
+    one = scenario.forecast(models="compromise").to_dict()
+    assert one == scenario.forecast(models=["compromise"]).to_dict()
+    assert [m["name"] for m in one["models"]] == ["compromise"]

@@ -51,6 +51,19 @@ Progress = Callable[[int, int], None]
 """Told ``(done, total)`` as a computation advances (the command line draws a bar)."""
 
 
+def _model_names(models: str | Sequence[str] | None) -> list[str] | None:
+    """The registered model names asked for, or ``None`` for every model that applies.
+
+    A single name may be given as a plain string (``models="compromise"``), which would
+    otherwise be read letter by letter as a sequence of one-letter names.
+    """
+    if models is None:
+        return None
+    if isinstance(models, str):
+        return [models]
+    return list(models) or None
+
+
 def monte_carlo(
     scenario: Scenario,
     *,
@@ -79,7 +92,7 @@ def monte_carlo(
             scenario,
             runs=runs,
             seed=seed,
-            models=list(models) if models else None,
+            models=_model_names(models),
             executor=chosen,
             block_size=block_size,
             progress=progress,
@@ -112,7 +125,7 @@ def forecast(
 
     if runs is not None and runs < 1:
         raise DetenteError(f"runs: expected a whole number >= 1 (or None), got {runs}")
-    results = run_models(scenario, list(models) or None, rng=rng)
+    results = run_models(scenario, _model_names(models), rng=rng)
     document = forecast_document(scenario, results, source=source)
     drawn = None
     if runs is not None:
@@ -195,7 +208,7 @@ def whatif(
         raise DetenteError(f"runs: expected a whole number >= 0, got {runs}")
     changes = parse_changes(scenario, set)
     document = what_if(
-        scenario, changes, models=list(models) or None, source=source, runs=runs, seed=seed,
+        scenario, changes, models=_model_names(models), source=source, runs=runs, seed=seed,
         progress=progress,
     )  # fmt: skip
     return WhatIf(scenario, document)
@@ -237,7 +250,7 @@ def check_metric(scenario: Scenario, models: Sequence[str], metric: str | None) 
 
     if metric in (None, "any"):
         return
-    names = static_models(scenario, list(models) or None)
+    names = static_models(scenario, _model_names(models))
     known = [
         m.id
         for m in headline_metrics(scenario, names, with_dated=dated_model(scenario) is not None)
@@ -279,7 +292,7 @@ def sensitivity(
 
         with open_executor(workers=workers, dask=dask, announce=announce) as chosen:
             sobol = sobol_sensitivity(
-                scenario, n=samples, seed=seed, models=list(models) or None, executor=chosen
+                scenario, n=samples, seed=seed, models=_model_names(models), executor=chosen
             )
         chosen_metric = metric or sobol.headline()
         if chosen_metric is not None and chosen_metric not in sobol.indices:
@@ -291,7 +304,7 @@ def sensitivity(
 
     with open_executor(workers=workers, dask=dask, announce=announce) as chosen:
         result = one_at_a_time(
-            scenario, models=list(models) or None, runs=runs, seed=seed, progress=progress,
+            scenario, models=_model_names(models), runs=runs, seed=seed, progress=progress,
             executor=chosen,
         )  # fmt: skip
     ranking = None if metric == "any" else (metric or result.headline())
@@ -376,7 +389,7 @@ def backtest_deu(
     with open_executor(workers=workers, dask=dask, announce=announce) as chosen:
         result = run_deu_backtest(
             path,
-            models=list(models) or None,
+            models=_model_names(models),
             capabilities=capabilities,
             seed=seed,
             bootstrap=bootstrap,

@@ -77,8 +77,11 @@ def _scored(row: ModelScore) -> str:
 
 
 def _num(value: float | None, signed: bool = False) -> str:
+    """Two decimals; a signed value that rounds to zero reads ``0.00``, never ``-0.00``."""
     if value is None:
         return _DASH
+    if signed and round(value, 2) == 0:
+        return "0.00"
     return f"{value:+.2f}" if signed else f"{value:.2f}"
 
 
