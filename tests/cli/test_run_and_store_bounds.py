@@ -60,3 +60,18 @@ def test_the_configured_store_still_makes_its_folders(
     code, _, err = run_cli(capsys, "forecast", "-m", "compromise")
     assert code == 0 and store.exists()
     assert err.endswith(f"recorded as run 1 in {store}\n")
+
+
+def test_backtest_deu_with_only_models_it_cannot_score_is_an_error(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # DEU issues have no signatories: asking only for agreement models scores nothing
+    data = "tests/data/deu_small.tsv"
+    code, out, err = run_cli(capsys, "backtest", "deu", data, "-m", "two-level", "--no-store")
+    assert code == 2 and out == ""
+    assert "none of the models asked for can be scored on DEU (two-level: requires" in err
+    code, out, _ = run_cli(
+        capsys, "backtest", "deu", data, "-m", "compromise", "-m", "two-level", "--no-store",
+        "-f", "json",
+    )  # fmt: skip
+    assert code == 0 and '"two-level"' in out  # listed as excluded beside compromise

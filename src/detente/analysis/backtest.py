@@ -147,6 +147,10 @@ def _select_models(
                 excluded[name] = "fitted to outcomes, and no out-of-sample scorer is defined"
         else:
             chosen.append(model)
+    asked = [] if models is None else list(dict.fromkeys(models))
+    if asked and all(name in excluded for name in asked):
+        reasons = "; ".join(f"{name}: {excluded[name]}" for name in asked)
+        raise DetenteError(f"none of the models asked for can be scored on DEU ({reasons})")
     return chosen, fitted, excluded
 
 
