@@ -75,3 +75,13 @@ def test_backtest_deu_with_only_models_it_cannot_score_is_an_error(
         "-f", "json",
     )  # fmt: skip
     assert code == 0 and '"two-level"' in out  # listed as excluded beside compromise
+
+
+def test_an_absurd_institution_weight_is_blamed_on_the_option(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # 1e308 used to overflow the capabilities and be reported at a line of the data file
+    args = ("backtest", "deu", "tests/data/deu_small.tsv", "--no-store")
+    code, out, err = run_cli(capsys, *args, "--institution-weight", "1e308")
+    assert code == 2 and out == ""
+    assert "Invalid value for '--institution-weight'" in err and "deu_small.tsv:" not in err

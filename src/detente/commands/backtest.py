@@ -38,7 +38,7 @@ def COMMAND() -> None:  # noqa: N802 - the name the command registry looks for
 )
 @click.option(
     "--institution-weight",
-    type=float,
+    type=click.FloatRange(min=0, max=1000),
     default=1.0,
     show_default=True,
     help="Weight of the Commission and Parliament, as a multiple of the mean member-state weight.",

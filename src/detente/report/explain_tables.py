@@ -346,7 +346,7 @@ def whatif_renderables(document: dict[str, Any]) -> list[RenderableType]:
     comparison = document["comparison"]
     table = Table(title="Forecast before and after", title_justify="left")
     table.add_column("Issue", min_width=9, no_wrap=True)
-    table.add_column("Model", min_width=10)
+    table.add_column("Model", min_width=10, overflow="fold")
     for column in ("Before", "After", "Δ"):
         table.add_column(column, justify="right", min_width=5, no_wrap=True)
     table.add_column("Nearest point after")
