@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from detente.result_diff import diff_results
 from detente.scenario import Scenario
 from detente.scenario_edits import set_parameter
 from detente.scenarios import DEFAULT, load_embedded
@@ -18,7 +19,6 @@ from detente.store import (
     SCHEMA_VERSION,
     StoreError,
     default_store_path,
-    diff_results,
     get_run,
     list_runs,
     record_run,

@@ -20,7 +20,8 @@ from detente.report.explain_tables import diff_table, runs_table
 from detente.report.forecast_tables import forecast_note, no_agreement, outcome_text
 from detente.report.markdown import markdown_cell, markdown_text
 from detente.report.terminal import SafeConsole, plain, terminal_safe
-from detente.store import Difference, RunRecord
+from detente.result_diff import Difference
+from detente.store import RunRecord
 
 from cli_helpers import run_cli as run
 

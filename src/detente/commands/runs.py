@@ -212,7 +212,8 @@ def show_command(store: str, run_id: int, fmt: str) -> None:
 @_read_store_option
 def diff_command(store: str, old_id: int, new_id: int, tolerance: float, fmt: str) -> None:
     """What differs between the results of two runs: numbers with old and new value."""
-    from detente.store import diff_results, get_run
+    from detente.result_diff import diff_results
+    from detente.store import get_run
 
     old, new = get_run(store, old_id), get_run(store, new_id)
     damaged_notes([old, new])

@@ -22,8 +22,9 @@ from detente.report.numbers import probability_text
 if TYPE_CHECKING:
     from detente.analysis.flip import Change, Flip, FlipResult
     from detente.analysis.sensitivity import SensitivityResult, SobolResult
+    from detente.result_diff import Difference
     from detente.scenario import Issue, Scenario
-    from detente.store import Difference, RunRecord
+    from detente.store import RunRecord
 
 __all__ = [
     "describe_change",
