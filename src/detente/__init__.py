@@ -11,6 +11,7 @@ The stable API (``docs/api.md``) mirrors the command line's verbs::
     result.to_frame()                             # pandas, one row per issue and model
     scenario.whatif(["russia.capability=0.5"]), scenario.flip(), scenario.sensitivity()
     detente.backtest_deu("deu.tsv"), detente.backtest_cases()
+    detente.sweep("sweep.yaml")                   # detente sweep sweep.yaml --out FILE
 
 The lower-level names below (``load_scenario``, ``run_models``, ``get_model``, ...) stay
 exported as before. Everything is imported lazily (``detente --help`` must start fast).
@@ -29,6 +30,8 @@ _EXPORTS = {
     "load": "detente.api",
     "backtest_deu": "detente.api",
     "backtest_cases": "detente.api",
+    "sweep": "detente.api",
+    "Sweep": "detente.api",
     "LoadedScenario": "detente.api",
     "ForecastResult": "detente.api",
     "MonteCarlo": "detente.api",

@@ -17,7 +17,7 @@ import numpy as np
 import pytest
 
 from detente.analysis.sweep import run_sweep
-from detente.commands._sweep_spec import read_spec
+from detente.analysis.sweep_spec import read_spec
 from detente.errors import DetenteError
 from detente.executors import ProcessExecutor, SerialExecutor
 from detente.models import get_model
@@ -293,3 +293,35 @@ def test_an_unknown_design_is_one_line_with_file_and_line(
         f"detente: error: {spec}:6: sample.design: expected one of random, latin-hypercube, "
         "got 'sobol'\n"
     )
+
+
+def test_the_python_sweep_is_the_command_and_its_frame_holds_every_row(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``detente.sweep(spec)`` computes what ``detente sweep spec -f json`` prints (the same
+    rows; the command records a sweep id, the API records nothing unless asked), and its
+    frame and plot carry the varied parameter and the calibrated P of each row."""
+    import matplotlib
+
+    import detente
+
+    matplotlib.use("Agg")
+    spec = write(tmp_path, SPEC)
+    code, out, err = run_cli(capsys, "sweep", spec, "--out", str(tmp_path / "t.csv"),
+                             "--no-store", "-q", "-f", "json")  # fmt: skip
+    assert code == 0, err
+    swept = detente.sweep(spec)
+    assert swept.to_dict() == {"sweep": None, "rows": json.loads(out)["rows"]}
+    frame = swept.to_frame()
+    assert list(frame["russia.capability"]) == [0.3, 0.3, 0.6, 0.6]
+    assert list(frame["calibrated:p_agreement"]) == [
+        row["calibrated:p_agreement"] for row in json.loads(out)["rows"]
+    ]
+    ax = swept.plot()
+    assert ax.get_xlabel() == "russia.capability"
+    xs = sorted(x for line in ax.get_lines() for x in line.get_xdata())
+    assert xs == [0.3, 0.3, 0.6, 0.6]
+    assert "| russia.capability |" in swept.markdown().replace("\\_", "_")
+    stored = detente.sweep(spec, store=tmp_path / "runs.sqlite3")
+    assert stored.to_dict()["sweep"] == 1
+    assert stored.to_dict()["rows"] == swept.to_dict()["rows"]

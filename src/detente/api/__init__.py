@@ -17,6 +17,7 @@
     scenario.report("report.html")                   # detente report -o report.html
     detente.backtest_deu("tests/data/deu_small.tsv") # detente backtest deu PATH
     detente.backtest_cases()                         # detente backtest cases
+    detente.sweep("docs/examples/sweep.yaml")        # detente sweep SPEC --out FILE
 
 Keyword arguments carry the command-line options' names and defaults. The names listed
 in ``__all__`` (and re-exported by :mod:`detente`) are the stable API documented in
@@ -38,6 +39,7 @@ from detente.api.results import (
     WhatIf,
 )
 from detente.api.scenario import LoadedScenario, load
+from detente.api.sweeps import Sweep
 
 __all__ = [
     "CaseBacktest",
@@ -48,10 +50,12 @@ __all__ = [
     "MonteCarlo",
     "Sensitivity",
     "SobolSensitivity",
+    "Sweep",
     "WhatIf",
     "backtest_cases",
     "backtest_deu",
     "load",
+    "sweep",
 ]
 
 
@@ -140,3 +144,45 @@ def backtest_cases(
     from detente.api import verbs
 
     return verbs.backtest_cases(directory, runs=runs, seed=seed, workers=workers, dask=dask)
+
+
+def sweep(
+    spec: str | os.PathLike[str],
+    *,
+    workers: int = 1,
+    dask: str | None = None,
+    store: str | os.PathLike[str] | None = None,
+) -> Sweep:
+    """The forecast at every point of a sweep specification: a grid or a sample of
+    parameter settings of one or more scenarios (``detente sweep SPEC``;
+    ``docs/scale-out.md``).
+
+    Parameters
+    ----------
+    spec:
+        A sweep specification file (YAML or JSON; e.g. ``docs/examples/sweep.yaml``):
+        scenarios, seed, runs and a ``grid`` or ``sample`` of parameter paths as in
+        ``whatif --set``.
+    workers, dask:
+        Local processes, or a Dask scheduler address / ``"local"``; the same answer.
+    store:
+        A run store (SQLite file) to record the sweep and its runs in; default: nothing
+        is recorded.
+
+    Returns
+    -------
+    Sweep
+        ``to_frame()``: one row per run (the varied parameters, then every model's
+        numbers, as the ``--out`` table); ``plot()``: the headline number against the
+        first varied parameter.
+
+    Raises
+    ------
+    ScenarioError
+        A malformed spec (file, line, field), before any run.
+    DetenteError
+        A run that fails, naming its scenario and parameters.
+    """
+    from detente.api import verbs
+
+    return verbs.sweep(spec, workers=workers, dask=dask, store=store)

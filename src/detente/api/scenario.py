@@ -67,7 +67,7 @@ def load(
         No such file or scenario, or invalid content: one line naming the file, line,
         field and what was expected.
     """
-    from detente.api.loading import read_scenario
+    from detente.io.scenario_names import read_scenario
 
     loaded, notes = read_scenario(
         path_or_name, scale=scale, table_format=table_format, salience_scale=salience_scale

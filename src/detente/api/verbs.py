@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from detente.errors import DetenteError
 
 if TYPE_CHECKING:
+    from detente.analysis.sweep_spec import SweepSpec
     from detente.api.backtests import CaseBacktest, DeuBacktest
     from detente.api.results import (
         FlipSearch,
@@ -29,6 +30,7 @@ if TYPE_CHECKING:
         SobolSensitivity,
         WhatIf,
     )
+    from detente.api.sweeps import Sweep
     from detente.models.base import RngLike
     from detente.report.document import Report
     from detente.scenario import Scenario
@@ -434,3 +436,32 @@ def backtest_cases(
     with open_executor(workers=workers, dask=dask, announce=announce) as chosen:
         result = run_case_backtest(folder, runs=runs, seed=seed, progress=progress, executor=chosen)
     return CaseBacktest(result, folder)
+
+
+def sweep(
+    spec: str | os.PathLike[str] | SweepSpec,
+    *,
+    workers: int = 1,
+    dask: str | None = None,
+    store: str | os.PathLike[str] | None = None,
+    progress: Progress | None = None,
+    announce: Callable[[str], None] | None = None,
+) -> Sweep:
+    """The forecast at every point of a sweep specification (``detente sweep``):
+    :func:`detente.analysis.sweep_spec.read_spec` then
+    :func:`detente.analysis.sweep.run_sweep`, recording the runs in ``store`` when given.
+    ``spec`` is a file or a spec already read (the CLI reads it before any work)."""
+    from detente.analysis.sweep import run_sweep
+    from detente.analysis.sweep_spec import SweepSpec, read_spec
+    from detente.api.sweeps import Sweep
+    from detente.executors import open_executor
+
+    parsed = spec if isinstance(spec, SweepSpec) else read_spec(os.fspath(spec))
+    with open_executor(workers=workers, dask=dask, announce=announce) as chosen:
+        result = run_sweep(
+            parsed.points, seed=parsed.seed, runs=parsed.runs, executor=chosen,
+            models=parsed.models, static_runs=parsed.static_runs,
+            common_random_numbers=parsed.common_random_numbers, store=store,
+            spec=parsed.document, progress=progress,
+        )  # fmt: skip
+    return Sweep(result, parsed.path, tuple(parsed.columns))

@@ -72,7 +72,7 @@ def load(
 
     What an import inferred, kept or skipped is printed once on stderr as notes.
     """
-    from detente.api.loading import read_scenario
+    from detente.io.scenario_names import read_scenario
 
     loaded, notes = read_scenario(
         path,

@@ -1,6 +1,6 @@
 """``detente sweep SPEC.yaml``: the forecast over a grid or sample of parameter settings.
 
-The spec (:mod:`detente.commands._sweep_spec`) names scenarios and the parameters to
+The spec (:mod:`detente.analysis.sweep_spec`) names scenarios and the parameters to
 vary; each combination is one run (:mod:`detente.analysis.sweep`) on the executor of
 ``--workers``/``--dask``. The runs are recorded in the run store as one sweep, and
 ``--out`` gets the tidy table: one row per run with its parameters and headline
@@ -14,23 +14,16 @@ from typing import Any
 
 import click
 
-from detente.commands._executor import executor, executor_options
+from detente.analysis.sweep_spec import SweepSpec, read_spec
+from detente.commands._executor import executor_options
 from detente.commands._options import announce, check_output, format_option
 from detente.commands._shared import print_json, print_renderables, progress_bar
-from detente.commands._sweep_spec import SweepSpec, read_spec
 from detente.commands.runs import Recorder, store_options
 from detente.errors import DetenteError
 
 __all__ = ["COMMAND", "SweepSpec", "read_spec", "write_table"]
 
 TABLE_SUFFIXES = (".csv", ".parquet")
-_SHOWN = (
-    "calibrated:p_agreement",
-    "deadline-bargaining:p_agreement",
-    "deadline-bargaining:median_time",
-    "two-level:possible",
-    "two-level:gap",
-)
 
 
 def write_table(rows: list[dict[str, Any]], path: str) -> None:
@@ -86,59 +79,29 @@ def COMMAND(  # noqa: N802 - the name the command registry looks for
     if out.lower().endswith(".parquet") and importlib.util.find_spec("pyarrow") is None:
         raise DetenteError(f"{out}: writing Parquet needs pyarrow (pip install pyarrow); "
                            "or write a .csv file")  # fmt: skip
-    from detente.analysis.sweep import run_sweep
+    from detente.api import verbs
+    from detente.report.sweep_table import sweep_table
 
     parsed = read_spec(spec)
+    for note in parsed.notes:
+        announce(f"detente: note: {note}")
     total = len(parsed.points)
-    with (
-        executor(workers, dask) as chosen,
-        progress_bar(f"Sweeping {total:,} runs", quiet=quiet) as update,
-    ):
-        result = run_sweep(
-            parsed.points, seed=parsed.seed, runs=parsed.runs, executor=chosen,
-            models=parsed.models, static_runs=parsed.static_runs,
-            common_random_numbers=parsed.common_random_numbers,
-            store=recorder.path, spec=parsed.document, progress=update,
+    with progress_bar(f"Sweeping {total:,} runs", quiet=quiet) as update:
+        result = verbs.sweep(
+            parsed, workers=workers, dask=dask, store=recorder.path, progress=update,
+            announce=announce,
         )  # fmt: skip
-    rows = result.rows()
+    document = result.to_dict()
+    rows = document["rows"]
     write_table(rows, out)
     announce(f"wrote {out} ({total} runs)")
     recorder.record(
-        command="sweep", scenario=None, result={"sweep": result.sweep_id, "rows": rows},
+        command="sweep", scenario=None, result=document,
         options={"spec": parsed.document, "models": parsed.models or [], "workers": workers,
                  "dask": dask},
         seed=parsed.seed, runs=parsed.runs,
     )  # fmt: skip
     if fmt == "json":
-        print_json({"sweep": result.sweep_id, "rows": rows})
+        print_json(document)
         return
-    from rich.table import Table
-
-    everything = list(dict.fromkeys(key for row in rows for key in row))
-    fixed = ["index", "scenario", *parsed.columns]
-    wanted = [c for c in _SHOWN if c in everything]
-    if not wanted:  # no dated or two-level model: the mean outcomes
-        wanted = [c for c in everything[len(fixed) + 2 :] if not c.endswith(("p05", "p95"))]
-    columns = fixed + wanted
-    caption = None
-    if "calibrated:p_agreement" in wanted:
-        caption = ("calibrated: P(agreement by the horizon) as forecast reports it (reference "
-                   "class and dated model combined, docs/calibration.md); deadline-bargaining: "
-                   "the dated model alone")  # fmt: skip
-    table = Table(title=f"Sweep: {total} runs (every column: {out})", caption=caption)
-    for column in columns:
-        table.add_column(column)
-    for row in rows:
-        table.add_row(*(_cell(c, row.get(c)) for c in columns))
-    print_renderables([table], fmt)
-
-
-def _cell(column: str, value: Any) -> str:
-    """A table cell: probabilities never rounded to 0 or 1 (``probability_text``)."""
-    from detente.report.numbers import probability_text
-
-    if value is None:
-        return ""
-    if isinstance(value, float) and column.endswith(("p_agreement", ":possible")):
-        return probability_text(value, 3)
-    return f"{value:.4g}" if isinstance(value, float) else str(value)
+    print_renderables([sweep_table(rows, parsed.columns, out)], fmt)

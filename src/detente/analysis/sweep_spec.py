@@ -60,8 +60,15 @@ class SweepSpec:
     """A parsed spec: the points to run, the Monte Carlo settings, and the spec itself."""
 
     def __init__(
-        self, document: dict[str, Any], points: list[SweepPoint], settings: dict[str, Any]
+        self,
+        document: dict[str, Any],
+        points: list[SweepPoint],
+        settings: dict[str, Any],
+        path: str = "<spec>",
     ) -> None:
+        self.path = path
+        self.notes: list[str] = []
+        """What reading the scenarios inferred, kept or skipped (one sentence each)."""
         self.document = document
         self.points = points
         self.columns: list[str] = settings["columns"]
@@ -123,7 +130,8 @@ def read_spec(path: str) -> SweepSpec:
     }
     if not isinstance(settings["common_random_numbers"], bool):
         raise reader.fail(("common_random_numbers",), "expected true or false")
-    scenarios = _scenarios(reader, reader.names(data, "scenarios"), Path(path).parent)
+    notes: list[str] = []
+    scenarios = _scenarios(reader, reader.names(data, "scenarios"), Path(path).parent, notes)
     if "grid" in data:
         columns, settings_list = _grid(reader, data["grid"])
     else:
@@ -135,17 +143,23 @@ def read_spec(path: str) -> SweepSpec:
         for name, scenario in scenarios
         for values in settings_list
     ]
-    return SweepSpec(json.loads(json.dumps(data, default=str)), points, settings)
+    spec = SweepSpec(json.loads(json.dumps(data, default=str)), points, settings, path)
+    spec.notes = notes
+    return spec
 
 
-def _scenarios(reader: _Reader, names: list[str], folder: Path) -> list[tuple[str, Any]]:
-    from detente.commands._options import load
+def _scenarios(
+    reader: _Reader, names: list[str], folder: Path, notes: list[str]
+) -> list[tuple[str, Any]]:
+    from detente.io.scenario_names import read_scenario
 
     out = []
     for i, name in enumerate(names):
         candidate = folder / name
         try:
-            out.append((name, load(str(candidate) if candidate.exists() else name)))
+            loaded, read_notes = read_scenario(str(candidate) if candidate.exists() else name)
+            out.append((name, loaded))
+            notes.extend(read_notes)
         except DetenteError as exc:
             raise reader.fail(("scenarios", i), f"{name}: {exc}") from None
     return out
