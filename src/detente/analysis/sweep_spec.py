@@ -218,7 +218,7 @@ def _sample(reader: _Reader, sample: Any, seed: int) -> tuple[list[str], list[li
 
 
 def _value(reader: _Reader, where: tuple[PathPart, ...], value: Any) -> Value:
-    from detente.commands.whatif import parse_value
+    from detente.scenario_paths import parse_value
 
     if isinstance(value, int | float) and not isinstance(value, bool):
         return float(value)
@@ -241,7 +241,7 @@ def _point(
     values: list[Value],
 ) -> SweepPoint:
     from detente.analysis.sweep import SweepPoint
-    from detente.commands.whatif import expand_path
+    from detente.scenario_paths import expand_path
     from detente.scenario_edits import get_parameter
 
     changes: dict[str, Value] = {}
