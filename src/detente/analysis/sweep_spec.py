@@ -241,8 +241,8 @@ def _point(
     values: list[Value],
 ) -> SweepPoint:
     from detente.analysis.sweep import SweepPoint
-    from detente.scenario_paths import expand_path
     from detente.scenario_edits import get_parameter
+    from detente.scenario_paths import expand_path
 
     changes: dict[str, Value] = {}
     labels: dict[str, str] = {}
