@@ -12,7 +12,7 @@ $(BIN)/python:
 
 # The stamps re-run the install whenever pyproject.toml changes.
 $(VENV)/.installed-run: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[web,notebook]'
+	$(BIN)/python -m pip install --quiet -e '.[web,notebook,analysis]'
 	@touch $@
 
 $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
