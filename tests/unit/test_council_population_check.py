@@ -1,33 +1,20 @@
 """scripts/check_council_population.py: the shipped table passes, broken tables fail.
 
-The script is imported from its path (scripts/ is not a package).
+The script is run from its path (scripts/ is not a package) and its functions used.
 """
 
 from __future__ import annotations
 
-import importlib.util
-import sys
+import runpy
 from pathlib import Path
-from types import ModuleType
+from types import SimpleNamespace
 
 import pytest
 
 from detente.eu_council.population import read_population_rows
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def _script() -> ModuleType:
-    path = ROOT / "scripts" / "check_council_population.py"
-    spec = importlib.util.spec_from_file_location("check_council_population", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-CHECK = _script()
+CHECK = SimpleNamespace(**runpy.run_path(str(ROOT / "scripts" / "check_council_population.py")))
 EU27 = [c for c in sorted(CHECK.DEU_MEMBER_CODES) if c != "uk"]
 
 
