@@ -112,3 +112,30 @@ def test_every_issue_with_an_outcome_scores_with_the_default_options(
         assert (row["n"], row["failures"], row["no_forecast"]) == (8, 0, 0), row["model"]
     assert report["capabilities"].startswith("council [")
     assert "dates up to 2027-02-20 use the 2025 figures" in report["capabilities"]
+
+
+def test_a_gap_year_in_a_file_is_one_clear_line(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    # d14101i1 moved to 15-06-19: 2019's Annex III figures are not shipped (a gap), so the
+    # default command stops with exit code 2 naming the file, line and field; no fallback
+    path = tmp_path / "gap.tsv"
+    path.write_text(NEWER.read_text().replace("\t15-11-14\t", "\t15-06-19\t", 1))
+    code, out, err = run_cli(capsys, "backtest", "deu", str(path), "--no-store", "-q")
+    assert code == 2 and out == ""
+    assert f"{path}:3: intro: no Council population figures for 2019-06-15" in err
+    assert len(err.strip().splitlines()) == 1
+    # 'equal' needs no figures and scores the same file
+    code, out, err = run_cli(
+        capsys,
+        "backtest",
+        "deu",
+        str(path),
+        "--capabilities",
+        "equal",
+        "-m",
+        "compromise",
+        "-q",
+        "--no-store",
+    )
+    assert code == 0, err
