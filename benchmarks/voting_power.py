@@ -29,7 +29,6 @@ import argparse
 import datetime as dt
 
 from _bench import CPU, load, spread, timed
-from detente.analysis.council_population import population_table_at
 from detente.analysis.council_power import council_game
 from detente.analysis.voting_power import (
     VotingGame,
@@ -38,6 +37,7 @@ from detente.analysis.voting_power import (
     shapley_shubik_index,
 )
 from detente.analysis.voting_weights import council_rule_at
+from detente.eu_council import population_table_at
 
 
 def _games() -> list[tuple[str, VotingGame]]:

@@ -1,8 +1,7 @@
 """The Council rule in force on a date and voting-power capabilities.
 
-Covers detente.analysis.council_population (the shipped Annex III shares),
-detente.analysis.voting_weights.council_rule_at (pre-Nice, Nice, the 2014-2017
-transition, Lisbon) and detente.analysis.council_power.
+Covers detente.eu_council (the shipped Annex III shares; council_rule_at: pre-Nice,
+Nice, the 2014-2017 transition, Lisbon) and detente.analysis.council_power.
 """
 
 from __future__ import annotations
@@ -16,12 +15,6 @@ from pathlib import Path
 import pytest
 
 from detente.analysis.backtest import run_deu_backtest
-from detente.analysis.council_population import (
-    LISBON_START,
-    PopulationTable,
-    population_table_at,
-    population_tables,
-)
 from detente.analysis.council_power import council_game, council_power_index, power_capabilities
 from detente.analysis.voting_weights import (
     REGIMES,
@@ -31,6 +24,12 @@ from detente.analysis.voting_weights import (
     council_weights,
 )
 from detente.errors import DetenteError
+from detente.eu_council import (
+    LISBON_START,
+    PopulationTable,
+    population_table_at,
+    population_tables,
+)
 
 from cli_helpers import run_cli
 
@@ -103,7 +102,8 @@ def test_rule_in_force(date: dt.date, transition: str, label: str) -> None:
 @pytest.mark.parametrize(
     ("date", "transition"),
     [
-        (dt.date(2014, 11, 1), "lisbon"),  # Lisbon in force, 2014 figures not shipped
+        (dt.date(2014, 11, 1), "lisbon"),  # Lisbon read, 2014 figures not shipped
+        (dt.date(2019, 6, 1), "nice"),  # a gap: 2017-2024 figures not shipped
         (dt.date(2017, 4, 1), "nice"),  # the Nice option ended on 31 March 2017
         (dt.date(2020, 6, 1), "lisbon"),
     ],
@@ -129,7 +129,9 @@ def test_unknown_transition() -> None:
 
 
 def test_council_weights_under_lisbon_are_population_shares() -> None:
-    got = council_weights(dt.date(2016, 6, 1), ["de", "mt", "com"], institution_weight=2.0)
+    got = council_weights(
+        dt.date(2016, 6, 1), ["de", "mt", "com"], institution_weight=2.0, transition="lisbon"
+    )
     table = population_table_at(dt.date(2016, 6, 1))
     mean = sum(table.shares.values()) / 100 / 28
     assert got == pytest.approx({"de": 15.93, "mt": 0.08, "com": 2 * mean})
@@ -336,7 +338,7 @@ BDD_LISBON_EU28_2016_SHAPLEY = {
 def test_agrees_with_an_independent_bdd_program(
     date: dt.date, index: str, expected: dict[str, float]
 ) -> None:
-    got = council_power_index(council_rule_at(date), index)
+    got = council_power_index(council_rule_at(date, "lisbon"), index)
     assert got == pytest.approx(expected, abs=1e-11)
 
 

@@ -97,7 +97,10 @@ def test_qmv_quotas_by_date() -> None:
     assert qmv_quota_on(dt.date(2000, 1, 1)) == pytest.approx(62 / 87)
     assert qmv_quota_on(dt.date(2005, 1, 1)) == pytest.approx(232 / 321)
     assert qmv_quota_on(dt.date(2008, 1, 1)) == pytest.approx(255 / 345)
-    assert qmv_quota_on(dt.date(2016, 1, 1)) == 0.65
+    # 2014-11 to 2017-03: the Nice quota by default (detente.eu_council.rules), 65 % read as Lisbon
+    assert qmv_quota_on(dt.date(2016, 1, 1)) == pytest.approx(260 / 352)
+    assert qmv_quota_on(dt.date(2016, 1, 1), "lisbon") == 0.65
+    assert qmv_quota_on(dt.date(2018, 1, 1)) == 0.65
 
 
 def test_lad_on_the_simplex_by_hand() -> None:

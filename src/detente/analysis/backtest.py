@@ -69,7 +69,7 @@ from detente.analysis.backtest_scores import (
     score_records,
 )
 from detente.analysis.stacking import grouped_folds
-from detente.analysis.voting_weights import CapabilityFn, capability_function
+from detente.analysis.voting_weights import CapabilityFn, capability_function, capability_notes
 from detente.errors import DetenteError, ModelError
 from detente.io.deu import DeuIssue, MissingSalience, read_deu
 from detente.models import Model, available_models, get_model
@@ -488,6 +488,7 @@ def run_deu_backtest(
     if isinstance(capabilities, str) and institution_weight != 1.0:
         label += f" (institution_weight={institution_weight:g})"
     issues = read_deu(path, capabilities=weights, missing_salience=missing_salience)
+    label += "".join(f" [{n}]" for n in capability_notes(capabilities, [i.intro for i in issues]))
     return backtest_issues(
         issues,
         models=models,

@@ -4,7 +4,7 @@
 Banzhaf or Shapley-Shubik index (:mod:`detente.analysis.voting_power`) in the Council's
 qualified-majority game on the proposal's introduction date:
 
-* up to 31 October 2014 the weighted game of :data:`~detente.analysis.voting_weights.REGIMES`
+* up to 31 October 2014 the weighted game of :data:`~detente.eu_council.REGIMES`
   (quota and, under Nice, the majority of member states);
 * from 1 November 2014 the double majority: at least 55 % of the states and at least
   15, representing at least 65 % of the population in the Council's Annex III shares,
@@ -24,7 +24,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from detente.analysis.council_population import PopulationTable
 from detente.analysis.voting_power import (
     VotingGame,
     banzhaf_index,
@@ -32,19 +31,21 @@ from detente.analysis.voting_power import (
     shapley_shubik_index,
     weighted_game,
 )
-from detente.analysis.voting_weights import (
+from detente.analysis.voting_weights import scaled_capabilities
+from detente.errors import DetenteError
+from detente.eu_council import (
+    DEFAULT_TRANSITION,
+    LISBON_BLOCKING_MINORITY,
+    LISBON_MIN_MEMBERS,
+    PopulationTable,
     WeightRegime,
     accession_regime,
     council_rule_at,
-    scaled_capabilities,
 )
-from detente.errors import DetenteError
 
 __all__ = ["POWER_INDICES", "council_game", "council_power_index", "power_capabilities"]
 
 POWER_INDICES = ("banzhaf", "shapley")
-_LISBON_MIN_MEMBERS = 15
-_LISBON_BLOCKING_MINORITY = 4
 
 _cache: dict[tuple[str, str], dict[str, float]] = {}
 
@@ -59,8 +60,8 @@ def council_game(rule: WeightRegime | PopulationTable) -> tuple[tuple[str, ...],
         codes = tuple(rule.shares)
         game = double_majority_game(
             [rule.shares[c] for c in codes],
-            min_members=_LISBON_MIN_MEMBERS,
-            blocking_minority=_LISBON_BLOCKING_MINORITY,
+            min_members=LISBON_MIN_MEMBERS,
+            blocking_minority=LISBON_BLOCKING_MINORITY,
             unit=1,
         )
         return codes, game
@@ -97,7 +98,7 @@ def power_capabilities(
     *,
     index: str = "banzhaf",
     institution_weight: float = 1.0,
-    transition: str = "lisbon",
+    transition: str = DEFAULT_TRANSITION,
 ) -> dict[str, float]:
     """Voting-power capabilities of ``actors`` for a proposal introduced on ``date``.
 
@@ -113,7 +114,7 @@ def power_capabilities(
         Commission's and Parliament's capability as a multiple of the mean member-state
         index.
     transition:
-        ``"lisbon"`` or ``"nice"`` for 1 November 2014 - 31 March 2017.
+        ``"nice"`` (default) or ``"lisbon"`` for 1 November 2014 - 31 March 2017.
 
     Returns
     -------

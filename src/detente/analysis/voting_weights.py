@@ -16,43 +16,21 @@ backtest:
     times the mean weight of the member states in force at that date (default 1: each
     institution weighs as much as an average member state).
 
-Weight tables (verified against the sources named):
-
-* 1 January 1995 - 30 April 2004, EU-15, 87 votes: DE, FR, IT, UK 10; ES 8;
-  BE, EL, NL, PT 5; AT, SE 4; DK, IE, FI 3; LU 2. Source: European Convention,
-  glossary entry "Qualified majority" (european-convention.europa.eu), "62 votes out of
-  87"; CVCE, "Evolution of qualified majority voting in the Council" (column 01.01.1995).
-* 1 May - 31 October 2004, EU-25, 124 votes: the EU-15 weights above plus PL 8;
-  CZ, HU 5; EE, LV, LT, SI, SK 3; CY, MT 2. Source: Act of Accession 2003, temporary
-  provisions (OJ L 236, 23.9.2003); CVCE table, column 01.05.2004.
-* 1 November 2004 - 31 December 2006, EU-25, 321 votes (Treaty of Nice, Protocol on
-  the enlargement of the EU, as amended by the Act of Accession 2003): DE, FR, IT, UK 29;
-  ES, PL 27; NL 13; BE, CZ, EL, HU, PT 12; AT, SE 10; DK, IE, LT, SK, FI 7;
-  CY, EE, LV, LU, SI 4; MT 3. Source: CVCE table, column 01.11.2004; euabc.com
-  "Voting in the Council" (total 321).
-* 1 January 2007 - 30 June 2013, EU-27, 345 votes: the Nice weights plus RO 14, BG 10.
-  Source: CVCE table, column 01.01.2007.
-* 1 July 2013 - 31 October 2014, EU-28, 352 votes: plus HR 7 (Croatia is not in DEU
-  I-II; its column is ``cr``). Source: Act of Accession of Croatia, Article 20
-  (OJ L 112, 24.4.2012, p. 6), which restates every Nice weight.
-
-Each table also carries its qualified-majority quota for acts on a Commission proposal
-and, under Nice, the majority of member states a coalition needs besides (Art. 205(2)
-TEC as amended; Protocol on enlargement, Art. 3): 62 of 87; 88 of 124 (Act of Accession
-2003, Art. 26); 232 of 321 and 13 states; 255 of 345 and 14 states; 260 of 352 and 15
-states. The optional check that a Nice majority represents 62 % of the population is
-left out: it is a request, not part of the rule, and changes power very little
-(Felsenthal & Machover 2001, "The Treaty of Nice and qualified majority voting").
+The Council's rules themselves (the weight tables, quotas, Lisbon thresholds and
+population figures, with their sources) live in :mod:`detente.eu_council`, which the
+models use too; they are re-exported here for the capability options.
 
 From 1 November 2014 the Council votes by double majority (Lisbon Treaty): there are
 no weighted votes, and ``council`` then means each state's share of the Union
 population in the Council's own Annex III figures (see
-:mod:`detente.analysis.council_population`). That share is the one weight the rule
+:mod:`detente.eu_council.population`; a date after the last shipped year reads that
+year's figures, and :func:`capability_notes` names it). That share is the one weight the rule
 itself gives a state, as the votes were under Nice (the rule's other criterion, one
 state one count, is what ``equal`` already gives). Until 31 March 2017 a member could
 ask for a vote under the Nice weights (Protocol No 36, Art. 3(2)); the default
-``transition="lisbon"`` reads the double majority from 1 November 2014, and
-``transition="nice"`` reads the EU-28 Nice table up to 31 March 2017 instead.
+``transition="nice"`` reads the EU-28 Nice table up to 31 March 2017 (why:
+:mod:`detente.eu_council.rules`), and ``transition="lisbon"`` the double majority from
+1 November 2014.
 
 ``banzhaf`` and ``shapley`` give each state its normalised Banzhaf or Shapley-Shubik
 index in the Council game in force (:mod:`detente.analysis.council_power`).
@@ -67,15 +45,23 @@ accession), not zero.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping, Sequence
 
-from detente.analysis.council_population import (
-    LISBON_START,
-    PopulationTable,
-    population_table_at,
-)
 from detente.errors import DetenteError
+from detente.eu_council import (
+    DEFAULT_TRANSITION,
+    LISBON_START,
+    NICE_ON_REQUEST_END,
+    REGIMES,
+    TRANSITIONS,
+    PopulationTable,
+    WeightRegime,
+    accession_regime,
+    carried_forward_note,
+    check_transition,
+    council_rule_at,
+    regime_at,
+)
 
 __all__ = [
     "CAPABILITY_OPTIONS",
@@ -87,6 +73,7 @@ __all__ = [
     "WeightRegime",
     "accession_regime",
     "capability_function",
+    "capability_notes",
     "council_rule_at",
     "council_weights",
     "equal_weights",
@@ -98,160 +85,8 @@ CapabilityFn = Callable[[dt.date, Sequence[str]], Mapping[str, float]]
 """Maps a proposal's introduction date and the actor codes with a position to capabilities."""
 
 CAPABILITY_OPTIONS = ("equal", "council", "banzhaf", "shapley")
-TRANSITIONS = ("lisbon", "nice")
-"""Which rule reads a date of 1 November 2014 - 31 March 2017 (see the module docstring)."""
-NICE_ON_REQUEST_END = dt.date(2017, 3, 31)
-"""Last day a member could ask for a vote under the Nice weights (Protocol No 36, Art. 3(2))."""
 INSTITUTIONS = frozenset({"com", "ep"})
 """DEU actor codes that are EU institutions rather than member states."""
-
-
-@dataclass(frozen=True)
-class WeightRegime:
-    """Council QMV weights in force from ``start`` to ``end`` (both inclusive).
-
-    ``quota`` is the qualified majority of votes for an act on a Commission proposal
-    and ``min_members`` the number of member states it must also include (0: none).
-    """
-
-    label: str
-    start: dt.date
-    end: dt.date
-    weights: Mapping[str, int]
-    source: str
-    quota: int
-    min_members: int = 0
-
-    @property
-    def total(self) -> int:
-        """Total number of weighted votes."""
-        return sum(self.weights.values())
-
-    @property
-    def mean(self) -> float:
-        """Mean weight of a member state."""
-        return self.total / len(self.weights)
-
-
-_EU15 = {
-    "de": 10, "fr": 10, "it": 10, "uk": 10, "es": 8,
-    "be": 5, "el": 5, "nl": 5, "pt": 5, "at": 4, "se": 4,
-    "dk": 3, "ie": 3, "fi": 3, "lu": 2,
-}  # fmt: skip
-_ACCESSION_2004 = {
-    "pl": 8, "cz": 5, "hu": 5, "ee": 3, "lv": 3, "lt": 3, "si": 3, "sk": 3, "cy": 2, "mt": 2,
-}  # fmt: skip
-_NICE_25 = {
-    "de": 29, "fr": 29, "it": 29, "uk": 29, "es": 27, "pl": 27, "nl": 13,
-    "be": 12, "cz": 12, "el": 12, "hu": 12, "pt": 12, "at": 10, "se": 10,
-    "dk": 7, "ie": 7, "lt": 7, "sk": 7, "fi": 7,
-    "cy": 4, "ee": 4, "lv": 4, "lu": 4, "si": 4, "mt": 3,
-}  # fmt: skip
-
-_CVCE = 'CVCE, "Evolution of qualified majority voting in the Council" (cvce.eu)'
-
-REGIMES: tuple[WeightRegime, ...] = (
-    WeightRegime(
-        "EU-15 (pre-Nice)",
-        dt.date(1995, 1, 1),
-        dt.date(2004, 4, 30),
-        _EU15,
-        'European Convention glossary, "Qualified majority" (62 of 87 votes); ' + _CVCE,
-        quota=62,
-    ),
-    WeightRegime(
-        "EU-25 (transitional, Act of Accession 2003)",
-        dt.date(2004, 5, 1),
-        dt.date(2004, 10, 31),
-        {**_EU15, **_ACCESSION_2004},
-        "Act of Accession 2003, OJ L 236, 23.9.2003; " + _CVCE,
-        quota=88,
-    ),
-    WeightRegime(
-        "EU-25 (Nice)",
-        dt.date(2004, 11, 1),
-        dt.date(2006, 12, 31),
-        _NICE_25,
-        'Treaty of Nice as amended by the Act of Accession 2003; euabc.com "Voting in the '
-        'Council" (321 votes); ' + _CVCE,
-        quota=232,
-        min_members=13,
-    ),
-    WeightRegime(
-        "EU-27 (Nice)",
-        dt.date(2007, 1, 1),
-        dt.date(2013, 6, 30),
-        {**_NICE_25, "ro": 14, "bu": 10},
-        _CVCE + " (345 votes)",
-        quota=255,
-        min_members=14,
-    ),
-    WeightRegime(
-        "EU-28 (Nice)",
-        dt.date(2013, 7, 1),
-        dt.date(2014, 10, 31),
-        {**_NICE_25, "ro": 14, "bu": 10, "cr": 7},
-        "Act of Accession of Croatia, Article 20, OJ L 112, 24.4.2012, p. 6",
-        quota=260,
-        min_members=15,
-    ),
-)
-
-
-def regime_at(date: dt.date) -> WeightRegime:
-    """The Council weight table in force on ``date``.
-
-    Raises
-    ------
-    DetenteError
-        Before 1 January 1995 (no table here) and from 1 November 2014 (the Council
-        then votes by double majority and has no weighted votes).
-    """
-    for regime in REGIMES:
-        if regime.start <= date <= regime.end:
-            return regime
-    first, last = REGIMES[0].start, REGIMES[-1].end
-    raise DetenteError(
-        f"no Council voting weights for {date.isoformat()}: the tables cover {first.isoformat()} "
-        f"to {last.isoformat()} (weighted votes ended with the double majority of 1 November "
-        "2014); use capabilities 'equal' or supply your own"
-    )
-
-
-def accession_regime(code: str, after: dt.date) -> WeightRegime | None:
-    """The first weight table starting after ``after`` that lists member ``code``.
-
-    A state that took a position before it joined is read in this table (its Council on
-    accession); ``None`` if no later table lists it.
-    """
-    for regime in REGIMES:
-        if regime.start > after and code in regime.weights:
-            return regime
-    return None
-
-
-def council_rule_at(date: dt.date, transition: str = "lisbon") -> WeightRegime | PopulationTable:
-    """The Council's qualified-majority rule in force on ``date``.
-
-    A :class:`WeightRegime` up to 31 October 2014 (and, with ``transition="nice"``, up to
-    31 March 2017), a :class:`~detente.analysis.council_population.PopulationTable` of
-    the double majority after.
-
-    Raises
-    ------
-    DetenteError
-        For an unknown ``transition``, a date before 1995, or a Lisbon date whose
-        population figures are not shipped.
-    """
-    if transition not in TRANSITIONS:
-        raise DetenteError(
-            f"unknown transition rule {transition!r}; expected one of {', '.join(TRANSITIONS)}"
-        )
-    if date < LISBON_START:
-        return regime_at(date)
-    if transition == "nice" and date <= NICE_ON_REQUEST_END:
-        return REGIMES[-1]
-    return population_table_at(date)
 
 
 def _check_institution_weight(institution_weight: float) -> None:
@@ -278,7 +113,7 @@ def council_weights(
     actors: Sequence[str],
     *,
     institution_weight: float = 1.0,
-    transition: str = "lisbon",
+    transition: str = DEFAULT_TRANSITION,
 ) -> dict[str, float]:
     """Council QMV weights of ``actors`` for a proposal introduced on ``date``.
 
@@ -292,8 +127,8 @@ def council_weights(
         The Commission's and the Parliament's weight as a multiple of the mean member-
         state weight in force (1 by default; 0 leaves them out of weighted models).
     transition:
-        ``"lisbon"`` (default) or ``"nice"`` for dates from 1 November 2014 to
-        31 March 2017.
+        ``"nice"`` (default) or ``"lisbon"`` for dates from 1 November 2014 to
+        31 March 2017 (:mod:`detente.eu_council.rules`).
 
     Returns
     -------
@@ -350,7 +185,10 @@ def equal_weights(
 
 
 def capability_function(
-    option: str | CapabilityFn, *, institution_weight: float = 1.0, transition: str = "lisbon"
+    option: str | CapabilityFn,
+    *,
+    institution_weight: float = 1.0,
+    transition: str = DEFAULT_TRANSITION,
 ) -> CapabilityFn:
     """The capability function named by ``option``: one of :data:`CAPABILITY_OPTIONS`.
 
@@ -361,10 +199,7 @@ def capability_function(
     if callable(option):
         return option
     _check_institution_weight(institution_weight)
-    if transition not in TRANSITIONS:
-        raise DetenteError(
-            f"unknown transition rule {transition!r}; expected one of {', '.join(TRANSITIONS)}"
-        )
+    check_transition(transition)
     if option == "equal":
         return lambda date, actors: equal_weights(
             date, actors, institution_weight=institution_weight
@@ -387,3 +222,27 @@ def capability_function(
     raise DetenteError(
         f"unknown capabilities option {option!r}; expected one of {', '.join(CAPABILITY_OPTIONS)}"
     )
+
+
+def capability_notes(
+    option: str | CapabilityFn,
+    dates: Iterable[dt.date],
+    *,
+    transition: str = DEFAULT_TRANSITION,
+) -> tuple[str, ...]:
+    """What a reader of the scores must know about the rules that read ``dates``.
+
+    Returns
+    -------
+    tuple of str
+        For ``council``, ``banzhaf`` and ``shapley``, a note if some date lies after the
+        last shipped population figures (they are carried forward,
+        :func:`detente.eu_council.carried_forward_note`); empty otherwise.
+    """
+    if callable(option) or option == "equal":
+        return ()
+    check_transition(transition)
+    first = LISBON_START if transition == "lisbon" else NICE_ON_REQUEST_END + dt.timedelta(days=1)
+    lisbon = [d for d in dates if d >= first]
+    note = carried_forward_note(max(lisbon)) if lisbon else None
+    return (note,) if note else ()

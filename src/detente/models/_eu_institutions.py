@@ -14,8 +14,8 @@ Council pivots (Crombez 1996, section 2; Tsebelis & Garrett 2000, fig. 1)
     the right end. A coalition that reaches the quota holds ``L`` and ``R``, so no
     qualified majority can move policy that lies between them: ``[min(L, R),
     max(L, R)]`` is the Council's core. Under QMV the quota is the share of weighted
-    votes the treaty requires (:data:`QMV_QUOTAS`); under unanimity it is 1, so the
-    pivots are the two extreme states and the core is the states' Pareto set.
+    votes the treaty requires (:data:`detente.eu_council.QMV_QUOTAS`); under unanimity
+    it is 1, so the pivots are the two extreme states and the core is the states' Pareto set.
 Council pivot on the side of change (the brief's "pivot")
     The core point closest to ``rp``: the pivotal member state closest to the
     reference point on the side of change when ``rp`` lies outside the core (under
@@ -45,11 +45,11 @@ actor stands at ``x``. None depends on an actor's name.
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 
 import numpy as np
 
+from detente.eu_council import QMV_QUOTAS, qmv_quota_on
 from detente.models.median import weighted_median
 
 __all__ = [
@@ -61,31 +61,8 @@ __all__ = [
 ]
 
 _TOL = 1e-9
-
-QMV_QUOTAS: tuple[tuple[dt.date, float, str], ...] = (
-    (dt.date(1995, 1, 1), 62 / 87, "EU-15: 62 of 87 weighted votes"),
-    (dt.date(2004, 5, 1), 88 / 124, "EU-25 transitional: 88 of 124"),
-    (dt.date(2004, 11, 1), 232 / 321, "EU-25 Nice: 232 of 321"),
-    (dt.date(2007, 1, 1), 255 / 345, "EU-27 Nice: 255 of 345"),
-    (dt.date(2013, 7, 1), 260 / 352, "EU-28 Nice: 260 of 352"),
-    (dt.date(2014, 11, 1), 0.65, "Lisbon double majority: 65% (population clause)"),
-)
-"""QMV quota as a share of the Council's weight, from the date each came into force.
-
-Sources: CVCE, "Evolution of qualified majority voting in the Council"; the Act of
-Accession 2003 (OJ L 236, 23.9.2003); the Act of Accession of Croatia, art. 20 (OJ L
-112, 24.4.2012); TEU art. 16(4) for the double majority, whose population clause (65%)
-is used as the share of the capabilities in force (the 55%-of-states clause is not
-modelled). Before 1995 the EU-15 quota is used."""
-
-
-def qmv_quota_on(date: dt.date) -> float:
-    """The QMV quota (share of the Council's weight) in force on ``date``."""
-    quota = QMV_QUOTAS[0][1]
-    for start, share, _ in QMV_QUOTAS:
-        if date >= start:
-            quota = share
-    return quota
+# QMV_QUOTAS and qmv_quota_on are the Council's rules in force from detente.eu_council (one
+# table for models and analysis), re-exported under the names the procedural model uses.
 
 
 def council_pivots(positions: np.ndarray, weights: np.ndarray, quota: float) -> tuple[float, float]:
