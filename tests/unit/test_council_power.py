@@ -100,20 +100,19 @@ def test_rule_in_force(date: dt.date, transition: str, label: str) -> None:
 
 
 @pytest.mark.parametrize(
-    ("date", "transition"),
+    ("date", "transition", "label"),
     [
-        (dt.date(2014, 11, 1), "lisbon"),  # Lisbon read, 2014 figures not shipped
-        (dt.date(2019, 6, 1), "nice"),  # a gap: 2017-2024 figures not shipped
-        (dt.date(2017, 4, 1), "nice"),  # the Nice option ended on 31 March 2017
-        (dt.date(2020, 6, 1), "lisbon"),
+        # dates no shipped year covers read the nearest year with the same members
+        (dt.date(2014, 11, 1), "lisbon", "EU-28 (Lisbon, 2016 population)"),
+        (dt.date(2019, 6, 1), "nice", "EU-28 (Lisbon, 2016 population)"),
+        (dt.date(2017, 4, 1), "nice", "EU-28 (Lisbon, 2016 population)"),
+        (dt.date(2020, 6, 1), "lisbon", "EU-27 (Lisbon, 2025 population)"),
     ],
 )
-def test_uncovered_lisbon_dates_are_a_clear_error(date: dt.date, transition: str) -> None:
-    with pytest.raises(DetenteError) as info:
-        council_rule_at(date, transition)
-    message = str(info.value)
-    assert f"no Council population figures for {date.isoformat()}" in message
-    assert "covered: 2016-01-01 to 2016-12-31, 2025-01-01 to 2025-12-31" in message
+def test_uncovered_lisbon_dates_read_the_nearest_year_with_their_members(
+    date: dt.date, transition: str, label: str
+) -> None:
+    assert council_rule_at(date, transition).label == label
 
 
 def test_population_table_before_lisbon_names_the_start() -> None:

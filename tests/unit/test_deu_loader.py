@@ -248,12 +248,16 @@ def test_empty_and_missing_and_binary_files(tmp_path: Path) -> None:
         read_deu(binary)
 
 
-def test_date_without_council_weights_is_reported_at_intro(tmp_path: Path) -> None:
-    # 2019 is a Lisbon year whose Annex III shares are not shipped: a clear error, no fallback
+def test_a_year_without_council_figures_reads_the_nearest_year_with_its_members(
+    tmp_path: Path,
+) -> None:
+    # 2019's Annex III shares are not shipped: the EU-28 figures of 2016 (the nearest
+    # shipped year with the United Kingdom) read it; Germany's 2016 share is 15.93 %
     path = _write(tmp_path, _set_cell(_lines(), 3, "intro", "01-01-19"))
-    with pytest.raises(ScenarioError, match="no Council population figures for 2019-01-01") as info:
-        read_deu(path, capabilities=capability_function("council"))
-    assert (info.value.line, info.value.path) == (3, ("intro",))
+    issues = read_deu(path, capabilities=capability_function("council"))
+    first = next(iter(issues))
+    by_actor = {a.id: a.capability.mode for a in first.scenario.actors}
+    assert by_actor["de"] == pytest.approx(15.93, abs=1e-12)
 
 
 def test_lisbon_date_scores_with_council_capabilities(tmp_path: Path) -> None:

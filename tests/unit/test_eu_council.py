@@ -57,18 +57,37 @@ def test_dates_after_the_last_year_carry_it_forward_and_say_so() -> None:
     assert council_rule_at(dt.date(2027, 2, 20)) is last
     assert carried_forward_note(dt.date(2025, 12, 31)) is None
     note = carried_forward_note(dt.date(2027, 2, 20))
-    assert note is not None and "use the 2025 figures" in note and "2027-02-20" in note
-    # the note is about the latest date read under the double majority; none for 'equal'
+    assert note is not None and "uses the 2025 figures" in note and "2027-02-20" in note
+    # one note per substituted year, naming the dates read with it; none for 'equal'
     dates = [dt.date(2016, 1, 1), dt.date(2027, 2, 20), dt.date(2026, 1, 1)]
-    assert capability_notes("council", dates) == (note,)
+    assert capability_notes("council", dates) == (
+        "Council population figures not shipped for 2 date(s) from 2026-01-01 to 2027-02-20: "
+        "they use the 2025 figures, the nearest shipped year with the same member states",
+    )
     assert capability_notes("equal", dates) == ()
     assert capability_notes("banzhaf", [dt.date(2016, 1, 1)]) == ()
 
 
-@pytest.mark.parametrize("date", [dt.date(2017, 4, 1), dt.date(2019, 6, 1), dt.date(2024, 12, 31)])
-def test_a_gap_is_a_clear_error(date: dt.date) -> None:
-    with pytest.raises(DetenteError, match=f"no Council population figures for {date}"):
-        council_rule_at(date)
+@pytest.mark.parametrize(
+    ("date", "year"),
+    [
+        # the United Kingdom is a member until 31 January 2020 (Withdrawal Agreement):
+        # the nearest shipped year with it is 2016; from 1 February 2020, 2025 (EU-27)
+        (dt.date(2017, 4, 1), 2016),
+        (dt.date(2019, 6, 1), 2016),
+        (dt.date(2020, 1, 31), 2016),
+        (dt.date(2020, 2, 1), 2025),
+        (dt.date(2024, 12, 31), 2025),
+    ],
+)
+def test_a_date_no_year_covers_reads_the_nearest_year_with_its_members(
+    date: dt.date, year: int
+) -> None:
+    table = council_rule_at(date)
+    assert table.start.year == year  # type: ignore[union-attr]
+    assert ("uk" in table.shares) == (date < dt.date(2020, 2, 1))  # type: ignore[union-attr]
+    note = carried_forward_note(date)
+    assert note is not None and f"uses the {year} figures" in note
 
 
 def test_population_share_capabilities_by_hand() -> None:
@@ -111,21 +130,22 @@ def test_every_issue_with_an_outcome_scores_with_the_default_options(
     for row in models:
         assert (row["n"], row["failures"], row["no_forecast"]) == (8, 0, 0), row["model"]
     assert report["capabilities"].startswith("council [")
-    assert "dates up to 2027-02-20 use the 2025 figures" in report["capabilities"]
+    assert "to 2027-02-20: they use the 2025 figures" in report["capabilities"]
 
 
-def test_a_gap_year_in_a_file_is_one_clear_line(
+def test_a_year_without_figures_in_a_file_scores_and_says_which_year_it_used(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
-    # d14101i1 moved to 15-06-19: 2019's Annex III figures are not shipped (a gap), so the
-    # default command stops with exit code 2 naming the file, line and field; no fallback
+    # d14101i1 moved to 15-06-19: 2019's Annex III figures are not shipped, so the EU-28
+    # figures of 2016 (the nearest year with the United Kingdom) read it, and the report
+    # says so; 'equal' needs no figures and scores the same file
     path = tmp_path / "gap.tsv"
     path.write_text(NEWER.read_text().replace("\t15-11-14\t", "\t15-06-19\t", 1))
-    code, out, err = run_cli(capsys, "backtest", "deu", str(path), "--no-store", "-q")
-    assert code == 2 and out == ""
-    assert f"{path}:3: intro: no Council population figures for 2019-06-15" in err
-    assert len(err.strip().splitlines()) == 1
-    # 'equal' needs no figures and scores the same file
+    code, out, err = run_cli(capsys, "backtest", "deu", str(path), "--no-store", "-q", "-f", "json")
+    assert code == 0, err
+    report = json.loads(out)
+    assert report["scored"] == 8
+    assert "2019-06-15 to 2019-06-15: they use the 2016 figures" in report["capabilities"]
     code, out, err = run_cli(
         capsys,
         "backtest",

@@ -60,6 +60,7 @@ from detente.eu_council import (
     carried_forward_note,
     check_transition,
     council_rule_at,
+    population_table_at,
     regime_at,
 )
 
@@ -243,6 +244,13 @@ def capability_notes(
         return ()
     check_transition(transition)
     first = LISBON_START if transition == "lisbon" else NICE_ON_REQUEST_END + dt.timedelta(days=1)
-    lisbon = [d for d in dates if d >= first]
-    note = carried_forward_note(max(lisbon)) if lisbon else None
-    return (note,) if note else ()
+    substituted: dict[int, list[dt.date]] = {}
+    for day in sorted({d for d in dates if d >= first}):
+        if carried_forward_note(day) is not None:
+            substituted.setdefault(population_table_at(day).start.year, []).append(day)
+    return tuple(
+        f"Council population figures not shipped for {len(days)} date(s) from "
+        f"{days[0].isoformat()} to {days[-1].isoformat()}: they use the {year} figures, the "
+        "nearest shipped year with the same member states"
+        for year, days in substituted.items()
+    )

@@ -20,8 +20,15 @@ Which dates are read how (:func:`population_table_at`):
   (the Council's figures change by a few hundredths of a percent a year, and the
   membership only with an accession or withdrawal); :func:`carried_forward_note`
   names the year used, and the DEU backtest prints it;
-* a date before 1 November 2014, or in a gap between shipped periods: an error that
-  names the date and the periods covered, never a fallback to another year.
+* a date from 1 November 2014 that no shipped period covers (before the first, or in
+  a gap between two): the figures of the nearest shipped period (in time) with the
+  member states of that date (the United Kingdom until 31 January 2020, Art. 50 TEU
+  and the Withdrawal Agreement; OJ L 29, 31.1.2020), *substituted*. A member state's
+  share moves by a few hundredths of a percent a year, so a nearby year's figures give
+  almost the same game, while a game without the right members would be wrong;
+  :func:`carried_forward_note` names the year used and the DEU backtest prints it.
+  Only a date before 1 November 2014 (the double majority was not in force), or a date
+  with no shipped period of its membership, is an error naming the periods covered.
 """
 
 from __future__ import annotations
@@ -45,6 +52,10 @@ __all__ = [
     "population_tables",
     "read_population_rows",
 ]
+
+UK_WITHDRAWAL = dt.date(2020, 2, 1)
+"""First day without the United Kingdom (Withdrawal Agreement, OJ L 29, 31.1.2020, p. 7)."""
+_UK_CODES = frozenset({"uk", "gb"})
 
 POPULATION_FILE = "council_population_shares.csv"
 """Name of the shipped table in ``detente/eu_council/data``."""
@@ -138,42 +149,68 @@ def _covered() -> str:
     return ", ".join(f"{t.start.isoformat()} to {t.end.isoformat()}" for t in population_tables())
 
 
+def _with_members_of(table: PopulationTable, date: dt.date) -> bool:
+    """Whether ``table`` lists the member states of ``date`` (the UK before 2020-02-01)."""
+    return bool(_UK_CODES & set(table.shares)) == (date < UK_WITHDRAWAL)
+
+
+def _substitute(date: dt.date) -> PopulationTable | None:
+    """The nearest shipped table with the membership of ``date`` (ties: the earlier)."""
+    fitting = [t for t in population_tables() if _with_members_of(t, date)]
+    if not fitting:
+        return None
+
+    def distance(table: PopulationTable) -> tuple[int, dt.date]:
+        days = (table.start - date).days if date < table.start else (date - table.end).days
+        return days, table.start
+
+    return min(fitting, key=distance)
+
+
 def population_table_at(date: dt.date) -> PopulationTable:
     """The Annex III population shares that read ``date`` (see the module docstring).
 
-    A date after the last shipped period gets the last shipped table
-    (:func:`carried_forward_note` says so).
+    A date no shipped period covers gets the nearest shipped period's figures with the
+    same member states (:func:`carried_forward_note` says which).
 
     Raises
     ------
     DetenteError
-        Before 1 November 2014 (the double majority was not in force) or for a date in
-        a gap between shipped periods; the message names the periods covered.
+        Before 1 November 2014 (the double majority was not in force), or when no
+        shipped period has the member states of ``date``; the message names the periods
+        covered.
     """
-    tables = population_tables()
-    for table in tables:
+    for table in population_tables():
         if table.start <= date <= table.end:
             return table
-    if date > tables[-1].end:
-        return tables[-1]
+    found = _substitute(date) if date >= LISBON_START else None
+    if found is not None:
+        return found
     why = (
         "the double majority applies from 2014-11-01"
         if date < LISBON_START
-        else f"the Council's Annex III figures for {date.year} are not shipped"
+        else "no shipped year has the member states of that date"
     )
     raise DetenteError(
         f"no Council population figures for {date.isoformat()} ({why}); covered: {_covered()}"
-        f" and later dates with the last year's figures. Add the year's Annex III figures to "
-        f"detente/eu_council/data/{POPULATION_FILE} or use capabilities 'equal'"
+        f". Add the year's Annex III figures to detente/eu_council/data/{POPULATION_FILE} or "
+        "use capabilities 'equal'"
     )
 
 
 def carried_forward_note(date: dt.date) -> str | None:
-    """A note naming the figures used if ``date`` is after the last shipped period, else None."""
-    last = population_tables()[-1]
-    if date <= last.end:
+    """A note naming the figures used when no shipped period covers ``date``, else None.
+
+    Raises
+    ------
+    DetenteError
+        As :func:`population_table_at`.
+    """
+    table = population_table_at(date)
+    if table.start <= date <= table.end:
         return None
     return (
-        f"Council population figures after {last.end.isoformat()} are not shipped: "
-        f"dates up to {date.isoformat()} use the {last.start.year} figures ({last.label})"
+        f"Council population figures for {date.year} are not shipped: {date.isoformat()} "
+        f"uses the {table.start.year} figures ({table.label}), the nearest shipped year "
+        "with the same member states"
     )
