@@ -21,20 +21,30 @@ licence); Efird, B. & Lester, L., "Markov voting with incentives in KTAB".
 from __future__ import annotations
 
 from dataclasses import fields
-from typing import Any, ClassVar, get_args
+from collections.abc import Sequence
+from typing import Any, ClassVar, Literal, get_args
 
 import numpy as np
 
 from detente.errors import ModelError
 from detente.models import _smp_pce as pce
 from detente.models._actor_order import canonical_order, issue_arrays
+from detente.models._smp_accommodation import (
+    Accommodation,
+    accommodation_matrix,
+    move_ideals,
+    parse_accommodation,
+)
+from detente.models._smp_ktab_random import DEFAULT_SEED, KTABRandom
 from detente.models._smp_turns import (
     Bargain,
     BargainModel,
+    Chooser,
     Interpolation,
     SMPOptions,
     ThirdPartyCommit,
     Transitions,
+    TurnOrder,
     run_turn,
     score_state,
 )
@@ -58,17 +68,20 @@ _CHOICES: dict[str, tuple[str, ...]] = {
 
 
 class SMPRun:
-    """A run: ``positions`` (turns + 1, n, k) on 0-1, ``probabilities`` (turns + 1, n)."""
+    """A run: ``positions`` and ``ideals`` (turns + 1, n, k) on 0-1, ``probabilities``
+    (turns + 1, n)."""
 
     def __init__(
         self,
         positions: np.ndarray,
         probabilities: np.ndarray,
         chosen: list[dict[int, Bargain | None]],
+        ideals: np.ndarray,
     ) -> None:
         self.positions = positions
         self.probabilities = probabilities
         self.chosen = chosen  # chosen[t - 1][k]: the bargain actor k took in turn t
+        self.ideals = ideals
 
     def expected(self) -> np.ndarray:
         """(turns + 1, k): each state's expected position over its distinct positions."""
@@ -86,30 +99,40 @@ def run_smp(
     capabilities: np.ndarray,
     options: SMPOptions,
     *,
-    rng: np.random.Generator | None = None,
+    rng: np.random.Generator | Chooser | None = None,
     max_turns: int = 100,
     tol: float = 0.02,
+    accommodation: Accommodation | None = None,
+    orders: Sequence[TurnOrder] = (),
 ) -> SMPRun:
     """Play turns until the state moves less than ``tol`` x the first turn's move.
 
     ``positions`` (n, k) and ``saliences`` (n, k, attention shares) on 0-1,
     ``capabilities`` (n,). The move between states is KTAB's ``stateDist``, the sum
-    over actors of the Euclidean distance between their positions.
+    over actors of the Euclidean distance between their positions. Ideals start at the
+    positions and follow them by ``accommodation`` (KTAB's identity when ``None``).
+    ``rng`` draws the stochastic transitions (a ``numpy.random.Generator``, or KTAB's
+    generator to reproduce a KTAB run); ``orders[t]``, where given, fixes turn ``t``'s
+    order as one of KTAB's threaded runs had it (:class:`TurnOrder`).
     """
     states, probs = [np.array(positions, dtype=float)], []
+    ideals = [states[0].copy()]
     chosen: list[dict[int, Bargain | None]] = []
     first: float | None = None
-    for _ in range(max_turns):
-        turn = run_turn(states[-1], saliences, capabilities, options, rng)
+    for t in range(max_turns):
+        order = orders[t] if t < len(orders) else None
+        turn = run_turn(states[-1], saliences, capabilities, options, rng, ideals[-1], order)
         probs.append(turn.probabilities)
         states.append(turn.positions)
+        ideals.append(move_ideals(ideals[-1], turn.positions, accommodation))
         chosen.append(turn.chosen)
         moved = float(np.linalg.norm(states[-1] - states[-2], axis=1).sum())
         first = moved if first is None else first
         if first <= 0 or moved / first < tol:
             break
-    probs.append(score_state(states[-1], saliences, capabilities, options).probabilities)
-    return SMPRun(np.array(states), np.array(probs), chosen)
+    last = score_state(states[-1], saliences, capabilities, options, ideals[-1])
+    probs.append(last.probabilities)
+    return SMPRun(np.array(states), np.array(probs), chosen, np.array(ideals))
 
 
 class SMPModel:
