@@ -107,7 +107,8 @@ def test_ktab_settings_are_declared_options() -> None:
     declared = declared_options(model)
     assert set(declared) == {
         "voting", "victory", "pce", "big_r_range", "big_r_adjust", "third_party",
-        "bargain", "transitions", "interpolation", "max_turns",
+        "bargain", "transitions", "interpolation", "max_turns", "accommodation", "rng",
+        "ktab_seed",
     }  # fmt: skip
     assert declared["voting"].default == "prop-cubic"
     assert "proportional" in declared["voting"].choices

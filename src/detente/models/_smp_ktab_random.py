@@ -40,11 +40,11 @@ _TWO64 = 18446744073709551616.0  # double(0xFFFFFFFFFFFFFFFF) rounds to 2^64
 
 
 def _shift(x: np.ndarray, k: int) -> np.ndarray:
-    return np.right_shift(x, np.uint64(k))
+    return np.asarray(np.right_shift(x, np.uint64(k)))
 
 
 def _lshift(x: np.ndarray, k: int) -> np.ndarray:
-    return np.left_shift(x, np.uint64(k))
+    return np.asarray(np.left_shift(x, np.uint64(k)))
 
 
 class KTABRandom:

@@ -104,7 +104,8 @@ class Turn:
     chosen: dict[int, Bargain | None]
     probabilities: np.ndarray  # (n,) P(position prevails) of the state played
     options: dict[int, np.ndarray]  # k -> PCE probabilities of [status quo, bargains...]
-    offered: dict[int, Bargain]  # i -> the bargain i proposed to its target
+    offered: dict[int, Bargain]  # i -> the (first) bargain i proposed to its target
+    bargains: tuple[Bargain, ...] = ()  # every bargain proposed, by initiator
 
 
 def contests(
@@ -365,7 +366,7 @@ def run_turn(
         chosen[k] = picked
         if picked is not None:
             new[k] = picked.pos_init if picked.init == k else picked.pos_rcvr
-    return Turn(new, targets, chosen, state.probabilities, option_probs, offered)
+    return Turn(new, targets, chosen, state.probabilities, option_probs, offered, tuple(made))
 
 
 def _reordered(
