@@ -31,6 +31,7 @@ import re
 import numpy as np
 import pytest
 
+from detente.io.ktab import read_ktab_xml
 from detente.models._smp_accommodation import accommodation_matrix, parse_accommodation
 from detente.models._smp_ktab_random import KTABRandom
 from detente.models._smp_turns import SMPOptions, TurnOrder, run_turn
@@ -110,6 +111,10 @@ def reproduced(log: list[str]) -> SMPRun:
 
 def test_the_accommodation_written_as_detente_reads_it_is_the_logs() -> None:
     assert parse_accommodation(ACCOMMODATION) == echoed_accommodation(log_lines())
+    # and detente's KTAB XML import writes smpExample.xml's IdealAdjustment so
+    xml = DATA / "ktab" / "smpExample.xml"
+    scenario = read_ktab_xml(xml.read_text(encoding="utf-8-sig"), xml.name)
+    assert scenario.models["smp"]["accommodation"] == ACCOMMODATION
 
 
 def test_smp_example_ideals_after_every_turn() -> None:
