@@ -154,3 +154,15 @@ def test_ktab_xml_ideal_adjustment_out_of_range_names_its_line() -> None:
     with pytest.raises(ScenarioError, match=r"adjust in 0\.\.1") as caught:
         read_ktab_xml(xml, "t.xml")
     assert caught.value.line == 5  # the <iaPair>
+
+
+def test_rounds_show_the_ideals_when_an_accommodation_is_given() -> None:
+    forecast = SMPModel().forecast(Scenario.from_dict(scenario(ROWS)), rng=1)
+    rounds = forecast.issues[0].details["rounds"]
+    assert rounds[0]["ideals"] == pytest.approx(rounds[0]["positions"])  # ideals start there
+    # west and south keep identity rows: their ideals are their positions every round
+    for step in rounds:
+        for who in ("west", "south"):
+            assert step["ideals"][who] == pytest.approx(step["positions"][who])
+    plain = SMPModel().forecast(Scenario.from_dict(scenario()), rng=1)
+    assert "ideals" not in plain.issues[0].details["rounds"][0]

@@ -300,18 +300,20 @@ class SMPModel:
             history = []
             for t in range(len(run.positions)):
                 pos = run.positions[t][:, d] * (hi - lo) + lo
-                history.append(
-                    {
-                        "round": t,
-                        "median": weighted_median(pos, weight),
-                        "mean": float(expected[t, d] * (hi - lo) + lo),
-                        "positions": dict(zip(ordered_ids, pos.tolist(), strict=True)),
-                        "probabilities": dict(
-                            zip(ordered_ids, run.probabilities[t].tolist(), strict=True)
-                        ),
-                        "offers": [] if t == 0 else _offers(run.chosen[t - 1], ordered_ids, pos),
-                    }
-                )
+                step: dict[str, Any] = {
+                    "round": t,
+                    "median": weighted_median(pos, weight),
+                    "mean": float(expected[t, d] * (hi - lo) + lo),
+                    "positions": dict(zip(ordered_ids, pos.tolist(), strict=True)),
+                    "probabilities": dict(
+                        zip(ordered_ids, run.probabilities[t].tolist(), strict=True)
+                    ),
+                    "offers": [] if t == 0 else _offers(run.chosen[t - 1], ordered_ids, pos),
+                }
+                if self.rows:  # ideals apart from positions: show where utilities start
+                    ideal = run.ideals[t][:, d] * (hi - lo) + lo
+                    step["ideals"] = dict(zip(ordered_ids, ideal.tolist(), strict=True))
+                history.append(step)
             outcome = float(np.clip(expected[-1, d] * (hi - lo) + lo, lo, hi))
             details = {"turns": len(run.positions) - 1, "rounds": history}
             results.append(IssueForecast(item.issue.id, outcome, details))
