@@ -5,24 +5,31 @@ A turn (``SMPState::doBCN`` in KTAB) from the state scored by
 
 1. **Challenges** (``probEduChlg``, ``bestChallenge``). Actor ``h`` estimates, for
    ``i`` challenging ``j``, the strength of the coalitions for ``i`` and for ``j``: the
-   principals vote with weight ``c s`` (capability x total salience share), each third
-   party ``n`` joins the side it prefers in the "little contest" of ``i``, ``j`` and
-   ``n`` (``vProbLittle``) with the utilities of the third-party commitment rule
-   (``thirdPartyVoteSU``). ``P = C_i / (C_i + C_j)``; the expected change in utility to
-   ``k`` is ``(1 - s_j) 2u_ki + s_j (P 2u_ki + (1 - P) 2u_kj) - (u_ki + u_kj)``. Each
-   actor picks the target with the largest gain above ``1e-5``.
+   principals vote with weight ``c s`` (capability x total salience share), each on
+   the side it prefers, each third party ``n`` joins the side it prefers in the
+   "little contest" of ``i``, ``j`` and ``n`` (``vProbLittle``) with the utilities of
+   the third-party commitment rule (``thirdPartyVoteSU``). ``P = C_i / (C_i + C_j)``;
+   the expected change in utility to ``k`` is
+   ``(1 - s_j) 2u_ki + s_j (P 2u_ki + (1 - P) 2u_kj) - (u_ki + u_kj)``. Each actor
+   picks the target with the largest gain above ``1e-5``.
 2. **Bargains** (``interpolateBrgn``; S2P2 by default, S1P1 and S2PMax as options,
    :func:`interpolate`). On each dimension
    ``b_i = (w_i t_i + w_j t_j) / (w_i + w_j)`` with ``w = s_k^2 p^2``, KTAB's ``1e-6``
-   added to the initiator's weight and the result rounded to 4 decimals; once with the
-   initiator's probability of winning, once with the target's estimate of it. The
-   power-weighted compromise weighs the two with ``c_i s_i`` and ``c_i s_j`` (KTAB uses
-   the initiator's capability for both, kept as KTAB computes it).
+   added to the initiator's weight and the result rounded to 4 decimals; with the
+   initiator's probability of winning, and (InitRcvrInterp, PWCompInterp) once more
+   "from the target's perspective", with the target's estimate of the initiator's
+   expected gain as KTAB passes it. The power-weighted compromise weighs the two with
+   ``c_i s_i`` and ``c_i s_j`` (KTAB uses the initiator's capability for both, kept as
+   KTAB computes it).
 3. **Resolution**. Every actor's options are its status quo and the bargains it is
    part of; each option is scored, by every actor, as the mean utility of all positions
-   after it (``brgnUtil``), and a probabilistic Condorcet election over them picks one:
-   the likeliest (deterministic transitions) or a draw from the election's
-   probabilities (stochastic, from the run's ``numpy.random.Generator``).
+   after it, measured from the actor's ideal (``brgnUtil``), and a probabilistic
+   Condorcet election over them picks one: the likeliest (deterministic transitions)
+   or a draw from the election's probabilities (stochastic: from the run's
+   ``numpy.random.Generator``, or from KTAB's own generator to reproduce a KTAB run).
+
+Every utility is measured from the actors' ideal points (KTAB's ideal-accommodation
+matrix, :mod:`detente.models._smp_accommodation`; by default ideal = position).
 
 Sources: KTAB (KAPSARC, MIT licence), ``smp.cpp`` and ``kmodel.cpp``; Wise, Lester,
 Efird et al., "KTAB: the KAPSARC Toolkit for Behavioral Analysis".
@@ -340,15 +347,15 @@ def run_turn(
     chosen: dict[int, Bargain | None] = {}
     option_probs: dict[int, np.ndarray] = {}
     # every actor's mean utility once a bargain is carried out, one column per bargain
-    # (KTAB's brgnUtil: the two new positions valued from the actor's own position, the
-    # others as in its utility matrix, i.e. from its ideal)
+    # (KTAB's brgnUtil), everything valued from the actor's ideal: KTAB's later source
+    # values the two new positions from the actor's position (posUtil), but the 2017
+    # reference run reproduces only from the ideal (docs/models/smp.md)
+    start = positions if ideals is None else ideals
     after: dict[int, np.ndarray] = {}
     for bargain in made:
         total = base - state.utilities[:, bargain.init] - state.utilities[:, bargain.rcvr]
         points = np.vstack([bargain.pos_init, bargain.pos_rcvr])
-        for d in weighted_distances_to(
-            positions if ideals is None else ideals, saliences, points
-        ).T:
+        for d in weighted_distances_to(start, saliences, points).T:
             total = total + risk_utility(d, state.risk)
         after[id(bargain)] = total / n
     for k in range(n) if order is None else order.draws:
@@ -384,6 +391,7 @@ def weighted_distances_to(
     positions: np.ndarray, saliences: np.ndarray, points: np.ndarray
 ) -> np.ndarray:
     """(n, p): each actor's salience-weighted distance (:func:`weighted_distance`, as
-    the actor sees it) from its position to each of ``points`` (p, k)."""
+    the actor sees it) from its row of ``positions`` (its position or its ideal) to
+    each of ``points`` (p, k)."""
     gap = saliences[:, None, :] * (positions[:, None, :] - points[None, :, :])
     return np.asarray(np.sqrt((gap**2).sum(axis=2) / (saliences**2).sum(axis=1)[:, None]))
