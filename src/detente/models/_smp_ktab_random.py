@@ -71,6 +71,7 @@ class KTABRandom:
             prev = state[-1]
             state.append((_INIT_MULT * (prev ^ (prev >> 62)) + i) & _MASK64)
         self._state = np.array(state, dtype=np.uint64)
+        self._raw = np.empty(0, dtype=np.uint64)
         self._block = np.empty(0)
         self._next = 0
 
@@ -98,21 +99,22 @@ class KTABRandom:
         self._block = scrambled.astype(np.float64) / _TWO64
         self._next = 0
 
-    def raw(self) -> int:
-        """The next untransformed ``mt19937_64`` output (advances the generator)."""
+    def _take(self) -> int:
+        """The index of the next output in the current block (refilled when used up)."""
         if self._next >= len(self._block):
             self._twist()
-        value = int(self._raw[self._next])
         self._next += 1
-        return value
+        return self._next - 1
+
+    def raw(self) -> int:
+        """The next untransformed ``mt19937_64`` output (advances the generator)."""
+        index = self._take()  # may refill the block first
+        return int(self._raw[index])
 
     def uniform(self) -> float:
         """KTAB's ``PRNG::uniform(0, 1)``: the next scrambled output over 2^64."""
-        if self._next >= len(self._block):
-            self._twist()
-        value = float(self._block[self._next])
-        self._next += 1
-        return value
+        index = self._take()
+        return float(self._block[index])
 
     def choose(self, probabilities: np.ndarray) -> int:
         """KTAB's ``PRNG::probSel``: index of the option drawn from ``probabilities`` (m,)."""
