@@ -7,6 +7,8 @@ from typing import Any
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from detente.errors import ModelError, ScenarioError
 from detente.models._smp_accommodation import (
@@ -166,3 +168,30 @@ def test_rounds_show_the_ideals_when_an_accommodation_is_given() -> None:
             assert step["ideals"][who] == pytest.approx(step["positions"][who])
     plain = SMPModel().forecast(Scenario.from_dict(scenario()), rng=1)
     assert "ideals" not in plain.issues[0].details["rounds"][0]
+
+
+@settings(max_examples=50, deadline=None)
+@given(
+    rates=st.lists(st.floats(0, 1), min_size=9, max_size=9),
+    ideals=st.lists(st.floats(0, 1), min_size=3, max_size=3),
+    positions=st.lists(st.floats(0, 1), min_size=3, max_size=3),
+)
+def test_new_ideals_stay_between_old_ideals_and_positions(
+    rates: list[float], ideals: list[float], positions: list[float]
+) -> None:
+    # each new ideal is a weighted average (weights >= 0, summing to 1) of the actor's
+    # old ideal and the positions, so it lies within their range
+    matrix = np.array(rates).reshape(3, 3)
+    matrix = matrix / np.maximum(matrix.sum(axis=1, keepdims=True), 1.0)
+    names = ["a", "b", "c"]
+    text = "; ".join(
+        f"{w}: " + ", ".join(f"{t}={float(matrix[i, j])!r}" for j, t in enumerate(names))
+        for i, w in enumerate(names)
+    )
+    acc = accommodation_matrix(parse_accommodation(text), names, {}, 1)
+    old, pos = np.array(ideals)[:, None], np.array(positions)[:, None]
+    new = move_ideals(old, pos, acc)[:, 0]
+    for i in range(3):
+        lo = min(old[i, 0], pos.min())
+        hi = max(old[i, 0], pos.max())
+        assert lo - 1e-12 <= new[i] <= hi + 1e-12
