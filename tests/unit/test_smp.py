@@ -107,7 +107,8 @@ def test_ktab_settings_are_declared_options() -> None:
     declared = declared_options(model)
     assert set(declared) == {
         "voting", "victory", "pce", "big_r_range", "big_r_adjust", "third_party",
-        "bargain", "transitions", "interpolation", "max_turns",
+        "bargain", "transitions", "interpolation", "max_turns", "accommodation", "rng",
+        "ktab_seed",
     }  # fmt: skip
     assert declared["voting"].default == "prop-cubic"
     assert "proportional" in declared["voting"].choices
@@ -142,3 +143,22 @@ def test_bargain_interpolations_by_hand(rule: str, expected: tuple[float, float]
     assert b_j[0] == pytest.approx(expected[1], abs=1e-6)
     # an option of the model, read from --option and a scenario's models block
     assert SMPModel(interpolation="s2pmax").options()["interpolation"] == "s2pmax"
+
+
+def test_init_rcvr_puts_both_sides_bargains_on_both_lists() -> None:
+    # KTAB's InitRcvrInterp: the initiator's bargain and the target's are both options
+    # of both actors, so each actor chooses among 1 + 2 x (bargains it is part of)
+    from detente.models._smp_turns import SMPOptions, run_turn
+
+    x = np.array([[0.1, 0.2], [0.5, 0.9], [0.9, 0.4]])
+    s = np.array([[0.5, 0.3], [0.2, 0.6], [0.4, 0.4]])
+    c = np.array([100.0, 60.0, 80.0])
+    only = run_turn(x, s, c, SMPOptions(transitions="deterministic"), None)
+    both = run_turn(x, s, c, SMPOptions(bargain="init-rcvr", transitions="deterministic"), None)
+    assert len(both.bargains) == 2 * len(only.bargains)
+    for k in range(3):
+        assert len(both.options[k]) - 1 == 2 * (len(only.options[k]) - 1)
+        assert both.options[k].sum() == pytest.approx(1.0)
+    # the initiator's own bargain is the same under both models
+    for i, bargain in only.offered.items():
+        assert np.array_equal(both.offered[i].pos_init, bargain.pos_init)

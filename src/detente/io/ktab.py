@@ -20,13 +20,14 @@ A KTAB XML scenario (:func:`read_ktab_xml`) holds:
   ``Position`` of one ``dCoord`` per dimension and a ``Salience`` of one ``dSal`` per
   dimension, both on 0-100;
 * ``IdealAdjustment``: ``iaPair`` entries (how far an actor's ideal moves toward
-  another's position), read and checked.
+  another's position), read, checked and applied as the ``smp`` model's
+  ``accommodation`` option in the scenario's ``models`` block.
 
 In both, saliences are each actor's shares of attention across dimensions, converted
 by :func:`~detente.io._import_common.shares_to_saliences`; an actor's total above 100
-is an error, as in KTAB. The model parameters, the seed and the ideal adjustments are
-kept (in the scenario's description and the actors' metadata) and reported in a note,
-not applied: detente's ``smp`` model takes KTAB's settings as ``--option smp.NAME=``.
+is an error, as in KTAB. The model parameters and the seed are kept (in the
+scenario's description) and reported in a note, not applied: detente's ``smp`` model
+takes KTAB's settings as ``--option smp.NAME=``.
 An empty ``dCoord`` (the schema requires a number; KTAB's reader takes it as 0) is read
 as no stance on that dimension, with a note.
 """
@@ -188,7 +189,7 @@ def read_ktab_xml(text: str, file: str = "<xml>", *, notes: list[str] | None = N
             }
         )
         lines.append(line)
-    _ideal_adjustments(doc, {a["name"]: a for a in actors})
+    accommodation = _ideal_adjustments(doc, {a["name"]: a for a in actors})
     lines_of_text = [doc.text(root, "desc", required=False)]
     seed = doc.text(root, "prngSeed", required=False)
     seed_text = f"; prngSeed={seed}" if seed else ""
@@ -214,14 +215,19 @@ def read_ktab_xml(text: str, file: str = "<xml>", *, notes: list[str] | None = N
     ]
     title = doc.text(root, "name", required=False) or file
     data = base_document(title, issues, actors, 1, "\n".join(t for t in lines_of_text if t))
+    if accommodation:
+        data["models"] = {"smp": {"accommodation": accommodation}}
+        notes.append(f"{file}: IdealAdjustment applied as the smp model's accommodation")
     return validate_document(data, file, lines)
 
 
-def _ideal_adjustments(doc: XmlDocument, by_name: dict[str, dict[str, Any]]) -> None:
-    """Check each ``iaPair`` and keep it as metadata of the adjusting actor."""
+def _ideal_adjustments(doc: XmlDocument, by_name: dict[str, dict[str, Any]]) -> str:
+    """Check each ``iaPair``, keep it as metadata of the adjusting actor, and return the
+    pairs as the ``smp`` model's ``accommodation`` option ("" if there are none)."""
     block = doc.root.find("IdealAdjustment")
+    rows: dict[str, list[str]] = {}
     if block is None:
-        return
+        return ""
     for pair in block.findall("iaPair"):
         who = doc.text(pair, "adjustingIdeal")
         toward = doc.text(pair, "referencePos")
@@ -233,8 +239,14 @@ def _ideal_adjustments(doc: XmlDocument, by_name: dict[str, dict[str, Any]]) -> 
                     f"iaPair.{field}",
                 )
         amount = number(doc.text(pair, "adjust"), doc.file, doc.line(pair), "iaPair.adjust")
+        if not 0 <= amount <= 1:
+            raise doc.error(f"expected an adjust in 0..1, got {amount:g}", pair, "iaPair.adjust")
         metadata = by_name[who].setdefault("metadata", {})
         metadata[f"ktab_ideal_adjustment.{by_name[toward]['id']}"] = f"{amount:g}"
+        rows.setdefault(by_name[who]["id"], []).append(f"{by_name[toward]['id']}={amount:g}")
+    # the smp model's accommodation option (docs/models/smp.md): a listed actor's row
+    # replaces its row of the identity, as KTAB's reader does
+    return "; ".join(f"{who}: {', '.join(entries)}" for who, entries in rows.items())
 
 
 def read_ktab_csv(

@@ -89,13 +89,18 @@ POSITION_TOL = 1e-3
 _PCE_TOL = {"markov-incentive": 1e-8, "markov-uniform": 1e-6}  # KTAB's pTol
 
 
-def weighted_distance(positions: np.ndarray, saliences: np.ndarray) -> np.ndarray:
-    """``d[i, j]``: distance from ``i``'s position to ``j``'s, weighted by ``i``'s saliences.
+def weighted_distance(
+    positions: np.ndarray, saliences: np.ndarray, ideals: np.ndarray | None = None
+) -> np.ndarray:
+    """``d[i, j]``: distance from ``i``'s ideal to ``j``'s position, weighted by ``i``'s
+    saliences (KTAB's ``SMPState::setVDiff``).
 
     ``positions`` (n, k) on 0-1, ``saliences`` (n, k) on 0-1 (each row's total at most 1
-    in KTAB; only ratios within a row matter here). Returns (n, n).
+    in KTAB; only ratios within a row matter here), ``ideals`` (n, k) on 0-1, by default
+    the positions themselves (KTAB's identity accommodation). Returns (n, n).
     """
-    diff = positions[:, None, :] - positions[None, :, :]
+    start = positions if ideals is None else ideals
+    diff = start[:, None, :] - positions[None, :, :]
     weighted = (saliences[:, None, :] * diff) ** 2
     return np.asarray(np.sqrt(weighted.sum(axis=2) / (saliences**2).sum(axis=1)[:, None]))
 
@@ -262,6 +267,7 @@ def turn_zero(
     pce: PCEModel = "markov-incentive",
     big_r_range: BigRRange = "mid",
     big_r_adjust: BigRAdjust = "one-third",
+    ideals: np.ndarray | None = None,
 ) -> TurnZero:
     """Distances, risk attitudes, utilities and winning probabilities of a state.
 
@@ -271,8 +277,10 @@ def turn_zero(
     option; the winning probabilities from a PCE over the distinct positions (closer
     than :data:`POSITION_TOL` on the 0-1 scale counts as the same), each actor getting its
     position's probability, so equal positions each show the shared probability.
+    Every utility is measured from the actor's ideal (``ideals`` (n, k), by default its
+    position); which positions count as equal depends on the positions only.
     """
-    dist = weighted_distance(positions, saliences)
+    dist = weighted_distance(positions, saliences, ideals)
     neutral = risk_utility(dist, 0.0)
     # risk attitudes: every actor's position is an option, duplicates included
     # (SMPState::setAllAUtil); the winning probabilities: distinct positions (pDist)

@@ -20,21 +20,31 @@ licence); Efird, B. & Lester, L., "Markov voting with incentives in KTAB".
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import fields
-from typing import Any, ClassVar, get_args
+from typing import Any, ClassVar, Literal, get_args
 
 import numpy as np
 
 from detente.errors import ModelError
 from detente.models import _smp_pce as pce
 from detente.models._actor_order import canonical_order, issue_arrays
+from detente.models._smp_accommodation import (
+    Accommodation,
+    accommodation_matrix,
+    move_ideals,
+    parse_accommodation,
+)
+from detente.models._smp_ktab_random import DEFAULT_SEED, KTABRandom
 from detente.models._smp_turns import (
     Bargain,
     BargainModel,
+    Chooser,
     Interpolation,
     SMPOptions,
     ThirdPartyCommit,
     Transitions,
+    TurnOrder,
     run_turn,
     score_state,
 )
@@ -58,17 +68,20 @@ _CHOICES: dict[str, tuple[str, ...]] = {
 
 
 class SMPRun:
-    """A run: ``positions`` (turns + 1, n, k) on 0-1, ``probabilities`` (turns + 1, n)."""
+    """A run: ``positions`` and ``ideals`` (turns + 1, n, k) on 0-1, ``probabilities``
+    (turns + 1, n)."""
 
     def __init__(
         self,
         positions: np.ndarray,
         probabilities: np.ndarray,
         chosen: list[dict[int, Bargain | None]],
+        ideals: np.ndarray,
     ) -> None:
         self.positions = positions
         self.probabilities = probabilities
         self.chosen = chosen  # chosen[t - 1][k]: the bargain actor k took in turn t
+        self.ideals = ideals
 
     def expected(self) -> np.ndarray:
         """(turns + 1, k): each state's expected position over its distinct positions."""
@@ -86,30 +99,40 @@ def run_smp(
     capabilities: np.ndarray,
     options: SMPOptions,
     *,
-    rng: np.random.Generator | None = None,
+    rng: np.random.Generator | Chooser | None = None,
     max_turns: int = 100,
     tol: float = 0.02,
+    accommodation: Accommodation | None = None,
+    orders: Sequence[TurnOrder] = (),
 ) -> SMPRun:
     """Play turns until the state moves less than ``tol`` x the first turn's move.
 
     ``positions`` (n, k) and ``saliences`` (n, k, attention shares) on 0-1,
     ``capabilities`` (n,). The move between states is KTAB's ``stateDist``, the sum
-    over actors of the Euclidean distance between their positions.
+    over actors of the Euclidean distance between their positions. Ideals start at the
+    positions and follow them by ``accommodation`` (KTAB's identity when ``None``).
+    ``rng`` draws the stochastic transitions (a ``numpy.random.Generator``, or KTAB's
+    generator to reproduce a KTAB run); ``orders[t]``, where given, fixes turn ``t``'s
+    order as one of KTAB's threaded runs had it (:class:`TurnOrder`).
     """
     states, probs = [np.array(positions, dtype=float)], []
+    ideals = [states[0].copy()]
     chosen: list[dict[int, Bargain | None]] = []
     first: float | None = None
-    for _ in range(max_turns):
-        turn = run_turn(states[-1], saliences, capabilities, options, rng)
+    for t in range(max_turns):
+        order = orders[t] if t < len(orders) else None
+        turn = run_turn(states[-1], saliences, capabilities, options, rng, ideals[-1], order)
         probs.append(turn.probabilities)
         states.append(turn.positions)
+        ideals.append(move_ideals(ideals[-1], turn.positions, accommodation))
         chosen.append(turn.chosen)
         moved = float(np.linalg.norm(states[-1] - states[-2], axis=1).sum())
         first = moved if first is None else first
         if first <= 0 or moved / first < tol:
             break
-    probs.append(score_state(states[-1], saliences, capabilities, options).probabilities)
-    return SMPRun(np.array(states), np.array(probs), chosen)
+    last = score_state(states[-1], saliences, capabilities, options, ideals[-1])
+    probs.append(last.probabilities)
+    return SMPRun(np.array(states), np.array(probs), chosen, np.array(ideals))
 
 
 class SMPModel:
@@ -129,9 +152,10 @@ class SMPModel:
         BigRAdjust, how much of another's risk attitude an actor sees (default OneThird).
     third_party : {"full", "semi", "none"}
         ThirdPartyCommit (default SemiCommit).
-    bargain : {"init-only", "power-weighted"}
-        BargnModel: the initiator's interpolated bargain (InitOnlyInterp, default) or
-        the power-weighted compromise of both sides' bargains.
+    bargain : {"init-only", "init-rcvr", "power-weighted"}
+        BargnModel: the initiator's interpolated bargain (InitOnlyInterp, default),
+        both sides' bargains as two options (InitRcvrInterp), or their power-weighted
+        compromise (PWCompInterp).
     transitions : {"stochastic", "deterministic"}
         StateTransitions: draw each actor's bargain from the election's probabilities
         (default, using the ``rng`` of :meth:`forecast`) or take the likeliest.
@@ -139,6 +163,18 @@ class SMPModel:
         InterVecBrgn, how a bargain's positions are interpolated (default S2P2).
     max_turns : int
         Upper bound on turns (default 100).
+    accommodation : str
+        KTAB's ideal-accommodation matrix (IdealAdjustment), one row per adjusting actor:
+        ``"A: A=0.87; B: B=0.75, A=0.07"`` (actor ids, rates in [0, 1], each row's sum
+        at most 1; :mod:`detente.models._smp_accommodation`). Empty (the default) is
+        KTAB's identity: ideals follow positions at once.
+    rng : {"numpy", "ktab"}
+        Which generator draws the stochastic transitions: the ``rng`` given to
+        :meth:`forecast` (default), or KTAB's own (``mt19937_64`` with its scramble,
+        :mod:`detente.models._smp_ktab_random`) seeded with ``ktab_seed``, to reproduce
+        a KTAB run; then actors play in the scenario's order, as in KTAB's input file.
+    ktab_seed : int
+        KTAB's ``prngSeed`` for ``rng: ktab`` (default KTAB's own default seed).
 
     Notes
     -----
@@ -178,6 +214,9 @@ class SMPModel:
         transitions: Transitions = "stochastic",
         interpolation: Interpolation = "s2p2",
         max_turns: int = 100,
+        accommodation: str = "",
+        rng: Literal["numpy", "ktab"] = "numpy",
+        ktab_seed: int = DEFAULT_SEED,
         **unknown: Any,
     ) -> None:
         if unknown:
@@ -195,11 +234,23 @@ class SMPModel:
             raise ModelError(f"smp: max_turns must be an integer >= 1, got {max_turns!r}")
         self.settings = SMPOptions(**options)  # type: ignore[arg-type]
         self.max_turns = max_turns
+        if not isinstance(accommodation, str):
+            raise ModelError(f"smp: accommodation must be text, got {accommodation!r}")
+        self.rows = parse_accommodation(accommodation)
+        self.accommodation = accommodation
+        if rng not in ("numpy", "ktab"):
+            raise ModelError(f"smp: rng must be one of ('numpy', 'ktab'), got {rng!r}")
+        try:
+            KTABRandom(ktab_seed)
+        except ValueError as exc:
+            raise ModelError(f"smp: ktab_seed: {exc}") from None
+        self.rng, self.ktab_seed = rng, ktab_seed
 
     def options(self) -> dict[str, Any]:
         """The model's options as a JSON-ready mapping."""
         out: dict[str, Any] = {f.name: getattr(self.settings, f.name) for f in fields(SMPOptions)}
-        out["max_turns"] = self.max_turns
+        out.update(max_turns=self.max_turns, accommodation=self.accommodation)
+        out.update(rng=self.rng, ktab_seed=self.ktab_seed)
         return out
 
     def forecast(self, scenario: Scenario, *, rng: RngLike = None) -> Forecast:
@@ -216,24 +267,32 @@ class SMPModel:
         # no distance as it sees it (0 / 0): it takes no part (docs/models/smp.md); some
         # actor always remains, as issue_arrays refuses an issue where no one has weight
         caring = s.sum(axis=1) > 0
+        others = {ident: x[k] for k, ident in enumerate(ids) if not caring[k]}
         ids = [ident for ident, keep in zip(ids, caring, strict=True) if keep]
         x, s, c, caps = x[caring], s[caring], c[caring], caps[caring]
         total = s.sum(axis=1)
         if not caps.max() > 0:
             raise ModelError("smp: every capability is 0")
         shares = s * s.max(axis=1, keepdims=True) / total[:, None]
-        order = canonical_order(caps, shares, x)
-        generator = as_generator(rng) if self.settings.transitions == "stochastic" else None
+        draws: np.random.Generator | KTABRandom | None = None
+        if self.rng == "ktab":  # KTAB's generator, actors in the scenario's (its file's) order
+            order = np.arange(len(ids))
+            draws = KTABRandom(self.ktab_seed)
+        else:
+            order = canonical_order(caps, shares, x)
+            if self.settings.transitions == "stochastic":
+                draws = as_generator(rng)
+        ordered_ids = [ids[k] for k in order]
         run = run_smp(
             x[order],
             shares[order],
             caps[order] * 100.0 / caps.max(),
             self.settings,
-            rng=generator,
+            rng=draws,
             max_turns=self.max_turns,
+            accommodation=accommodation_matrix(self.rows, ordered_ids, others, len(data)),
         )
         expected = run.expected()
-        ordered_ids = [ids[k] for k in order]
         weight = caps[order] * shares[order].sum(axis=1)
         results = []
         for d, item in enumerate(data):
@@ -241,18 +300,20 @@ class SMPModel:
             history = []
             for t in range(len(run.positions)):
                 pos = run.positions[t][:, d] * (hi - lo) + lo
-                history.append(
-                    {
-                        "round": t,
-                        "median": weighted_median(pos, weight),
-                        "mean": float(expected[t, d] * (hi - lo) + lo),
-                        "positions": dict(zip(ordered_ids, pos.tolist(), strict=True)),
-                        "probabilities": dict(
-                            zip(ordered_ids, run.probabilities[t].tolist(), strict=True)
-                        ),
-                        "offers": [] if t == 0 else _offers(run.chosen[t - 1], ordered_ids, pos),
-                    }
-                )
+                step: dict[str, Any] = {
+                    "round": t,
+                    "median": weighted_median(pos, weight),
+                    "mean": float(expected[t, d] * (hi - lo) + lo),
+                    "positions": dict(zip(ordered_ids, pos.tolist(), strict=True)),
+                    "probabilities": dict(
+                        zip(ordered_ids, run.probabilities[t].tolist(), strict=True)
+                    ),
+                    "offers": [] if t == 0 else _offers(run.chosen[t - 1], ordered_ids, pos),
+                }
+                if self.rows:  # ideals apart from positions: show where utilities start
+                    ideal = run.ideals[t][:, d] * (hi - lo) + lo
+                    step["ideals"] = dict(zip(ordered_ids, ideal.tolist(), strict=True))
+                history.append(step)
             outcome = float(np.clip(expected[-1, d] * (hi - lo) + lo, lo, hi))
             details = {"turns": len(run.positions) - 1, "rounds": history}
             results.append(IssueForecast(item.issue.id, outcome, details))
