@@ -74,6 +74,7 @@ __all__ = [
     "PRIOR_SD",
     "STRUCTURAL_CLIP",
     "Calibration",
+    "FittedRange",
     "Folds",
     "cloglog",
     "cross_fit",
@@ -116,11 +117,50 @@ def design(outside: np.ndarray, structural: np.ndarray, zone_now: np.ndarray) ->
 
 
 @dataclass(frozen=True)
+class FittedRange:
+    """The range of the features the coefficients were fitted on (winsorising bounds).
+
+    ``outside_max`` is the largest outside view among the cases without and with a zone
+    of agreement now (``(no zone, zone now)``; ``None`` where no case had that verdict);
+    ``structural`` the smallest and largest dated-model probability (after its clip).
+    A forecast is made at the inputs bounded to this range (:meth:`Calibration.bounded`).
+    """
+
+    outside_max: tuple[float | None, float | None]
+    structural: tuple[float, float]
+
+    @classmethod
+    def of(cls, outside: np.ndarray, structural: np.ndarray, zone_now: np.ndarray) -> FittedRange:
+        """The range of ``n`` cases' inputs (shape ``(n,)`` each, ``n >= 1``)."""
+        p0 = np.clip(np.asarray(outside, dtype=float), OUTSIDE_CLIP, 1 - OUTSIDE_CLIP)
+        ps = np.clip(np.asarray(structural, dtype=float), STRUCTURAL_CLIP, 1 - STRUCTURAL_CLIP)
+        zone = np.asarray(zone_now, dtype=float) > 0.5
+        by_zone = tuple(
+            float(p0[zone == level].max()) if np.any(zone == level) else None
+            for level in (False, True)
+        )
+        return cls((by_zone[0], by_zone[1]), (float(ps.min()), float(ps.max())))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "outside_view_max": {"no_zone": self.outside_max[0], "zone_now": self.outside_max[1]},
+            "structural": list(self.structural),
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> FittedRange:
+        top = data["outside_view_max"]
+        low, high = data["structural"]
+        return cls((top["no_zone"], top["zone_now"]), (float(low), float(high)))
+
+
+@dataclass(frozen=True)
 class Calibration:
     """Fitted coefficients of the calibrated forecaster (and the unseen-route factor).
 
     ``coef`` follows :data:`TERMS`; ``theta`` scales the reference-class hazard into the
-    hazard of routes the structural model cannot see.
+    hazard of routes the structural model cannot see; ``fitted_range`` bounds the inputs
+    of a forecast to what the fit saw (``None``: no bound, as with no cases).
     """
 
     coef: tuple[float, float, float, float]
@@ -128,12 +168,51 @@ class Calibration:
     n: int
     agreed: int
     covariance: tuple[tuple[float, ...], ...] | None = None
+    fitted_range: FittedRange | None = None
+
+    def bounded(
+        self, outside: np.ndarray, structural: np.ndarray, zone_now: np.ndarray | bool
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The inputs winsorised to :attr:`fitted_range`, and where that changed them.
+
+        The outside view is bounded **above** by the largest one among the fitted cases
+        with the same two-level verdict (a zone now or not): the hazard ratio the fit
+        found for a zone now was never applied to a larger outside view, and on the
+        cloglog link applying it there drives the forecast to 1 (module docstring).
+        It is not bounded below: there the forecast shrinks in proportion to the outside
+        view, which is the time profile a short window needs. The structural probability
+        is bounded to the fitted range on both sides.
+
+        Returns
+        -------
+        (numpy.ndarray, numpy.ndarray, numpy.ndarray)
+            The bounded outside view and structural probability (the broadcast shape of
+            the inputs) and a boolean array, True where either was changed.
+        """
+        p0 = np.clip(np.asarray(outside, dtype=float), OUTSIDE_CLIP, 1 - OUTSIDE_CLIP)
+        ps = np.clip(np.asarray(structural, dtype=float), STRUCTURAL_CLIP, 1 - STRUCTURAL_CLIP)
+        zone = np.asarray(zone_now, dtype=float) > 0.5
+        p0, ps, zone = np.broadcast_arrays(p0, ps, zone)
+        if self.fitted_range is None:
+            return p0, ps, np.zeros(p0.shape, dtype=bool)
+        known = [v for v in self.fitted_range.outside_max if v is not None]
+        top = [known[0] if v is None else v for v in self.fitted_range.outside_max]
+        ceiling = np.where(zone, top[1], top[0])
+        low, high = self.fitted_range.structural
+        new_p0 = np.minimum(p0, ceiling)
+        new_ps = np.clip(ps, low, high)
+        changed = (new_p0 != p0) | (new_ps != ps)
+        return np.asarray(new_p0), np.asarray(new_ps), np.asarray(changed)
 
     def predict(
         self, outside: np.ndarray, structural: np.ndarray, zone_now: np.ndarray | bool
     ) -> np.ndarray:
-        """Calibrated P(agreement by t), the broadcast shape of the inputs, in (0, 1)."""
-        eta = design(outside, structural, np.asarray(zone_now)) @ np.asarray(self.coef)
+        """Calibrated P(agreement by t), the broadcast shape of the inputs, in (0, 1).
+
+        Computed at the inputs bounded to the fitted range (:meth:`bounded`).
+        """
+        p0, ps, _ = self.bounded(outside, structural, zone_now)
+        eta = design(p0, ps, np.asarray(zone_now)) @ np.asarray(self.coef)
         return np.asarray(np.clip(inverse_cloglog(eta), FLOAT_FLOOR, 1 - FLOAT_FLOOR))
 
     def band(
@@ -149,11 +228,13 @@ class Calibration:
         the inverse of the Fisher information plus the prior precision as covariance,
         :attr:`covariance`) carried to the linear predictor and through the inverse link
         (monotone, so the band of P is the image of the band of the linear predictor).
-        Without a covariance (no cases) the band is the point forecast.
+        Without a covariance (no cases) the band is the point forecast. Like
+        :meth:`predict`, at the inputs bounded to the fitted range (:meth:`bounded`).
         """
         from scipy.stats import norm
 
-        x = design(outside, structural, np.asarray(zone_now))
+        p0, ps, _ = self.bounded(outside, structural, zone_now)
+        x = design(p0, ps, np.asarray(zone_now))
         eta = x @ np.asarray(self.coef)
         if self.covariance is None:
             spread = np.zeros_like(eta)
@@ -181,6 +262,7 @@ class Calibration:
             "covariance": None if self.covariance is None else [list(r) for r in self.covariance],
             "prior_mean": PRIOR_MEAN.tolist(),
             "prior_sd": PRIOR_SD.tolist(),
+            "fitted_range": None if self.fitted_range is None else self.fitted_range.to_dict(),
         }
 
 
@@ -246,6 +328,7 @@ def fit_calibration(
         n=int(y.size),
         agreed=int(y.sum()),
         covariance=_laplace_covariance(X, fit.x),
+        fitted_range=FittedRange.of(arrays[0], arrays[1], arrays[2]),
     )
 
 
@@ -362,10 +445,12 @@ def shipped_calibration() -> Calibration:
     data = json.loads(path.read_text(encoding="utf-8"))
     coef = tuple(float(v) for v in data["coef"])
     covariance = data.get("covariance")
+    bounds = data.get("fitted_range")
     return Calibration(
         (coef[0], coef[1], coef[2], coef[3]),
         float(data["theta"]),
         int(data["n"]),
         int(data["agreed"]),
         None if covariance is None else tuple(tuple(float(v) for v in r) for r in covariance),
+        None if bounds is None else FittedRange.from_dict(bounds),
     )

@@ -7,6 +7,12 @@ the calibrated probability (the default forecaster, :mod:`detente.outside_view.c
 with the shipped coefficients), the outside view alone and the structural model with the
 hazard of routes it cannot see. Dates on or before ``as_of`` get 0: nothing can be
 signed before the forecast is made (the only exact 0 detente prints).
+
+Where the scenario's outside view or dated-model probability lies outside the range the
+coefficients were fitted on, the forecast is made at the inputs bounded to that range
+(winsorised, :meth:`~detente.outside_view.combined.Calibration.bounded`) and the block
+says so per date (``bounded``) with the range (``fitted_range``), so the table can mark
+those dates.
 """
 
 from __future__ import annotations
@@ -53,7 +59,9 @@ def calibrated_by_date(
         ``by`` (calibrated), ``by_band`` (its 90% band from the coefficients'
         uncertainty, :meth:`~detente.outside_view.combined.Calibration.band`),
         ``outside_view``, ``structural`` (with unseen routes),
-        ``deadline_bargaining`` (the model alone) and the ``calibration`` used.
+        ``deadline_bargaining`` (the model alone), ``bounded`` (per date: whether an
+        input was outside the fitted range and bounded to it) and the ``calibration``
+        used (with its ``fitted_range``).
     """
     fitted = shipped_calibration() if calibration is None else calibration
     chosen = choose_reference_class(scenario)
@@ -66,6 +74,8 @@ def calibrated_by_date(
     calibrated = np.where(after, fitted.predict(outside, structural, possible_now), 0.0)
     low, high = fitted.band(outside, structural, possible_now)
     band = np.where(after[:, None], np.stack([low, high], axis=-1), 0.0)
+    _, _, changed = fitted.bounded(outside, structural, possible_now)
+    bounded = after & changed
     floored = np.where(after, fitted.structural_with_floor(outside, structural), 0.0)
     outside = np.where(after, outside, 0.0)
     return {
@@ -77,5 +87,6 @@ def calibrated_by_date(
         "outside_view": dict(zip(keys, outside.tolist(), strict=True)),
         "structural": dict(zip(keys, floored.tolist(), strict=True)),
         "deadline_bargaining": dict(zip(keys, structural.tolist(), strict=True)),
+        "bounded": dict(zip(keys, bounded.tolist(), strict=True)),
         "calibration": fitted.to_dict(),
     }
