@@ -28,7 +28,7 @@ from detente.outside_view.curves import years_between
 from detente.outside_view.infer import choose_reference_class
 from detente.scenario import Scenario
 
-__all__ = ["FORECASTER", "calibrated_by_date"]
+__all__ = ["FORECASTER", "CalibratedAtHorizon", "calibrated_by_date"]
 
 FORECASTER = "calibrated"
 
@@ -90,3 +90,33 @@ def calibrated_by_date(
         "bounded": dict(zip(keys, bounded.tolist(), strict=True)),
         "calibration": fitted.to_dict(),
     }
+
+
+class CalibratedAtHorizon:
+    """The calibrated P(agreement by the horizon) from the dated model's P and the verdict.
+
+    What :func:`calibrated_by_date` reports at the horizon: the outside view of the
+    scenario's reference class at the horizon and the given (default: shipped)
+    coefficients, fixed once for a scenario, so that edits of its numbers (``flip``,
+    ``sensitivity``) are read through the same calibrated layer (edits change numbers,
+    not the class, the ``as_of`` or the horizon).
+
+    Parameters
+    ----------
+    scenario:
+        The scenario (its ``as_of``, horizon and reference class).
+    calibration:
+        Coefficients; default the shipped ones.
+    """
+
+    def __init__(self, scenario: Scenario, calibration: Calibration | None = None) -> None:
+        self.fitted = shipped_calibration() if calibration is None else calibration
+        years = years_between(scenario.as_of, scenario.horizon)
+        self.outside = float(choose_reference_class(scenario).conditional(np.array([years]))[0])
+
+    def __call__(self, structural: np.ndarray, possible: np.ndarray) -> np.ndarray:
+        """Shape of ``structural``: the calibrated P for each dated-model P and verdict
+        (``possible``: a zone of agreement now, broadcast against ``structural``)."""
+        structural = np.asarray(structural, dtype=float)
+        outside = np.full(structural.shape, self.outside)
+        return np.asarray(self.fitted.predict(outside, structural, possible), dtype=float)
