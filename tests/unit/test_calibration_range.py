@@ -13,6 +13,7 @@ import dataclasses
 import json
 import math
 from pathlib import Path
+from types import ModuleType
 
 import numpy as np
 import pytest
@@ -132,3 +133,32 @@ def test_a_fold_bounds_by_its_own_cases() -> None:
     _, _, changed = fold.bounded(outside[2:3], structural[2:3], True)
     assert changed[0]
     assert not math.isnan(float(fold.predict(outside[2:3], structural[2:3], True)[0]))
+
+
+def _compare_script() -> ModuleType:
+    import importlib.util
+
+    path = Path(__file__).resolve().parents[2] / "scripts" / "compare_calibrations.py"
+    spec = importlib.util.spec_from_file_location("compare_calibrations", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_comparison_script_scores_out_of_sample() -> None:
+    # scripts/compare_calibrations.py: flipping case i's outcome must not move case i's
+    # own forecast under any variant (it is fitted without it), while another case moves
+    script = _compare_script()
+    rng = np.random.default_rng(4)
+    outside = rng.uniform(0.01, 0.3, 12)
+    structural = rng.uniform(0.0, 1.0, 12)
+    zone = (np.arange(12) % 3 == 0).astype(float)
+    agreed = (np.arange(12) % 2 == 0).astype(float)
+    flipped = agreed.copy()
+    flipped[5] = 1 - flipped[5]
+    for predict in (script._unbounded, script._winsorised, script._capped):
+        one = script.leave_one_out((outside, structural, zone, agreed), predict)
+        two = script.leave_one_out((outside, structural, zone, flipped), predict)
+        assert one[5] == two[5]
+        assert not np.allclose(np.delete(one, 5), np.delete(two, 5))

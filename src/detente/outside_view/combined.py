@@ -169,6 +169,7 @@ class Calibration:
     agreed: int
     covariance: tuple[tuple[float, ...], ...] | None = None
     fitted_range: FittedRange | None = None
+    prior_sd: tuple[float, ...] = tuple(float(v) for v in PRIOR_SD)
 
     def bounded(
         self, outside: np.ndarray, structural: np.ndarray, zone_now: np.ndarray | bool
@@ -261,7 +262,7 @@ class Calibration:
             "covariance_terms": [TERMS[i] for i in FREE],
             "covariance": None if self.covariance is None else [list(r) for r in self.covariance],
             "prior_mean": PRIOR_MEAN.tolist(),
-            "prior_sd": PRIOR_SD.tolist(),
+            "prior_sd": list(self.prior_sd),
             "fitted_range": None if self.fitted_range is None else self.fitted_range.to_dict(),
         }
 
@@ -284,7 +285,12 @@ def _check(*arrays: np.ndarray) -> None:
 
 
 def fit_calibration(
-    outside: np.ndarray, structural: np.ndarray, zone_now: np.ndarray, agreed: np.ndarray
+    outside: np.ndarray,
+    structural: np.ndarray,
+    zone_now: np.ndarray,
+    agreed: np.ndarray,
+    *,
+    prior_sd: np.ndarray | None = None,
 ) -> Calibration:
     """Fit the calibrated forecaster (MAP, module docstring) and ``theta`` on cases.
 
@@ -293,6 +299,10 @@ def fit_calibration(
     outside, structural, zone_now, agreed:
         One value per case, shape ``(n,)``: p0 and ps at each case's horizon, whether a
         zone exists now at the modes, and whether the agreement was concluded.
+    prior_sd:
+        Standard deviations of the normal priors, one per term of :data:`TERMS`
+        (default :data:`PRIOR_SD`; the outside view's entry is unused, its slope fixed);
+        ``scripts/compare_calibrations.py`` scores alternatives out of sample.
 
     Returns
     -------
@@ -304,6 +314,7 @@ def fit_calibration(
     _check(*arrays)
     X = design(arrays[0], arrays[1], arrays[2])
     y = arrays[3]
+    sd = PRIOR_SD if prior_sd is None else np.asarray(prior_sd, dtype=float)
 
     def objective(beta: np.ndarray) -> tuple[float, np.ndarray]:
         eta = X @ beta
@@ -313,9 +324,9 @@ def fit_calibration(
         loglik = np.sum(y * log_p - (1 - y) * mu)
         # d loglik / d eta: y * mu * exp(-mu) / p - (1 - y) * mu
         score = y * mu * np.exp(-mu) / np.clip(p, 1e-300, None) - (1 - y) * mu
-        z = (beta - PRIOR_MEAN) / PRIOR_SD
+        z = (beta - PRIOR_MEAN) / sd
         value = -loglik + 0.5 * float(z @ z)
-        gradient = -(X.T @ score) + z / PRIOR_SD
+        gradient = -(X.T @ score) + z / sd
         return float(value), gradient
 
     fit = minimize(objective, PRIOR_MEAN.copy(), jac=True, method="L-BFGS-B", bounds=_BOUNDS)
@@ -327,12 +338,15 @@ def fit_calibration(
         theta=fit_unseen_routes(arrays[0], arrays[1], y),
         n=int(y.size),
         agreed=int(y.sum()),
-        covariance=_laplace_covariance(X, fit.x),
+        covariance=_laplace_covariance(X, fit.x, sd),
         fitted_range=FittedRange.of(arrays[0], arrays[1], arrays[2]),
+        prior_sd=tuple(float(v) for v in sd),
     )
 
 
-def _laplace_covariance(X: np.ndarray, beta: np.ndarray) -> tuple[tuple[float, ...], ...]:
+def _laplace_covariance(
+    X: np.ndarray, beta: np.ndarray, prior_sd: np.ndarray
+) -> tuple[tuple[float, ...], ...]:
     """Inverse of (Fisher information + prior precision) for the free terms at ``beta``.
 
     For the cloglog link the Fisher information is ``X' W X`` with
@@ -344,7 +358,7 @@ def _laplace_covariance(X: np.ndarray, beta: np.ndarray) -> tuple[tuple[float, .
     slope = np.exp(eta - np.exp(eta))
     weight = slope**2 / (p * (1 - p))
     free = X[:, list(FREE)]
-    information = free.T @ (weight[:, None] * free) + np.diag(1 / PRIOR_SD[list(FREE)] ** 2)
+    information = free.T @ (weight[:, None] * free) + np.diag(1 / prior_sd[list(FREE)] ** 2)
     covariance = np.linalg.inv(information)
     return tuple(tuple(float(v) for v in row) for row in covariance)
 
