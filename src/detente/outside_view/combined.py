@@ -46,6 +46,24 @@ forecast is still ``> 0``. So no forecast here is exactly 0 or 1, except at date
 before ``as_of`` (nothing can be signed before the forecast is made), which the callers
 handle.
 
+**Outside the fitted range.** A forecast is made at its inputs bounded to the range the
+coefficients were fitted on (winsorised, :meth:`Calibration.bounded`, range
+:class:`FittedRange`): the outside view above by the largest among the fitting cases
+with the same two-level verdict, the structural probability to its fitted range. With a
+zone now the fitted hazard ratio ``exp(a + d + b cloglog ps)`` is large (about 56 with
+the shipped coefficients), and applied to an outside view beyond any zone-now case's it
+drives the forecast to 1 on evidence no case gives (a fisheries scenario with a zone now
+and ``p0`` = 0.21 printed > 0.9999; bounded, 0.985). The outside view is not bounded
+below, where the forecast shrinks in proportion to it (the time profile of short
+windows). Bounding a predictor so that values beyond those the model was fitted on
+cannot drive its prediction is a standard guard against extrapolating a regression
+(Royston, P. & Sauerbrei, W. 2007, "Improving the robustness of fractional polynomial
+models by preliminary covariate transformation: a pragmatic approach", *Computational
+Statistics & Data Analysis* 51(9): 4240-4253, do it with a smooth transformation; here
+the plainer truncation at the fitted extremes, so that inside the range nothing
+changes). Its out-of-sample cost on the case library is in docs/calibration.md
+(``scripts/compare_calibrations.py``).
+
 Everything fitted on cases is cross-fitted in the backtest (:func:`cross_fit`: each case
 is forecast by coefficients fitted without it). The coefficients detente ships
 (``calibration.json``) are fitted on every case in ``cases/`` by
