@@ -153,11 +153,12 @@ def calibrated_change_rows(rows: list[dict[str, Any]]) -> list[tuple[str, ...]]:
         else:
             moved = f"{change:+.3f}"
         low, high = row["band_after"]
+        mark = BOUNDED_MARK if row.get("bounded_after") else ""
         out.append(
             (
                 label,
                 "—" if before is None else probability_text(before),
-                probability_text(row["after"]),
+                probability_text(row["after"]) + mark,
                 moved,
                 f"{probability_text(low)}-{probability_text(high)}",
             )
