@@ -101,7 +101,10 @@ def headline_metrics(
 
 
 def calibrated_numbers(
-    scenario: Scenario, settings: Sequence[Scenario | None], dated: Sequence[float]
+    scenario: Scenario,
+    settings: Sequence[Scenario | None],
+    dated: Sequence[float],
+    possible: Sequence[float | None] | None = None,
 ) -> list[float | None]:
     """The calibrated P(agreement by the horizon) of each setting of ``scenario``.
 
@@ -114,6 +117,10 @@ def calibrated_numbers(
         Each setting's scenario (``None``: the setting is invalid).
     dated:
         Each setting's dated-model P(agreement by the horizon), same length.
+    possible:
+        Each setting's two-level verdict (1 or 0) where already computed
+        (``two-level:possible``), else ``None``: the two-level model runs only where it
+        is missing.
 
     Returns
     -------
@@ -130,16 +137,20 @@ def calibrated_numbers(
     out: list[float | None] = [None] * len(settings)
     if not valid:
         return out
-    possible = np.zeros(len(valid), dtype=bool)
+    zone = np.zeros(len(valid), dtype=bool)
     for row, k in enumerate(valid):
+        known = None if possible is None else possible[k]
+        if known is not None and np.isfinite(known):
+            zone[row] = known >= 0.5
+            continue
         edited = settings[k]
         assert edited is not None
         try:
             verdict = TWO_LEVEL.forecast(edited).agreement
         except DetenteError:
             verdict = None
-        possible[row] = verdict is not None and verdict.possible
-    values = CalibratedAtHorizon(scenario)(np.array([dated[k] for k in valid]), possible)
+        zone[row] = verdict is not None and verdict.possible
+    values = CalibratedAtHorizon(scenario)(np.array([dated[k] for k in valid]), zone)
     for row, k in enumerate(valid):
         out[k] = float(values[row])
     return out

@@ -194,7 +194,8 @@ def evaluate_swings(batch: SwingBatch) -> list[Evaluated]:
         values = evaluator([{} if s is None else {s[0]: s[1]} for s in batch.settings])
         dated = [float(v) for v in values]
         edited = [s if isinstance(s, Scenario) else None for s in swung]
-        calibrated = calibrated_numbers(scenario, edited, [float(v) for v in values])
+        known = [n.get("two-level:possible") if isinstance(n, dict) else None for n in numbers]
+        calibrated = calibrated_numbers(scenario, edited, [float(v) for v in values], known)
     return list(zip(numbers, dated, calibrated, strict=True))
 
 

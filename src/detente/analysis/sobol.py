@@ -240,7 +240,12 @@ def evaluate_rows(task: SobolRows) -> np.ndarray:
         if P_AGREEMENT in task.metrics:
             out[:, task.metrics.index(P_AGREEMENT)] = dated
         if P_CALIBRATED in task.metrics:
-            calibrated = calibrated_numbers(scenario, list(rows), dated.tolist())
+            known = (
+                out[:, task.metrics.index("two-level:possible")].tolist()
+                if "two-level:possible" in task.metrics
+                else None
+            )
+            calibrated = calibrated_numbers(scenario, list(rows), dated.tolist(), known)
             out[:, task.metrics.index(P_CALIBRATED)] = [
                 np.nan if v is None else v for v in calibrated
             ]
