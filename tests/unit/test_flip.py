@@ -145,17 +145,21 @@ def test_errors(default: Scenario) -> None:
 
 def _calibrated_by_hand(outside: float, structural: float, zone_now: bool) -> float:
     """docs/calibration.md: cloglog P = cloglog p0 + a + b cloglog ps + d zone_now, with
-    ps clipped to [0.005, 0.995], read from the shipped coefficients (a, 1, b, d)."""
+    ps clipped to [0.005, 0.995], read from the shipped coefficients (a, 1, b, d), and
+    both bounded to the range they were fitted on (p0 above, per verdict; ps both sides)."""
     import json
     import math
     from importlib import resources
 
-    coef = json.loads(
+    shipped = json.loads(
         resources.files("detente.outside_view").joinpath("calibration.json").read_text()
-    )["coef"]
-    a, offset, b, d = coef
+    )
+    a, offset, b, d = shipped["coef"]
     assert offset == 1.0  # the outside view is an offset
-    ps = min(max(structural, 0.005), 0.995)
+    fitted = shipped["fitted_range"]
+    outside = min(outside, fitted["outside_view_max"]["zone_now" if zone_now else "no_zone"])
+    low, high = fitted["structural"]
+    ps = min(max(structural, 0.005, low), 0.995, high)
     eta = math.log(-math.log1p(-outside)) + a + b * math.log(-math.log1p(-ps)) + d * zone_now
     return 1.0 - math.exp(-math.exp(eta))
 

@@ -175,13 +175,14 @@ class _Target:
         shock_paths: int,
         threshold: float = 0.5,
     ) -> None:
+        from detente.outside_view.whether_when import CalibratedAtHorizon
         from detente.scenario_edits import DatedEvaluator
 
         self.scenario, self.target, self.threshold = scenario, target, threshold
         self.dated = None
         if target in ("dated", "calibrated"):
             self.dated = DatedEvaluator(scenario, runs=runs, seed=seed, shock_paths=shock_paths)
-        self.calibrated = _CalibratedAtHorizon(scenario) if target == "calibrated" else None
+        self.calibrated = CalibratedAtHorizon(scenario) if target == "calibrated" else None
         self.evaluations = 0
         self.base = self.values([{}])[0]
         self.wanted = not bool(self.base[0] >= threshold)
@@ -223,29 +224,6 @@ class _Target:
         closer = sign * (self.base[1] - values[:, 1])
         gain = np.where(np.isfinite(toward), 1e3 * toward, -np.inf) + np.nan_to_num(closer)
         return np.asarray(gain, dtype=float)
-
-
-class _CalibratedAtHorizon:
-    """The calibrated P(agreement by the horizon) from the dated model's P and the verdict.
-
-    The forecast ``detente forecast --runs`` reports at the horizon
-    (:func:`detente.outside_view.whether_when.calibrated_by_date`): the outside view of
-    the scenario's reference class at the horizon and the shipped coefficients, fixed
-    for the search (edits change numbers, not the class, the ``as_of`` or the horizon).
-    """
-
-    def __init__(self, scenario: Scenario) -> None:
-        from detente.outside_view.combined import shipped_calibration
-        from detente.outside_view.curves import years_between
-        from detente.outside_view.infer import choose_reference_class
-
-        self.fitted = shipped_calibration()
-        years = years_between(scenario.as_of, scenario.horizon)
-        self.outside = float(choose_reference_class(scenario).conditional(np.array([years]))[0])
-
-    def __call__(self, structural: np.ndarray, possible: np.ndarray) -> np.ndarray:
-        outside = np.full(structural.shape, self.outside)
-        return np.asarray(self.fitted.predict(outside, structural, possible), dtype=float)
 
 
 # -- searching ---------------------------------------------------------------------------

@@ -2,11 +2,21 @@
 
 Each static model's outcome per issue (``compromise:territory``), the two-level verdict
 (``two-level:gap``, the summed gap of the issues without a zone of possible agreement;
-``two-level:possible``, 1 or 0) and, when the dated model is registered,
-``p_agreement``: P(agreement signed by the horizon). Each :class:`Metric` carries the
-scale its effects are measured in (the issue's width for outcomes and gaps, 1 for
-probabilities). Used by :mod:`detente.analysis.one_at_a_time`,
-:mod:`detente.analysis.sobol` and :mod:`detente.analysis.sweep`.
+``two-level:possible``, 1 or 0) and, when the dated model is registered, two
+probabilities of agreement signed by the horizon:
+
+* ``calibrated:p_agreement`` (:data:`P_CALIBRATED`), the calibrated forecast that
+  ``forecast``, ``whatif``, ``flip`` and the workbench report (docs/calibration.md):
+  the dated model's P read through the shipped calibration with the scenario's outside
+  view at the horizon and the two-level verdict at the setting's modes
+  (:class:`~detente.outside_view.whether_when.CalibratedAtHorizon`,
+  :func:`calibrated_numbers`); the headline by default;
+* ``p_agreement`` (:data:`P_AGREEMENT`), the dated model's own P.
+
+Each :class:`Metric` carries the scale its effects are measured in (the issue's width
+for outcomes and gaps, 1 for probabilities). Used by
+:mod:`detente.analysis.one_at_a_time`, :mod:`detente.analysis.sobol` and
+:mod:`detente.analysis.sweep`.
 """
 
 from __future__ import annotations
@@ -14,12 +24,16 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+import numpy as np
+
 from detente.errors import DetenteError
 from detente.scenario import Scenario
 
 __all__ = [
     "P_AGREEMENT",
+    "P_CALIBRATED",
     "Metric",
+    "calibrated_numbers",
     "headline_metrics",
     "pick_headline",
     "static_headline",
@@ -28,6 +42,7 @@ __all__ = [
 ]
 
 P_AGREEMENT = "p_agreement"
+P_CALIBRATED = "calibrated:p_agreement"
 
 
 @dataclass(frozen=True)
@@ -40,10 +55,11 @@ class Metric:
 
 
 def pick_headline(spread: Mapping[str, float]) -> str | None:
-    """P(agreement) if it moves, else the two-level gap or verdict, else the metric
-    that moves most (``spread``: how much each metric moves); ``None`` if none moves."""
+    """The calibrated P(agreement) if it moves, else the dated model's P, else the
+    two-level gap or verdict, else the metric that moves most (``spread``: how much each
+    metric moves); ``None`` if none moves."""
     moving = {m: v for m, v in spread.items() if v > 0}
-    for preferred in (P_AGREEMENT, "two-level:gap", "two-level:possible"):
+    for preferred in (P_CALIBRATED, P_AGREEMENT, "two-level:gap", "two-level:possible"):
         if preferred in moving:
             return preferred
     return max(moving, key=lambda m: moving[m], default=None)
@@ -77,7 +93,66 @@ def headline_metrics(
         out.append(Metric("two-level:gap", "two-level gap (summed over issues)", widest))
         out.append(Metric("two-level:possible", "two-level: agreement possible (1/0)", 1.0))
     if with_dated:
-        out.append(Metric(P_AGREEMENT, f"P(agreement by {scenario.horizon})", 1.0))
+        out.append(Metric(P_CALIBRATED, f"calibrated P(agreement by {scenario.horizon})", 1.0))
+        out.append(
+            Metric(P_AGREEMENT, f"P(agreement by {scenario.horizon}), dated model alone", 1.0)
+        )
+    return out
+
+
+def calibrated_numbers(
+    scenario: Scenario,
+    settings: Sequence[Scenario | None],
+    dated: Sequence[float],
+    possible: Sequence[float | None] | None = None,
+) -> list[float | None]:
+    """The calibrated P(agreement by the horizon) of each setting of ``scenario``.
+
+    Parameters
+    ----------
+    scenario:
+        The scenario the settings edit (its reference class, ``as_of`` and horizon fix
+        the outside view).
+    settings:
+        Each setting's scenario (``None``: the setting is invalid).
+    dated:
+        Each setting's dated-model P(agreement by the horizon), same length.
+    possible:
+        Each setting's two-level verdict (1 or 0) where already computed
+        (``two-level:possible``), else ``None``: the two-level model runs only where it
+        is missing.
+
+    Returns
+    -------
+    list
+        Per setting the calibrated P
+        (:class:`~detente.outside_view.whether_when.CalibratedAtHorizon`) with the
+        two-level verdict at the setting's modes as "a zone of agreement now", as
+        ``forecast`` computes it; ``None`` for an invalid setting.
+    """
+    from detente.models.two_level import MODEL as TWO_LEVEL
+    from detente.outside_view.whether_when import CalibratedAtHorizon
+
+    valid = [k for k, s in enumerate(settings) if s is not None]
+    out: list[float | None] = [None] * len(settings)
+    if not valid:
+        return out
+    zone = np.zeros(len(valid), dtype=bool)
+    for row, k in enumerate(valid):
+        known = None if possible is None else possible[k]
+        if known is not None and np.isfinite(known):
+            zone[row] = known >= 0.5
+            continue
+        edited = settings[k]
+        assert edited is not None
+        try:
+            verdict = TWO_LEVEL.forecast(edited).agreement
+        except DetenteError:
+            verdict = None
+        zone[row] = verdict is not None and verdict.possible
+    values = CalibratedAtHorizon(scenario)(np.array([dated[k] for k in valid]), zone)
+    for row, k in enumerate(valid):
+        out[k] = float(values[row])
     return out
 
 

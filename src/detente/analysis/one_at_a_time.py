@@ -7,10 +7,13 @@ decision analysis; Saltelli et al. 2008, *Global Sensitivity Analysis: The Prime
 Wiley, ch. 1). P(agreement) is a Monte Carlo estimate over ``runs`` joint draws of the
 *other* ranges with a fixed seed and common random numbers: every swing reuses the same
 draws and shock paths, so differences between swings are not sampling noise. With
-``runs=0`` it is the dated model at the modes. A parameter's *effect* on a number is the
-spread (max - min) of the number over {low, mode, high}, divided by the number's scale
-(the issue's width for outcomes and gaps, 1 for probabilities); parameters are ranked by
-their largest effect.
+``runs=0`` it is the dated model at the modes. Both the calibrated P that ``forecast``
+reports (the default headline) and the dated model's own P are followed
+(:mod:`detente.analysis.headline_numbers`); the calibrated one is the dated one read
+through the calibration, so it shares its common random numbers. A parameter's
+*effect* on a number is the spread (max - min) of the number over {low, mode, high},
+divided by the number's scale (the issue's width for outcomes and gaps, 1 for
+probabilities); parameters are ranked by their largest effect.
 
 The evaluations (the base case, then each parameter's low and high) are cut into a few
 coarse tasks (:func:`detente.executors.split_evenly`) run on any executor
@@ -29,7 +32,9 @@ import numpy as np
 
 from detente.analysis.headline_numbers import (
     P_AGREEMENT,
+    P_CALIBRATED,
     Metric,
+    calibrated_numbers,
     headline_metrics,
     pick_headline,
     static_headlines,
@@ -151,15 +156,21 @@ class SwingBatch:
     seed: int
 
 
-def evaluate_swings(batch: SwingBatch) -> list[tuple[dict[str, float | None] | str, float | None]]:
+Evaluated = tuple[dict[str, float | None] | str, float | None, float | None]
+"""One setting's numbers: the static headline numbers (or the error message), the dated
+model's P(agreement by the horizon) and the calibrated one (``None``: no dated model)."""
+
+
+def evaluate_swings(batch: SwingBatch) -> list[Evaluated]:
     """Per setting of ``batch`` (in a worker, in order): the static headline numbers, or
-    the message of the error the setting raised, and P(agreement by the horizon)
-    (``None`` when no dated model applies).
+    the message of the error the setting raised, the dated model's P(agreement by the
+    horizon) and the calibrated P (both ``None`` when no dated model applies).
 
     The static models run on every setting's scenario at once
     (:func:`~detente.analysis.headline_numbers.static_headlines`); P(agreement) comes
     from one :class:`~detente.scenario_edits.DatedEvaluator` seeded with ``batch.seed``,
-    so each setting sees the same draws whichever batch it is in.
+    so each setting sees the same draws whichever batch it is in; the calibrated P is
+    :func:`~detente.analysis.headline_numbers.calibrated_numbers` of it.
     """
     scenario, names = batch.scenario, list(batch.models)
     swung: list[Scenario | str] = []
@@ -177,11 +188,15 @@ def evaluate_swings(batch: SwingBatch) -> list[tuple[dict[str, float | None] | s
         found = item if isinstance(item, str) else next(solved)
         numbers.append(str(found) if isinstance(found, DetenteError) else found)
     dated: list[float | None] = [None] * len(numbers)
+    calibrated: list[float | None] = [None] * len(numbers)
     if dated_model(scenario) is not None:
         evaluator = DatedEvaluator(scenario, runs=batch.runs, seed=batch.seed)
         values = evaluator([{} if s is None else {s[0]: s[1]} for s in batch.settings])
         dated = [float(v) for v in values]
-    return list(zip(numbers, dated, strict=True))
+        edited = [s if isinstance(s, Scenario) else None for s in swung]
+        known = [n.get("two-level:possible") if isinstance(n, dict) else None for n in numbers]
+        calibrated = calibrated_numbers(scenario, edited, [float(v) for v in values], known)
+    return list(zip(numbers, dated, calibrated, strict=True))
 
 
 def one_at_a_time(
@@ -233,11 +248,9 @@ def one_at_a_time(
         SwingBatch(scenario, tuple(names), tuple(part), runs, seed)
         for part in split_evenly(settings, tasks or task_count(chosen))
     ]
-    found: list[tuple[dict[str, float | None] | str, float | None]] = []
+    found: list[Evaluated] = []
 
-    def fold(
-        batch: SwingBatch, numbers: list[tuple[dict[str, float | None] | str, float | None]]
-    ) -> None:
+    def fold(batch: SwingBatch, numbers: list[Evaluated]) -> None:
         found.extend(numbers)
         if progress is not None:
             progress(max(0, len(found) - 1) // 2, len(params))
@@ -250,7 +263,7 @@ def one_at_a_time(
     for index, p in enumerate(params):
         ends = found[1 + 2 * index : 3 + 2 * index]
         low, high = (_with_dated(*end) for end in ends)
-        errors = [numbers for numbers, _ in ends if isinstance(numbers, str)]
+        errors = [numbers for numbers, _, _ in ends if isinstance(numbers, str)]
         error = errors[-1] if errors else None
         swings.append(Swing(p, low, high, _effects(metrics, base, low, high), error))
     return SensitivityResult(
@@ -259,10 +272,13 @@ def one_at_a_time(
 
 
 def _with_dated(
-    numbers: dict[str, float | None] | str, dated: float | None
+    numbers: dict[str, float | None] | str, dated: float | None, calibrated: float | None
 ) -> dict[str, float | None]:
-    """A setting's numbers (none for one whose scenario is invalid), with P(agreement)."""
+    """A setting's numbers (none for one whose scenario is invalid), with the calibrated
+    and the dated model's P(agreement)."""
     out = {} if isinstance(numbers, str) else dict(numbers)
+    if calibrated is not None:
+        out[P_CALIBRATED] = calibrated
     if dated is not None:
         out[P_AGREEMENT] = dated
     return out

@@ -3,7 +3,8 @@
 The two methods live in their own modules; this one gathers their public names:
 
 * :mod:`detente.analysis.headline_numbers`: the numbers followed (each static model's
-  outcome per issue, the two-level gap and verdict, P(agreement by the horizon));
+  outcome per issue, the two-level gap and verdict, the calibrated P(agreement by the
+  horizon) that ``forecast`` reports, the default ranking, and the dated model's own P);
 * :mod:`detente.analysis.one_at_a_time`: every ranged parameter swung to its low and
   high, the others at their mode (the tornado; Saltelli et al. 2008, *Global
   Sensitivity Analysis: The Primer*, Wiley, ch. 1);
@@ -19,6 +20,7 @@ from __future__ import annotations
 from detente.analysis.before_after import compare_documents
 from detente.analysis.headline_numbers import (
     P_AGREEMENT,
+    P_CALIBRATED,
     Metric,
     headline_metrics,
     pick_headline,
@@ -32,6 +34,7 @@ from detente.quantity import triangular_ppf
 
 __all__ = [
     "P_AGREEMENT",
+    "P_CALIBRATED",
     "Metric",
     "SensitivityResult",
     "SobolIndices",

@@ -202,14 +202,16 @@ def evaluate_rows(task: SobolRows) -> np.ndarray:
     none). Static models run on a scenario per row (built without re-validation, as in
     Monte Carlo: crossed ``accepts`` bounds collapse to their midpoint); P(agreement by
     the horizon) is the dated model at the row's parameters, :data:`DATED_SHOCK_PATHS`
-    shock paths seeded by ``task.seed``.
+    shock paths seeded by ``task.seed``, and the calibrated P is that read through the
+    calibration with the row's two-level verdict
+    (:func:`~detente.analysis.headline_numbers.calibrated_numbers`).
 
     Raises
     ------
     DetenteError
         A model cannot forecast one of the rows.
     """
-    from detente.analysis.headline_numbers import P_AGREEMENT
+    from detente.analysis.headline_numbers import P_AGREEMENT, P_CALIBRATED, calibrated_numbers
     from detente.uncertainty import Draws, ScenarioSampler
 
     scenario, inputs = task.scenario, task.inputs
@@ -229,12 +231,24 @@ def evaluate_rows(task: SobolRows) -> np.ndarray:
             value = numbers.get(metric)
             if value is not None:
                 out[row, m] = value
-    if P_AGREEMENT in task.metrics:
+    if P_AGREEMENT in task.metrics or P_CALIBRATED in task.metrics:
         evaluator = DatedEvaluator(scenario, runs=0, seed=task.seed, shock_paths=DATED_SHOCK_PATHS)
         settings = [
             {p.path: float(v) for p, v in zip(params, values, strict=True)} for values in inputs
         ]
-        out[:, task.metrics.index(P_AGREEMENT)] = evaluator(settings)
+        dated = np.asarray(evaluator(settings), dtype=float)
+        if P_AGREEMENT in task.metrics:
+            out[:, task.metrics.index(P_AGREEMENT)] = dated
+        if P_CALIBRATED in task.metrics:
+            known = (
+                out[:, task.metrics.index("two-level:possible")].tolist()
+                if "two-level:possible" in task.metrics
+                else None
+            )
+            calibrated = calibrated_numbers(scenario, list(rows), dated.tolist(), known)
+            out[:, task.metrics.index(P_CALIBRATED)] = [
+                np.nan if v is None else v for v in calibrated
+            ]
     return out
 
 

@@ -115,7 +115,8 @@ def _calibrated_change(before: dict[str, Any], after: dict[str, Any]) -> list[di
     """Per date of the edited scenario: the calibrated P before and after and the change.
 
     A date the edit removed or moved (a leader's term, the horizon) has no before value
-    (``None``); the band is the after forecast's 90% band.
+    (``None``); the band is the after forecast's 90% band; ``bounded_after`` says whether
+    the after forecast was made at inputs bounded to the calibration's fitted range.
     """
     old = before["whether_and_when"]["by"]
     new = after["whether_and_when"]
@@ -131,6 +132,7 @@ def _calibrated_change(before: dict[str, Any], after: dict[str, Any]) -> list[di
                 "after": p,
                 "change": None if was is None else p - was,
                 "band_after": new["by_band"][key],
+                "bounded_after": bool(new.get("bounded", {}).get(key, False)),
             }
         )
     return rows

@@ -50,8 +50,10 @@ from detente.limits import MAX_RUNS
 )
 @click.option(
     "--metric",
-    help="Rank (and plot) by this headline number, e.g. two-level:gap; 'any' ranks by the "
-    "largest effect on any. Default: P(agreement) if it moves, else the two-level gap.",
+    help="Rank (and plot) by this headline number, e.g. two-level:gap; p_agreement ranks "
+    "the dated model's own P; 'any' ranks by the largest effect on any. Default: the "
+    "calibrated P(agreement) (calibrated:p_agreement, what forecast reports) if it moves, "
+    "else the dated model's P, else the two-level gap.",
 )
 @click.option("--top", type=click.IntRange(min=1), default=20, show_default=True)
 @click.option("--plot", metavar="FILE", help="Draw a tornado (or Sobol) chart: PNG/SVG/PDF.")
@@ -78,7 +80,9 @@ def COMMAND(  # noqa: N802 - the name the command registry looks for
     """Rank the scenario's ranged parameters by their effect on the headline numbers.
 
     The headline numbers: each static model's outcome per issue, the two-level gap and
-    verdict, and P(agreement by the horizon) when the dated model is registered. The
+    verdict, and, when the dated model is registered, the calibrated P(agreement by the
+    horizon) that forecast reports (the default ranking) and the dated model's own P
+    (--metric p_agreement). The
     evaluations run in a few coarse tasks on --workers processes or a --dask cluster,
     with the same answer (docs/scale-out.md). See docs/explain.md.
     """

@@ -46,6 +46,24 @@ forecast is still ``> 0``. So no forecast here is exactly 0 or 1, except at date
 before ``as_of`` (nothing can be signed before the forecast is made), which the callers
 handle.
 
+**Outside the fitted range.** A forecast is made at its inputs bounded to the range the
+coefficients were fitted on (winsorised, :meth:`Calibration.bounded`, range
+:class:`FittedRange`): the outside view above by the largest among the fitting cases
+with the same two-level verdict, the structural probability to its fitted range. With a
+zone now the fitted hazard ratio ``exp(a + d + b cloglog ps)`` is large (about 56 with
+the shipped coefficients), and applied to an outside view beyond any zone-now case's it
+drives the forecast to 1 on evidence no case gives (a fisheries scenario with a zone now
+and ``p0`` = 0.21 printed > 0.9999; bounded, 0.985). The outside view is not bounded
+below, where the forecast shrinks in proportion to it (the time profile of short
+windows). Bounding a predictor so that values beyond those the model was fitted on
+cannot drive its prediction is a standard guard against extrapolating a regression
+(Royston, P. & Sauerbrei, W. 2007, "Improving the robustness of fractional polynomial
+models by preliminary covariate transformation: a pragmatic approach", *Computational
+Statistics & Data Analysis* 51(9): 4240-4253, do it with a smooth transformation; here
+the plainer truncation at the fitted extremes, so that inside the range nothing
+changes). Its out-of-sample cost on the case library is in docs/calibration.md
+(``scripts/compare_calibrations.py``).
+
 Everything fitted on cases is cross-fitted in the backtest (:func:`cross_fit`: each case
 is forecast by coefficients fitted without it). The coefficients detente ships
 (``calibration.json``) are fitted on every case in ``cases/`` by
@@ -74,6 +92,7 @@ __all__ = [
     "PRIOR_SD",
     "STRUCTURAL_CLIP",
     "Calibration",
+    "FittedRange",
     "Folds",
     "cloglog",
     "cross_fit",
@@ -116,11 +135,50 @@ def design(outside: np.ndarray, structural: np.ndarray, zone_now: np.ndarray) ->
 
 
 @dataclass(frozen=True)
+class FittedRange:
+    """The range of the features the coefficients were fitted on (winsorising bounds).
+
+    ``outside_max`` is the largest outside view among the cases without and with a zone
+    of agreement now (``(no zone, zone now)``; ``None`` where no case had that verdict);
+    ``structural`` the smallest and largest dated-model probability (after its clip).
+    A forecast is made at the inputs bounded to this range (:meth:`Calibration.bounded`).
+    """
+
+    outside_max: tuple[float | None, float | None]
+    structural: tuple[float, float]
+
+    @classmethod
+    def of(cls, outside: np.ndarray, structural: np.ndarray, zone_now: np.ndarray) -> FittedRange:
+        """The range of ``n`` cases' inputs (shape ``(n,)`` each, ``n >= 1``)."""
+        p0 = np.clip(np.asarray(outside, dtype=float), OUTSIDE_CLIP, 1 - OUTSIDE_CLIP)
+        ps = np.clip(np.asarray(structural, dtype=float), STRUCTURAL_CLIP, 1 - STRUCTURAL_CLIP)
+        zone = np.asarray(zone_now, dtype=float) > 0.5
+        by_zone = tuple(
+            float(p0[zone == level].max()) if np.any(zone == level) else None
+            for level in (False, True)
+        )
+        return cls((by_zone[0], by_zone[1]), (float(ps.min()), float(ps.max())))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "outside_view_max": {"no_zone": self.outside_max[0], "zone_now": self.outside_max[1]},
+            "structural": list(self.structural),
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> FittedRange:
+        top = data["outside_view_max"]
+        low, high = data["structural"]
+        return cls((top["no_zone"], top["zone_now"]), (float(low), float(high)))
+
+
+@dataclass(frozen=True)
 class Calibration:
     """Fitted coefficients of the calibrated forecaster (and the unseen-route factor).
 
     ``coef`` follows :data:`TERMS`; ``theta`` scales the reference-class hazard into the
-    hazard of routes the structural model cannot see.
+    hazard of routes the structural model cannot see; ``fitted_range`` bounds the inputs
+    of a forecast to what the fit saw (``None``: no bound, as with no cases).
     """
 
     coef: tuple[float, float, float, float]
@@ -128,12 +186,52 @@ class Calibration:
     n: int
     agreed: int
     covariance: tuple[tuple[float, ...], ...] | None = None
+    fitted_range: FittedRange | None = None
+    prior_sd: tuple[float, ...] = tuple(float(v) for v in PRIOR_SD)
+
+    def bounded(
+        self, outside: np.ndarray, structural: np.ndarray, zone_now: np.ndarray | bool
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The inputs winsorised to :attr:`fitted_range`, and where that changed them.
+
+        The outside view is bounded **above** by the largest one among the fitted cases
+        with the same two-level verdict (a zone now or not): the hazard ratio the fit
+        found for a zone now was never applied to a larger outside view, and on the
+        cloglog link applying it there drives the forecast to 1 (module docstring).
+        It is not bounded below: there the forecast shrinks in proportion to the outside
+        view, which is the time profile a short window needs. The structural probability
+        is bounded to the fitted range on both sides.
+
+        Returns
+        -------
+        (numpy.ndarray, numpy.ndarray, numpy.ndarray)
+            The bounded outside view and structural probability (the broadcast shape of
+            the inputs) and a boolean array, True where either was changed.
+        """
+        p0 = np.clip(np.asarray(outside, dtype=float), OUTSIDE_CLIP, 1 - OUTSIDE_CLIP)
+        ps = np.clip(np.asarray(structural, dtype=float), STRUCTURAL_CLIP, 1 - STRUCTURAL_CLIP)
+        zone = np.asarray(zone_now, dtype=float) > 0.5
+        p0, ps, zone = np.broadcast_arrays(p0, ps, zone)
+        if self.fitted_range is None:
+            return p0, ps, np.zeros(p0.shape, dtype=bool)
+        known = [v for v in self.fitted_range.outside_max if v is not None]
+        top = [known[0] if v is None else v for v in self.fitted_range.outside_max]
+        ceiling = np.where(zone, top[1], top[0])
+        low, high = self.fitted_range.structural
+        new_p0 = np.minimum(p0, ceiling)
+        new_ps = np.clip(ps, low, high)
+        changed = (new_p0 != p0) | (new_ps != ps)
+        return np.asarray(new_p0), np.asarray(new_ps), np.asarray(changed)
 
     def predict(
         self, outside: np.ndarray, structural: np.ndarray, zone_now: np.ndarray | bool
     ) -> np.ndarray:
-        """Calibrated P(agreement by t), the broadcast shape of the inputs, in (0, 1)."""
-        eta = design(outside, structural, np.asarray(zone_now)) @ np.asarray(self.coef)
+        """Calibrated P(agreement by t), the broadcast shape of the inputs, in (0, 1).
+
+        Computed at the inputs bounded to the fitted range (:meth:`bounded`).
+        """
+        p0, ps, _ = self.bounded(outside, structural, zone_now)
+        eta = design(p0, ps, np.asarray(zone_now)) @ np.asarray(self.coef)
         return np.asarray(np.clip(inverse_cloglog(eta), FLOAT_FLOOR, 1 - FLOAT_FLOOR))
 
     def band(
@@ -149,11 +247,13 @@ class Calibration:
         the inverse of the Fisher information plus the prior precision as covariance,
         :attr:`covariance`) carried to the linear predictor and through the inverse link
         (monotone, so the band of P is the image of the band of the linear predictor).
-        Without a covariance (no cases) the band is the point forecast.
+        Without a covariance (no cases) the band is the point forecast. Like
+        :meth:`predict`, at the inputs bounded to the fitted range (:meth:`bounded`).
         """
         from scipy.stats import norm
 
-        x = design(outside, structural, np.asarray(zone_now))
+        p0, ps, _ = self.bounded(outside, structural, zone_now)
+        x = design(p0, ps, np.asarray(zone_now))
         eta = x @ np.asarray(self.coef)
         if self.covariance is None:
             spread = np.zeros_like(eta)
@@ -180,7 +280,8 @@ class Calibration:
             "covariance_terms": [TERMS[i] for i in FREE],
             "covariance": None if self.covariance is None else [list(r) for r in self.covariance],
             "prior_mean": PRIOR_MEAN.tolist(),
-            "prior_sd": PRIOR_SD.tolist(),
+            "prior_sd": list(self.prior_sd),
+            "fitted_range": None if self.fitted_range is None else self.fitted_range.to_dict(),
         }
 
 
@@ -202,7 +303,12 @@ def _check(*arrays: np.ndarray) -> None:
 
 
 def fit_calibration(
-    outside: np.ndarray, structural: np.ndarray, zone_now: np.ndarray, agreed: np.ndarray
+    outside: np.ndarray,
+    structural: np.ndarray,
+    zone_now: np.ndarray,
+    agreed: np.ndarray,
+    *,
+    prior_sd: np.ndarray | None = None,
 ) -> Calibration:
     """Fit the calibrated forecaster (MAP, module docstring) and ``theta`` on cases.
 
@@ -211,6 +317,10 @@ def fit_calibration(
     outside, structural, zone_now, agreed:
         One value per case, shape ``(n,)``: p0 and ps at each case's horizon, whether a
         zone exists now at the modes, and whether the agreement was concluded.
+    prior_sd:
+        Standard deviations of the normal priors, one per term of :data:`TERMS`
+        (default :data:`PRIOR_SD`; the outside view's entry is unused, its slope fixed);
+        ``scripts/compare_calibrations.py`` scores alternatives out of sample.
 
     Returns
     -------
@@ -222,6 +332,7 @@ def fit_calibration(
     _check(*arrays)
     X = design(arrays[0], arrays[1], arrays[2])
     y = arrays[3]
+    sd = PRIOR_SD if prior_sd is None else np.asarray(prior_sd, dtype=float)
 
     def objective(beta: np.ndarray) -> tuple[float, np.ndarray]:
         eta = X @ beta
@@ -231,9 +342,9 @@ def fit_calibration(
         loglik = np.sum(y * log_p - (1 - y) * mu)
         # d loglik / d eta: y * mu * exp(-mu) / p - (1 - y) * mu
         score = y * mu * np.exp(-mu) / np.clip(p, 1e-300, None) - (1 - y) * mu
-        z = (beta - PRIOR_MEAN) / PRIOR_SD
+        z = (beta - PRIOR_MEAN) / sd
         value = -loglik + 0.5 * float(z @ z)
-        gradient = -(X.T @ score) + z / PRIOR_SD
+        gradient = -(X.T @ score) + z / sd
         return float(value), gradient
 
     fit = minimize(objective, PRIOR_MEAN.copy(), jac=True, method="L-BFGS-B", bounds=_BOUNDS)
@@ -245,11 +356,15 @@ def fit_calibration(
         theta=fit_unseen_routes(arrays[0], arrays[1], y),
         n=int(y.size),
         agreed=int(y.sum()),
-        covariance=_laplace_covariance(X, fit.x),
+        covariance=_laplace_covariance(X, fit.x, sd),
+        fitted_range=FittedRange.of(arrays[0], arrays[1], arrays[2]),
+        prior_sd=tuple(float(v) for v in sd),
     )
 
 
-def _laplace_covariance(X: np.ndarray, beta: np.ndarray) -> tuple[tuple[float, ...], ...]:
+def _laplace_covariance(
+    X: np.ndarray, beta: np.ndarray, prior_sd: np.ndarray
+) -> tuple[tuple[float, ...], ...]:
     """Inverse of (Fisher information + prior precision) for the free terms at ``beta``.
 
     For the cloglog link the Fisher information is ``X' W X`` with
@@ -261,7 +376,7 @@ def _laplace_covariance(X: np.ndarray, beta: np.ndarray) -> tuple[tuple[float, .
     slope = np.exp(eta - np.exp(eta))
     weight = slope**2 / (p * (1 - p))
     free = X[:, list(FREE)]
-    information = free.T @ (weight[:, None] * free) + np.diag(1 / PRIOR_SD[list(FREE)] ** 2)
+    information = free.T @ (weight[:, None] * free) + np.diag(1 / prior_sd[list(FREE)] ** 2)
     covariance = np.linalg.inv(information)
     return tuple(tuple(float(v) for v in row) for row in covariance)
 
@@ -362,10 +477,12 @@ def shipped_calibration() -> Calibration:
     data = json.loads(path.read_text(encoding="utf-8"))
     coef = tuple(float(v) for v in data["coef"])
     covariance = data.get("covariance")
+    bounds = data.get("fitted_range")
     return Calibration(
         (coef[0], coef[1], coef[2], coef[3]),
         float(data["theta"]),
         int(data["n"]),
         int(data["agreed"]),
         None if covariance is None else tuple(tuple(float(v) for v in r) for r in covariance),
+        None if bounds is None else FittedRange.from_dict(bounds),
     )

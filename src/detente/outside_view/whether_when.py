@@ -7,6 +7,12 @@ the calibrated probability (the default forecaster, :mod:`detente.outside_view.c
 with the shipped coefficients), the outside view alone and the structural model with the
 hazard of routes it cannot see. Dates on or before ``as_of`` get 0: nothing can be
 signed before the forecast is made (the only exact 0 detente prints).
+
+Where the scenario's outside view or dated-model probability lies outside the range the
+coefficients were fitted on, the forecast is made at the inputs bounded to that range
+(winsorised, :meth:`~detente.outside_view.combined.Calibration.bounded`) and the block
+says so per date (``bounded``) with the range (``fitted_range``), so the table can mark
+those dates.
 """
 
 from __future__ import annotations
@@ -22,7 +28,7 @@ from detente.outside_view.curves import years_between
 from detente.outside_view.infer import choose_reference_class
 from detente.scenario import Scenario
 
-__all__ = ["FORECASTER", "calibrated_by_date"]
+__all__ = ["FORECASTER", "CalibratedAtHorizon", "calibrated_by_date"]
 
 FORECASTER = "calibrated"
 
@@ -53,7 +59,9 @@ def calibrated_by_date(
         ``by`` (calibrated), ``by_band`` (its 90% band from the coefficients'
         uncertainty, :meth:`~detente.outside_view.combined.Calibration.band`),
         ``outside_view``, ``structural`` (with unseen routes),
-        ``deadline_bargaining`` (the model alone) and the ``calibration`` used.
+        ``deadline_bargaining`` (the model alone), ``bounded`` (per date: whether an
+        input was outside the fitted range and bounded to it) and the ``calibration``
+        used (with its ``fitted_range``).
     """
     fitted = shipped_calibration() if calibration is None else calibration
     chosen = choose_reference_class(scenario)
@@ -66,6 +74,8 @@ def calibrated_by_date(
     calibrated = np.where(after, fitted.predict(outside, structural, possible_now), 0.0)
     low, high = fitted.band(outside, structural, possible_now)
     band = np.where(after[:, None], np.stack([low, high], axis=-1), 0.0)
+    _, _, changed = fitted.bounded(outside, structural, possible_now)
+    bounded = after & changed
     floored = np.where(after, fitted.structural_with_floor(outside, structural), 0.0)
     outside = np.where(after, outside, 0.0)
     return {
@@ -77,5 +87,36 @@ def calibrated_by_date(
         "outside_view": dict(zip(keys, outside.tolist(), strict=True)),
         "structural": dict(zip(keys, floored.tolist(), strict=True)),
         "deadline_bargaining": dict(zip(keys, structural.tolist(), strict=True)),
+        "bounded": dict(zip(keys, bounded.tolist(), strict=True)),
         "calibration": fitted.to_dict(),
     }
+
+
+class CalibratedAtHorizon:
+    """The calibrated P(agreement by the horizon) from the dated model's P and the verdict.
+
+    What :func:`calibrated_by_date` reports at the horizon: the outside view of the
+    scenario's reference class at the horizon and the given (default: shipped)
+    coefficients, fixed once for a scenario, so that edits of its numbers (``flip``,
+    ``sensitivity``) are read through the same calibrated layer (edits change numbers,
+    not the class, the ``as_of`` or the horizon).
+
+    Parameters
+    ----------
+    scenario:
+        The scenario (its ``as_of``, horizon and reference class).
+    calibration:
+        Coefficients; default the shipped ones.
+    """
+
+    def __init__(self, scenario: Scenario, calibration: Calibration | None = None) -> None:
+        self.fitted = shipped_calibration() if calibration is None else calibration
+        years = years_between(scenario.as_of, scenario.horizon)
+        self.outside = float(choose_reference_class(scenario).conditional(np.array([years]))[0])
+
+    def __call__(self, structural: np.ndarray, possible: np.ndarray) -> np.ndarray:
+        """Shape of ``structural``: the calibrated P for each dated-model P and verdict
+        (``possible``: a zone of agreement now, broadcast against ``structural``)."""
+        structural = np.asarray(structural, dtype=float)
+        outside = np.full(structural.shape, self.outside)
+        return np.asarray(self.fitted.predict(outside, structural, possible), dtype=float)

@@ -20,7 +20,7 @@ from rich.table import Table
 from rich.text import Text
 
 from detente.io.scenario_file import write_atomically
-from detente.report.numbers import probability_text
+from detente.report.numbers import MODEL_CERTAIN_NOTE, model_probability_text, probability_text
 from detente.report.safe_text import literal_figure_text
 from detente.uncertainty import AgreementSummary, MonteCarloResult, Summary
 
@@ -29,6 +29,11 @@ __all__ = ["agreement_table", "draw_agreement_curve", "plot_agreement_curve"]
 
 def _p(value: float | None) -> str:
     return "—" if value is None else probability_text(value)
+
+
+def _pm(value: float | None) -> str:
+    """A dated-model probability, marked when exactly 1 (certain within the model only)."""
+    return "—" if value is None else model_probability_text(value)
 
 
 def _x(value: float | None) -> str:
@@ -59,6 +64,8 @@ def agreement_table(result: MonteCarloResult) -> Table:
         One row per named date (key dates, term ends, year ends, horizon), then the
         median time to signature and the agreed outcome per issue.
     """
+    agreement = result.agreement
+    certain = agreement is not None and any(1.0 in (s.mean, s.median, s.p95) for s in agreement.by)
     table = Table(
         title=f"The structural model alone (deadline-bargaining Monte Carlo): {result.title} "
         f"({result.runs:,} draws, seed {result.seed})",
@@ -66,7 +73,8 @@ def agreement_table(result: MonteCarloResult) -> Table:
         caption="Probability: share of draws and paths with a signed agreement by the date, "
         "from the structural model only (no route outside the scenario: 0 where the win-sets "
         "cannot meet; the forecast above adds them). "
-        "Median and 90% interval: across draws of the scenario's ranges.",
+        "Median and 90% interval: across draws of the scenario's ranges."
+        + (f" {MODEL_CERTAIN_NOTE}" if certain else ""),
         caption_justify="left",
     )
     for column, justify in (
@@ -76,7 +84,6 @@ def agreement_table(result: MonteCarloResult) -> Table:
         ("90% interval", "right"),
     ):
         table.add_column(column, justify=justify)  # type: ignore[arg-type]
-    agreement = result.agreement
     if agreement is None:
         table.add_row("No dated model was run", "—", "—", "—")
         return table
@@ -90,9 +97,10 @@ def agreement_table(result: MonteCarloResult) -> Table:
     table.add_row(
         "Median time to signature", _date(agreement.median_time), _date(draws["median"]), spread
     )
-    table.add_row(
-        "Draws in which agreement is possible", _p(agreement.possible), "", "", end_section=True
-    )
+    possible = (
+        f"all {result.runs:,}" if agreement.possible == 1.0 else _p(agreement.possible)
+    )  # a count of draws: 1 would read as a certainty it is not
+    table.add_row("Draws in which agreement is possible", possible, "", "", end_section=True)
     for issue_id, summary in agreement.agreed.items():
         name = result.issues.get(issue_id, issue_id)
         label = f"Agreed outcome: {name}"
@@ -116,9 +124,9 @@ def _dates_rows(table: Table, agreement: AgreementSummary) -> None:
         label.append(f"  {agreement.labels[day]}", style="dim")
         table.add_row(
             label,
-            _p(summary.mean),
-            _p(summary.median),
-            _interval(summary, _p),
+            _pm(summary.mean),
+            _pm(summary.median),
+            _interval(summary, _pm),
             end_section=index == len(named) - 1,
         )
 

@@ -17,9 +17,11 @@ if TYPE_CHECKING:
     from rich.table import Table
 
 __all__ = [
+    "BOUNDED_MARK",
     "CALIBRATED_HEADERS",
     "CHANGE_HEADERS",
     "base_rate_tables",
+    "bounded_note",
     "calibrated_caption",
     "calibrated_change_rows",
     "calibrated_change_table",
@@ -47,6 +49,36 @@ def calibrated_title(block: dict[str, Any]) -> str:
     )
 
 
+BOUNDED_MARK = "*"
+
+
+def bounded_note(block: dict[str, Any]) -> str:
+    """The sentence explaining :data:`BOUNDED_MARK`, or ``""`` when no date is bounded.
+
+    A date is bounded when the scenario's outside view or dated-model probability lies
+    outside what the calibration was fitted on, and the forecast was made at the edge of
+    that range (winsorised; docs/calibration.md, "Outside the fitted range").
+    """
+    if not any(block.get("bounded", {}).values()):
+        return ""
+    limits = block["calibration"].get("fitted_range") or {}
+    tops = limits.get("outside_view_max", {})
+    low, high = limits.get("structural", (None, None))
+    parts = []
+    if tops.get("zone_now") is not None and tops.get("no_zone") is not None:
+        parts.append(
+            f"outside view at most {probability_text(tops['zone_now'])} with a zone of "
+            f"agreement now and {probability_text(tops['no_zone'])} without"
+        )
+    if low is not None and high is not None:
+        parts.append(f"dated model {probability_text(low)} to {probability_text(high)}")
+    seen = f" ({'; '.join(parts)})" if parts else ""
+    return (
+        f" {BOUNDED_MARK} Outside the range the calibration was fitted on{seen}: the forecast "
+        "is made at the edge of that range (winsorised), not extrapolated."
+    )
+
+
 def calibrated_caption(block: dict[str, Any]) -> str:
     """Where the numbers come from: the class (and why), the fit, the band, the columns."""
     chosen = block["reference_class"]
@@ -57,7 +89,7 @@ def calibrated_caption(block: dict[str, Any]) -> str:
         f"{why}. Calibrated: cloglog combination fitted on {block['calibration']['n']} cases "
         "(docs/calibration.md); 90% band: from the uncertainty of its coefficients (Laplace "
         "approximation). Structural: the dated model's Monte Carlo plus a hazard of routes "
-        "it cannot see."
+        "it cannot see." + bounded_note(block)
     )
 
 
@@ -71,10 +103,11 @@ def calibrated_rows(
         if labels and key in labels:
             label += f"  {labels[key]}"
         low, high = block["by_band"][key]
+        mark = BOUNDED_MARK if block.get("bounded", {}).get(key) else ""
         rows.append(
             (
                 label,
-                probability_text(value),
+                probability_text(value) + mark,
                 f"{probability_text(low)}-{probability_text(high)}",
                 probability_text(block["outside_view"][key]),
                 probability_text(block["structural"][key]),
@@ -120,11 +153,12 @@ def calibrated_change_rows(rows: list[dict[str, Any]]) -> list[tuple[str, ...]]:
         else:
             moved = f"{change:+.3f}"
         low, high = row["band_after"]
+        mark = BOUNDED_MARK if row.get("bounded_after") else ""
         out.append(
             (
                 label,
                 "—" if before is None else probability_text(before),
-                probability_text(row["after"]),
+                probability_text(row["after"]) + mark,
                 moved,
                 f"{probability_text(low)}-{probability_text(high)}",
             )

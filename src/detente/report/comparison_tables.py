@@ -8,6 +8,12 @@ forecast, with its 90% band across the Monte Carlo draws below it when the model
 on the draws; a model whose answer is that no agreement is reached reads "no
 agreement", never the status quo as a deal. The last two columns give the spread
 across the models that forecast an outcome.
+
+The forecast is the model at the modal value of every range, the band the 5th to 95th
+percentile of its outcome across draws: two different things, which differ for a model
+whose outcome is not a smooth function of its inputs (the weighted median of positions,
+the expected-utility model's rounds). A forecast outside its own band is marked
+:data:`OUTSIDE_BAND` and the caption says why.
 """
 
 from __future__ import annotations
@@ -20,15 +26,19 @@ from detente.report.markdown import markdown_table, markdown_text
 
 __all__ = [
     "COMPARISON_TITLE",
+    "OUTSIDE_BAND",
     "comparison_caption",
     "comparison_headers",
     "comparison_markdown",
     "comparison_rows",
     "comparison_table",
     "has_comparison",
+    "outside_band",
 ]
 
 COMPARISON_TITLE = "The models side by side"
+OUTSIDE_BAND = "‡"
+"""Marks a forecast at the modes that lies outside the model's own band across draws."""
 
 
 def _num(value: float) -> str:
@@ -50,6 +60,16 @@ def has_comparison(document: dict[str, Any]) -> bool:
     return bool(block and block["issues"] and len(_models(block)) >= 2)
 
 
+def outside_band(row: dict[str, Any]) -> bool:
+    """Whether a model's forecast at the modes lies outside its 90% band across draws
+    (beyond float rounding, 1e-9 of the value)."""
+    band, outcome = row.get("band"), row.get("outcome")
+    if band is None or outcome is None or row.get("outcome_kind") != "forecast":
+        return False
+    slack = 1e-9 * max(1.0, abs(outcome))
+    return bool(outcome < band["p05"] - slack or outcome > band["p95"] + slack)
+
+
 def _cell(row: dict[str, Any] | None) -> str:
     if row is None:
         return "—"
@@ -57,7 +77,7 @@ def _cell(row: dict[str, Any] | None) -> str:
         return "no agreement"
     if row["outcome"] is None:
         return "—"
-    text = _num(row["outcome"])
+    text = _num(row["outcome"]) + (OUTSIDE_BAND if outside_band(row) else "")
     band = row.get("band")
     if band is not None:
         text += f"\n{_num(band['p05'])}–{_num(band['p95'])}"
@@ -87,9 +107,19 @@ def comparison_caption(block: dict[str, Any]) -> str:
     has_band = any(r.get("band") for i in block["issues"] for r in i["forecasts"])
     parts = ["Each model's forecast on the issue's scale"]
     if has_band:
-        parts[0] += (
-            f"; below it, its 90% band across {block['runs']:,} draws of the scenario's "
-            "ranges (no band: the model was not run on the draws; name it with -m)"
+        parts[0] = (
+            "Each model's forecast on the issue's scale, with every range at its mode; "
+            f"below it, the 90% band of its outcome across {block['runs']:,} draws of the "
+            "scenario's ranges (no band: the model was not run on the draws; name it with "
+            "-m). The point is one input, the band is over draws: they need not agree"
+        )
+    if any(outside_band(r) for i in block["issues"] for r in i["forecasts"]):
+        parts.append(
+            f"{OUTSIDE_BAND} The forecast at the modes lies outside the model's own band: "
+            "its outcome is not a smooth function of the inputs (a weighted median or the "
+            "expected-utility rounds can sit at one position, even the scale's end, only at "
+            "the modal values), so most draws give another answer; read the band as the "
+            "uncertainty and the point as one scenario among them"
         )
     parts.append(
         "Across models: the lowest to the highest forecast of the models that forecast "

@@ -41,6 +41,7 @@ from detente.report.comparison_tables import (
 )
 from detente.report.figures import ImageFormat
 from detente.report.forecast_tables import forecast_note, forecast_rows
+from detente.report.numbers import MODEL_CERTAIN, MODEL_CERTAIN_NOTE, percent_text
 from detente.report.render import render_html, render_markdown
 
 if TYPE_CHECKING:
@@ -71,7 +72,13 @@ def _num(value: float | None, digits: int = 1) -> str:
 
 
 def _pct(value: float | None) -> str:
-    return "—" if value is None else f"{value:.0%}"
+    return "—" if value is None else percent_text(value)
+
+
+def _pct_model(value: float | None) -> str:
+    """A dated-model probability as a percentage, marked when exactly 1 (certain within
+    the model only, :data:`~detente.report.numbers.MODEL_CERTAIN_NOTE`)."""
+    return _pct(value) + (MODEL_CERTAIN if value == 1.0 else "")
 
 
 # -- sections ------------------------------------------------------------------------
@@ -198,7 +205,7 @@ def _agreement_curve(
     fmt: ImageFormat,
     progress: Callable[[int], None] | None,
 ) -> Section:
-    section = Section("agreement-curve", "When: P(agreement signed by date)")
+    section = Section("agreement-curve", "Whether and when: P(agreement signed by date)")
     if scenario.agreement is None:
         section.omitted = "The scenario names no agreement, so there is nothing to be signed."
         return section
@@ -214,13 +221,16 @@ def _agreement_curve(
         section.omitted = "The Monte Carlo run returned no agreement curve."
         return section
     summary = result.agreement.to_dict()
+    _calibrated(scenario, summary, section)
     final = summary["by"][max(summary["by"])] if summary["by"] else None
+    section.blocks.append(Subheading("The structural model alone"))
     section.blocks.append(
         Paragraph(
             f"Model {summary['model']}, {result.runs:,} draws of every uncertain number "
             f"(seed {result.seed}); the band holds 90% of the draws. "
-            f"P(signed by the horizon) = {_pct(final)}; median time to signature: "
-            f"{summary['median_time'] or 'not reached by the horizon'}."
+            f"P(signed by the horizon) = {_pct_model(final)}; median time to signature: "
+            f"{summary['median_time'] or 'not reached by the horizon'}. No route outside the "
+            "scenario: the calibrated forecast above adds them."
         )
     )
     picture = figures.agreement_curve_figure(result, title=scenario.title, fmt=fmt)
@@ -228,15 +238,16 @@ def _agreement_curve(
     rows = []
     for day, p in summary["by"].items():
         band = summary["by_interval"][day]
-        interval = f"{_pct(band['p05'])}–{_pct(band['p95'])}"
-        rows.append((day, summary["labels"].get(day, ""), _pct(p), interval))
+        interval = f"{_pct_model(band['p05'])}–{_pct_model(band['p95'])}"
+        rows.append((day, summary["labels"].get(day, ""), _pct_model(p), interval))
     section.blocks.append(Table(("Date", "What", "P(signed by)", "90% of draws"), rows))
-    _calibrated(scenario, summary, section)
+    if any(v == 1.0 for v in (final, *(b["p95"] for b in summary["by_interval"].values()))):
+        section.blocks.append(Paragraph(MODEL_CERTAIN_NOTE))
     return section
 
 
 def _calibrated(scenario: Scenario, summary: dict[str, Any], section: Section) -> None:
-    """The calibrated whether-and-when forecast (docs/calibration.md) below the model's."""
+    """The calibrated whether-and-when forecast (docs/calibration.md): the headline, first."""
     from detente.analysis.case_backtest import static_verdict
     from detente.outside_view.whether_when import calibrated_by_date
     from detente.report import calibrated_table as calibrated
@@ -249,6 +260,7 @@ def _calibrated(scenario: Scenario, summary: dict[str, Any], section: Section) -
 
 def _sensitivity(scenario: Scenario, runs: int, seed: int, fmt: ImageFormat) -> Section:
     section = Section("sensitivity", "What moves the forecast: sensitivity")
+    from detente.analysis.headline_numbers import P_AGREEMENT, P_CALIBRATED
     from detente.analysis.one_at_a_time import one_at_a_time
 
     result = one_at_a_time(scenario, runs=runs, seed=seed)
@@ -257,11 +269,11 @@ def _sensitivity(scenario: Scenario, runs: int, seed: int, fmt: ImageFormat) -> 
         section.omitted = "No parameter given as a range moves any headline number."
         return section
     label = next(m.label for m in result.metrics if m.id == metric)
+    draws = f" ({runs:,} draws, seed {seed})" if metric in (P_AGREEMENT, P_CALIBRATED) else ""
     section.blocks.append(
         Paragraph(
             f"Each parameter the analyst gave as a range is set to its low and then its high "
-            f"end, every other parameter at its most likely value; shown: {label}"
-            f"{f' ({runs:,} draws, seed {seed})' if metric == 'p_agreement' else ''}."
+            f"end, every other parameter at its most likely value; shown: {label}{draws}."
         )
     )
     picture = figures.tornado_figure(result, metric, fmt=fmt)

@@ -17,7 +17,7 @@ from rich.table import Table
 from rich.text import Text
 
 from detente.report.markdown import markdown_table, markdown_text
-from detente.report.numbers import probability_text
+from detente.report.numbers import MODEL_CERTAIN, MODEL_CERTAIN_NOTE, probability_text
 
 if TYPE_CHECKING:
     from detente.analysis.flip import Change, Flip, FlipResult
@@ -384,12 +384,16 @@ def _dated_change(comparison: dict[str, Any]) -> str:
             old, new = row["p_agreement"]
             if old is None or new is None:
                 return ""
+            mark = [MODEL_CERTAIN if v == 1.0 else "" for v in (old, new)]
             change = (
-                f"{_p(old)} → {_p(new)}" if abs(new - old) >= 0.005 else f"{_p(old)} (unchanged)"
+                f"{_p(old)}{mark[0]} → {_p(new)}{mark[1]}"
+                if abs(new - old) >= 0.005
+                else f"{_p(old)}{mark[0]} (unchanged)"
             )
+            note = f". {MODEL_CERTAIN_NOTE}" if any(mark) else ""
             return (
                 f"{row['model']}: P(agreement by the horizon) {change}, at the modes, "
-                "the structural model alone (whatif --runs N gives the calibrated forecast)"
+                "the structural model alone (whatif --runs N gives the calibrated forecast)" + note
             )
     return ""
 

@@ -19,7 +19,7 @@ from detente.report.comparison_tables import (
     has_comparison,
 )
 from detente.report.markdown import markdown_table, markdown_text
-from detente.report.numbers import probability_text
+from detente.report.numbers import MODEL_CERTAIN_NOTE, model_probability_text, probability_text
 
 __all__ = [
     "forecast_markdown",
@@ -311,10 +311,12 @@ def forecast_markdown(document: dict[str, Any]) -> str:
         if "by" in agreement:
             lines += markdown_table(
                 ("Signed by (dated model alone)", "Probability"),
-                [(day, probability_text(p)) for day, p in agreement["by"].items()],
+                [(day, model_probability_text(p)) for day, p in agreement["by"].items()],
                 numeric_from=1,
             )
             lines.append("")
+            if 1.0 in agreement["by"].values():
+                lines += [markdown_text(MODEL_CERTAIN_NOTE), ""]
     models = document.get("models", [])
     if models:
         lines += ["## Models", ""]

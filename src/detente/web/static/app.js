@@ -400,9 +400,14 @@
     el.append(`P(signed by ${now.date}) = ${pct(now.p)} `);
     const median = now.a.median_time ? `structural median time ${now.a.median_time}` : "structural median time: after the horizon";
     const cls = now.w.reference_class;
+    // a structural P of exactly 1 is certain only within the model (docs/uncertainty.md);
+    // a calibrated P computed at inputs bounded to the fitted range says so (docs/calibration.md)
+    const certain = now.structural === 1 ? " (certain within the model only)" : "";
+    const bounded = now.w.bounded && now.w.bounded[now.date]
+      ? "; outside the range the calibration was fitted on: forecast at its edge, not extrapolated" : "";
     node("small", {}, el, `${was ? `before your changes ${pct(was.p)}; ` : ""}`
-      + `structural model alone ${pct(now.structural)}; ${median}; `
-      + `calibrated on ${now.w.calibration.n} cases, reference class ${cls.label}`);
+      + `structural model alone ${pct(now.structural)}${certain}; ${median}; `
+      + `calibrated on ${now.w.calibration.n} cases, reference class ${cls.label}${bounded}`);
     drawCurve(curve, now, was);
   }
 
