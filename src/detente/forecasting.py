@@ -208,8 +208,14 @@ def add_monte_carlo(scenario: Scenario, document: dict[str, Any], result: dict[s
     target["dated_model"] = dated.get("model")
     target["possible_share"] = dated.get("possible")
     if "by" in target:
+        from detente.models.two_level import MODEL as TWO_LEVEL
         from detente.outside_view.whether_when import calibrated_by_date
 
+        static = (result.get("models") or {}).get(TWO_LEVEL.name) or {}
+        share = static.get("agreement_possible")
         document["whether_and_when"] = calibrated_by_date(
-            scenario, target["by"], bool(target.get("possible", False))
+            scenario,
+            target["by"],
+            bool(target.get("possible", False)),
+            zone_share=None if share is None else float(share),
         )

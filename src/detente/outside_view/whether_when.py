@@ -38,6 +38,7 @@ def calibrated_by_date(
     dated_by: Mapping[str, float],
     possible_now: bool,
     calibration: Calibration | None = None,
+    zone_share: float | None = None,
 ) -> dict[str, Any]:
     """The ``whether_and_when`` block of a forecast document.
 
@@ -51,6 +52,13 @@ def calibrated_by_date(
         The two-level verdict at the modes (a zone of agreement exists now).
     calibration:
         Coefficients; default the shipped ones (:func:`shipped_calibration`).
+    zone_share:
+        The share of the Monte Carlo draws in which a zone of agreement exists now (the
+        two-level model over the scenario's ranges), when known. When it contradicts the
+        verdict at the modes (a zone at the modes but in fewer than half of the draws,
+        or the reverse), the block carries ``fragile_verdict``: the calibrated P by date
+        had the modes given the other verdict (the coefficients weigh the verdict at the
+        modes, docs/calibration.md, "A verdict on a knife edge").
 
     Returns
     -------
@@ -61,7 +69,9 @@ def calibrated_by_date(
         ``outside_view``, ``structural`` (with unseen routes),
         ``deadline_bargaining`` (the model alone), ``bounded`` (per date: whether an
         input was outside the fitted range and bounded to it) and the ``calibration``
-        used (with its ``fitted_range``).
+        used (with its ``fitted_range``); ``zone_share`` (``None`` when not given) and
+        ``fragile_verdict`` (``None``, or ``{"zone_share", "verdict_at_modes",
+        "by_other_verdict"}``).
     """
     fitted = shipped_calibration() if calibration is None else calibration
     chosen = choose_reference_class(scenario)
@@ -77,6 +87,14 @@ def calibrated_by_date(
     _, _, changed = fitted.bounded(outside, structural, possible_now)
     bounded = after & changed
     floored = np.where(after, fitted.structural_with_floor(outside, structural), 0.0)
+    fragile = None
+    if zone_share is not None and (zone_share < 0.5) == bool(possible_now):
+        other = np.where(after, fitted.predict(outside, structural, not possible_now), 0.0)
+        fragile = {
+            "zone_share": float(zone_share),
+            "verdict_at_modes": bool(possible_now),
+            "by_other_verdict": dict(zip(keys, other.tolist(), strict=True)),
+        }
     outside = np.where(after, outside, 0.0)
     return {
         "forecaster": FORECASTER,
@@ -89,6 +107,8 @@ def calibrated_by_date(
         "deadline_bargaining": dict(zip(keys, structural.tolist(), strict=True)),
         "bounded": dict(zip(keys, bounded.tolist(), strict=True)),
         "calibration": fitted.to_dict(),
+        "zone_share": None if zone_share is None else float(zone_share),
+        "fragile_verdict": fragile,
     }
 
 

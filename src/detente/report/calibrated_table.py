@@ -28,6 +28,7 @@ __all__ = [
     "calibrated_rows",
     "calibrated_table",
     "calibrated_title",
+    "fragile_note",
     "probability_text",
 ]
 
@@ -79,6 +80,31 @@ def bounded_note(block: dict[str, Any]) -> str:
     )
 
 
+def fragile_note(block: dict[str, Any]) -> str:
+    """The warning when the verdict at the modes is a minority of the draws, or ``""``.
+
+    The calibration weighs whether a zone of agreement exists at the modes; when the
+    analyst's ranges put it on the other side in most draws, the forecast rests on a
+    knife edge, and the other verdict's forecast at the horizon is printed beside it
+    (docs/calibration.md, "A verdict on a knife edge").
+    """
+    fragile = block.get("fragile_verdict")
+    if not fragile:
+        return ""
+    horizon = list(fragile["by_other_verdict"])[-1]
+    share = fragile["zone_share"]
+    said = "a" if fragile["verdict_at_modes"] else "no"
+    other = "no zone" if fragile["verdict_at_modes"] else "a zone"
+    instead = probability_text(fragile["by_other_verdict"][horizon])
+    return (
+        f" ! Knife edge: the modes give {said} zone of agreement now, but a zone exists in "
+        f"{share:.1%} of the draws. The forecast weighs the verdict at the modes; with "
+        f"{other} at the modes it would be {instead} "
+        f"by {horizon} (against {probability_text(block['by'][horizon])}). "
+        "Check the modes of the ranges that decide the zone (detente flip --target zopa)."
+    )
+
+
 def calibrated_caption(block: dict[str, Any]) -> str:
     """Where the numbers come from: the class (and why), the fit, the band, the columns."""
     chosen = block["reference_class"]
@@ -89,7 +115,7 @@ def calibrated_caption(block: dict[str, Any]) -> str:
         f"{why}. Calibrated: cloglog combination fitted on {block['calibration']['n']} cases "
         "(docs/calibration.md); 90% band: from the uncertainty of its coefficients (Laplace "
         "approximation). Structural: the dated model's Monte Carlo plus a hazard of routes "
-        "it cannot see." + bounded_note(block)
+        "it cannot see." + bounded_note(block) + fragile_note(block)
     )
 
 
