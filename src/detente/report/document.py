@@ -216,12 +216,16 @@ def _agreement_curve(
     if model is None:
         section.omitted = "No dated model is registered to say when an agreement is signed."
         return section
-    result = run_monte_carlo(scenario, runs=runs, seed=seed, models=[model.name], progress=progress)
+    from detente.models.two_level import MODEL as TWO_LEVEL
+
+    result = run_monte_carlo(
+        scenario, runs=runs, seed=seed, models=[model.name, TWO_LEVEL.name], progress=progress
+    )
     if result.agreement is None:
         section.omitted = "The Monte Carlo run returned no agreement curve."
         return section
     summary = result.agreement.to_dict()
-    _calibrated(scenario, summary, section)
+    _calibrated(scenario, summary, section, result.possible.get(TWO_LEVEL.name))
     final = summary["by"][max(summary["by"])] if summary["by"] else None
     section.blocks.append(Subheading("The structural model alone"))
     section.blocks.append(
@@ -246,13 +250,18 @@ def _agreement_curve(
     return section
 
 
-def _calibrated(scenario: Scenario, summary: dict[str, Any], section: Section) -> None:
-    """The calibrated whether-and-when forecast (docs/calibration.md): the headline, first."""
+def _calibrated(
+    scenario: Scenario, summary: dict[str, Any], section: Section, zone_share: float | None
+) -> None:
+    """The calibrated whether-and-when forecast (docs/calibration.md): the headline, first;
+    ``zone_share`` (the share of draws with a zone now) lets it warn on a knife edge."""
     from detente.analysis.case_backtest import static_verdict
     from detente.outside_view.whether_when import calibrated_by_date
     from detente.report import calibrated_table as calibrated
 
-    block = calibrated_by_date(scenario, summary["by"], static_verdict(scenario))
+    block = calibrated_by_date(
+        scenario, summary["by"], static_verdict(scenario), zone_share=zone_share
+    )
     section.blocks.append(Subheading(calibrated.calibrated_title(block)))
     section.blocks.append(Paragraph(calibrated.calibrated_caption(block)))
     section.blocks.append(Table(calibrated.CALIBRATED_HEADERS, calibrated.calibrated_rows(block)))
