@@ -4,6 +4,8 @@ never lets an outer fold see its own outcomes."""
 
 from __future__ import annotations
 
+import sys
+
 import numpy as np
 import pytest
 
@@ -108,3 +110,17 @@ def test_tuning_picks_the_lowest_inner_error_and_needs_two_proposals() -> None:
     # places in the actors' range: an empty range gives 0
     assert pt.range_places(np.array([30.0, 5.0]), np.array([10.0, 5.0]), np.array([40.0, 0.0])
     ).tolist() == [0.5, 0.0]  # fmt: skip
+
+
+def test_backtest_without_scikit_learn_says_why(monkeypatch: pytest.MonkeyPatch) -> None:
+    from pathlib import Path
+
+    from detente.analysis.backtest import run_deu_backtest
+
+    monkeypatch.setitem(sys.modules, "sklearn.ensemble", None)  # import fails
+    small = Path(__file__).resolve().parents[1] / "data" / "deu_small.tsv"
+    result = run_deu_backtest(small, models=["procedural"], capabilities="equal", bootstrap=20)
+    row = result.row("procedural")
+    assert row.n == 0 and row.failures == 4
+    reasons = {r.failure for r in result.issues if r.model == "procedural"}
+    assert reasons and all("scikit-learn" in str(reason) for reason in reasons)

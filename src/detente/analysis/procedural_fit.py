@@ -319,7 +319,10 @@ def cross_validated_forecasts(
     }
     if rows.outcomes.size:
         fold_of = np.array([folds[issue.isnr] for issue in rows.issues])
-        predictions, _ = rows.nested_cv(fold_of)
+        try:
+            predictions, _ = rows.nested_cv(fold_of)
+        except ModelError as exc:  # scikit-learn missing: every issue says why
+            return {**out, **{issue.isnr: (None, str(exc)) for issue in rows.issues}}
         for issue, value in zip(rows.issues, predictions, strict=True):
             out[issue.isnr] = (float(value), None)
     return out

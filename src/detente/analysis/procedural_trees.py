@@ -78,7 +78,7 @@ GRID = tuple(TreeSettings(d, s, r) for d, s, r in itertools.product(_DEPTHS, _LE
 def _regressor(depth: int, leaf: int, rounds: int) -> Any:
     try:
         from sklearn.ensemble import HistGradientBoostingRegressor
-    except ImportError as exc:  # pragma: no cover - the test extra installs it
+    except ImportError as exc:
         raise ModelError(
             "procedural: fitting its trees needs scikit-learn (pip install 'detente[calibration]')"
         ) from exc
