@@ -5,6 +5,7 @@ never lets an outer fold see its own outcomes."""
 from __future__ import annotations
 
 import sys
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -70,42 +71,40 @@ def small_grid(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(pt, "GRID", grid)
 
 
-def synthetic(n: int = 48) -> tuple[np.ndarray, ...]:
+def synthetic(groups: list[str], rules: list[str]) -> pt.TrainingIssues:
+    n = len(groups)
     rng = np.random.default_rng(2)
     candidates = rng.uniform(0, 100, (n, 3))
     inputs = np.c_[candidates / 100, rng.random((n, 2))]
     outcomes = np.clip(candidates[:, 0] + rng.normal(0, 10, n), 0, 100)
-    return candidates, inputs, np.zeros(n), np.full(n, 100.0), outcomes
+    return pt.TrainingIssues(
+        candidates, inputs, np.zeros(n), np.full(n, 100.0), outcomes, np.array(groups),
+        np.array(rules),
+    )  # fmt: skip
 
 
 @pytest.mark.usefixtures("small_grid")
 def test_nested_cv_never_sees_the_outer_folds_outcomes() -> None:
-    candidates, inputs, low, width, outcomes = synthetic()
-    groups = [f"p{k // 3}" for k in range(outcomes.size)]
-    rules = ["QMV" if k % 4 else "unanimity" for k in range(outcomes.size)]
+    groups = [f"p{k // 3}" for k in range(48)]
+    rules = ["QMV" if k % 4 else "unanimity" for k in range(48)]
+    issues = synthetic(groups, rules)
     folds = grouped_folds(groups, 4)
-    first, settings = pt.nested_cv_predictions(
-        candidates, inputs, low, width, outcomes, groups, rules, folds
-    )
+    first, settings = pt.nested_cv_predictions(issues, folds)
     assert len(settings) == 4 and all(s in pt.GRID for s in settings)
     # scrambling the outcomes of fold 0 changes no forecast of fold 0 (nor its tuning)
-    scrambled = outcomes.copy()
+    scrambled = issues.outcomes.copy()
     scrambled[folds == 0] = 100 - scrambled[folds == 0]
-    second, again = pt.nested_cv_predictions(
-        candidates, inputs, low, width, scrambled, groups, rules, folds
-    )
+    second, again = pt.nested_cv_predictions(replace(issues, outcomes=scrambled), folds)
     assert second[folds == 0] == pytest.approx(first[folds == 0], abs=1e-12)
     assert again[0] == settings[0]
 
 
 @pytest.mark.usefixtures("small_grid")
 def test_tuning_picks_the_lowest_inner_error_and_needs_two_proposals() -> None:
-    candidates, inputs, low, width, outcomes = synthetic()
-    groups = [f"p{k // 4}" for k in range(outcomes.size)]
-    rules = ["QMV"] * outcomes.size
-    chosen, errors = pt.tune_trees(candidates, inputs, low, width, outcomes, groups, rules)
+    issues = synthetic([f"p{k // 4}" for k in range(48)], ["QMV"] * 48)
+    chosen, errors = pt.tune_trees(issues)
     assert chosen == pt.GRID[int(np.argmin(errors))] and np.all(np.isfinite(errors))
-    alone, none = pt.tune_trees(candidates, inputs, low, width, outcomes, ["p"] * 48, rules)
+    alone, none = pt.tune_trees(replace(issues, groups=np.array(["p"] * 48)))
     assert alone == pt.GRID[0] and np.all(np.isnan(none))
     # places in the actors' range: an empty range gives 0
     assert pt.range_places(np.array([30.0, 5.0]), np.array([10.0, 5.0]), np.array([40.0, 0.0])

@@ -34,11 +34,11 @@ import numpy as np
 
 from detente.analysis.procedural_trees import (
     BLEND,
+    TrainingIssues,
     export_trees,
     fit_stack_by_rule,
     fit_trees,
     nested_cv_predictions,
-    range_places,
     tune_trees,
 )
 from detente.analysis.stacking import grouped_folds
@@ -150,21 +150,22 @@ class ProceduralRows:
     rules: tuple[str, ...]
     failures: dict[str, str]
 
-    def nested_cv(self, folds: np.ndarray) -> tuple[np.ndarray, list[Any]]:
-        """Out-of-sample blended forecasts on the scale, and each fold's settings."""
-        predictions, chosen = nested_cv_predictions(
+    def training(self) -> TrainingIssues:
+        """The rows as the fit sees them."""
+        return TrainingIssues(
             self.features,
             self.tree_inputs,
             self.low,
             self.width,
             self.outcomes,
-            self.groups,
-            self.rules,
-            folds,
+            np.asarray(self.groups, dtype=str),
+            np.asarray(self.rules, dtype=str),
         )
-        scales = np.array(
-            [issue.scenario.issues[0].scale for issue in self.issues if issue.scenario]
-        )
+
+    def nested_cv(self, folds: np.ndarray) -> tuple[np.ndarray, list[Any]]:
+        """Out-of-sample blended forecasts on the scale, and each fold's settings."""
+        predictions, chosen = nested_cv_predictions(self.training(), folds)
+        scales = np.array([i.scenario.issues[0].scale for i in self.issues if i.scenario])
         return np.clip(predictions, scales[:, 0], scales[:, 1]), chosen
 
 
@@ -262,17 +263,9 @@ def fit_procedural(
     folds = grouped_folds(rows.groups, n_folds)
     predictions, fold_settings = rows.nested_cv(folds)
     weights = fit_stack_by_rule(rows.features, rows.outcomes, rows.rules, FEATURES)
-    settings, inner = tune_trees(
-        rows.features,
-        rows.tree_inputs,
-        rows.low,
-        rows.width,
-        rows.outcomes,
-        rows.groups,
-        rows.rules,
-    )
-    places = range_places(rows.outcomes, rows.low, rows.width)
-    trees = export_trees(fit_trees(rows.tree_inputs, places, settings))
+    training = rows.training()
+    settings, inner = tune_trees(training)
+    trees = export_trees(fit_trees(training.inputs, training.places, settings))
     compromise = rows.features[:, FEATURES.index("compromise")]
     cv_mae = float(np.mean(np.abs(predictions - rows.outcomes)))
     reference = float(np.mean(np.abs(compromise - rows.outcomes)))

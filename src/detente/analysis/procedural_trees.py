@@ -36,6 +36,7 @@ __all__ = [
     "GRID",
     "INNER_FOLDS",
     "LEARNING_RATE",
+    "TrainingIssues",
     "TreeSettings",
     "export_trees",
     "fit_trees",
@@ -134,35 +135,54 @@ def _tree_places(inputs: np.ndarray, places: np.ndarray, train: np.ndarray) -> n
     return out
 
 
-def tune_trees(
-    candidates: np.ndarray,
-    inputs: np.ndarray,
-    low: np.ndarray,
-    width: np.ndarray,
-    outcomes: np.ndarray,
-    groups: Sequence[str],
-    rules: Sequence[str],
-) -> tuple[TreeSettings, np.ndarray]:
+@dataclass(frozen=True)
+class TrainingIssues:
+    """The issues a fit sees, one row each.
+
+    ``candidates`` ``(n, len(FEATURES))`` on the scale, ``inputs`` ``(n,
+    len(TREE_FEATURES))``, ``low`` and ``width`` the actors' ranges, ``outcomes`` in
+    points, ``groups`` the proposals, ``rules`` the voting rules (all ``(n,)``).
+    """
+
+    candidates: np.ndarray
+    inputs: np.ndarray
+    low: np.ndarray
+    width: np.ndarray
+    outcomes: np.ndarray
+    groups: np.ndarray
+    rules: np.ndarray
+
+    def subset(self, chosen: np.ndarray) -> TrainingIssues:
+        """The issues where the boolean ``chosen`` is true."""
+        return TrainingIssues(
+            *(np.asarray(getattr(self, f))[chosen] for f in self.__dataclass_fields__)
+        )
+
+    @property
+    def places(self) -> np.ndarray:
+        """The outcomes' places in the actors' ranges."""
+        return range_places(self.outcomes, self.low, self.width)
+
+
+def tune_trees(issues: TrainingIssues) -> tuple[TreeSettings, np.ndarray]:
     """The setting whose blended forecast has the lowest inner grouped-CV MAE.
 
-    The arrays hold the training issues only: ``candidates`` ``(n, len(FEATURES))``,
-    ``inputs`` ``(n, len(TREE_FEATURES))``, ``low``/``width`` the actors' range,
-    ``outcomes`` in points, ``groups`` the proposals, ``rules`` the voting rules. With
-    fewer than two proposals there is nothing to tune on, and the first setting is
-    taken. Returns the setting and the ``(len(GRID),)`` inner MAEs (NaN untuned).
+    ``issues`` are the training issues only. With fewer than two proposals there is
+    nothing to tune on, and the first setting is taken. Returns the setting and the
+    ``(len(GRID),)`` inner MAEs (NaN untuned).
     """
+    groups = [str(g) for g in issues.groups]
     n_groups = len(set(groups))
     if n_groups < 2:
         return GRID[0], np.full(len(GRID), np.nan)
     folds = grouped_folds(groups, min(INNER_FOLDS, n_groups))
-    places = range_places(outcomes, low, width)
-    stack = grouped_cv_predictions(candidates, outcomes, folds, rules)
-    trees = np.empty((len(GRID), outcomes.size))
+    stack = grouped_cv_predictions(issues.candidates, issues.outcomes, folds, list(issues.rules))
+    trees = np.empty((len(GRID), issues.outcomes.size))
     for fold in np.unique(folds):
         test = folds == fold
-        trees[:, test] = _tree_places(inputs, places, ~test)[:, test]
-    blended = (1.0 - BLEND) * stack + BLEND * (low + width * trees)
-    errors = np.mean(np.abs(blended - outcomes), axis=1)
+        trees[:, test] = _tree_places(issues.inputs, issues.places, ~test)[:, test]
+    blended = (1.0 - BLEND) * stack + BLEND * (issues.low + issues.width * trees)
+    errors = np.mean(np.abs(blended - issues.outcomes), axis=1)
     return GRID[int(np.argmin(errors))], errors
 
 
@@ -173,14 +193,7 @@ def range_places(outcomes: np.ndarray, low: np.ndarray, width: np.ndarray) -> np
 
 
 def nested_cv_predictions(
-    candidates: np.ndarray,
-    inputs: np.ndarray,
-    low: np.ndarray,
-    width: np.ndarray,
-    outcomes: np.ndarray,
-    groups: Sequence[str],
-    rules: Sequence[str],
-    folds: np.ndarray,
+    issues: TrainingIssues, folds: np.ndarray
 ) -> tuple[np.ndarray, list[TreeSettings]]:
     """``(n,)`` out-of-sample forecasts (points, unclipped) and each fold's setting.
 
@@ -188,26 +201,16 @@ def nested_cv_predictions(
     :func:`tune_trees` on the other folds, the trees and the stack's weights per rule
     are fitted on them, and the fold is forecast by the blend.
     """
-    group_of = np.asarray(groups, dtype=object).astype(str)
-    rule_of = np.asarray(rules, dtype=object).astype(str)
-    places = range_places(outcomes, low, width)
-    stack = grouped_cv_predictions(candidates, outcomes, folds, rules)
-    predictions = np.full(outcomes.shape, np.nan)
+    stack = grouped_cv_predictions(issues.candidates, issues.outcomes, folds, list(issues.rules))
+    predictions = np.full(issues.outcomes.shape, np.nan)
     chosen = []
     for fold in np.unique(folds):
         test, train = folds == fold, folds != fold
-        settings, _ = tune_trees(
-            candidates[train],
-            inputs[train],
-            low[train],
-            width[train],
-            outcomes[train],
-            list(group_of[train]),
-            list(rule_of[train]),
-        )
+        training = issues.subset(train)
+        settings, _ = tune_trees(training)
         chosen.append(settings)
-        model = fit_trees(inputs[train], places[train], settings)
-        trees = low[test] + width[test] * model.predict(inputs[test])
+        model = fit_trees(training.inputs, training.places, settings)
+        trees = issues.low[test] + issues.width[test] * model.predict(issues.inputs[test])
         predictions[test] = (1.0 - BLEND) * stack[test] + BLEND * trees
     return predictions, chosen
 
