@@ -55,11 +55,6 @@ class TreeEnsemble:
     value: np.ndarray
     n_features: int
 
-    @property
-    def depth(self) -> int:
-        """An upper bound on the number of splits from the root to a leaf."""
-        return int(self.feature.shape[1])
-
     def predict(self, inputs: np.ndarray) -> np.ndarray:
         """``(n,)`` predictions for ``(n, n_features)`` finite inputs.
 
@@ -78,7 +73,7 @@ class TreeEnsemble:
         trees = np.arange(self.feature.shape[0])[:, None]
         items = np.arange(x.shape[0])[None, :]
         node = np.zeros((trees.size, x.shape[0]), dtype=int)
-        for _ in range(self.depth):
+        for _ in range(self.feature.shape[1]):  # a path is shorter than the node count
             leaf = self.is_leaf[trees, node]
             if leaf.all():
                 break
