@@ -177,17 +177,32 @@ def test_fitted_model_is_scored_only_out_of_sample() -> None:
     forecasts = {r.isnr: r.forecast for r in result.issues if r.model == "procedural"}
     issues = read_deu(SMALL, capabilities=capability_function("equal"))
     rows = procedural_rows([i for i in issues if i.n_actors >= 3])
-    features = {i.isnr: f for i, f in zip(rows.issues, rows.features, strict=True)}
+    index = {i.isnr: k for k, i in enumerate(rows.issues)}
+    features = {i: rows.features[k] for i, k in index.items()}
     outcomes = {i.isnr: float(i.outcome or 0) for i in rows.issues}
-    # d05002i1 is the only unanimity issue: no training issue of its rule in the other
-    # folds, so equal weights, the mean of its nine candidates
-    assert forecasts["d05002i1"] == pytest.approx(features["d05002i1"].mean())
-    # d07003i2 (QMV) is forecast by the weights fitted on d99001's two issues only
+    places = {i: (outcomes[i] - rows.low[k]) / rows.width[k] for i, k in index.items()}
+
+    def trees(isnr: str, place: float) -> float:
+        return float(rows.low[index[isnr]] + rows.width[index[isnr]] * place)
+
+    # half the convex stack, half the trees. d05002i1 is the only unanimity issue: no
+    # training issue of its rule in the other folds, so the stack has equal weights, the
+    # mean of its nine candidates; the trees are trained on the other three issues, too
+    # few for a leaf of 10, so they give their baseline, the median place
+    others = [places[i] for i in ("d99001i1", "d99001i2", "d07003i2")]
+    assert forecasts["d05002i1"] == pytest.approx(
+        0.5 * features["d05002i1"].mean() + 0.5 * trees("d05002i1", float(np.median(others)))
+    )
+    # d07003i2 (QMV): the stack's weights are fitted on d99001's two issues only, and
+    # the trees' baseline lies between those two issues' places
     train = ["d99001i1", "d99001i2"]
     weights = fit_simplex_lad(
         np.array([features[i] for i in train]), np.array([outcomes[i] for i in train])
     )
-    assert forecasts["d07003i2"] == pytest.approx(float(features["d07003i2"] @ weights))
+    stack = float(features["d07003i2"] @ weights)
+    tree_part = 2 * forecasts["d07003i2"] - stack
+    bounds = sorted(trees("d07003i2", places[i]) for i in train)
+    assert bounds[0] - 1e-9 <= tree_part <= bounds[1] + 1e-9
 
 
 def test_bootstrap_interval_properties(equal: BacktestResult) -> None:

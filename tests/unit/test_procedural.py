@@ -19,7 +19,14 @@ from detente.models._eu_institutions import (
     institutional_quantities,
     qmv_quota_on,
 )
-from detente.models.procedural import FEATURES, ProceduralModel, combination_weights
+from detente.models.procedural import (
+    FEATURES,
+    TREE_FEATURES,
+    ProceduralModel,
+    combination_weights,
+    shipped_fit,
+    shipped_trees,
+)
 from detente.scenario import Scenario
 
 from strategies import minimal
@@ -187,7 +194,29 @@ def test_forecast_is_the_shipped_combination_of_its_candidates() -> None:
     assert item.details["candidates"]["parliament_outcome"] == 5.0
     weights = combination_weights("QMV")
     assert weights.sum() == pytest.approx(1.0) and np.all(weights >= 0)
-    assert item.outcome == pytest.approx(float(candidates @ weights))
+    assert item.details["stack"] == pytest.approx(float(candidates @ weights))
+    # the trees' inputs by hand: positions span 0-100, so each place is position / 100;
+    # rp 90 lies outside the core [0, 40] (no gridlock) and no actor stands at it; the
+    # Council's weighted mean is (0*10 + 20*10 + 40*5 + 60*5 + 100*2) / 32 = 28.125
+    by_hand = {
+        **{name: value / 100 for name, value in item.details["candidates"].items()},
+        "reference_point": 0.9,
+        "reference_point_coded": 1.0,
+        "pivot_left": 0.4,
+        "pivot_right": 0.0,
+        "gridlock": 0.0,
+        "share_at_reference_point": 0.0,
+        "commission_salience": 0.5,
+        "parliament_salience": 0.5,
+        "council_mean": 0.28125,
+        "codecision": 1.0,
+        "unanimity": 0.0,
+    }
+    inputs = np.array([[by_hand[name] for name in TREE_FEATURES]])
+    trees = 100 * float(shipped_trees().predict(inputs)[0])
+    assert item.details["trees"] == pytest.approx(trees)
+    assert shipped_fit()["blend"] == 0.5
+    assert item.outcome == pytest.approx(0.5 * item.details["stack"] + 0.5 * trees)
 
 
 def test_refuses_clearly_without_procedure_or_roles() -> None:
@@ -234,8 +263,11 @@ def test_a_deu_issue_as_a_scenario_gives_the_backtests_candidates() -> None:
         item = get_model("procedural").forecast(scenario).issues[0]
         found = np.array([item.details["candidates"][name] for name in FEATURES])
         assert found == pytest.approx(row)
-        weights = combination_weights(rows.rules[rows.issues.index(issue)])
-        assert item.outcome == pytest.approx(float(row @ weights))
+        k = rows.issues.index(issue)
+        weights = combination_weights(rows.rules[k])
+        place = float(shipped_trees().predict(rows.tree_inputs[k : k + 1])[0])
+        trees = rows.low[k] + rows.width[k] * place
+        assert item.outcome == pytest.approx(0.5 * float(row @ weights) + 0.5 * trees)
 
 
 def test_example_scenario_end_to_end(capsys: pytest.CaptureFixture[str]) -> None:

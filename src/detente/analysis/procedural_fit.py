@@ -15,8 +15,11 @@ The fit, every step proposal-grouped (:mod:`detente.analysis.stacking`):
    the lowest MAE on the other folds forecasts the fold; the out-of-sample MAE of that
    selection is reported, and the candidate best on all issues becomes the model's.
 2. The stack's weights, one vector per voting rule, are fitted by least absolute
-   deviations on the simplex; their grouped-CV MAE is reported beside compromise's on
-   the same issues. The shipped weights are the fit on all issues.
+   deviations on the simplex, and the trees' settings are tuned by an inner grouped CV
+   (:mod:`detente.analysis.procedural_trees`). The blend's nested grouped-CV MAE is
+   reported beside compromise's on the same issues, with the settings each outer fold
+   chose. The shipped weights and trees are the fit on all issues (settings tuned by
+   grouped CV on all of them).
 """
 
 from __future__ import annotations
@@ -29,11 +32,26 @@ from typing import Any
 
 import numpy as np
 
-from detente.analysis.stacking import fit_simplex_lad, grouped_cv_predictions, grouped_folds
+from detente.analysis.procedural_trees import (
+    BLEND,
+    TrainingIssues,
+    export_trees,
+    fit_stack_by_rule,
+    fit_trees,
+    nested_cv_predictions,
+    tune_trees,
+)
+from detente.analysis.stacking import grouped_folds
 from detente.errors import ModelError
 from detente.io.deu import ACTOR_NAMES, DeuIssue, read_deu
 from detente.models import _eu_institutions as eu
-from detente.models.procedural import FEATURES, ProceduralContext, ProceduralModel
+from detente.models.procedural import (
+    FEATURES,
+    TREE_FEATURES,
+    IssueFeatures,
+    ProceduralContext,
+    ProceduralModel,
+)
 from detente.scenario import Scenario
 
 __all__ = [
@@ -116,14 +134,39 @@ def procedural_scenario(issue: DeuIssue) -> Scenario:
 
 @dataclass(frozen=True)
 class ProceduralRows:
-    """The candidate forecasts of the issues the model can forecast."""
+    """The candidate forecasts and tree inputs of the issues the model can forecast.
+
+    ``features``: ``(n, len(FEATURES))`` candidates on the scale; ``tree_inputs``:
+    ``(n, len(TREE_FEATURES))``; ``low``, ``width``: ``(n,)`` the actors' ranges.
+    """
 
     issues: tuple[DeuIssue, ...]
     features: np.ndarray
+    tree_inputs: np.ndarray
+    low: np.ndarray
+    width: np.ndarray
     outcomes: np.ndarray
     groups: tuple[str, ...]
     rules: tuple[str, ...]
     failures: dict[str, str]
+
+    def training(self) -> TrainingIssues:
+        """The rows as the fit sees them."""
+        return TrainingIssues(
+            self.features,
+            self.tree_inputs,
+            self.low,
+            self.width,
+            self.outcomes,
+            np.asarray(self.groups, dtype=str),
+            np.asarray(self.rules, dtype=str),
+        )
+
+    def nested_cv(self, folds: np.ndarray) -> tuple[np.ndarray, list[Any]]:
+        """Out-of-sample blended forecasts on the scale, and each fold's settings."""
+        predictions, chosen = nested_cv_predictions(self.training(), folds)
+        scales = np.array([i.scenario.issues[0].scale for i in self.issues if i.scenario])
+        return np.clip(predictions, scales[:, 0], scales[:, 1]), chosen
 
 
 def procedural_rows(
@@ -152,11 +195,15 @@ def procedural_rows(
     for (issue, _), row in good:
         if isinstance(row, ModelError):
             failures[issue.isnr] = f"ModelError: {row}"
-    usable = [(issue, ctx, row) for (issue, ctx), row in good if not isinstance(row, ModelError)]
-    features = np.array([row for _, _, row in usable], dtype=float).reshape(-1, len(FEATURES))
+    usable = [(issue, ctx, row) for (issue, ctx), row in good if isinstance(row, IssueFeatures)]
+    features = np.array([r.candidates for _, _, r in usable], dtype=float)
+    inputs = np.array([r.tree_inputs for _, _, r in usable], dtype=float)
     return ProceduralRows(
         issues=tuple(issue for issue, _, _ in usable),
-        features=features,
+        features=features.reshape(-1, len(FEATURES)),
+        tree_inputs=inputs.reshape(-1, len(TREE_FEATURES)),
+        low=np.array([r.low for _, _, r in usable], dtype=float),
+        width=np.array([r.width for _, _, r in usable], dtype=float),
         outcomes=np.array([float(issue.outcome or 0.0) for issue, _, _ in usable]),
         groups=tuple(issue.prnr for issue, _, _ in usable),
         rules=tuple(ctx.rule for _, ctx, _ in usable),
@@ -214,20 +261,23 @@ def fit_procedural(
     eu_options, eu_report = _choose_eu_option(issues, min_actors, n_folds)
     rows = procedural_rows(issues, eu_options)
     folds = grouped_folds(rows.groups, n_folds)
-    predictions = grouped_cv_predictions(rows.features, rows.outcomes, folds, rows.rules)
-    rules = np.array(rows.rules)
-    weights = {}
-    for rule in ("QMV", "unanimity"):
-        chosen = rules == rule
-        fitted = fit_simplex_lad(rows.features[chosen], rows.outcomes[chosen])
-        weights[rule] = {name: round(float(w), 6) for name, w in zip(FEATURES, fitted, strict=True)}
+    predictions, fold_settings = rows.nested_cv(folds)
+    weights = fit_stack_by_rule(rows.features, rows.outcomes, rows.rules, FEATURES)
+    training = rows.training()
+    settings, inner = tune_trees(training)
+    trees = export_trees(fit_trees(training.inputs, training.places, settings))
     compromise = rows.features[:, FEATURES.index("compromise")]
     cv_mae = float(np.mean(np.abs(predictions - rows.outcomes)))
     reference = float(np.mean(np.abs(compromise - rows.outcomes)))
     return {
         "source": Path(path).name,
         "features": list(FEATURES),
+        "tree_features": list(TREE_FEATURES),
         "weights": weights,
+        "blend": BLEND,
+        "tree_settings": settings.to_dict(),
+        "tree_settings_inner_mae": [round(float(e), 4) for e in inner],
+        "trees": trees.to_dict(),
         "expected_utility_options": eu_options,
         "expected_utility_choice": eu_report,
         "cross_validation": {
@@ -237,6 +287,8 @@ def fit_procedural(
             "mae": round(cv_mae, 4),
             "compromise_mae": round(reference, 4),
             "difference": round(cv_mae - reference, 4),
+            "nested": "tree settings tuned by an inner grouped CV within each outer fold",
+            "settings_by_fold": [s.to_dict() for s in fold_settings],
         },
         "failures": rows.failures,
     }
@@ -248,9 +300,11 @@ def cross_validated_forecasts(
     """Out-of-sample forecasts of the procedural model on scored DEU issues.
 
     ``folds`` gives each issue's fold (proposal-grouped, shared with every other fitted
-    row of the backtest). Each fold is forecast by weights fitted, per voting rule, on
-    the issues of the other folds only (the shipped weights are never used here, since
-    they were fitted on DEU I-II). Returns ``{isnr: (forecast, failure)}``.
+    row of the backtest). Each fold is forecast by the stack's weights (per voting rule)
+    and trees fitted on the issues of the other folds only, the trees' settings tuned by
+    an inner grouped CV on those issues (nested; the shipped weights and trees are never
+    used here, since they were fitted on DEU I-II). Returns ``{isnr: (forecast,
+    failure)}``.
     """
     rows = procedural_rows(issues)
     out: dict[str, tuple[float | None, str | None]] = {
@@ -258,7 +312,10 @@ def cross_validated_forecasts(
     }
     if rows.outcomes.size:
         fold_of = np.array([folds[issue.isnr] for issue in rows.issues])
-        predictions = grouped_cv_predictions(rows.features, rows.outcomes, fold_of, rows.rules)
+        try:
+            predictions, _ = rows.nested_cv(fold_of)
+        except ModelError as exc:  # scikit-learn missing: every issue says why
+            return {**out, **{issue.isnr: (None, str(exc)) for issue in rows.issues}}
         for issue, value in zip(rows.issues, predictions, strict=True):
             out[issue.isnr] = (float(value), None)
     return out

@@ -1,5 +1,5 @@
-"""The procedural stacked model: base forecasts and EU institutions, combined by weights
-learned with proposal-grouped cross-validation on DEU.
+"""The procedural model: base forecasts and EU institutions, combined by a convex stack
+and by gradient-boosted trees, both learned with proposal-grouped cross-validation on DEU.
 
 For an EU legislative issue the model computes nine candidate forecasts, each on the
 issue's scale:
@@ -12,17 +12,34 @@ issue's scale:
   reference point), the Parliament's position and its outcome under co-decision (under
   consultation both are the Commission's, since the Parliament has no veto).
 
-The forecast is a convex combination ``sum_k w_k f_k`` (``w_k >= 0``, ``sum_k w_k =
-1``), with one weight vector per Council voting rule (QMV, unanimity). Weights come
-from a least-absolute-deviation fit on the simplex (a linear programme; stacked
-regression after Wolpert 1992 and Breiman 1996, with the non-negativity that Breiman
-found essential and the absolute loss of the score, the mean absolute error). The
-simplex constraint is the regulariser: the forecast never leaves the range of its
-candidates, so it stays on the scale, gives ``x`` when every actor stands at ``x``
-and does not change when capabilities are scaled or actors renamed.
+The forecast is the mean of two parts (``blend`` in the shipped file: 0.5 each):
 
-The reference point enters only through the pivot and the two win-set outcomes: on its
-own it would violate unanimity (every actor at ``x`` must give ``x``).
+Convex stack
+    ``sum_k w_k f_k`` (``w_k >= 0``, ``sum_k w_k = 1``), one weight vector per Council
+    voting rule (QMV, unanimity), fitted by least absolute deviations on the simplex
+    (stacked regression after Wolpert 1992 and Breiman 1996, with the non-negativity
+    Breiman found essential and the absolute loss of the score, the MAE).
+Gradient-boosted trees
+    Least-absolute-deviation boosting (Friedman 2001) of the outcome's place within the
+    actors' range, ``t = (outcome - lo) / (hi - lo)`` with ``lo``, ``hi`` the lowest and
+    highest position taken, on :data:`TREE_FEATURES`: the nine candidates, the reference
+    point and the Council's two pivots at their places in that range, whether the
+    reference point is coded and whether it lies in the Council's core (gridlock:
+    Tsebelis 2002; Krehbiel 1998), the capability-times-salience share of the actors
+    standing at the reference point, the Commission's and Parliament's saliences, the
+    Council's capability-weighted mean position, and the procedure and voting rule. The
+    trees can learn what a linear stack cannot: that DEU outcomes pile up at the ends
+    of the range and at the reference point, and when. The forecast is
+    ``lo + (hi - lo) t``.
+
+Both parts are unchanged when the scale is shifted or stretched, the actors renamed or
+reordered, or the capabilities scaled (every tree input is a place within the actors'
+range, a share or a dummy); when every actor stands at ``x`` the range is empty and
+both give ``x``. The forecast is clipped to the issue's scale.
+
+The reference point enters the stack only through the pivot and the two win-set
+outcomes, and the trees only through its place in the actors' range: on its own it
+would violate unanimity (every actor at ``x`` must give ``x``).
 
 What a scenario must say (otherwise :class:`~detente.errors.ModelError`):
 
@@ -41,9 +58,11 @@ What a scenario must say (otherwise :class:`~detente.errors.ModelError`):
 Sources: Steunenberg, Selck et al. (2006), "Testing procedural models of EU
 legislative decision-making", ch. 3 of Thomson, Stokman, Achen & Koenig (eds.), *The
 European Union Decides*, Cambridge UP; Crombez (1996) BJPolS 26(2); Tsebelis &
-Garrett (2000) European Union Politics 1(1); Breiman (1996) Machine Learning 24.
-The weights ship in ``procedural_weights.json``; ``scripts/fit_procedural.py`` refits
-them from ``../shared/data/deu/deu-I-II.tsv``.
+Garrett (2000) European Union Politics 1(1); Breiman (1996) Machine Learning 24;
+Friedman (2001) Annals of Statistics 29(5); Tsebelis (2002) *Veto Players*, Princeton
+UP; Krehbiel (1998) *Pivotal Politics*, Chicago UP. The weights and trees ship in
+``procedural_weights.json``; ``scripts/fit_procedural.py`` refits them from
+``../shared/data/deu/deu-I-II.tsv``.
 """
 
 from __future__ import annotations
@@ -59,6 +78,7 @@ import numpy as np
 
 from detente.errors import ModelError, ScenarioError
 from detente.models import _eu_institutions as eu
+from detente.models._tree_ensemble import TreeEnsemble
 from detente.models.base import Forecast, IssueForecast, IssueModel, RngLike, check_issue_data
 from detente.models.base import with_options as _with_options
 from detente.scenario import IssueData, Scenario
@@ -69,11 +89,14 @@ __all__ = [
     "INSTITUTIONAL",
     "MODEL",
     "ROLE_KEY",
+    "TREE_FEATURES",
     "VOTING_RULES",
+    "IssueFeatures",
     "ProceduralContext",
     "ProceduralModel",
     "combination_weights",
     "shipped_fit",
+    "shipped_trees",
 ]
 
 BASE_MODELS = ("compromise", "median", "expected-utility", "nash")
@@ -86,6 +109,23 @@ INSTITUTIONAL = (
 )
 FEATURES = BASE_MODELS + INSTITUTIONAL
 """The candidate forecasts, in the order of the weight vectors."""
+TREE_FEATURES = (
+    *FEATURES,
+    "reference_point",
+    "reference_point_coded",
+    "pivot_left",
+    "pivot_right",
+    "gridlock",
+    "share_at_reference_point",
+    "commission_salience",
+    "parliament_salience",
+    "council_mean",
+    "codecision",
+    "unanimity",
+)
+"""The trees' inputs, in column order: positions as places in the actors' range (0 the
+lowest position taken, 1 the highest; the reference point may lie outside, and where it
+is not coded it is the compromise's place), dummies, shares and saliences on 0-1."""
 VOTING_RULES = ("QMV", "unanimity")
 ROLE_KEY = "eu_role"
 """Actor ``metadata`` key naming an EU institution: ``commission`` or ``parliament``."""
@@ -102,6 +142,27 @@ def shipped_fit() -> dict[str, Any]:
     text = files("detente.models").joinpath(WEIGHTS_FILE).read_text(encoding="utf-8")
     fit: dict[str, Any] = json.loads(text)
     return fit
+
+
+@cache
+def shipped_trees() -> TreeEnsemble:
+    """The shipped gradient-boosted trees (``trees`` in ``procedural_weights.json``)."""
+    return TreeEnsemble.from_dict(shipped_fit()["trees"])
+
+
+@dataclass(frozen=True)
+class IssueFeatures:
+    """What the model computes of one issue before combining.
+
+    ``candidates``: ``(len(FEATURES),)`` forecasts on the issue's scale;
+    ``tree_inputs``: ``(len(TREE_FEATURES),)``; ``low``, ``width``: the lowest position
+    taken and the width of the actors' range (0 when all stand together).
+    """
+
+    candidates: np.ndarray
+    tree_inputs: np.ndarray
+    low: float
+    width: float
 
 
 @dataclass(frozen=True)
@@ -121,7 +182,7 @@ class ProceduralContext:
 
 
 class ProceduralModel(IssueModel):
-    """Convex stack of base forecasts and EU institutional quantities (see module).
+    """Convex stack and boosted trees on base forecasts and EU institutions (see module).
 
     Parameters
     ----------
@@ -136,13 +197,15 @@ class ProceduralModel(IssueModel):
 
     name: ClassVar[str] = "procedural"
     title: ClassVar[str] = (
-        "Procedural stacked model (EU legislation): base forecasts, Council pivots, "
-        "Commission and Parliament under the procedure, weights fitted on DEU I-II"
+        "Procedural model (EU legislation): base forecasts, Council pivots, Commission "
+        "and Parliament under the procedure, combined by a convex stack and "
+        "gradient-boosted trees fitted on DEU I-II"
     )
     citation: ClassVar[str] = (
         "Steunenberg, Selck et al. (2006) in Thomson et al. (eds.) The European Union "
         "Decides, ch. 3; Crombez (1996) BJPolS 26(2); Tsebelis & Garrett (2000) EUP 1(1); "
-        "Breiman (1996) Stacked regressions, Machine Learning 24"
+        "Breiman (1996) Stacked regressions, Machine Learning 24; Friedman (2001) "
+        "Gradient boosting, Annals of Statistics 29(5)"
     )
     fitted: ClassVar[bool] = True
     """Its weights are fitted on DEU: backtests score it only out of sample."""
@@ -241,14 +304,59 @@ class ProceduralModel(IssueModel):
             quota=context.quota,
         )
 
+    def tree_inputs(
+        self,
+        data: IssueData,
+        context: ProceduralContext,
+        found: eu.Institutions,
+        candidates: np.ndarray,
+    ) -> IssueFeatures:
+        """The trees' inputs (:data:`TREE_FEATURES`) of one issue, with its range."""
+        positions, weights = data.positions, data.capabilities * data.saliences
+        low = float(positions.min())
+        width = float(positions.max()) - low
+
+        def place(value: float | np.ndarray) -> Any:
+            return (np.asarray(value, dtype=float) - low) / width if width > 0 else 0.0 * value
+
+        rp = data.status_quo
+        coded = rp is not None
+        ids = data.actor_ids
+        members = np.array([a not in (context.commission, context.parliament) for a in ids])
+        at_rp = (
+            np.abs(place(positions) - place(float(rp))) <= 1e-9
+            if rp is not None
+            else np.zeros(len(ids), dtype=bool)
+        )
+        total = float(weights.sum())
+
+        def salience(actor: str | None) -> float:
+            return float(data.saliences[ids.index(actor)]) if actor in ids else 0.0
+
+        row = [
+            *place(candidates),
+            place(float(rp)) if rp is not None else place(float(candidates[0])),
+            float(coded),
+            place(found.pivot_left),
+            place(found.pivot_right),
+            float(coded and found.council_pivot == float(rp or 0.0)),
+            float(weights[at_rp].sum()) / total if total > 0 else 0.0,
+            salience(context.commission),
+            salience(context.parliament),
+            place(float(np.average(positions[members], weights=data.capabilities[members]))),
+            float(context.codecision),
+            float(context.unanimity),
+        ]
+        return IssueFeatures(candidates, np.array(row, dtype=float), low, width)
+
     def feature_rows(
         self,
         issues: Sequence[IssueData],
         contexts: Sequence[ProceduralContext],
         *,
         eu_options: Mapping[str, Any] | None = None,
-    ) -> list[np.ndarray | ModelError]:
-        """The ``(len(FEATURES),)`` candidate forecasts of each issue, or its error.
+    ) -> list[IssueFeatures | ModelError]:
+        """The candidate forecasts and tree inputs of each issue, or its error.
 
         The expected-utility model solves all issues at once (``predict_issues``) with
         ``eu_options`` (default: the options stored with the shipped weights).
@@ -265,7 +373,7 @@ class ProceduralModel(IssueModel):
         )
         eu_values = expected.predict_issues(issues)
         rng = np.random.default_rng(0)  # the base models used here draw nothing
-        out: list[np.ndarray | ModelError] = []
+        out: list[IssueFeatures | ModelError] = []
         for data, context, eu_value in zip(issues, contexts, eu_values, strict=True):
             try:
                 check_issue_data(data)
@@ -280,7 +388,8 @@ class ProceduralModel(IssueModel):
                 ]
                 row += [float(getattr(found, name)) for name in INSTITUTIONAL]
                 lo, hi = data.scale
-                out.append(np.clip(np.array(row, dtype=float), lo, hi))
+                candidates = np.clip(np.array(row, dtype=float), lo, hi)
+                out.append(self.tree_inputs(data, context, found, candidates))
             except ModelError as exc:
                 out.append(exc)
         return out
@@ -295,18 +404,27 @@ class ProceduralModel(IssueModel):
         context = self.context(scenario)
         issues = list(scenario.iter_issue_data())
         weights = combination_weights(context.rule)
-        results = []
+        blend = float(shipped_fit()["blend"])
         rows = self.feature_rows(issues, [context] * len(issues))
-        for data, row in zip(issues, rows, strict=True):
+        for row in rows:
             if isinstance(row, ModelError):
                 raise row
+        found = [row for row in rows if not isinstance(row, ModelError)]
+        places = shipped_trees().predict(np.array([row.tree_inputs for row in found]))
+        results = []
+        for data, row, place in zip(issues, found, places, strict=True):
             lo, hi = data.scale
-            value = float(np.clip(row @ weights, lo, hi))
+            stack = float(row.candidates @ weights)
+            trees = row.low + row.width * float(place)
+            value = float(np.clip((1.0 - blend) * stack + blend * trees, lo, hi))
             details = {
                 "procedure": self.procedure,
                 "voting_rule": self.voting_rule,
-                "candidates": dict(zip(FEATURES, map(float, row), strict=True)),
+                "candidates": dict(zip(FEATURES, map(float, row.candidates), strict=True)),
                 "weights": dict(zip(FEATURES, map(float, weights), strict=True)),
+                "stack": stack,
+                "trees": trees,
+                "blend": blend,
             }
             results.append(IssueForecast(data.issue.id, value, details))
         return Forecast(self.name, tuple(results))
