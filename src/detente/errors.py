@@ -12,7 +12,9 @@ from collections.abc import Sequence
 
 __all__ = ["DetenteError", "ModelError", "ScenarioError", "format_path"]
 
-PathPart = str | int
+PathPart = str | int | float
+"""A key in a scenario document: a field name, a list index, or a number keying a mapping
+(an issue's ``anchors``)."""
 
 
 def format_path(path: Sequence[PathPart]) -> str:
@@ -21,6 +23,8 @@ def format_path(path: Sequence[PathPart]) -> str:
     for part in path:
         if isinstance(part, int):
             out += f"[{part}]"
+        elif isinstance(part, float):
+            out += f".{part:g}"
         else:
             out += f".{part}" if out else str(part)
     return out

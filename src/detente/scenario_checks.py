@@ -16,20 +16,21 @@ from pydantic import BaseModel
 
 from detente.copula import PSD_TOLERANCE, correlation_matrix, smallest_eigenvalue
 from detente.dynamics_checks import check_dynamics, check_in_window
-from detente.errors import PathPart, ScenarioError
+from detente.errors import PathPart, ScenarioError, format_path
 from detente.quantity import Range
 from detente.scenario_parts import Acceptance, Issue, Leader, ScenarioFields
 
 __all__ = ["check_scenario", "correlated_ranges", "locate", "resolve_path"]
 
 
-def _unique(ids: Iterable[str], where: str, what: str) -> None:
+def _unique(ids: Iterable[str], where: tuple[PathPart, ...], what: str) -> None:
     seen: dict[str, int] = {}
     for index, ident in enumerate(ids):
         if ident in seen:
             raise ScenarioError(
-                f"duplicate {what} id {ident!r} (first used at {where}[{seen[ident]}])",
-                (where, index, "id" if what != "signatory" else "actor"),
+                f"duplicate {what} id {ident!r} (first used at "
+                f"{format_path((*where, seen[ident]))})",
+                (*where, index, "id" if what != "signatory" else "actor"),
             )
         seen[ident] = index
 
@@ -64,15 +65,23 @@ def _check_acceptance(
 
 def check_scenario(scenario: ScenarioFields) -> None:
     """Raise :class:`ScenarioError` at the first cross-reference problem found."""
-    _unique((s.id for s in scenario.sources), "sources", "source")
-    _unique((i.id for i in scenario.issues), "issues", "issue")
-    _unique((a.id for a in scenario.actors), "actors", "actor")
+    _unique((s.id for s in scenario.sources), ("sources",), "source")
+    _unique((i.id for i in scenario.issues), ("issues",), "issue")
+    _unique((a.id for a in scenario.actors), ("actors",), "actor")
     if scenario.horizon <= scenario.as_of:
         raise ScenarioError(
             f"horizon {scenario.horizon} must come after as_of {scenario.as_of}", ("horizon",)
         )
     issues = {i.id: i for i in scenario.issues}
     actors = {a.id for a in scenario.actors}
+    for i_index, issue in enumerate(scenario.issues):
+        lo, hi = issue.scale
+        for point in issue.anchors:
+            if not lo <= point <= hi:
+                raise ScenarioError(
+                    f"anchor {point:g} lies outside the scale [{lo:g}, {hi:g}]",
+                    ("issues", i_index, "anchors", point),
+                )
     taken: set[str] = set()
     for a_index, actor in enumerate(scenario.actors):
         for issue_id, stance in actor.stances.items():
@@ -160,7 +169,7 @@ def _check_agreement(scenario: ScenarioFields, issues: dict[str, Issue], actors:
     agreement = scenario.agreement
     if agreement is None:
         return
-    _unique((s.actor for s in agreement.signatories), "agreement.signatories", "signatory")
+    _unique((s.actor for s in agreement.signatories), ("agreement", "signatories"), "signatory")
     for s_index, signatory in enumerate(agreement.signatories):
         base: tuple[PathPart, ...] = ("agreement", "signatories", s_index)
         if signatory.actor not in actors:

@@ -63,7 +63,12 @@ class Source(_Strict):
 
 
 class Issue(_Strict):
-    """One dimension of the negotiation: a line segment with labelled anchor points."""
+    """One dimension of the negotiation: a line segment with labelled anchor points.
+
+    The scale must run from a lower to a higher finite number and the status quo lie on
+    it; that the anchors lie on it is checked with the rest of the scenario
+    (:mod:`detente.scenario_checks`), so an error names the anchor's own line.
+    """
 
     id: Id
     name: str
@@ -72,18 +77,25 @@ class Issue(_Strict):
     status_quo: Quantity | None = None
     description: str = ""
 
-    @model_validator(mode="after")
-    def _check(self) -> Issue:
-        lo, hi = self.scale
+    @field_validator("scale")
+    @classmethod
+    def _ordered_scale(cls, value: tuple[float, float]) -> tuple[float, float]:
+        lo, hi = value
         if not (np.isfinite(lo) and np.isfinite(hi)) or lo >= hi:
             raise ValueError(f"scale must be [min, max] with min < max, got [{lo:g}, {hi:g}]")
-        for point in self.anchors:
-            if not lo <= point <= hi:
-                raise ValueError(f"anchor {point:g} lies outside the scale [{lo:g}, {hi:g}]")
-        sq = self.status_quo
-        if sq is not None and not (lo <= sq.low and sq.high <= hi):
-            raise ValueError(f"status_quo must lie within the scale [{lo:g}, {hi:g}]")
-        return self
+        return value
+
+    @field_validator("status_quo")
+    @classmethod
+    def _status_quo_on_scale(cls, value: Range | None, info: ValidationInfo) -> Range | None:
+        scale = info.data.get("scale")  # absent when the scale itself was refused
+        if value is not None and scale is not None:
+            lo, hi = scale
+            if value.low < lo or value.high > hi:
+                raise ValueError(
+                    f"status_quo {value.describe()} lies outside the scale [{lo:g}, {hi:g}]"
+                )
+        return value
 
     def nearest_anchor(self, value: float) -> tuple[float, str] | None:
         """The labelled point closest to ``value`` (``None`` if the issue has none)."""

@@ -197,7 +197,13 @@ def _message(error: Any, path: tuple[PathPart, ...]) -> str:
     if kind in {"list_type", "tuple_type"}:
         return f"expected a list, got {given!r}"
     if kind in {"dict_type", "model_type", "model_attributes_type"}:
-        return f"expected a mapping of fields, got {given!r}"
+        model = _model_at(path)
+        if model is None:
+            return f"expected a mapping, got {given!r}"
+        fields = ", ".join(sorted((f.alias or name) for name, f in model.model_fields.items()))
+        return f"expected a mapping with the fields {fields}; got {given!r}"
+    if kind == "literal_error":
+        return f"expected {error['ctx']['expected']}, got {given!r}"
     if kind == "string_pattern_mismatch":
         return (
             f"an id may hold only letters, digits, '_' and '-' (no spaces or dots), got {given!r}"
