@@ -13,7 +13,15 @@ from collections.abc import Iterator
 from typing import Annotated, Any, Literal
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from detente.dynamics_spec import DynamicsSpec
 from detente.errors import ScenarioError
@@ -44,7 +52,18 @@ __all__ = [
 ]
 
 Id = Annotated[str, Field(min_length=1, pattern=r"^[A-Za-z0-9_][A-Za-z0-9_\-]*$")]
-Bounds = tuple[Quantity, Quantity]
+
+
+def _low_to_high(value: tuple[Range, Range]) -> tuple[Range, Range]:
+    lo, hi = value
+    if lo.mode > hi.mode:
+        raise ValueError(
+            f"the bounds must be [low, high] with low <= high, got [{lo.mode:g}, {hi.mode:g}]"
+        )
+    return value
+
+
+Bounds = Annotated[tuple[Quantity, Quantity], AfterValidator(_low_to_high)]
 
 
 class _Strict(BaseModel):
@@ -150,17 +169,6 @@ class Acceptance(_Strict):
 
     accepts: dict[str, Bounds] = Field(default_factory=dict)
     tolerance: dict[str, Annotated[Quantity, nonnegative()]] = Field(default_factory=dict)
-
-    @field_validator("accepts")
-    @classmethod
-    def _ordered(cls, value: dict[str, Bounds]) -> dict[str, Bounds]:
-        for issue_id, (lo, hi) in value.items():
-            if lo.mode > hi.mode:
-                raise ValueError(
-                    f"accepts for {issue_id!r} must be [low, high] with low <= high, "
-                    f"got [{lo.mode:g}, {hi.mode:g}]"
-                )
-        return value
 
     @model_validator(mode="after")
     def _check(self) -> Acceptance:
@@ -277,7 +285,11 @@ class KeyDate(_Strict):
 
 
 class Evidence(_Strict):
-    """Why a parameter has the value it has: a quote from a source, a judgment, or both."""
+    """Why a parameter has the value it has: a quote from a source, a judgment, or both.
+
+    A quote needs its ``source``; that it names one of the scenario's sources is checked
+    with the scenario (:mod:`detente.scenario_checks`), at the entry's ``source``.
+    """
 
     about: str = Field(
         min_length=1, description="Dotted path to the parameter, e.g. actors.russia.capability"
@@ -290,8 +302,6 @@ class Evidence(_Strict):
     def _something(self) -> Evidence:
         if not self.quote and not self.judgment:
             raise ValueError("an evidence entry needs a quote, a judgment, or both")
-        if self.quote and not self.source:
-            raise ValueError("a quote needs the id of the source it comes from")
         return self
 
 

@@ -130,7 +130,7 @@ CASES = [
         "      accepts: {x: [0, 6]}",
         "      accepts: {x: [6, 0]}",
         28,
-        "agreement.signatories[0].accepts",
+        "agreement.signatories[0].accepts.x",
         "low <= high",
     ),
     (
@@ -198,13 +198,13 @@ CASES = [
         "names no parameter",
     ),
     ("    quote: something\n", "", 32, "evidence[0]", "needs a quote, a judgment, or both"),
-    ("    source: src\n", "", 32, "evidence[0]", "a quote needs the id of the source"),
+    ("    source: src\n", "", 32, "evidence[0].source", "a quote needs the id of the source"),
     (
         "      accepts: {x: [0, 6]}",
         "      accepts: {x: [0, 6, 8]}",
         28,
         "agreement.signatories[0].accepts.x",
-        "Tuple should have at most 2 items",
+        "expected at most 2 items, got 3",
     ),
 ]
 

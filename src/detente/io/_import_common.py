@@ -15,7 +15,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from detente.errors import ScenarioError
+from detente.errors import PathPart, ScenarioError
 from detente.scenario import Scenario
 
 __all__ = [
@@ -179,30 +179,25 @@ def validate_document(
 ) -> Scenario:
     """Validate an imported mapping; an error points at the actor's line when known.
 
-    Like the scenario-file reader, it refuses an issue on which every actor has zero
-    weight (:func:`detente.limits.check_weights`).
+    The path of an error on an actor drops the ``actors[i]`` the file never wrote (the
+    line says which row). Like the scenario-file reader, it refuses an issue on which
+    every actor has zero weight (:func:`detente.limits.check_weights`).
     """
+    from detente.io.validation_errors import from_validation
     from detente.limits import check_weights
+
+    def line_of(path: Sequence[PathPart]) -> int | None:
+        on_actor = len(path) > 1 and path[0] == "actors" and isinstance(path[1], int)
+        return line_of_actor[int(path[1])] if on_actor else None
 
     try:
         scenario = Scenario.from_dict(data)
         check_weights(scenario)
         return scenario
     except ScenarioError as exc:
-        line = None
-        if len(exc.path) > 1 and exc.path[0] == "actors" and isinstance(exc.path[1], int):
-            line = line_of_actor[exc.path[1]]
-        raise exc.located(file, line) from None
+        error = exc.located(file, line_of(exc.path))
     except ValidationError as exc:
-        error = exc.errors()[0]
-        loc = error["loc"]
-        on_actor = len(loc) > 1 and loc[0] == "actors" and isinstance(loc[1], int)
-        line = line_of_actor[int(loc[1])] if on_actor else None
-        message = str(error["msg"]).removeprefix("Value error, ")
-        path = loc[2:] if on_actor else loc
-        raise ScenarioError(
-            message,
-            tuple(str(p) for p in path if not str(p).startswith("function")),
-            file=file,
-            line=line,
-        ) from None
+        error = from_validation(exc, data, line_of, file)
+    if error.line is not None:  # on an actor's row
+        error = ScenarioError(error.message, error.path[2:], file=file, line=error.line)
+    raise error from None
