@@ -289,9 +289,23 @@ def test_missing_file(tmp_path: Path) -> None:
 
 def test_binary_file(tmp_path: Path) -> None:
     path = tmp_path / "s.yaml"
-    path.write_bytes(b"\xff\xfe\x00bad")
-    with pytest.raises(ScenarioError, match="not UTF-8"):
+    path.write_bytes(b"title: T\nname: caf\xe9 \xff\n")
+    error = error_for_bytes(path)
+    # line 2, its 10th byte (after 'name: caf'): 0xe9, latin-1's e acute, no UTF-8 here
+    assert error.line == 2 and "not UTF-8 text: byte 0xe9, the line's byte 10" in str(error)
+
+
+def test_utf16_file_is_named(tmp_path: Path) -> None:
+    path = tmp_path / "t.csv"
+    path.write_bytes("actor,capability\n".encode("utf-16"))  # with its byte-order mark
+    error = error_for_bytes(path)
+    assert error.line == 1 and "UTF-16" in str(error) and "save it as UTF-8" in str(error)
+
+
+def error_for_bytes(path: Path) -> ScenarioError:
+    with pytest.raises(ScenarioError) as info:
         load_any(path)
+    return info.value
 
 
 def test_json_scenario_errors_have_lines(tmp_path: Path) -> None:

@@ -275,6 +275,11 @@ def read_ktab_csv(
         raise ScenarioError("line 1 must be name,description,numActors,numDims", file=file, line=1)
     n_actors = int(number(first[2], file, 1, "numActors"))
     n_dims = int(number(first[3], file, 1, "numDims"))
+    for field, count in (("numActors", n_actors), ("numDims", n_dims)):
+        if count < 1:
+            raise ScenarioError(
+                f"expected a whole number of at least 1, got {count}", (field,), file=file, line=1
+            )
     header = rows[1]
     if len(header) < 3 + 2 * n_dims:
         raise ScenarioError(

@@ -40,6 +40,13 @@ def read_text(path: str | os.PathLike[str], *, max_bytes: int = MAX_FILE_BYTES) 
                 "scenario or table (see 'Limits' in docs/scenario-format.md)",
                 file=name,
             )
+        if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+            raise ScenarioError(
+                "the file is UTF-16 text (as Excel's 'Unicode Text' saves it); save it as "
+                "UTF-8 (Excel: 'CSV UTF-8')",
+                file=name,
+                line=1,
+            )
         # as text mode would: universal newlines
         return data.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
     except FileNotFoundError:
@@ -47,8 +54,14 @@ def read_text(path: str | os.PathLike[str], *, max_bytes: int = MAX_FILE_BYTES) 
     except IsADirectoryError:
         raise ScenarioError("is a directory, expected a file", file=name) from None
     except UnicodeDecodeError as exc:
+        before = data[: exc.start]
+        line = before.count(b"\n") + 1
+        column = len(before) - (before.rfind(b"\n") + 1) + 1
         raise ScenarioError(
-            f"not UTF-8 text ({exc.reason} at byte {exc.start})", file=name
+            f"not UTF-8 text: byte {data[exc.start]:#04x}, the line's byte {column} "
+            f"({exc.reason}); save the file as UTF-8",
+            file=name,
+            line=line,
         ) from None
     except OSError as exc:
         raise ScenarioError(f"cannot read: {exc.strerror}", file=name) from None
