@@ -112,6 +112,8 @@ def _read_issue(doc: XmlDocument, issue: ET.Element, ident: str) -> tuple[dict[s
             f"{name}.upperbound",
         )
     slope = number(evaluator.get("slope"), doc.file, doc.line(evaluator), f"{name}.slope")
+    if evaluator.get("offset") is not None:  # not used (only the slope's sign is), but checked
+        number(evaluator.get("offset"), doc.file, doc.line(evaluator), f"{name}.offset")
     return {"id": ident, "name": name, "scale": [lo, hi]}, hi if slope > 0 else lo
 
 
@@ -157,6 +159,9 @@ def read_genius_xml(text: str, file: str = "<xml>", *, notes: list[str] | None =
     for tag in ("reservation", "discount_factor"):
         found_at = space.find(tag)
         if found_at is not None and found_at.get("value") is not None:
+            value = number(found_at.get("value"), doc.file, doc.line(found_at), f"{tag}.value")
+            if not 0 <= value <= 1:
+                raise doc.error(f"expected a value in 0..1, got {value:g}", found_at, tag)
             metadata[tag] = found_at.get("value", "")
     actor_name = Path(file).stem
     actor = {

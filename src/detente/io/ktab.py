@@ -192,6 +192,12 @@ def read_ktab_xml(text: str, file: str = "<xml>", *, notes: list[str] | None = N
     accommodation = _ideal_adjustments(doc, {a["name"]: a for a in actors})
     lines_of_text = [doc.text(root, "desc", required=False)]
     seed = doc.text(root, "prngSeed", required=False)
+    if seed and not seed.isdigit():
+        raise doc.error(
+            f"expected a whole number >= 0 (smpSchema.xsd's seed), got {seed!r}",
+            root.find("prngSeed"),
+            "prngSeed",
+        )
     seed_text = f"; prngSeed={seed}" if seed else ""
     if parameters:
         shown = ", ".join(f"{k}={v}" for k, v in parameters.items())
