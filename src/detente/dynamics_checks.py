@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 
 from detente.errors import PathPart, ScenarioError, expected_one_of
-from detente.scenario_parts import ScenarioFields
+from detente.scenario_fields import ScenarioFields
 
 __all__ = ["MAX_OPTIONAL_RATIFIERS", "check_dynamics", "check_in_window"]
 

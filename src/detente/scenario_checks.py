@@ -18,7 +18,8 @@ from detente.copula import PSD_TOLERANCE, correlation_matrix, smallest_eigenvalu
 from detente.dynamics_checks import check_dynamics, check_in_window
 from detente.errors import PathPart, ScenarioError, expected_one_of, format_path
 from detente.quantity import Range
-from detente.scenario_parts import Acceptance, Issue, Leader, ScenarioFields
+from detente.scenario_fields import ScenarioFields
+from detente.scenario_parts import Acceptance, Issue, Leader
 
 __all__ = ["check_scenario", "correlated_ranges", "locate", "resolve_path"]
 
