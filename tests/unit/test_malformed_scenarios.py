@@ -141,7 +141,7 @@ CASES = [
         "unknown issue 'w'",
     ),
     ("    scale: [0, 10]", "    scale: [10, 0]", 11, "issues[0].scale", "min < max"),
-    ("    status_quo: 5", "    status_quo: 50", 12, "issues[0].status_quo", "lies outside the scale"),
+    ("    status_quo: 5", "    status_quo: 50", 12, "issues[0].status_quo", "outside the scale"),
     (
         "    status_quo: 5",
         "    status_quo: 5\n    anchors: {0: none, 12: all}",
