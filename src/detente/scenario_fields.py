@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 import numpy as np
 from pydantic import ConfigDict, Field
@@ -116,10 +116,7 @@ class ScenarioFields(Strict):
         ScenarioError
             With the path ``actors``: no actor has that id.
         """
-        for actor in self.actors:
-            if actor.id == actor_id:
-                return actor
-        raise ScenarioError(f"no actor with id {actor_id!r}", ("actors",))
+        return _by_id(self.actors, actor_id, "actor", "actors")
 
     def issue(self, issue_id: str) -> Issue:
         """The issue with id ``issue_id``.
@@ -129,10 +126,7 @@ class ScenarioFields(Strict):
         ScenarioError
             With the path ``issues``: no issue has that id.
         """
-        for issue in self.issues:
-            if issue.id == issue_id:
-                return issue
-        raise ScenarioError(f"no issue with id {issue_id!r}", ("issues",))
+        return _by_id(self.issues, issue_id, "issue", "issues")
 
     def issue_data(self, issue_id: str) -> IssueData:
         """Modes of positions, saliences and capabilities of the actors on one issue."""
@@ -163,10 +157,7 @@ class ScenarioFields(Strict):
         ScenarioError
             With the path ``sources``: no source has that id.
         """
-        for src in self.sources:
-            if src.id == source_id:
-                return src
-        raise ScenarioError(f"no source with id {source_id!r}", ("sources",))
+        return _by_id(self.sources, source_id, "source", "sources")
 
     def to_dict(self) -> dict[str, Any]:
         """A plain mapping that :meth:`from_dict` reads back to an equal scenario."""
@@ -177,6 +168,16 @@ class ScenarioFields(Strict):
                 for stance in actor["stances"].values():
                     stance["salience"] = _scaled(stance["salience"], self.salience_scale)
         return data
+
+
+_Named = TypeVar("_Named", Actor, Issue, Source)
+
+
+def _by_id(items: list[_Named], ident: str, what: str, field: str) -> _Named:
+    for item in items:
+        if item.id == ident:
+            return item
+    raise ScenarioError(f"no {what} with id {ident!r}", (field,))
 
 
 def _scaled(value: Any, factor: float) -> Any:
