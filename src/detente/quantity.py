@@ -196,9 +196,20 @@ def as_range(value: Any) -> Any:
     if isinstance(value, list | tuple):
         shown = "[" + ", ".join(str(v) for v in value) + "]"
         raise ValueError(f"{_FORMS}, got a list {shown}; write a range as a mapping, not a list")
-    if value is None or isinstance(value, str):
-        raise ValueError(f"{_FORMS}, got {value!r}")
+    if value is None:
+        raise ValueError(f"{_FORMS}, got nothing (an empty value)")
+    if isinstance(value, str):
+        quoted = " (a number in quotes is text: remove the quotes)" if _is_number(value) else ""
+        raise ValueError(f"{_FORMS}, got {value!r}{quoted}")
     return value
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
 
 
 _FORMS = (

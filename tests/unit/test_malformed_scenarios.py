@@ -179,6 +179,21 @@ CASES = [
         "actors[0].capability",
         "got a boolean (true)",
     ),
+    ("    scale: [0, 10]", "    scale: 10", 11, "issues[0].scale", "expected [min, max], two"),
+    (
+        "    capability: 1\n",
+        "    capability: '1'\n",
+        16,
+        "actors[0].capability",
+        "got '1' (a number in quotes is text: remove the quotes)",
+    ),
+    (
+        "    capability: 1\n",
+        "    capability:\n",
+        16,
+        "actors[0].capability",
+        "got nothing (an empty value)",
+    ),
     ("as_of: 2020-01-01", "as_of: 2020-13-01", 3, "as_of", "as a date (YYYY-MM-DD)"),
     ("as_of: 2020-01-01", "as_of: next spring", 3, "as_of", "expected a date as YYYY-MM-DD"),
     ("horizon: 2021-01-01", "horizon: 2019-01-01", 4, "horizon", "must come after as_of"),
@@ -204,7 +219,7 @@ CASES = [
         "      accepts: {x: [0, 6, 8]}",
         28,
         "agreement.signatories[0].accepts.x",
-        "expected at most 2 items, got 3",
+        "expected a pair [low, high] of two numbers or ranges, got 3 items",
     ),
 ]
 

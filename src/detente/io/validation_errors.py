@@ -29,6 +29,11 @@ _BOUNDS = {
 }
 
 
+def _is_tuple(error: Any) -> bool:
+    """Whether a length error is about a fixed pair (pydantic says "Tuple should ...")."""
+    return str(error.get("msg", "")).startswith("Tuple")
+
+
 def _bound_key(kind: str) -> str:
     """The key of pydantic's error context holding the bound of a ``_BOUNDS`` error."""
     return {"greater_than_equal": "ge", "greater_than": "gt", "less_than_equal": "le"}.get(
@@ -124,6 +129,11 @@ def _message(error: Any, path: tuple[PathPart, ...]) -> str:
         return f"expected a number {_BOUNDS[kind]} {error['ctx'][_bound_key(kind)]}, got {given!r}"
     if kind in {"bool_type", "bool_parsing"}:
         return f"expected true or false, got {given!r}"
+    if kind == "tuple_type" or (kind in {"too_short", "too_long"} and _is_tuple(error)):
+        shown = f"{len(given)} items" if isinstance(given, list) else repr(given)
+        if path and path[-1] == "scale":
+            return f"expected [min, max], two numbers, got {shown}"
+        return f"expected a pair [low, high] of two numbers or ranges, got {shown}"
     if kind in {"too_short", "too_long"}:
         ctx = error["ctx"]
         least = kind == "too_short"
@@ -136,7 +146,7 @@ def _message(error: Any, path: tuple[PathPart, ...]) -> str:
         return f"expected a text of at least {error['ctx']['min_length']} character(s), got ''"
     if kind.startswith("date"):
         return f"expected a date as YYYY-MM-DD, got {given!r}"
-    if kind in {"list_type", "tuple_type"}:
+    if kind == "list_type":
         return f"expected a list, got {given!r}"
     if kind in {"dict_type", "model_type", "model_attributes_type"}:
         model = _model_at(path)
