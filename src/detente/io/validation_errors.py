@@ -29,6 +29,12 @@ _BOUNDS = {
 }
 
 
+def _rank(message: str) -> int:
+    if message.startswith("unknown field"):
+        return 0
+    return 2 if message == "required field is missing" else 1
+
+
 def _is_tuple(error: Any) -> bool:
     """Whether a length error is about a fixed pair (pydantic says "Tuple should ...")."""
     return str(error.get("msg", "")).startswith("Tuple")
@@ -184,8 +190,10 @@ def from_validation(
     for error in exc.errors():
         path = _document_path(tuple(error["loc"]), data, error["type"])
         found.append((line_of(path) or 0, path, _message(error, path)))
-    # an unknown key usually explains a "missing" one (a typo): report it first
-    found.sort(key=lambda item: (not item[2].startswith("unknown field"), item[0]))
+    # an unknown key usually explains a "missing" one (a typo), and a wrong value may (a
+    # range's bad dist leaves its mode unfilled): report unknown keys, then wrong values,
+    # then missing fields
+    found.sort(key=lambda item: (_rank(item[2]), item[0]))
     line, path, message = found[0]
     if len(found) > 1:
         others = "; ".join(f"line {ln}: {format_path(p)}" for ln, p, _ in found[1:4])
