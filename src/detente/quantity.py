@@ -45,6 +45,7 @@ __all__ = [
     "as_range",
     "nonnegative",
     "probability",
+    "reads_as_number",
     "triangular_ppf",
 ]
 
@@ -199,12 +200,13 @@ def as_range(value: Any) -> Any:
     if value is None:
         raise ValueError(f"{_FORMS}, got nothing (an empty value)")
     if isinstance(value, str):
-        quoted = " (a number in quotes is text: remove the quotes)" if _is_number(value) else ""
-        raise ValueError(f"{_FORMS}, got {value!r}{quoted}")
+        hint = " (a number in quotes is text: remove the quotes)" if reads_as_number(value) else ""
+        raise ValueError(f"{_FORMS}, got {value!r}{hint}")
     return value
 
 
-def _is_number(text: str) -> bool:
+def reads_as_number(text: str) -> bool:
+    """Whether ``float(text)`` reads ``text`` (``"7"``, ``" 1e-3 "``, ``"nan"``)."""
     try:
         float(text)
     except ValueError:

@@ -41,6 +41,7 @@ from detente.io._import_common import (
 )
 from detente.io.ktab import read_ktab_csv, read_ktab_xml
 from detente.io.scenario_file import read_text
+from detente.quantity import reads_as_number
 from detente.scenario import Scenario
 
 __all__ = [
@@ -130,7 +131,7 @@ def _columns(header: list[str], file: str) -> tuple[dict[str, int], dict[str, in
     if missing:
         hints = "; ".join(f"{m}: {' or '.join(ALIASES[m])}" for m in missing)
         found = ", ".join(repr(c.strip()) for c in header[:width]) or "nothing"
-        looks_like_data = not known and any(_is_number(c) for c in header[:width])
+        looks_like_data = not known and any(reads_as_number(c) for c in header[:width])
         raise ScenarioError(
             f"missing column(s) {', '.join(missing)} (accepted names, any case: {hints}); "
             + (
@@ -142,14 +143,6 @@ def _columns(header: list[str], file: str) -> tuple[dict[str, int], dict[str, in
             line=1,
         )
     return known, extra, width
-
-
-def _is_number(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True
 
 
 def salience_scale_of(
