@@ -164,7 +164,8 @@ def _message(error: Any, path: tuple[PathPart, ...]) -> str:
         return f"expected {error['ctx']['expected']}, got {given!r}"
     if kind == "string_pattern_mismatch":
         return (
-            f"an id may hold only letters, digits, '_' and '-' (no spaces or dots), got {given!r}"
+            "an id may hold only letters, digits, '_' and '-', and not start with '-' (no "
+            f"spaces or dots), got {given!r}"
         )
     if kind == "string_type":
         return f"expected text, got {given!r}"
@@ -179,12 +180,15 @@ def from_validation(
     data: Any,
     line_of: Callable[[tuple[PathPart, ...]], int | None],
     file: str,
+    *,
+    list_others: bool = True,
 ) -> ScenarioError:
     """One :class:`ScenarioError` for a pydantic error of validating ``data`` as a scenario.
 
     The first problem (an unknown key before the others: it usually explains a
     "missing" one) is reported at its document path and ``line_of(path)``, in words a
-    user can act on; the others are counted and their lines listed.
+    user can act on; the others are counted and their lines listed (unless
+    ``list_others`` is false, for a reader whose paths the user never wrote).
     """
     found = []
     for error in exc.errors():
@@ -195,7 +199,7 @@ def from_validation(
     # then missing fields
     found.sort(key=lambda item: (_rank(item[2]), item[0]))
     line, path, message = found[0]
-    if len(found) > 1:
+    if len(found) > 1 and list_others:
         others = "; ".join(f"line {ln}: {format_path(p)}" for ln, p, _ in found[1:4])
         more = f" ({len(found) - 1} more problem{'s' if len(found) > 2 else ''}: {others}"
         message += more + (", ..." if len(found) > 4 else "") + ")"
