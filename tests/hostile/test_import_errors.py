@@ -157,3 +157,50 @@ def test_a_damaged_file_is_one_line_with_a_line_number(
         assert line == 1 and "UTF-16" in where, where
     elif damage == "empty":
         assert line == 1 and "empty" in where, where
+
+
+@pytest.mark.parametrize(
+    ("name", "old", "new", "expected"),
+    [
+        # a value the scenario refuses: the column and the row, not actors[1].stances...
+        ("classic.csv", "south,30,90,60", "south,30,90,-5", "3: salience: salience must lie in"),
+        (
+            "ktab.csv",
+            "Up,upstream,50,20,60,70,20",
+            "Up,upstream,-50,20,60,70,20",
+            "3: capability: capability must be >= 0",
+        ),
+        ("ktab.csv", "Tiny,invented,3,2", "Tiny,invented,3,0", "1: numDims: expected a whole"),
+        # KTAB's line 1 with a damaged line 2 is still read (and refused) as KTAB's
+        ("ktab.csv", "Actor,Description,Power,", "Actor;Description;Power;", "2: line 1 declares"),
+        (
+            "genius.xml",
+            '<weight index="1" value="0.7"/>',
+            '<weight index="1" value="0.9"/>',
+            "5: weight: the issue weights sum to 1.2; a utility space's weights sum to 1",
+        ),
+        (
+            "genius.xml",
+            '<range lowerbound="0" upperbound="100"/>',
+            '<range lowerbound="100" upperbound="0"/>',
+            "13: Catch.upperbound: expected lowerbound < upperbound, got 100 and 0",
+        ),
+        (
+            "decide.csv",
+            "#D;fleet;quota;95;0.9;0.3",
+            "#D;fleet;quota;105;0.9;0.3",
+            "16: position: position 105 lies outside the #M range 0..100 of issue 'quota'",
+        ),
+    ],
+)
+def test_a_value_out_of_range_is_named_at_its_row(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    name: str,
+    old: str,
+    new: str,
+    expected: str,
+) -> None:
+    assert old in FORMATS[name]
+    where = _error(tmp_path, capsys, name, FORMATS[name].replace(old, new, 1).encode())
+    assert where.startswith(expected), where

@@ -207,6 +207,7 @@ def validate_document(
     if error.line is not None and error.path[:1] == ("actors",):  # the column, not actors[i]
         path, message = error.path[2:], error.message
         if len(path) > 2 and path[0] == "stances":
-            path, message = path[2:], f"issue {path[1]!r}: {message}"
+            several = len(data.get("issues", ())) > 1
+            path, message = path[2:], (f"issue {path[1]!r}: " if several else "") + message
         error = ScenarioError(message, path, file=file, line=error.line)
     raise error from None
