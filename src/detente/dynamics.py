@@ -16,7 +16,7 @@ import numpy as np
 
 from detente.dynamics_spec import DynamicsSpec
 from detente.quantity import Range
-from detente.scenario_parts import ScenarioFields
+from detente.scenario_fields import ScenarioFields
 
 __all__ = [
     "DAYS_PER_YEAR",

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from detente.errors import PathPart, ScenarioError
-from detente.scenario_parts import ScenarioFields
+from detente.errors import PathPart, ScenarioError, expected_one_of
+from detente.scenario_fields import ScenarioFields
 
 __all__ = ["MAX_OPTIONAL_RATIFIERS", "check_dynamics", "check_in_window"]
 
@@ -67,13 +67,14 @@ def check_dynamics(scenario: ScenarioFields) -> None:
             if motive not in motives:
                 raise ScenarioError(
                     f"actor {entry.actor!r} has no motive {motive!r}; "
-                    f"expected one of {sorted(motives)}",
+                    f"{expected_one_of(motives, 'motives')}",
                     (*path, "legacy", m_index),
                 )
         deadline_ids = [d.id for d in spec.deadlines]
         if entry.legacy_until is not None and entry.legacy_until not in deadline_ids:
             raise ScenarioError(
-                f"unknown deadline {entry.legacy_until!r}; expected one of {sorted(deadline_ids)}",
+                f"unknown deadline {entry.legacy_until!r}; "
+                f"{expected_one_of(deadline_ids, 'deadlines (dynamics.deadlines)')}",
                 (*path, "legacy_until"),
             )
         ends = signatory.leader is not None and signatory.leader.term_ends is not None

@@ -8,11 +8,13 @@ them.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
-__all__ = ["DetenteError", "ModelError", "ScenarioError", "format_path"]
+__all__ = ["DetenteError", "ModelError", "ScenarioError", "expected_one_of", "format_path"]
 
-PathPart = str | int
+PathPart = str | int | float
+"""A key in a scenario document: a field name, a list index, or a number keying a mapping
+(an issue's ``anchors``)."""
 
 
 def format_path(path: Sequence[PathPart]) -> str:
@@ -21,9 +23,17 @@ def format_path(path: Sequence[PathPart]) -> str:
     for part in path:
         if isinstance(part, int):
             out += f"[{part}]"
+        elif isinstance(part, float):
+            out += f".{part:g}"
         else:
             out += f".{part}" if out else str(part)
     return out
+
+
+def expected_one_of(names: Iterable[str], what: str) -> str:
+    """``expected one of ['a', 'b']``, or that there are no ``what`` to name at all."""
+    known = sorted(names)
+    return f"expected one of {known}" if known else f"there are no {what} to name"
 
 
 class DetenteError(Exception):

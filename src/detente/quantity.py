@@ -33,6 +33,7 @@ from pydantic import (
     PlainSerializer,
     SerializerFunctionWrapHandler,
     ValidationInfo,
+    field_validator,
     model_serializer,
     model_validator,
 )
@@ -44,6 +45,7 @@ __all__ = [
     "as_range",
     "nonnegative",
     "probability",
+    "reads_as_number",
     "triangular_ppf",
 ]
 
@@ -94,6 +96,16 @@ class Range(BaseModel):
         if self.dist == "triangular":
             out.pop("dist", None)
         return out
+
+    @field_validator("dist", mode="before")
+    @classmethod
+    def _supported_law(cls, value: Any) -> Any:
+        if value not in DISTRIBUTIONS:
+            raise ValueError(
+                f"distribution {value!r} is not supported; detente samples only bounded laws: "
+                f"{', '.join(DISTRIBUTIONS)} (the default is triangular)"
+            )
+        return value
 
     @model_validator(mode="before")
     @classmethod
@@ -179,14 +191,34 @@ def as_range(value: Any) -> Any:
         validation error of the field).
     """
     if isinstance(value, bool):
-        raise ValueError("expected a number or a range {low, mode, high}, got a boolean")
+        raise ValueError(f"{_FORMS}, got a boolean ({str(value).lower()})")
     if isinstance(value, int | float):
         return Range(low=value, mode=value, high=value)
-    if isinstance(value, list | tuple) and len(value) == 3:
-        raise ValueError("write a range as a mapping {low: ..., mode: ..., high: ...}, not a list")
-    if value is None or isinstance(value, str):
-        raise ValueError(f"expected a number or a range {{low, mode, high}}, got {value!r}")
+    if isinstance(value, list | tuple):
+        shown = "[" + ", ".join(str(v) for v in value) + "]"
+        raise ValueError(f"{_FORMS}, got a list {shown}; write a range as a mapping, not a list")
+    if value is None:
+        raise ValueError(f"{_FORMS}, got nothing (an empty value)")
+    if isinstance(value, str):
+        hint = " (a number in quotes is text: remove the quotes)" if reads_as_number(value) else ""
+        raise ValueError(f"{_FORMS}, got {value!r}{hint}")
     return value
+
+
+def reads_as_number(text: str) -> bool:
+    """Whether ``float(text)`` reads ``text`` (``"7"``, ``" 1e-3 "``, ``"nan"``)."""
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+_FORMS = (
+    "expected a number (7) or a range {low: 5, mode: 7, high: 9} (optionally with dist: "
+    + ", ".join(DISTRIBUTIONS)
+    + ")"
+)
 
 
 def _serialise(value: Range) -> float | dict[str, Any]:

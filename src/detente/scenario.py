@@ -15,7 +15,8 @@ Conventions (see ``docs/scenario-format.md``):
 
 Layers (imports point down only): :mod:`detente.quantity` and
 :mod:`detente.dynamics_spec` at the bottom, the value objects in
-:mod:`detente.scenario_parts`, the cross-reference checks in
+:mod:`detente.scenario_parts`, a scenario's fields and look-ups in
+:mod:`detente.scenario_fields`, the cross-reference checks in
 :mod:`detente.scenario_checks` and :mod:`detente.dynamics_checks`, and
 :class:`Scenario` here on top. The parts are re-exported from this module.
 
@@ -31,6 +32,7 @@ from typing import Any
 from pydantic import model_validator
 
 from detente.scenario_checks import check_scenario
+from detente.scenario_fields import IssueData, ScenarioFields
 from detente.scenario_parts import (
     Acceptance,
     Actor,
@@ -39,7 +41,6 @@ from detente.scenario_parts import (
     Election,
     Evidence,
     Issue,
-    IssueData,
     KeyDate,
     KnownOutcome,
     Leader,
@@ -47,7 +48,6 @@ from detente.scenario_parts import (
     OutcomeWindow,
     Package,
     Ratifier,
-    ScenarioFields,
     Signatory,
     Source,
     Stance,

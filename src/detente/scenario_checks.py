@@ -16,20 +16,22 @@ from pydantic import BaseModel
 
 from detente.copula import PSD_TOLERANCE, correlation_matrix, smallest_eigenvalue
 from detente.dynamics_checks import check_dynamics, check_in_window
-from detente.errors import PathPart, ScenarioError
+from detente.errors import PathPart, ScenarioError, expected_one_of, format_path
 from detente.quantity import Range
-from detente.scenario_parts import Acceptance, Issue, Leader, ScenarioFields
+from detente.scenario_fields import ScenarioFields
+from detente.scenario_parts import Acceptance, Issue, Leader
 
 __all__ = ["check_scenario", "correlated_ranges", "locate", "resolve_path"]
 
 
-def _unique(ids: Iterable[str], where: str, what: str) -> None:
+def _unique(ids: Iterable[str], where: tuple[PathPart, ...], what: str) -> None:
     seen: dict[str, int] = {}
     for index, ident in enumerate(ids):
         if ident in seen:
             raise ScenarioError(
-                f"duplicate {what} id {ident!r} (first used at {where}[{seen[ident]}])",
-                (where, index, "id" if what != "signatory" else "actor"),
+                f"duplicate {what} id {ident!r} (first used at "
+                f"{format_path((*where, seen[ident]))})",
+                (*where, index, "id" if what != "signatory" else "actor"),
             )
         seen[ident] = index
 
@@ -64,17 +66,27 @@ def _check_acceptance(
 
 def check_scenario(scenario: ScenarioFields) -> None:
     """Raise :class:`ScenarioError` at the first cross-reference problem found."""
-    _unique((s.id for s in scenario.sources), "sources", "source")
-    _unique((i.id for i in scenario.issues), "issues", "issue")
-    _unique((a.id for a in scenario.actors), "actors", "actor")
+    _unique((s.id for s in scenario.sources), ("sources",), "source")
+    _unique((i.id for i in scenario.issues), ("issues",), "issue")
+    _unique((a.id for a in scenario.actors), ("actors",), "actor")
     if scenario.horizon <= scenario.as_of:
         raise ScenarioError(
             f"horizon {scenario.horizon} must come after as_of {scenario.as_of}", ("horizon",)
         )
     issues = {i.id: i for i in scenario.issues}
     actors = {a.id for a in scenario.actors}
+    for i_index, issue in enumerate(scenario.issues):
+        lo, hi = issue.scale
+        for point in issue.anchors:
+            if not lo <= point <= hi:
+                raise ScenarioError(
+                    f"anchor {point:g} lies outside the scale [{lo:g}, {hi:g}]",
+                    ("issues", i_index, "anchors", point),
+                )
+    _unique((c.id for c in scenario.correlation), ("correlation",), "correlation group")
     taken: set[str] = set()
     for a_index, actor in enumerate(scenario.actors):
+        _unique((m.id for m in actor.motives), ("actors", a_index, "motives"), "motive")
         for issue_id, stance in actor.stances.items():
             path: tuple[PathPart, ...] = ("actors", a_index, "stances", issue_id)
             if issue_id not in issues:
@@ -112,7 +124,7 @@ def _check_outcome(scenario: ScenarioFields, issues: dict[str, Issue]) -> None:
     for index, source in enumerate(outcome.sources):
         if source not in sources:
             raise ScenarioError(
-                f"unknown source {source!r}; expected one of {sorted(sources)}",
+                f"unknown source {source!r}; {expected_one_of(sources, 'sources')}",
                 ("outcome", "sources", index),
             )
     if outcome.date is not None and outcome.date < scenario.as_of:
@@ -160,7 +172,7 @@ def _check_agreement(scenario: ScenarioFields, issues: dict[str, Issue], actors:
     agreement = scenario.agreement
     if agreement is None:
         return
-    _unique((s.actor for s in agreement.signatories), "agreement.signatories", "signatory")
+    _unique((s.actor for s in agreement.signatories), ("agreement", "signatories"), "signatory")
     for s_index, signatory in enumerate(agreement.signatories):
         base: tuple[PathPart, ...] = ("agreement", "signatories", s_index)
         if signatory.actor not in actors:
@@ -170,13 +182,8 @@ def _check_agreement(scenario: ScenarioFields, issues: dict[str, Issue], actors:
             )
         _check_acceptance(scenario, signatory, base, issues)
         _check_leader(scenario, signatory.leader, (*base, "leader"), issues)
-        names: set[str] = set()
+        _unique((p.id for p in signatory.packages), (*base, "packages"), "package")
         for p_index, package in enumerate(signatory.packages):
-            if package.id in names:
-                raise ScenarioError(
-                    f"duplicate package id {package.id!r}", (*base, "packages", p_index, "id")
-                )
-            names.add(package.id)
             _check_acceptance(scenario, package, (*base, "packages", p_index), issues)
         seen: set[str] = set()
         for r_index, ratifier in enumerate(signatory.ratifiers):
@@ -253,9 +260,14 @@ def _check_evidence(scenario: ScenarioFields) -> None:
     sources = {s.id for s in scenario.sources}
     document = scenario.model_dump(mode="python", by_alias=True)
     for e_index, entry in enumerate(scenario.evidence):
+        if entry.quote and entry.source is None:
+            raise ScenarioError(
+                "a quote needs the id of the source it comes from (source: ...)",
+                ("evidence", e_index, "source"),
+            )
         if entry.source is not None and entry.source not in sources:
             raise ScenarioError(
-                f"unknown source {entry.source!r}; expected one of {sorted(sources)}",
+                f"unknown source {entry.source!r}; {expected_one_of(sources, 'sources')}",
                 ("evidence", e_index, "source"),
             )
         try:

@@ -1,23 +1,28 @@
 """The value objects of a scenario (schema ``detente/1``): issues, actors, the agreement.
 
 The bottom layer of the scenario model: pydantic value objects that validate their own
-fields and nothing across them. :mod:`detente.scenario_checks` checks cross-references
-above them and :class:`detente.scenario.Scenario` ties both together; see
+fields and nothing across them. :mod:`detente.scenario_fields` gathers them into a
+scenario's fields, :mod:`detente.scenario_checks` checks cross-references above them and
+:class:`detente.scenario.Scenario` ties both together; see
 :mod:`detente.scenario` for the conventions (scales, saliences, capabilities).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from typing import Annotated, Any, Literal
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
-from detente.dynamics_spec import DynamicsSpec
-from detente.errors import ScenarioError
-from detente.outside_view.reference_class import ReferenceClassSpec
 from detente.quantity import Quantity, Range, nonnegative, probability
 
 __all__ = [
@@ -29,7 +34,6 @@ __all__ = [
     "Election",
     "Evidence",
     "Issue",
-    "IssueData",
     "KeyDate",
     "KnownOutcome",
     "Leader",
@@ -37,21 +41,34 @@ __all__ = [
     "OutcomeWindow",
     "Package",
     "Ratifier",
-    "ScenarioFields",
     "Signatory",
     "Source",
     "Stance",
+    "Strict",
 ]
 
 Id = Annotated[str, Field(min_length=1, pattern=r"^[A-Za-z0-9_][A-Za-z0-9_\-]*$")]
-Bounds = tuple[Quantity, Quantity]
 
 
-class _Strict(BaseModel):
+def _low_to_high(value: tuple[Range, Range]) -> tuple[Range, Range]:
+    lo, hi = value
+    if lo.mode > hi.mode:
+        raise ValueError(
+            f"the bounds must be [low, high] with low <= high, got [{lo.mode:g}, {hi.mode:g}]"
+        )
+    return value
+
+
+Bounds = Annotated[tuple[Quantity, Quantity], AfterValidator(_low_to_high)]
+
+
+class Strict(BaseModel):
+    """A value object: unknown keys refused, immutable once built."""
+
     model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
-class Source(_Strict):
+class Source(Strict):
     """A document the scenario's numbers are traced to."""
 
     id: Id
@@ -62,8 +79,13 @@ class Source(_Strict):
     url: str | None = None
 
 
-class Issue(_Strict):
-    """One dimension of the negotiation: a line segment with labelled anchor points."""
+class Issue(Strict):
+    """One dimension of the negotiation: a line segment with labelled anchor points.
+
+    The scale must run from a lower to a higher finite number and the status quo lie on
+    it; that the anchors lie on it is checked with the rest of the scenario
+    (:mod:`detente.scenario_checks`), so an error names the anchor's own line.
+    """
 
     id: Id
     name: str
@@ -72,18 +94,25 @@ class Issue(_Strict):
     status_quo: Quantity | None = None
     description: str = ""
 
-    @model_validator(mode="after")
-    def _check(self) -> Issue:
-        lo, hi = self.scale
+    @field_validator("scale")
+    @classmethod
+    def _ordered_scale(cls, value: tuple[float, float]) -> tuple[float, float]:
+        lo, hi = value
         if not (np.isfinite(lo) and np.isfinite(hi)) or lo >= hi:
             raise ValueError(f"scale must be [min, max] with min < max, got [{lo:g}, {hi:g}]")
-        for point in self.anchors:
-            if not lo <= point <= hi:
-                raise ValueError(f"anchor {point:g} lies outside the scale [{lo:g}, {hi:g}]")
-        sq = self.status_quo
-        if sq is not None and not (lo <= sq.low and sq.high <= hi):
-            raise ValueError(f"status_quo must lie within the scale [{lo:g}, {hi:g}]")
-        return self
+        return value
+
+    @field_validator("status_quo")
+    @classmethod
+    def _status_quo_on_scale(cls, value: Range | None, info: ValidationInfo) -> Range | None:
+        scale = info.data.get("scale")  # absent when the scale itself was refused
+        if value is not None and scale is not None:
+            lo, hi = scale
+            if value.low < lo or value.high > hi:
+                raise ValueError(
+                    f"status_quo {value.describe()} lies outside the scale [{lo:g}, {hi:g}]"
+                )
+        return value
 
     def nearest_anchor(self, value: float) -> tuple[float, str] | None:
         """The labelled point closest to ``value`` (``None`` if the issue has none)."""
@@ -93,7 +122,7 @@ class Issue(_Strict):
         return point, self.anchors[point]
 
 
-class Stance(_Strict):
+class Stance(Strict):
     """An actor's position on one issue and how much the issue matters to it (0-1)."""
 
     position: Quantity
@@ -113,7 +142,7 @@ class Stance(_Strict):
         return Range(low=value.low / scale, mode=value.mode / scale, high=value.high / scale)
 
 
-class Motive(_Strict):
+class Motive(Strict):
     """Why an actor wants (or fears) the agreement; ``weight`` is its importance, 0-1."""
 
     id: Id
@@ -128,7 +157,7 @@ class Motive(_Strict):
         return value
 
 
-class Acceptance(_Strict):
+class Acceptance(Strict):
     """What an actor will accept, per issue: explicit ``accepts`` bounds or a ``tolerance``.
 
     Where an issue has neither, the actor accepts any outcome it prefers to the status
@@ -138,17 +167,6 @@ class Acceptance(_Strict):
 
     accepts: dict[str, Bounds] = Field(default_factory=dict)
     tolerance: dict[str, Annotated[Quantity, nonnegative()]] = Field(default_factory=dict)
-
-    @field_validator("accepts")
-    @classmethod
-    def _ordered(cls, value: dict[str, Bounds]) -> dict[str, Bounds]:
-        for issue_id, (lo, hi) in value.items():
-            if lo.mode > hi.mode:
-                raise ValueError(
-                    f"accepts for {issue_id!r} must be [low, high] with low <= high, "
-                    f"got [{lo.mode:g}, {hi.mode:g}]"
-                )
-        return value
 
     @model_validator(mode="after")
     def _check(self) -> Acceptance:
@@ -186,7 +204,7 @@ from elections). The ranges carry that uncertainty.
 """
 
 
-class Election(_Strict):
+class Election(Strict):
     """A scheduled election (or party leadership vote) that may replace the leader."""
 
     date: dt.date
@@ -196,7 +214,7 @@ class Election(_Strict):
     label: str = ""
 
 
-class Leader(_Strict):
+class Leader(Strict):
     """A signatory's leader: the clock on the term, the risk of leaving early, the successor.
 
     ``term_ends`` replaces the leader for certain; ``elections`` may (with probability
@@ -249,7 +267,7 @@ class Signatory(Acceptance):
     packages: list[Package] = Field(default_factory=list)
 
 
-class Agreement(_Strict):
+class Agreement(Strict):
     """An agreement to be signed: who signs and who must ratify."""
 
     name: str
@@ -257,15 +275,19 @@ class Agreement(_Strict):
     signatories: list[Signatory] = Field(min_length=2)
 
 
-class KeyDate(_Strict):
+class KeyDate(Strict):
     """A named date the forecast should report on (a deadline, a term end)."""
 
     date: dt.date
     label: str
 
 
-class Evidence(_Strict):
-    """Why a parameter has the value it has: a quote from a source, a judgment, or both."""
+class Evidence(Strict):
+    """Why a parameter has the value it has: a quote from a source, a judgment, or both.
+
+    A quote needs its ``source``; that it names one of the scenario's sources is checked
+    with the scenario (:mod:`detente.scenario_checks`), at the entry's ``source``.
+    """
 
     about: str = Field(
         min_length=1, description="Dotted path to the parameter, e.g. actors.russia.capability"
@@ -278,12 +300,10 @@ class Evidence(_Strict):
     def _something(self) -> Evidence:
         if not self.quote and not self.judgment:
             raise ValueError("an evidence entry needs a quote, a judgment, or both")
-        if self.quote and not self.source:
-            raise ValueError("a quote needs the id of the source it comes from")
         return self
 
 
-class Correlation(_Strict):
+class Correlation(Strict):
     """Ranges an analyst misjudges together: one correlation ``rho`` between every pair.
 
     ``ranges`` are dotted parameter paths (the form evidence entries use; the bounds of
@@ -299,7 +319,7 @@ class Correlation(_Strict):
     description: str = ""
 
 
-class OutcomeWindow(_Strict):
+class OutcomeWindow(Strict):
     """What was reached by one date: a window a backtest scores on its own.
 
     ``level`` names the strongest agreement reached by ``end`` (one of the outcome's
@@ -313,7 +333,7 @@ class OutcomeWindow(_Strict):
     description: str = ""
 
 
-class KnownOutcome(_Strict):
+class KnownOutcome(Strict):
     """How a historical negotiation actually ended (for backtests; never read by models).
 
     ``agreed`` says whether the agreement was signed between ``as_of`` and the
@@ -335,7 +355,7 @@ class KnownOutcome(_Strict):
     windows: list[OutcomeWindow] = Field(default_factory=list)
 
 
-class Actor(_Strict):
+class Actor(Strict):
     """A party at the table, or at home."""
 
     id: Id
@@ -351,172 +371,3 @@ class Actor(_Strict):
             "(commission, parliament) is read, by the procedural model."
         ),
     )
-
-
-class IssueData:
-    """The numeric inputs of one issue, as arrays over the actors that take a stance.
-
-    Parameters
-    ----------
-    issue
-        The issue.
-    actor_ids
-        The ``n`` actors that take a stance on it, in the scenario's order.
-    positions, saliences, capabilities
-        Shape ``(n,)``, in the order of ``actor_ids``: positions on the issue's scale,
-        saliences on 0-1, capabilities (non-negative, relative).
-    """
-
-    __slots__ = ("actor_ids", "capabilities", "issue", "positions", "saliences")
-
-    def __init__(
-        self,
-        issue: Issue,
-        actor_ids: tuple[str, ...],
-        positions: np.ndarray,
-        saliences: np.ndarray,
-        capabilities: np.ndarray,
-    ) -> None:
-        self.issue = issue
-        self.actor_ids = actor_ids
-        self.positions = positions
-        self.saliences = saliences
-        self.capabilities = capabilities
-
-    @property
-    def scale(self) -> tuple[float, float]:
-        """``(min, max)`` of the issue's scale."""
-        return self.issue.scale
-
-    @property
-    def status_quo(self) -> float | None:
-        """The mode of the issue's status quo on its scale, or ``None`` if it has none."""
-        return None if self.issue.status_quo is None else self.issue.status_quo.mode
-
-    @property
-    def weights(self) -> np.ndarray:
-        """Shape ``(n,)``: capability x salience, the usual voting weight."""
-        return np.asarray(self.capabilities * self.saliences, dtype=float)
-
-
-class ScenarioFields(_Strict):
-    """Every field of a scenario and its look-ups, before cross-reference checks.
-
-    :class:`detente.scenario.Scenario` adds the checks; build that, not this.
-    """
-
-    schema_: Literal["detente/1"] = Field("detente/1", alias="schema")
-    title: str
-    description: str = ""
-    as_of: dt.date
-    horizon: dt.date
-    salience_scale: Literal[1, 100] = 1
-    sources: list[Source] = Field(default_factory=list)
-    issues: list[Issue] = Field(min_length=1)
-    actors: list[Actor] = Field(min_length=1)
-    agreement: Agreement | None = None
-    dates: list[KeyDate] = Field(default_factory=list)
-    dynamics: DynamicsSpec | None = None
-    outcome: KnownOutcome | None = None
-    correlation: list[Correlation] = Field(default_factory=list)
-    reference_class: ReferenceClassSpec | None = None
-    evidence: list[Evidence] = Field(default_factory=list)
-    models: dict[str, dict[str, Any]] = Field(
-        default_factory=dict,
-        description="Model options by model name, e.g. {expected-utility: {probability: pair}}.",
-    )
-
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, defer_build=True)
-
-    # -- look-ups -----------------------------------------------------------------
-    def actor(self, actor_id: str) -> Actor:
-        """The actor with id ``actor_id``.
-
-        Raises
-        ------
-        ScenarioError
-            With the path ``actors``: no actor has that id.
-        """
-        for actor in self.actors:
-            if actor.id == actor_id:
-                return actor
-        raise ScenarioError(f"no actor with id {actor_id!r}", ("actors",))
-
-    def issue(self, issue_id: str) -> Issue:
-        """The issue with id ``issue_id``.
-
-        Raises
-        ------
-        ScenarioError
-            With the path ``issues``: no issue has that id.
-        """
-        for issue in self.issues:
-            if issue.id == issue_id:
-                return issue
-        raise ScenarioError(f"no issue with id {issue_id!r}", ("issues",))
-
-    def issue_data(self, issue_id: str) -> IssueData:
-        """Modes of positions, saliences and capabilities of the actors on one issue."""
-        issue = self.issue(issue_id)
-        taking = [a for a in self.actors if issue_id in a.stances]
-        return IssueData(
-            issue,
-            tuple(a.id for a in taking),
-            np.array([a.stances[issue_id].position.mode for a in taking], dtype=float),
-            np.array([a.stances[issue_id].salience.mode for a in taking], dtype=float),
-            np.array([a.capability.mode for a in taking], dtype=float),
-        )
-
-    def iter_issue_data(self) -> Iterator[IssueData]:
-        """:meth:`issue_data` of every issue, in the scenario's order."""
-        for issue in self.issues:
-            yield self.issue_data(issue.id)
-
-    def evidence_for(self, about: str) -> list[Evidence]:
-        """Evidence entries on ``about`` or on anything below it."""
-        return [e for e in self.evidence if e.about == about or e.about.startswith(about + ".")]
-
-    def source(self, source_id: str) -> Source:
-        """The source with id ``source_id``.
-
-        Raises
-        ------
-        ScenarioError
-            With the path ``sources``: no source has that id.
-        """
-        for src in self.sources:
-            if src.id == source_id:
-                return src
-        raise ScenarioError(f"no source with id {source_id!r}", ("sources",))
-
-    def to_dict(self) -> dict[str, Any]:
-        """A plain mapping that :meth:`from_dict` reads back to an equal scenario."""
-        data: dict[str, Any] = self.model_dump(mode="json", by_alias=True, exclude_defaults=False)
-        _drop_unused_extensions(data)
-        if self.salience_scale != 1:
-            for actor in data["actors"]:
-                for stance in actor["stances"].values():
-                    stance["salience"] = _scaled(stance["salience"], self.salience_scale)
-        return data
-
-
-def _scaled(value: Any, factor: float) -> Any:
-    if isinstance(value, dict):
-        return {k: v * factor for k, v in value.items()}
-    return value * factor
-
-
-# Fields added to detente/1 after its first release: left out of a dump while unused, so
-# a scenario that does not use them dumps (and hashes, see detente.store) as before.
-EXTENSION_FIELDS = frozenset({"correlation", "regime", "exit_hazard", "elections", "successor"})
-
-
-def _drop_unused_extensions(node: Any) -> None:
-    if isinstance(node, dict):
-        for key in [k for k in node if k in EXTENSION_FIELDS and node[k] in (None, [], {})]:
-            del node[key]
-        for value in node.values():
-            _drop_unused_extensions(value)
-    elif isinstance(node, list):
-        for item in node:
-            _drop_unused_extensions(item)

@@ -16,7 +16,7 @@ import pytest
 
 from detente.analysis.voting_weights import capability_function
 from detente.errors import ScenarioError
-from detente.io.deu import DeuIssue, parse_intro, read_deu
+from detente.io.deu import DeuIssue, parse_deu, parse_intro, read_deu
 
 SMALL = Path(__file__).resolve().parents[1] / "data" / "deu_small.tsv"
 
@@ -265,3 +265,14 @@ def test_lisbon_date_scores_with_council_capabilities(tmp_path: Path) -> None:
     path = _write(tmp_path, _set_cell(_lines(), 3, "intro", "01-01-16"))
     issues = read_deu(path, capabilities=capability_function("council"))
     assert issues
+
+
+def test_an_issue_id_detente_cannot_use_names_the_isnr_column() -> None:
+    # a DEU row whose isnr starts with '-' reaches the scenario's id check: the error
+    # names the column and the line, in detente's words, not pydantic's
+    rows = SMALL.read_text(encoding="utf-8").split("\n")
+    rows[2] = rows[2].replace("d99001i1", "-d99001i1", 1)
+    with pytest.raises(ScenarioError) as info:
+        parse_deu("\n".join(rows), "deu.tsv")
+    assert str(info.value).startswith("deu.tsv:3: isnr: an id may hold only letters, digits")
+    assert "should match" not in str(info.value)

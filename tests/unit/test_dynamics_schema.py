@@ -139,7 +139,7 @@ def test_invalid_values_name_the_field(dynamics: dict[str, Any], field: str) -> 
         (
             {"signatories": [{"actor": "b", "legacy": ["legacy"]}]},
             "dynamics.signatories[0].legacy[0]",
-            "expected one of \\[\\]",
+            "has no motive .legacy.; there are no motives to name",
         ),
         (
             {"signatories": [{"actor": "b", "ratifiers": [{"actor": "p"}]}]},

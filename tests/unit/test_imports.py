@@ -186,7 +186,7 @@ def test_decide_rows() -> None:
         (("'US'\t'legal'\t20\t0.9\t1.0", "'US'\t'legal'\t20\t0.9\t0.5"), None, None),
         (("'EU'\t'money'\t60\t0.5\t0.5", "'EU'\t'money'\t60\t0.5\t0.4"), "power 0.5 on line 9", 12),
         (("'CN'\t'legal'\t40", "'JP'\t'legal'\t40"), "actor 'JP', not declared", 11),
-        (("'CN'\t'legal'\t40", "'CN'\t'legal'\t140"), "outside issue 'legal'", 11),
+        (("'CN'\t'legal'\t40", "'CN'\t'legal'\t140"), "of issue 'legal'", 11),
         (("\t0.7\t0.75", "\t7\t0.75"), "0..1", 11),
         (("'#0'", "'#X'"), "got '#X'", 4),
         (("'#A'\t'CN'", "'#A'\t'US'"), "'US' is declared twice (first on line 2)", 3),

@@ -81,7 +81,7 @@ CASES = [
         "    capability: lots\n",
         16,
         "actors[0].capability",
-        "expected a number or a range",
+        "expected a number (7) or a range {low: 5, mode: 7, high: 9}",
     ),
     (
         "    capability: 1\n",
@@ -130,7 +130,7 @@ CASES = [
         "      accepts: {x: [0, 6]}",
         "      accepts: {x: [6, 0]}",
         28,
-        "agreement.signatories[0].accepts",
+        "agreement.signatories[0].accepts.x",
         "low <= high",
     ),
     (
@@ -140,8 +140,60 @@ CASES = [
         "agreement.signatories[1].tolerance.w",
         "unknown issue 'w'",
     ),
-    ("    scale: [0, 10]", "    scale: [10, 0]", 9, "issues[0]", "min < max"),
-    ("    status_quo: 5", "    status_quo: 50", 9, "issues[0]", "status_quo must lie within"),
+    ("    scale: [0, 10]", "    scale: [10, 0]", 11, "issues[0].scale", "min < max"),
+    ("    status_quo: 5", "    status_quo: 50", 12, "issues[0].status_quo", "outside the scale"),
+    (
+        "    status_quo: 5",
+        "    status_quo: 5\n    anchors: {0: none, 12: all}",
+        13,
+        "issues[0].anchors.12",
+        "anchor 12 lies outside the scale [0, 10]",
+    ),
+    (
+        "    - actor: b\n",
+        "    - actor: a\n",
+        29,
+        "agreement.signatories[1].actor",
+        "duplicate signatory id 'a' (first used at agreement.signatories[0])",
+    ),
+    (
+        "      x: {position: 2, salience: 0.5}",
+        "      x: {position: [5, 6], salience: 0.5}",
+        18,
+        "actors[0].stances.x.position",
+        "expected a number (7) or a range {low: 5, mode: 7, high: 9} (optionally with dist: "
+        "triangular, uniform, pert), got a list [5, 6]",
+    ),
+    (
+        "    capability: 1\n",
+        "    capability: {low: 1, mode: 2, high: 3, dist: normal}\n",
+        16,
+        "actors[0].capability.dist",
+        "distribution 'normal' is not supported; detente samples only bounded laws: "
+        "triangular, uniform, pert",
+    ),
+    (
+        "    capability: 1\n",
+        "    capability: true\n",
+        16,
+        "actors[0].capability",
+        "got a boolean (true)",
+    ),
+    ("    scale: [0, 10]", "    scale: 10", 11, "issues[0].scale", "expected [min, max], two"),
+    (
+        "    capability: 1\n",
+        "    capability: '1'\n",
+        16,
+        "actors[0].capability",
+        "got '1' (a number in quotes is text: remove the quotes)",
+    ),
+    (
+        "    capability: 1\n",
+        "    capability:\n",
+        16,
+        "actors[0].capability",
+        "got nothing (an empty value)",
+    ),
     ("as_of: 2020-01-01", "as_of: 2020-13-01", 3, "as_of", "as a date (YYYY-MM-DD)"),
     ("as_of: 2020-01-01", "as_of: next spring", 3, "as_of", "expected a date as YYYY-MM-DD"),
     ("horizon: 2021-01-01", "horizon: 2019-01-01", 4, "horizon", "must come after as_of"),
@@ -161,13 +213,13 @@ CASES = [
         "names no parameter",
     ),
     ("    quote: something\n", "", 32, "evidence[0]", "needs a quote, a judgment, or both"),
-    ("    source: src\n", "", 32, "evidence[0]", "a quote needs the id of the source"),
+    ("    source: src\n", "", 32, "evidence[0].source", "a quote needs the id of the source"),
     (
         "      accepts: {x: [0, 6]}",
         "      accepts: {x: [0, 6, 8]}",
         28,
         "agreement.signatories[0].accepts.x",
-        "Tuple should have at most 2 items",
+        "expected a pair [low, high] of two numbers or ranges, got 3 items",
     ),
 ]
 
@@ -252,9 +304,23 @@ def test_missing_file(tmp_path: Path) -> None:
 
 def test_binary_file(tmp_path: Path) -> None:
     path = tmp_path / "s.yaml"
-    path.write_bytes(b"\xff\xfe\x00bad")
-    with pytest.raises(ScenarioError, match="not UTF-8"):
+    path.write_bytes(b"title: T\nname: caf\xe9 \xff\n")
+    error = error_for_bytes(path)
+    # line 2, its 10th byte (after 'name: caf'): 0xe9, latin-1's e acute, no UTF-8 here
+    assert error.line == 2 and "not UTF-8 text: byte 0xe9, the line's byte 10" in str(error)
+
+
+def test_utf16_file_is_named(tmp_path: Path) -> None:
+    path = tmp_path / "t.csv"
+    path.write_bytes("actor,capability\n".encode("utf-16"))  # with its byte-order mark
+    error = error_for_bytes(path)
+    assert error.line == 1 and "UTF-16" in str(error) and "save it as UTF-8" in str(error)
+
+
+def error_for_bytes(path: Path) -> ScenarioError:
+    with pytest.raises(ScenarioError) as info:
         load_any(path)
+    return info.value
 
 
 def test_json_scenario_errors_have_lines(tmp_path: Path) -> None:

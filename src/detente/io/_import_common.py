@@ -15,7 +15,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from detente.errors import ScenarioError
+from detente.errors import PathPart, ScenarioError
 from detente.scenario import Scenario
 
 __all__ = [
@@ -64,9 +64,9 @@ def number(
     try:
         value = float(raw)
     except ValueError:
-        shown = raw or "an empty cell"
+        shown = repr(raw) if raw else "nothing (an empty value)"
         raise ScenarioError(
-            f"expected a number, got {shown!r}", (field,), file=file, line=line
+            f"expected a number, got {shown}", (field,), file=file, line=line
         ) from None
     if not math.isfinite(value):
         raise ScenarioError(
@@ -175,34 +175,39 @@ def base_document(
 
 
 def validate_document(
-    data: dict[str, Any], file: str, line_of_actor: Sequence[int | None]
+    data: dict[str, Any],
+    file: str,
+    line_of_actor: Sequence[int | None],
+    line_of_issue: Sequence[int | None] = (),
 ) -> Scenario:
-    """Validate an imported mapping; an error points at the actor's line when known.
+    """Validate an imported mapping; an error points at its actor's or issue's line if known.
 
-    Like the scenario-file reader, it refuses an issue on which every actor has zero
-    weight (:func:`detente.limits.check_weights`).
+    The path of an error on an actor's row names the field (``salience``, with the issue
+    in the message), not the ``actors[i].stances`` the file never wrote. Like the
+    scenario-file reader, it refuses an issue on which every actor has zero weight
+    (:func:`detente.limits.check_weights`).
     """
+    from detente.io.validation_errors import from_validation
     from detente.limits import check_weights
+
+    def line_of(path: Sequence[PathPart]) -> int | None:
+        if len(path) > 1 and isinstance(path[1], int):
+            lines = {"actors": line_of_actor, "issues": line_of_issue}.get(str(path[0]), ())
+            return lines[path[1]] if path[1] < len(lines) else None
+        return None
 
     try:
         scenario = Scenario.from_dict(data)
         check_weights(scenario)
         return scenario
     except ScenarioError as exc:
-        line = None
-        if len(exc.path) > 1 and exc.path[0] == "actors" and isinstance(exc.path[1], int):
-            line = line_of_actor[exc.path[1]]
-        raise exc.located(file, line) from None
+        error = exc.located(file, line_of(exc.path))
     except ValidationError as exc:
-        error = exc.errors()[0]
-        loc = error["loc"]
-        on_actor = len(loc) > 1 and loc[0] == "actors" and isinstance(loc[1], int)
-        line = line_of_actor[int(loc[1])] if on_actor else None
-        message = str(error["msg"]).removeprefix("Value error, ")
-        path = loc[2:] if on_actor else loc
-        raise ScenarioError(
-            message,
-            tuple(str(p) for p in path if not str(p).startswith("function")),
-            file=file,
-            line=line,
-        ) from None
+        error = from_validation(exc, data, line_of, file)
+    if error.line is not None and error.path[:1] == ("actors",):  # the column, not actors[i]
+        path, message = error.path[2:], error.message
+        if len(path) > 2 and path[0] == "stances":
+            several = len(data.get("issues", ())) > 1
+            path, message = path[2:], (f"issue {path[1]!r}: " if several else "") + message
+        error = ScenarioError(message, path, file=file, line=error.line)
+    raise error from None

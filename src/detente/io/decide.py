@@ -171,8 +171,8 @@ def read_decide(text: str, file: str = "<decide>", *, notes: list[str] | None = 
         lo, hi = issues[issue_key]["scale"]
         if not lo <= values["position"] <= hi:
             raise ScenarioError(
-                f"position {values['position']:g} lies outside issue {issue_key!r}'s #M range "
-                f"{lo:g}..{hi:g}",
+                f"position {values['position']:g} lies outside the #M range {lo:g}..{hi:g} "
+                f"of issue {issue_key!r}",
                 ("position",),
                 file=file,
                 line=line,
@@ -206,4 +206,6 @@ def read_decide(text: str, file: str = "<decide>", *, notes: list[str] | None = 
         1,
         "Imported from a decide-exchange-model input file.",
     )
-    return validate_document(data, file, [lines[key] for key in kept])
+    return validate_document(
+        data, file, [lines[key] for key in kept], [issue_lines[key] for key in issues]
+    )

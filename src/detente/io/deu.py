@@ -50,8 +50,9 @@ from typing import Any, Literal
 
 from pydantic import ValidationError
 
-from detente.errors import DetenteError, ScenarioError
+from detente.errors import DetenteError, PathPart, ScenarioError
 from detente.io.scenario_file import read_text
+from detente.io.validation_errors import from_validation
 from detente.scenario import Scenario
 
 __all__ = [
@@ -428,11 +429,18 @@ def _scenario(issue: DeuIssue, caps: Mapping[str, float], file: str, line: int) 
     except ScenarioError as exc:
         raise exc.located(file, line) from None
     except ValidationError as exc:
-        error = exc.errors()[0]
-        where = tuple(
-            p if isinstance(p, int) else str(p)
-            for p in error["loc"]
-            if not str(p).startswith("function")
-        )
-        message = str(error["msg"]).removeprefix("Value error, ")
-        raise ScenarioError(message, where or ("isnr",), file=file, line=line) from None
+        error = from_validation(exc, data, lambda _: line, file, list_others=False)
+        column = _column(error.path, list(issue.positions))
+        raise ScenarioError(error.message, column, file=file, line=line) from None
+
+
+def _column(path: tuple[PathPart, ...], codes: list[str]) -> tuple[PathPart, ...]:
+    """The DEU column a path of the one-issue scenario stands for (``isnr``, ``pde``, ...)."""
+    if path[:1] == ("issues",):
+        return ("rp",) if "status_quo" in path else ("isnr",)
+    if path[:1] == ("actors",) and len(path) > 1 and isinstance(path[1], int):
+        field = path[-1]
+        if field in ("position", "salience"):
+            return (f"{str(field)[0]}{codes[path[1]]}",)
+        return (codes[path[1]],)
+    return path or ("isnr",)

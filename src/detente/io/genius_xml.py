@@ -50,10 +50,16 @@ def _issues(
     doc: XmlDocument, objective: ET.Element, weight: float, out: list[tuple[ET.Element, float]]
 ) -> None:
     """Collect ``(issue element, weight)`` pairs; nested objectives multiply weights."""
-    weights = {
-        w.get("index", ""): number(w.get("value"), doc.file, doc.line(w), "weight.value")
-        for w in objective.findall("weight")
-    }
+    weights = {}
+    for w in objective.findall("weight"):
+        value = number(w.get("value"), doc.file, doc.line(w), "weight.value")
+        if not 0 <= value <= 1:
+            raise doc.error(
+                f"expected a weight in 0..1 (a utility space's weights sum to 1), got {value:g}",
+                w,
+                "weight.value",
+            )
+        weights[w.get("index", "")] = value
     for child in objective:
         if child.tag not in ("issue", "objective"):
             continue
@@ -96,9 +102,18 @@ def _read_issue(doc: XmlDocument, issue: ET.Element, ident: str) -> tuple[dict[s
             issue,
             name,
         )
-    lo = number(lo_text, doc.file, doc.line(issue), f"{name}.lowerbound")
-    hi = number(hi_text, doc.file, doc.line(issue), f"{name}.upperbound")
+    bounds_at = issue if issue.get("lowerbound") is not None or rng is None else rng
+    lo = number(lo_text, doc.file, doc.line(bounds_at), f"{name}.lowerbound")
+    hi = number(hi_text, doc.file, doc.line(bounds_at), f"{name}.upperbound")
+    if lo >= hi:
+        raise doc.error(
+            f"expected lowerbound < upperbound, got {lo:g} and {hi:g}",
+            bounds_at,
+            f"{name}.upperbound",
+        )
     slope = number(evaluator.get("slope"), doc.file, doc.line(evaluator), f"{name}.slope")
+    if evaluator.get("offset") is not None:  # not used (only the slope's sign is), but checked
+        number(evaluator.get("offset"), doc.file, doc.line(evaluator), f"{name}.offset")
     return {"id": ident, "name": name, "scale": [lo, hi]}, hi if slope > 0 else lo
 
 
@@ -124,18 +139,29 @@ def read_genius_xml(text: str, file: str = "<xml>", *, notes: list[str] | None =
     _issues(doc, objective, 1.0, found)
     if not found:
         raise doc.error("the utility space has no <issue>", objective, "issue")
+    total = sum(w for _, w in found)
+    if total > 1 + 1e-9:
+        raise doc.error(
+            f"the issue weights sum to {total:g}; a utility space's weights sum to 1",
+            objective,
+            "weight",
+        )
     ids = IdMaker(file, "issue")
-    issues, stances = [], {}
+    issues, stances, issue_lines = [], {}, []
     saliences = shares_to_saliences([100.0 * w for _, w in found])
     for (element, _), salience in zip(found, saliences, strict=True):
         ident = ids(element.get("name") or "issue", f"line {doc.line(element)}", doc.line(element))
         issue, best = _read_issue(doc, element, ident)
         issues.append(issue)
+        issue_lines.append(doc.line(element))
         stances[ident] = {"position": best, "salience": salience}
     metadata = {}
     for tag in ("reservation", "discount_factor"):
         found_at = space.find(tag)
         if found_at is not None and found_at.get("value") is not None:
+            value = number(found_at.get("value"), doc.file, doc.line(found_at), f"{tag}.value")
+            if not 0 <= value <= 1:
+                raise doc.error(f"expected a value in 0..1, got {value:g}", found_at, tag)
             metadata[tag] = found_at.get("value", "")
     actor_name = Path(file).stem
     actor = {
@@ -153,4 +179,4 @@ def read_genius_xml(text: str, file: str = "<xml>", *, notes: list[str] | None =
         "that is meaningful, since values were placed in file order at 0, 1, 2, ..."
     )
     data = base_document(actor_name, issues, [actor], 1, "Imported from a Genius utility space.")
-    return validate_document(data, file, [doc.line(space)])
+    return validate_document(data, file, [doc.line(space)], issue_lines)

@@ -192,6 +192,12 @@ def read_ktab_xml(text: str, file: str = "<xml>", *, notes: list[str] | None = N
     accommodation = _ideal_adjustments(doc, {a["name"]: a for a in actors})
     lines_of_text = [doc.text(root, "desc", required=False)]
     seed = doc.text(root, "prngSeed", required=False)
+    if seed and not seed.isdigit():
+        raise doc.error(
+            f"expected a whole number >= 0 (smpSchema.xsd's seed), got {seed!r}",
+            root.find("prngSeed"),
+            "prngSeed",
+        )
     seed_text = f"; prngSeed={seed}" if seed else ""
     if parameters:
         shown = ", ".join(f"{k}={v}" for k, v in parameters.items())
@@ -275,6 +281,11 @@ def read_ktab_csv(
         raise ScenarioError("line 1 must be name,description,numActors,numDims", file=file, line=1)
     n_actors = int(number(first[2], file, 1, "numActors"))
     n_dims = int(number(first[3], file, 1, "numDims"))
+    for field, count in (("numActors", n_actors), ("numDims", n_dims)):
+        if count < 1:
+            raise ScenarioError(
+                f"expected a whole number of at least 1, got {count}", (field,), file=file, line=1
+            )
     header = rows[1]
     if len(header) < 3 + 2 * n_dims:
         raise ScenarioError(

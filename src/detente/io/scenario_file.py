@@ -2,22 +2,16 @@
 
 from __future__ import annotations
 
-import difflib
 import os
 import tempfile
-import types
-import typing
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
-from detente.errors import DetenteError, PathPart, ScenarioError, format_path
+from detente.errors import DetenteError, ScenarioError
+from detente.io.validation_errors import from_validation
 from detente.limits import MAX_FILE_BYTES, check_weights
 from detente.scenario import Scenario
-
-if TYPE_CHECKING:  # yaml is imported when a YAML file is read or written, not for a table
-    from detente.io.yaml_reader import LineMap
 
 __all__ = [
     "load_scenario",
@@ -46,6 +40,13 @@ def read_text(path: str | os.PathLike[str], *, max_bytes: int = MAX_FILE_BYTES) 
                 "scenario or table (see 'Limits' in docs/scenario-format.md)",
                 file=name,
             )
+        if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+            raise ScenarioError(
+                "the file is UTF-16 text (as Excel's 'Unicode Text' saves it); save it as "
+                "UTF-8 (Excel: 'CSV UTF-8')",
+                file=name,
+                line=1,
+            )
         # as text mode would: universal newlines
         return data.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
     except FileNotFoundError:
@@ -53,8 +54,14 @@ def read_text(path: str | os.PathLike[str], *, max_bytes: int = MAX_FILE_BYTES) 
     except IsADirectoryError:
         raise ScenarioError("is a directory, expected a file", file=name) from None
     except UnicodeDecodeError as exc:
+        before = data[: exc.start]
+        line = before.count(b"\n") + 1
+        column = len(before) - (before.rfind(b"\n") + 1) + 1
         raise ScenarioError(
-            f"not UTF-8 text ({exc.reason} at byte {exc.start})", file=name
+            f"not UTF-8 text: byte {data[exc.start]:#04x}, the line's byte {column} "
+            f"({exc.reason}); save the file as UTF-8",
+            file=name,
+            line=line,
         ) from None
     except OSError as exc:
         raise ScenarioError(f"cannot read: {exc.strerror}", file=name) from None
@@ -107,122 +114,9 @@ def parse_scenario(text: str, file: str = "<scenario>") -> Scenario:
         check_weights(scenario)
         return scenario
     except ValidationError as exc:
-        raise _from_validation(exc, data, lines, file) from None
+        raise from_validation(exc, data, lines.line_of, file) from None
     except ScenarioError as exc:
         raise exc.located(file, lines.line_of(exc.path)) from None
-
-
-def _document_path(loc: tuple[Any, ...], data: Any, error_type: str) -> tuple[PathPart, ...]:
-    """Drop pydantic's union/validator tags from ``loc``, keeping real document keys."""
-    path: list[PathPart] = []
-    node = data
-    for index, part in enumerate(loc):
-        last = index == len(loc) - 1
-        in_list = isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
-        if in_list or (isinstance(node, dict) and part in node):
-            path.append(part)
-            node = node[part]
-        elif isinstance(node, dict) and isinstance(part, str) and _as_float(part) in node:
-            key = _as_float(part)
-            path.append(part)
-            node = node[key]
-        elif last and error_type == "missing":
-            path.append(part)
-    return tuple(path)
-
-
-def _as_float(text: str) -> float | None:
-    try:
-        return float(text)
-    except ValueError:
-        return None
-
-
-def _model_at(path: tuple[PathPart, ...]) -> type[BaseModel] | None:
-    """The pydantic model class that validates the mapping found at ``path``."""
-    annotation: Any = Scenario
-    for part in path:
-        annotation = _unwrap(annotation)
-        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-            field = annotation.model_fields.get(str(part))
-            if field is None:
-                field = next((f for f in annotation.model_fields.values() if f.alias == part), None)
-            if field is None:
-                return None
-            annotation = field.annotation
-        else:
-            args = typing.get_args(annotation)
-            if not args:
-                return None
-            annotation = args[-1]
-    annotation = _unwrap(annotation)
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    return None
-
-
-def _unwrap(annotation: Any) -> Any:
-    while True:
-        origin = typing.get_origin(annotation)
-        if origin is typing.Annotated:
-            annotation = typing.get_args(annotation)[0]
-        elif origin in (typing.Union, types.UnionType):
-            options = [a for a in typing.get_args(annotation) if a is not type(None)]
-            annotation = options[0]
-        else:
-            return annotation
-
-
-def _message(error: Any, path: tuple[PathPart, ...]) -> str:
-    kind = error["type"]
-    given = error.get("input")
-    if kind == "missing":
-        return "required field is missing"
-    if kind == "extra_forbidden":
-        model = _model_at(path[:-1])
-        allowed = (
-            sorted((f.alias or name) for name, f in model.model_fields.items()) if model else []
-        )
-        hint = difflib.get_close_matches(str(path[-1]), allowed, n=1)
-        text = f"unknown field {path[-1]!r}"
-        if hint:
-            text += f"; did you mean {hint[0]!r}?"
-        if allowed:
-            text += f" (allowed here: {', '.join(allowed)})"
-        return text
-    if kind in {"float_type", "float_parsing", "int_type", "int_parsing"}:
-        return f"expected a number, got {given!r}"
-    if kind.startswith("date"):
-        return f"expected a date as YYYY-MM-DD, got {given!r}"
-    if kind in {"list_type", "tuple_type"}:
-        return f"expected a list, got {given!r}"
-    if kind in {"dict_type", "model_type", "model_attributes_type"}:
-        return f"expected a mapping of fields, got {given!r}"
-    if kind == "string_pattern_mismatch":
-        return (
-            f"an id may hold only letters, digits, '_' and '-' (no spaces or dots), got {given!r}"
-        )
-    if kind == "string_type":
-        return f"expected text, got {given!r}"
-    message = str(error["msg"])
-    for prefix in ("Value error, ", "Assertion failed, "):
-        message = message.removeprefix(prefix)
-    return message
-
-
-def _from_validation(exc: ValidationError, data: Any, lines: LineMap, file: str) -> ScenarioError:
-    found = []
-    for error in exc.errors():
-        path = _document_path(tuple(error["loc"]), data, error["type"])
-        found.append((lines.line_of(path) or 0, path, _message(error, path)))
-    # an unknown key usually explains a "missing" one (a typo): report it first
-    found.sort(key=lambda item: (not item[2].startswith("unknown field"), item[0]))
-    line, path, message = found[0]
-    if len(found) > 1:
-        others = "; ".join(f"line {ln}: {format_path(p)}" for ln, p, _ in found[1:4])
-        more = f" ({len(found) - 1} more problem{'s' if len(found) > 2 else ''}: {others}"
-        message += more + (", ..." if len(found) > 4 else "") + ")"
-    return ScenarioError(message, path, file=file, line=line or None)
 
 
 def _umask() -> int:

@@ -41,6 +41,7 @@ from detente.io._import_common import (
 )
 from detente.io.ktab import read_ktab_csv, read_ktab_xml
 from detente.io.scenario_file import read_text
+from detente.quantity import reads_as_number
 from detente.scenario import Scenario
 
 __all__ = [
@@ -130,7 +131,7 @@ def _columns(header: list[str], file: str) -> tuple[dict[str, int], dict[str, in
     if missing:
         hints = "; ".join(f"{m}: {' or '.join(ALIASES[m])}" for m in missing)
         found = ", ".join(repr(c.strip()) for c in header[:width]) or "nothing"
-        looks_like_data = not known and any(_is_number(c) for c in header[:width])
+        looks_like_data = not known and any(reads_as_number(c) for c in header[:width])
         raise ScenarioError(
             f"missing column(s) {', '.join(missing)} (accepted names, any case: {hints}); "
             + (
@@ -142,14 +143,6 @@ def _columns(header: list[str], file: str) -> tuple[dict[str, int], dict[str, in
             line=1,
         )
     return known, extra, width
-
-
-def _is_number(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True
 
 
 def salience_scale_of(
@@ -338,7 +331,8 @@ def detect_table_format(text: str) -> str:
     XML: ``ktab-xml`` for a ``<Scenario>`` root, ``genius`` for a ``<utility_space>``
     (or a ``<negotiation_template>`` holding one). Text: ``decide`` when the first row
     starts with ``#A``, ``#P``, ``#M``, ``#D`` or a ``#0``/``#/`` comment (quoted or
-    not); ``ktab`` when line 2 starts with ``Actor,Description``; else ``classic``.
+    not); ``ktab`` when line 2 starts with ``Actor,Description`` or line 1 is KTAB's
+    ``name,description,numActors,numDims``; else ``classic``.
     """
     body = strip_bom(text).lstrip()
     if body.startswith("<"):
@@ -352,7 +346,13 @@ def detect_table_format(text: str) -> str:
     rows = _rows(body)
     if len(rows) > 1 and [c.strip().lower() for c in rows[1][:2]] == ["actor", "description"]:
         return "ktab"
+    if rows and _KTAB_FIRST_LINE.fullmatch(",".join(c.strip() for c in rows[0])):
+        return "ktab"  # KTAB's line 1 with a damaged line 2: let its reader say what is wrong
     return "classic"
+
+
+#: KTAB's line 1, ``name,description,numActors,numDims`` (the counts whole numbers).
+_KTAB_FIRST_LINE = re.compile(r"[^,]*,[^,]*,\d+,\d+,?")
 
 
 def load_table(
@@ -425,6 +425,13 @@ def parse_table(
         scales are fixed, or a malformed row, with ``name``, the line and the column.
     """
     kind = fmt or detect_table_format(text)
+    if fmt is None and kind not in ("ktab-xml", "genius") and name.lower().endswith(".xml"):
+        found = "the file is empty" if not text.strip() else "the text does not start with '<'"
+        raise ScenarioError(
+            f"expected XML (a KTAB <Scenario> or a Genius <utility_space>), but {found}",
+            file=name,
+            line=1,
+        )
     if kind not in TABLE_FORMATS:
         raise ScenarioError(
             f"unknown table format {kind!r}; expected one of {', '.join(TABLE_FORMATS)}", file=name
