@@ -32,7 +32,7 @@ from detente.models import available_models, get_model
 
 __all__ = ["CROSS_VALIDATORS", "PER_PROPOSAL", "CrossValidator", "ModelSelection", "select_models"]
 
-PER_PROPOSAL: tuple[str, ...] = ()
+PER_PROPOSAL: tuple[str, ...] = ("exchange", "smp")
 """Registered models scored on one scenario per DEU proposal (see the module docstring)."""
 
 CrossValidator = Callable[
