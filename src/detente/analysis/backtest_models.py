@@ -11,7 +11,7 @@ Every selected model falls in one of four groups:
   the compromise model; it is applied to DEU proposal by proposal in the literature
   (Arregui, Stokman & Thomson 2006, ch. 5 of *The European Union Decides*). KTAB's
   SMP is multi-dimensional too; per proposal it scores as well as per issue on DEU
-  I-II at less than two thirds of the cost (measured in ``docs/backtest-deu.md``,
+  I-II at about three quarters of the CPU (measured in ``docs/backtest-deu.md``,
   "Per proposal"). ``per_issue=`` scores named ones issue by issue instead, for that
   comparison;
 * **fitted**: models fitted to DEU outcomes, scored only by proposal-grouped
