@@ -54,7 +54,6 @@ import pytest
 from detente.analysis.backtest import run_deu_backtest
 from detente.analysis.deu_proposals import group_by_proposal, proposal_scenario
 from detente.analysis.voting_weights import capability_function
-from detente.errors import DetenteError
 from detente.executors import ProcessExecutor, SerialExecutor
 from detente.io.deu import parse_deu, read_deu
 
@@ -153,14 +152,17 @@ def test_exchanges_need_a_position_on_both_issues() -> None:
     assert exchange["d01001i1"] != pytest.approx(compromise["d01001i1"], abs=0.1)
 
 
-def test_an_actor_with_two_capabilities_in_one_proposal_names_both_lines() -> None:
+def test_an_actor_with_two_capabilities_in_one_proposal_keeps_its_first_issues() -> None:
     text = EXCHANGE.read_text(encoding="utf-8")
     lines = text.splitlines(keepends=True)
     lines[2] = lines[2].replace("15-03-01", "15-03-05")  # Nice weights: de 10 -> 29
     issues = parse_deu("".join(lines), capabilities=capability_function("council"))
-    both_lines = r"de has capability 10.* \(line 2\) but 29.* \(line 3\)"
-    with pytest.raises(DetenteError, match=both_lines):
-        proposal_scenario(issues)
+    first, second = (next(a for a in i.scenario.actors if a.id == "de") for i in issues)  # type: ignore[union-attr]
+    assert (float(first.capability), float(second.capability)) == (10.0, 29.0)
+    scenario = proposal_scenario(issues)
+    de = next(a for a in scenario.actors if a.id == "de")
+    assert float(de.capability) == 10.0  # the first issue's (QMV weights of March 2001)
+    assert set(de.stances) == {"d01001i1", "d01001i2"}
 
 
 def test_a_per_proposal_row_does_not_depend_on_the_other_models() -> None:

@@ -19,9 +19,10 @@ the one-issue scenarios of :func:`detente.io.deu.read_deu`:
   positions), and counts it in the expected outcome of each issue where it has one;
 * capabilities are the actor's capability in the one-issue scenarios, i.e. what the
   chosen capability option gives on the proposal's introduction date. They agree
-  across the issues of a proposal; if they do not (a file whose rows of one proposal
-  carry different introduction dates), :class:`~detente.errors.DetenteError` names
-  both lines.
+  across the issues of a proposal when its rows share that date (every proposal of
+  DEU I-II). Where rows of one proposal carry different dates and so give an actor two
+  capabilities, the actor keeps the one of the first issue (in file order) on which it
+  has a position: a scenario gives an actor one capability.
 """
 
 from __future__ import annotations
@@ -64,14 +65,13 @@ def proposal_scenario(issues: Sequence[DeuIssue]) -> Scenario:
     Raises
     ------
     DetenteError
-        For an empty list, issues of different proposals, an issue without a scenario,
-        or an actor whose capability differs between two issues (naming both lines).
+        For an empty list, issues of different proposals, or an issue without a
+        scenario.
     """
     if not issues:
         raise DetenteError("a proposal needs at least one issue")
     first = issues[0]
     actors: dict[str, dict[str, Any]] = {}
-    seen_on: dict[str, DeuIssue] = {}
     issue_specs: list[dict[str, Any]] = []
     for issue in issues:
         if issue.prnr != first.prnr:
@@ -87,17 +87,8 @@ def proposal_scenario(issues: Sequence[DeuIssue]) -> Scenario:
             known = actors.get(actor["id"])
             if known is None:
                 actors[actor["id"]] = actor
-                seen_on[actor["id"]] = issue
                 continue
-            if known["capability"] != actor["capability"]:
-                before = seen_on[actor["id"]]
-                raise DetenteError(
-                    f"proposal {first.prnr}: actor {actor['id']} has capability "
-                    f"{known['capability']} on issue {before.isnr} (line {before.line}) but "
-                    f"{actor['capability']} on issue {issue.isnr} (line {issue.line}); the "
-                    "issues of a proposal must share an introduction date"
-                )
-            known["stances"].update(actor["stances"])
+            known["stances"].update(actor["stances"])  # capability: the first issue's
     data = first.scenario.model_dump(mode="json") if first.scenario is not None else {}
     data.pop("salience_scale", None)  # the dumped saliences are on 0-1 already
     name = first.prname or first.prnr
