@@ -154,7 +154,7 @@ def backtest_issues(
     ------
     DetenteError
         For a bad ``bootstrap``, an unknown model, only excluded models, a bad
-        or ``per_issue`` name.
+        ``per_issue`` name.
     """
     if isinstance(bootstrap, bool) or not isinstance(bootstrap, int) or bootstrap < 1:
         raise DetenteError(f"bootstrap must be a positive number of resamples, got {bootstrap!r}")
