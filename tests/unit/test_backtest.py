@@ -24,7 +24,8 @@ from typing import Any
 import numpy as np
 import pytest
 
-import detente.analysis.backtest as backtest_module
+import detente.analysis.backtest_forecasts as backtest_forecasts
+import detente.analysis.backtest_models as backtest_models
 from detente.analysis.backtest import (
     BacktestResult,
     bootstrap_mean_ci,
@@ -297,7 +298,8 @@ def fakes(monkeypatch: pytest.MonkeyPatch) -> None:
     def lookup(name: str) -> Any:
         return models[name] if name in models else get_model(name)
 
-    monkeypatch.setattr(backtest_module, "get_model", lookup)
+    monkeypatch.setattr(backtest_models, "get_model", lookup)
+    monkeypatch.setattr(backtest_forecasts, "get_model", lookup)
 
 
 @pytest.mark.usefixtures("fakes")

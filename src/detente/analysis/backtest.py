@@ -5,7 +5,10 @@ three actors with a position, every selected model forecasts the outcome from th
 positions, saliences and capabilities alone, and the forecast is scored by its absolute
 error against the actual outcome on the 0-100 scale, as in Achen (2006), "Evaluating
 political decision-making models", ch. 10 of Thomson, Stokman, Achen & Koenig (eds.),
-*The European Union Decides*, Cambridge UP.
+*The European Union Decides*, Cambridge UP. Single-issue models forecast each issue as
+its own scenario; the multi-issue models (exchange, smp) forecast one scenario per
+proposal and are scored on each of its issues (:mod:`detente.analysis.backtest_models`,
+:mod:`detente.analysis.deu_proposals`, :mod:`detente.analysis.backtest_forecasts`).
 
 Per model (one :class:`ModelScore` each, :mod:`detente.analysis.backtest_scores`): mean
 absolute error (MAE), median absolute error, share of issues within 10 points, a 95%
@@ -22,22 +25,15 @@ Fitted rows are scored out of sample only. A model fitted to DEU outcomes (the
 forecast by a fit that never saw its proposal. Its row says so (``evaluation``); its
 in-sample score is never shown.
 
-Baselines, scored like models (``kind="baseline"``):
-
-``baseline:constant``
-    The same forecast for every issue of a fold: the median outcome of the other
-    folds (grouped CV, the same folds), the "constant forecast" of the DEU literature
-    without its in-sample advantage.
-``baseline:reference-point``
-    The reference point (``rp``): what happens without a decision. Scored only on the
-    issues where ``rp`` is coded (the others count as ``no_forecast``).
-``baseline:mean``
-    The unweighted mean of the positions.
+Baselines (:mod:`detente.analysis.backtest_baselines`) are scored like models
+(``kind="baseline"``); the reference-point baseline only where ``rp`` is coded (the
+others count as ``no_forecast``).
 
 Randomness: forecasts of issue *k* use a generator from the *k*-th child of
-``SeedSequence(seed)``; the bootstrap of a row uses ``default_rng([seed, crc32(name)])``
-(with the subset in the name for subset rows). Results therefore depend neither on
-the order of the models nor on which other models run. Models whose
+``SeedSequence(seed)`` (a proposal's, from that of its first scored issue); the
+bootstrap of a row uses ``default_rng([seed, crc32(name)])`` (with the subset in the
+name for subset rows). Results therefore depend neither on the order of the models nor
+on which other models run. Models whose
 ``requires_agreement`` is true are excluded (DEU issues have no signatories); a model
 raising :class:`~detente.errors.ModelError` on an issue has that issue counted as a
 failure.
@@ -46,13 +42,13 @@ failure.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import numpy as np
-
+from detente.analysis.backtest_baselines import BASELINES, FOLDS, baseline_forecasts, fold_map
+from detente.analysis.backtest_forecasts import MIN_ACTORS, eligible, run_forecasts
+from detente.analysis.backtest_models import CROSS_VALIDATORS, PER_PROPOSAL, select_models
 from detente.analysis.backtest_results import (
     IN_SAMPLE,
     NOT_FITTED,
@@ -66,14 +62,12 @@ from detente.analysis.backtest_results import (
 from detente.analysis.backtest_scores import (
     bootstrap_mean_ci,
     grouped_bootstrap_mean_ci,
-    score_records,
+    issue_records,
+    score_rows,
 )
-from detente.analysis.stacking import grouped_folds
 from detente.analysis.voting_weights import CapabilityFn, capability_function, capability_notes
-from detente.errors import DetenteError, ModelError
+from detente.errors import DetenteError
 from detente.io.deu import DeuIssue, MissingSalience, read_deu
-from detente.models import Model, available_models, get_model
-from detente.scenario import Scenario
 
 if TYPE_CHECKING:
     from detente.executors import Executor
@@ -84,6 +78,7 @@ __all__ = [
     "IN_SAMPLE",
     "MIN_ACTORS",
     "NOT_FITTED",
+    "PER_PROPOSAL",
     "REFERENCE_MODEL",
     "SUBSET_FIELDS",
     "WITHIN",
@@ -96,163 +91,9 @@ __all__ = [
     "run_deu_backtest",
 ]
 
-MIN_ACTORS = 3
-FOLDS = 10
-"""Folds of the proposal-grouped cross-validation of fitted rows (fewer when the file
-has fewer proposals)."""
-BASELINES = ("baseline:constant", "baseline:reference-point", "baseline:mean")
 SUBSET_FIELDS = ("procedure", "voting_rule")
 """The DEU fields the rows are broken down by: ``proc`` and ``counvte``."""
-SKIP_NO_OUTCOME = "no_outcome"
-SKIP_FEW_ACTORS = "fewer_than_3_actors"
 NOT_CODED = "not coded"
-
-Forecasts = list[tuple[float | None, str | None]]
-CrossValidator = Callable[
-    [Sequence[DeuIssue], Mapping[str, int]], dict[str, tuple[float | None, str | None]]
-]
-
-
-def _procedural_cv(
-    issues: Sequence[DeuIssue], folds: Mapping[str, int]
-) -> dict[str, tuple[float | None, str | None]]:
-    from detente.analysis.procedural_fit import cross_validated_forecasts
-
-    return cross_validated_forecasts(issues, folds)
-
-
-_CROSS_VALIDATORS: dict[str, CrossValidator] = {"procedural": _procedural_cv}
-"""How each fitted model is refitted out of sample on DEU issues (a model with
-``fitted = True`` and no entry here is excluded rather than scored in-sample)."""
-
-
-def _select_models(
-    models: Sequence[str] | None,
-) -> tuple[list[Model], list[str], dict[str, str]]:
-    """(models forecast as they are, fitted models scored by CV, excluded with why)."""
-    names = list(dict.fromkeys(available_models() if models is None else models))
-    if REFERENCE_MODEL not in names:
-        names.insert(0, REFERENCE_MODEL)
-    chosen: list[Model] = []
-    fitted: list[str] = []
-    excluded: dict[str, str] = {}
-    for name in names:
-        model = get_model(name)
-        if model.requires_agreement:
-            excluded[name] = "requires an agreement with signatories; DEU issues have none"
-        elif getattr(model, "fitted", False):
-            if name in _CROSS_VALIDATORS:
-                fitted.append(name)
-            else:
-                excluded[name] = "fitted to outcomes, and no out-of-sample scorer is defined"
-        else:
-            chosen.append(model)
-    asked = [] if models is None else list(dict.fromkeys(models))
-    if asked and all(name in excluded for name in asked):
-        reasons = "; ".join(f"{name}: {excluded[name]}" for name in asked)
-        raise DetenteError(f"none of the models asked for can be scored on DEU ({reasons})")
-    return chosen, fitted, excluded
-
-
-@dataclass(frozen=True)
-class _Scored:
-    """An issue that is scored: its record, scenario and outcome (both known)."""
-
-    issue: DeuIssue
-    scenario: Scenario
-    outcome: float
-
-
-def _eligible(issues: Sequence[DeuIssue]) -> tuple[list[_Scored], dict[str, int]]:
-    skipped = {SKIP_NO_OUTCOME: 0, SKIP_FEW_ACTORS: 0}
-    keep: list[_Scored] = []
-    for issue in issues:
-        if issue.outcome is None:
-            skipped[SKIP_NO_OUTCOME] += 1
-        elif issue.n_actors < MIN_ACTORS or issue.scenario is None:
-            skipped[SKIP_FEW_ACTORS] += 1
-        else:
-            keep.append(_Scored(issue, issue.scenario, float(issue.outcome)))
-    return keep, skipped
-
-
-def _forecast(
-    model: Model, item: _Scored, rng: np.random.Generator
-) -> tuple[float | None, str | None]:
-    """(forecast, failure message) of ``model`` on one issue."""
-    try:
-        forecast = model.forecast(item.scenario, rng=rng)
-    except ModelError as exc:
-        return None, f"ModelError: {exc}"
-    value = forecast.outcome(item.issue.isnr)
-    return (None, None) if value is None else (float(value), None)
-
-
-def _batched(model: Model, items: Sequence[_Scored]) -> Forecasts | None:
-    """(forecast, failure) of every issue at once, for a model that solves many issues
-    together (``predict_issues``: the expected-utility model's batched kernel, issues
-    of the same size in one batch); ``None`` for the other models."""
-    solve = getattr(model, "predict_issues", None)
-    if solve is None:
-        return None
-    found = solve([item.scenario.issue_data(item.issue.isnr) for item in items])
-    return [
-        (None, f"ModelError: {value}") if isinstance(value, ModelError) else (value, None)
-        for value in found
-    ]
-
-
-@dataclass(frozen=True)
-class _IssueBatch:
-    """One task: every model on a run of consecutive issues, each with its own seed."""
-
-    models: tuple[str, ...]
-    items: tuple[_Scored, ...]
-    seeds: tuple[np.random.SeedSequence, ...]
-
-
-def _forecast_batch(batch: _IssueBatch) -> list[list[tuple[float | None, str | None]]]:
-    """Per issue of ``batch``, per model: (forecast, failure message) (in a worker)."""
-    models = [get_model(name) for name in batch.models]
-    batched = [_batched(model, batch.items) for model in models]
-    return [
-        [
-            _forecast(model, item, np.random.default_rng(seed)) if found is None else found[k]
-            for model, found in zip(models, batched, strict=True)
-        ]
-        for k, (item, seed) in enumerate(zip(batch.items, batch.seeds, strict=True))
-    ]
-
-
-def _fold_map(items: Sequence[_Scored]) -> tuple[dict[str, int], int]:
-    """Each scored issue's proposal-grouped fold, and the number of folds (0: too few
-    proposals for a cross-validation)."""
-    proposals = [item.issue.prnr for item in items]
-    n_folds = min(FOLDS, len(set(proposals)))
-    if n_folds < 2:
-        return {}, 0
-    folds = grouped_folds(proposals, n_folds)
-    return {item.issue.isnr: int(f) for item, f in zip(items, folds, strict=True)}, n_folds
-
-
-def _constant_cv(items: Sequence[_Scored], folds: Mapping[str, int]) -> list[float | None]:
-    """The median outcome of the other folds, for each issue (``None`` without folds)."""
-    if not folds:
-        return [None] * len(items)
-    outcomes = np.array([item.outcome for item in items], dtype=float)
-    fold_of = np.array([folds[item.issue.isnr] for item in items])
-    medians = {int(f): float(np.median(outcomes[fold_of != f])) for f in np.unique(fold_of)}
-    return [medians[int(f)] for f in fold_of]
-
-
-def _baseline_forecasts(
-    items: Sequence[_Scored], folds: Mapping[str, int]
-) -> dict[str, list[float | None]]:
-    return {
-        "baseline:constant": _constant_cv(items, folds),
-        "baseline:reference-point": [item.issue.reference_point for item in items],
-        "baseline:mean": [float(np.mean(list(item.issue.positions.values()))) for item in items],
-    }
 
 
 def _subset_value(issue: DeuIssue, field_name: str) -> str:
@@ -263,56 +104,11 @@ def _subset_value(issue: DeuIssue, field_name: str) -> str:
     return voting_rule_of(issue) or NOT_CODED
 
 
-def _records(
-    name: str, items: Sequence[_Scored], found: Sequence[tuple[float | None, str | None]]
-) -> list[IssueResult]:
-    return [
-        IssueResult(
-            item.issue.isnr,
-            name,
-            item.outcome,
-            value,
-            None if value is None else abs(value - item.outcome),
-            failure,
-        )
-        for item, (value, failure) in zip(items, found, strict=True)
-    ]
-
-
-def _rows(
-    records: Mapping[str, Sequence[IssueResult]],
-    kinds: Mapping[str, str],
-    evaluations: Mapping[str, str],
-    groups: Mapping[str, str],
-    keep: Callable[[str], bool],
-    *,
-    seed: int,
-    bootstrap: int,
-    stream: str = "",
-) -> tuple[ModelScore, ...]:
-    """One row per model over the issues ``keep`` accepts."""
-    chosen = {name: [r for r in recs if keep(r.isnr)] for name, recs in records.items()}
-    reference = {r.isnr: r.abs_error for r in chosen[REFERENCE_MODEL] if r.abs_error is not None}
-    return tuple(
-        score_records(
-            name,
-            kinds[name],
-            recs,
-            None if name == REFERENCE_MODEL else reference,
-            groups,
-            seed=seed,
-            bootstrap=bootstrap,
-            evaluation=evaluations[name],
-            stream=stream,
-        )
-        for name, recs in chosen.items()
-    )
-
-
 def backtest_issues(
     issues: Sequence[DeuIssue],
     *,
     models: Sequence[str] | None = None,
+    per_issue: Sequence[str] = (),
     seed: int = 0,
     bootstrap: int = 2000,
     baselines: bool = True,
@@ -332,7 +128,12 @@ def backtest_issues(
         model always runs, as the reference of the paired comparison. Models that
         require an agreement are excluded and listed in
         :attr:`BacktestResult.excluded_models`; fitted models are scored by
-        proposal-grouped cross-validation only.
+        proposal-grouped cross-validation only; the models of :data:`PER_PROPOSAL`
+        forecast one scenario per proposal
+        (:func:`detente.analysis.deu_proposals.proposal_scenario`), scored on each of
+        its issues.
+    per_issue:
+        Models of :data:`PER_PROPOSAL` to score issue by issue instead (to compare).
     seed:
         Seed of the models' generators and of the bootstrap.
     bootstrap:
@@ -344,71 +145,63 @@ def backtest_issues(
     progress:
         Called as ``progress(done, total)`` as issues are scored (for a progress bar).
     executor:
-        Where the forecasts run, in a few tasks of consecutive issues
+        Where the forecasts run, in a few tasks of consecutive proposals
         (:mod:`detente.executors`; default: serially here). Issue *k*'s generator is
         the *k*-th seed child whichever task holds it, so the result does not depend
         on the executor. The cross-validation of fitted rows and the bootstrap run here.
+
+    Raises
+    ------
+    DetenteError
+        For a bad ``bootstrap``, an unknown model, only excluded models, a bad
+        ``per_issue`` name.
     """
     if isinstance(bootstrap, bool) or not isinstance(bootstrap, int) or bootstrap < 1:
         raise DetenteError(f"bootstrap must be a positive number of resamples, got {bootstrap!r}")
-    chosen, fitted, excluded = _select_models(models)
-    scored, skipped = _eligible(issues)
-    folds, n_folds = _fold_map(scored)
-    children = np.random.SeedSequence(seed).spawn(len(scored))
-    found: dict[str, Forecasts] = {model.name: [] for model in chosen}
-    from detente.executors import SerialExecutor, run_ordered, split_evenly, task_count
-
-    where = executor or SerialExecutor()
-    names = tuple(model.name for model in chosen)
-    batches = [
-        _IssueBatch(names, tuple(scored[k] for k in part), tuple(children[k] for k in part))
-        for part in split_evenly(range(len(scored)), task_count(where))
-    ]
-    done = 0
-
-    def collect(batch: _IssueBatch, rows: list[list[tuple[float | None, str | None]]]) -> None:
-        nonlocal done
-        for row in rows:
-            for name, pair in zip(names, row, strict=True):
-                found[name].append(pair)
-        done += len(batch.items)
-        if progress is not None:
-            progress(done, len(scored))
-
-    if progress is not None:
-        progress(0, len(scored))
-    run_ordered(where, _forecast_batch, batches, collect)
-    records = {name: _records(name, scored, values) for name, values in found.items()}
+    chosen = select_models(models, per_issue)
+    scored, skipped = eligible(issues)
+    folds, n_folds = fold_map(scored)
+    found = run_forecasts(
+        scored,
+        issues,
+        per_issue=chosen.per_issue,
+        per_proposal=chosen.per_proposal,
+        seed=seed,
+        executor=executor,
+        progress=progress,
+    )
+    outcomes = [(item.issue.isnr, item.outcome) for item in scored]
+    records = {name: issue_records(name, outcomes, found[name]) for name in chosen.forecast}
     kinds = dict.fromkeys(records, "model")
     evaluations = dict.fromkeys(records, NOT_FITTED)
     cv_label = grouped_cv_label(n_folds)
-    for name in fitted:
+    for name in chosen.fitted:
         issues_scored = [item.issue for item in scored]
-        by_issue = _CROSS_VALIDATORS[name](issues_scored, folds) if folds else {}
+        by_issue = CROSS_VALIDATORS[name](issues_scored, folds) if folds else {}
         why = "fewer than 2 proposals: no out-of-sample score"
-        records[name] = _records(
-            name, scored, [by_issue.get(item.issue.isnr, (None, why)) for item in scored]
+        records[name] = issue_records(
+            name, outcomes, [by_issue.get(isnr, (None, why)) for isnr, _ in outcomes]
         )
         kinds[name], evaluations[name] = "model", cv_label
     if baselines:
-        for name, points in _baseline_forecasts(scored, folds).items():
+        for name, points in baseline_forecasts(scored, folds).items():
             kinds[name] = "baseline"
             evaluations[name] = cv_label if name == "baseline:constant" else NOT_FITTED
             no_cv = name == "baseline:constant" and not folds
-            records[name] = _records(
+            records[name] = issue_records(
                 name,
-                scored,
+                outcomes,
                 [(v, "fewer than 2 proposals" if no_cv else None) for v in points],
             )
     groups = {item.issue.isnr: item.issue.prnr for item in scored}
-    rows = _rows(
+    rows = score_rows(
         records, kinds, evaluations, groups, lambda _: True, seed=seed, bootstrap=bootstrap
     )
     subsets: dict[str, dict[str, tuple[ModelScore, ...]]] = {}
     for field_name in SUBSET_FIELDS:
         value_of = {item.issue.isnr: _subset_value(item.issue, field_name) for item in scored}
         subsets[field_name] = {
-            value: _rows(
+            value: score_rows(
                 records,
                 kinds,
                 evaluations,
@@ -429,7 +222,8 @@ def backtest_issues(
         scored=len(scored),
         skipped=skipped,
         rows=rows,
-        excluded_models=excluded,
+        excluded_models=chosen.excluded,
+        per_proposal=chosen.per_proposal,
         issues=tuple(item for recs in records.values() for item in recs),
         subsets=subsets,
         folds=n_folds,
@@ -441,6 +235,7 @@ def run_deu_backtest(
     path: str | os.PathLike[str],
     *,
     models: Sequence[str] | None = None,
+    per_issue: Sequence[str] = (),
     capabilities: str | CapabilityFn = "council",
     seed: int = 0,
     bootstrap: int = 2000,
@@ -458,6 +253,8 @@ def run_deu_backtest(
         A DEU-format TSV file (see :mod:`detente.io.deu`).
     models:
         Model names; ``None`` runs every registered model (see :func:`backtest_issues`).
+    per_issue:
+        Models scored per proposal by default to score issue by issue instead.
     capabilities:
         ``"council"`` (Council QMV weights at the proposal's introduction date),
         ``"equal"``, or a function ``f(date, actor_codes) -> {code: capability}``; see
@@ -492,6 +289,7 @@ def run_deu_backtest(
     return backtest_issues(
         issues,
         models=models,
+        per_issue=per_issue,
         seed=seed,
         bootstrap=bootstrap,
         baselines=baselines,

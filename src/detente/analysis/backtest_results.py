@@ -107,7 +107,10 @@ class ModelScore:
 @dataclass(frozen=True)
 class BacktestResult:
     """Everything a backtest produced: one row per model, skip counts, tidy forecasts,
-    and the same rows per procedure and per voting rule (``subsets``)."""
+    and the same rows per procedure and per voting rule (``subsets``).
+
+    ``per_proposal`` names the models forecast on one scenario per proposal (all its
+    issues at once) rather than issue by issue."""
 
     dataset: str
     capabilities: str
@@ -122,6 +125,7 @@ class BacktestResult:
     subsets: Mapping[str, Mapping[str, tuple[ModelScore, ...]]] = field(default_factory=dict)
     folds: int = 0
     n_proposals: int = 0
+    per_proposal: tuple[str, ...] = ()
 
     def row(self, model: str, subset: tuple[str, str] | None = None) -> ModelScore:
         """The row of ``model`` (in ``subset``, e.g. ``("procedure", "COD")``); raises
@@ -147,6 +151,7 @@ class BacktestResult:
             "skipped": dict(self.skipped),
             "reference_model": REFERENCE_MODEL,
             "excluded_models": dict(self.excluded_models),
+            "scored_per_proposal": list(self.per_proposal),
             "models": [row.to_dict() for row in self.rows],
             "subsets": {
                 field_name: {value: [row.to_dict() for row in rows] for value, rows in by.items()}

@@ -14,20 +14,28 @@ drawn at once as an index matrix.
 from __future__ import annotations
 
 import zlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 
 import numpy as np
 
 from detente.analysis.backtest_results import (
     NOT_FITTED,
+    REFERENCE_MODEL,
     WITHIN,
     Interval,
     IssueResult,
     ModelScore,
 )
 
-__all__ = ["bootstrap_mean_ci", "grouped_bootstrap_mean_ci", "row_rng", "score_records"]
+__all__ = [
+    "bootstrap_mean_ci",
+    "grouped_bootstrap_mean_ci",
+    "issue_records",
+    "row_rng",
+    "score_records",
+    "score_rows",
+]
 
 _TOL = 1e-9
 
@@ -149,4 +157,50 @@ def score_records(
             diff, np.array([groups[i] for i in shared]), rng=rng, n_resamples=bootstrap
         ),
         beats_compromise=float(np.mean(mine < theirs - _TOL)),
+    )
+
+
+def issue_records(
+    name: str,
+    outcomes: Sequence[tuple[str, float]],
+    found: Sequence[tuple[float | None, str | None]],
+) -> list[IssueResult]:
+    """Tidy records of one model: ``outcomes`` are (issue, outcome) pairs and ``found``
+    the model's (forecast, failure message) on each, in the same order."""
+    return [
+        IssueResult(
+            isnr, name, outcome, value, None if value is None else abs(value - outcome), failure
+        )
+        for (isnr, outcome), (value, failure) in zip(outcomes, found, strict=True)
+    ]
+
+
+def score_rows(
+    records: Mapping[str, Sequence[IssueResult]],
+    kinds: Mapping[str, str],
+    evaluations: Mapping[str, str],
+    groups: Mapping[str, str],
+    keep: Callable[[str], bool],
+    *,
+    seed: int,
+    bootstrap: int,
+    stream: str = "",
+) -> tuple[ModelScore, ...]:
+    """One row per model (:func:`score_records`) over the issues ``keep`` accepts, each
+    compared with the :data:`REFERENCE_MODEL`'s errors on the same issues."""
+    chosen = {name: [r for r in recs if keep(r.isnr)] for name, recs in records.items()}
+    reference = {r.isnr: r.abs_error for r in chosen[REFERENCE_MODEL] if r.abs_error is not None}
+    return tuple(
+        score_records(
+            name,
+            kinds[name],
+            recs,
+            None if name == REFERENCE_MODEL else reference,
+            groups,
+            seed=seed,
+            bootstrap=bootstrap,
+            evaluation=evaluations[name],
+            stream=stream,
+        )
+        for name, recs in chosen.items()
     )

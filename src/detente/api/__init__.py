@@ -69,6 +69,7 @@ def backtest_deu(
     bootstrap: int = 2000,
     workers: int = 1,
     dask: str | None = None,
+    per_issue: Sequence[str] = (),
 ) -> DeuBacktest:
     """Score the models on a DEU-format TSV file of EU legislative negotiations
     (``detente backtest deu PATH``; ``docs/backtest-deu.md``).
@@ -78,7 +79,8 @@ def backtest_deu(
     path:
         A DEU-format TSV file (Thomson et al. 2006, 2012; e.g. ``tests/data/deu_small.tsv``).
     models:
-        Models to score (``--model``; default: every model).
+        Models to score (``--model``; default: every model). The multi-issue models
+        (exchange, smp) forecast one scenario per proposal, scored on each of its issues.
     capabilities:
         ``"council"`` (Council voting weights in force at the proposal's date),
         ``"banzhaf"`` or ``"shapley"`` (voting power in force, ``docs/voting-power.md``)
@@ -90,6 +92,8 @@ def backtest_deu(
         Seed and number of resamples of the bootstrap intervals.
     workers, dask:
         Local processes, or a Dask scheduler address / ``"local"``; the same answer.
+    per_issue:
+        Multi-issue models to score issue by issue instead (``--per-issue``).
 
     Returns
     -------
@@ -107,7 +111,7 @@ def backtest_deu(
     return verbs.backtest_deu(
         path, models=models, capabilities=capabilities,
         institution_weight=institution_weight, seed=seed, bootstrap=bootstrap,
-        workers=workers, dask=dask,
+        workers=workers, dask=dask, per_issue=per_issue,
     )  # fmt: skip
 
 

@@ -381,6 +381,7 @@ def backtest_deu(
     dask: str | None = None,
     progress: Progress | None = None,
     announce: Callable[[str], None] | None = None,
+    per_issue: Sequence[str] = (),
 ) -> DeuBacktest:
     """Score the models on a DEU-format TSV file (``detente backtest deu``):
     :func:`detente.analysis.backtest.run_deu_backtest`."""
@@ -392,6 +393,7 @@ def backtest_deu(
         result = run_deu_backtest(
             path,
             models=_model_names(models),
+            per_issue=tuple(per_issue),
             capabilities=capabilities,
             seed=seed,
             bootstrap=bootstrap,

@@ -28,6 +28,13 @@ def COMMAND() -> None:  # noqa: N802 - the name the command registry looks for
     "--model", "-m", "models", multiple=True, help="Model to score (repeatable; default: all)."
 )
 @click.option(
+    "--per-issue",
+    "per_issue",
+    multiple=True,
+    help="Score this multi-issue model (exchange, smp) issue by issue instead of on one "
+    "scenario per proposal (repeatable; to compare the two).",
+)
+@click.option(
     "--capabilities",
     type=click.Choice(["council", "equal", "banzhaf", "shapley"]),
     default="council",
@@ -58,6 +65,7 @@ def COMMAND() -> None:  # noqa: N802 - the name the command registry looks for
 def deu(
     path: str,
     models: Sequence[str],
+    per_issue: Sequence[str],
     capabilities: str,
     institution_weight: float,
     seed: int,
@@ -70,8 +78,10 @@ def deu(
 ) -> None:
     """Backtest on the DEU dataset of EU legislative negotiations (a DEU-format TSV file).
 
-    Prints per model the mean and median absolute error against the actual outcome, the
-    share within 10 points, a 95% interval of the MAE from a bootstrap of proposals, and
+    Single-issue models forecast each issue on its own; the multi-issue models (exchange,
+    smp) forecast one scenario per proposal holding all its issues, each scored. Prints
+    per model the mean and median absolute error against the actual outcome, the share
+    within 10 points, a 95% interval of the MAE from a bootstrap of proposals, and
     the paired difference against the compromise model with its interval; then the same
     per procedure (COD, CNS) and Council voting rule (QMV, unanimity). Models fitted to
     the outcomes (procedural) are scored only by proposal-grouped cross-validation. The
@@ -84,6 +94,7 @@ def deu(
         result = backtest_deu(
             path,
             models=models,
+            per_issue=per_issue,
             capabilities=capabilities,
             seed=seed,
             bootstrap=bootstrap,
@@ -100,6 +111,7 @@ def deu(
         options={
             "path": path,
             "models": list(models),
+            "per_issue": list(per_issue),
             "capabilities": capabilities,
             "institution_weight": institution_weight,
             "bootstrap": bootstrap,

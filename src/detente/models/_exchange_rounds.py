@@ -53,18 +53,33 @@ class RoundState:
     capabilities: np.ndarray  # (n, m)
     weight_sums: np.ndarray = field(init=False)  # W_d, (m,)
     outcomes: np.ndarray = field(init=False)  # O_d, (m,)
+    _weights: list[list[float]] = field(init=False, repr=False)  # c s per issue and actor
+    _terms: list[dict[int, float]] = field(init=False, repr=False)  # c s x, actors with x
 
     def __post_init__(self) -> None:
         self.weight_sums, self.outcomes = outcome(self.positions, self.saliences, self.capabilities)
+        w = self.saliences * self.capabilities
+        self._weights = w.T.tolist()
+        self._terms = []
+        for d in range(self.positions.shape[1]):
+            has = np.flatnonzero(~np.isnan(self.positions[:, d]))
+            products = (w[has, d] * self.positions[has, d]).tolist()
+            self._terms.append(dict(zip(has.tolist(), products, strict=True)))
 
     def outcome_with(self, issue: int, moved: dict[int, float]) -> float:
-        """``O_issue`` with the actors in ``moved`` at the given positions."""
-        column = self.positions[:, issue].copy()
+        """``O_issue`` with the actors in ``moved`` at the given positions.
+
+        The sum is exactly rounded (``math.fsum``), so it does not depend on the order
+        of the actors; each product ``c s x`` is the one float multiplication.
+        """
+        terms = dict(self._terms[issue])
+        weights = self._weights[issue]
         for actor, value in moved.items():
-            column[actor] = value
-        w = self.saliences[:, issue] * self.capabilities[:, issue]
-        has = ~np.isnan(column)
-        return math.fsum((w[has] * column[has]).tolist()) / float(self.weight_sums[issue])
+            if math.isnan(value):
+                terms.pop(actor, None)
+            else:
+                terms[actor] = weights[actor] * value
+        return math.fsum(terms.values()) / float(self.weight_sums[issue])
 
 
 def outcome(
@@ -120,6 +135,18 @@ class ExchangeRecord:
     gain_j: float = 0.0
     valid: bool = True
     updates: dict[int, dict[int, float]] = field(default_factory=dict)
+    ranked: tuple[float, ...] | None = None  # _rank's numbers, reset by each calculate
+
+    def touched_by(self, supplies: set[tuple[int, int]], demands: set[tuple[int, int]]) -> bool:
+        """Whether an exchange whose parties supply ``supplies`` and demand ``demands``
+        ((actor, issue) pairs) can change this one (:func:`recalculate`'s two tests)."""
+        i, j = self.i, self.j
+        return (
+            (i.actor, i.supply) in supplies
+            or (j.actor, j.supply) in supplies
+            or (i.actor, i.demand) in demands
+            or (j.actor, j.demand) in demands
+        )
 
     def key(self) -> tuple[float, ...]:
         """Numbers that order exchanges of equal gain without using names or input order."""
@@ -142,6 +169,7 @@ def _toward(move: float, frm: float, to: float) -> float:
 
 def calculate(ex: ExchangeRecord, state: RoundState) -> None:
     """Moves, gains and validity of ``ex`` from its parties' current positions."""
+    ex.ranked = None
     i, j = ex.i, ex.j
     w_p, w_q = state.weight_sums[j.supply], state.weight_sums[i.supply]
     s_p, s_q = i.s_demand + j.s_supply, i.s_supply + j.s_demand
@@ -324,8 +352,9 @@ GAIN_DECIMALS = 12
 
 
 def _rank(ex: ExchangeRecord, ties: Ties) -> tuple[float, ...]:
-    gain = round(ex.gain, GAIN_DECIMALS)
-    return (gain,) if ties == "decide" else (gain, *ex.key()[1:])
+    if ex.ranked is None:  # computed once per calculate, not on every sort
+        ex.ranked = (round(ex.gain, GAIN_DECIMALS), *ex.key()[1:])
+    return ex.ranked[:1] if ties == "decide" else ex.ranked
 
 
 def run_round(
@@ -346,9 +375,12 @@ def run_round(
         pending.sort(key=lambda ex: _rank(ex, ties), reverse=True)
         chosen = pending.pop(0)
         done.append(chosen)
+        supplies = {(chosen.i.actor, chosen.i.supply), (chosen.j.actor, chosen.j.supply)}
+        demands = {(chosen.i.actor, chosen.i.demand), (chosen.j.actor, chosen.j.demand)}
         kept = []
         for ex in pending:
-            recalculate(ex, chosen, state)
+            if ex.touched_by(supplies, demands):  # the others recalculate would leave as is
+                recalculate(ex, chosen, state)
             if ex.valid:
                 kept.append(ex)
         pending = kept

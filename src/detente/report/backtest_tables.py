@@ -168,6 +168,11 @@ def backtest_note(result: BacktestResult) -> str:
         f"Δ: mean of |error| minus the {REFERENCE_MODEL} model's on the same issues "
         "(negative is better)",
     ]
+    if result.per_proposal:
+        parts.append(
+            "forecast on one scenario per proposal (all its issues at once), scored on "
+            "each issue: " + ", ".join(result.per_proposal)
+        )
     if result.excluded_models:
         parts.append(
             "excluded: "
