@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validat
 
 from detente.dynamics_spec import DynamicsSpec
 from detente.errors import ScenarioError
+from detente.limits import hazard_rate
 from detente.outside_view.reference_class import ReferenceClassSpec
 from detente.quantity import Quantity, Range, nonnegative, probability
 
@@ -213,7 +214,7 @@ class Leader(_Strict):
         description="Width of the successor's acceptable set relative to the leader's (0-1+).",
     )
     regime: Literal["democracy", "autocracy"] | None = None
-    exit_hazard: Annotated[Quantity, nonnegative("exits per year")] | None = None
+    exit_hazard: Annotated[Quantity, hazard_rate("exits per year")] | None = None
     elections: list[Election] = Field(default_factory=list)
     successor: Acceptance | None = None
 

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 from hostile_helpers import GOOD, billion_laughs, first_laughs_line_past, line_of
-from hostile_jobs import hungry, starts_a_process_and_hangs, suicidal
+from hostile_jobs import hungry, numpy_hungry, starts_a_process_and_hangs, suicidal
 
 pytest.importorskip("fastapi", reason="the web extra (detente[web]) is not installed")
 pytest.importorskip("httpx", reason="FastAPI's TestClient needs httpx")
@@ -219,6 +219,20 @@ def test_a_job_over_the_memory_budget_is_refused_and_the_runner_goes_on() -> Non
         runner.run(hungry, 2 * 1024**3)
     assert runner.run(hungry, 1000) == 1000
     assert not any(alive(pid) for pid in runner.started)
+
+
+def test_a_job_over_the_memory_budget_says_what_was_too_big() -> None:
+    # before: "try a smaller scenario", said of a 5-actor file whose hazard asked for
+    # 15.3 TiB; numpy refuses the array at once (nothing is allocated)
+    runner = JobRunner(Budget(seconds=60, memory=1024**3, workers=1))
+    with pytest.raises(BudgetExceededError) as info:
+        runner.run(numpy_hungry, 1000, 2**40)
+    message = str(info.value)
+    assert message.startswith(
+        "the computation passed its memory budget of 1024 MiB and was stopped: unable to "
+        "allocate 7.81 PiB for an array with shape (1000, 1099511627776)"  # 8000 x 2**40 B
+    )
+    assert "smaller scenario" not in message and "--memory-budget" in message
 
 
 def test_a_worker_that_dies_is_a_503_not_a_hang() -> None:

@@ -175,3 +175,46 @@ def test_one_model_may_be_named_by_a_plain_string() -> None:
     one = scenario.forecast(models="compromise").to_dict()
     assert one == scenario.forecast(models=["compromise"]).to_dict()
     assert [m["name"] for m in one["models"]] == ["compromise"]
+
+
+@pytest.mark.parametrize(
+    ("verb", "kwargs", "expected"),
+    [
+        # before: a TypeError from a comparison deep inside
+        ("forecast", {"runs": "10"}, "runs: expected a whole number from 1 to 10,000,000 or "
+         "None, got '10' (str)"),
+        ("forecast", {"runs": True}, "runs: expected a whole number from 1 to 10,000,000 or "
+         "None, got True (bool)"),
+        # before: accepted, though the command line refuses them
+        ("forecast", {"seed": -3}, "seed: expected a whole number >= 0, got -3 (int)"),
+        ("forecast", {"workers": 0}, "workers: expected a whole number >= 1, got 0 (int)"),
+        ("forecast", {"runs": 10_000_001}, "runs: expected a whole number from 1 to 10,000,000"),
+        ("whatif", {"runs": 2.5}, "runs: expected a whole number from 0 to 10,000,000, got 2.5"),
+        ("flip", {"threshold": "0.5"}, "threshold: expected a number strictly between 0 and 1, "
+         "got '0.5' (str)"),
+        ("flip", {"limit": 0}, "limit: expected a whole number >= 1, got 0 (int)"),
+        ("flip", {"seed": -1}, "seed: expected a whole number >= 0, got -1 (int)"),
+        ("sensitivity", {"top": 0}, "top: expected a whole number >= 1, got 0 (int)"),
+        ("sensitivity", {"samples": "4"}, "samples: expected a whole number >= 2, got '4' (str)"),
+        ("sensitivity", {"workers": 0}, "workers: expected a whole number >= 1, got 0 (int)"),
+    ],
+)  # fmt: skip
+def test_api_arguments_are_as_strict_as_the_command_line(
+    two_actors: Path, verb: str, kwargs: dict[str, object], expected: str
+) -> None:
+    scenario = detente.load(two_actors, scale=(0, 100))
+    args: tuple[object, ...] = (["A.capability=2"],) if verb == "whatif" else ()
+    with pytest.raises(DetenteError) as info:
+        getattr(scenario, verb)(*args, **kwargs)
+    assert str(info.value).startswith(expected)
+
+
+def test_a_numpy_integer_is_a_whole_number() -> None:
+    import numpy as np
+
+    from detente.api.arguments import check_runs, check_whole
+
+    assert check_whole("runs", np.int64(5), 1) == 5
+    assert check_runs(None, 1, optional=True) is None
+    with pytest.raises(DetenteError, match="runs: expected a whole number from 1 to"):
+        check_runs(None, 1)

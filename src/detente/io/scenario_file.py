@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import os
 import tempfile
@@ -191,8 +192,16 @@ def _message(error: Any, path: tuple[PathPart, ...]) -> str:
             text += f" (allowed here: {', '.join(allowed)})"
         return text
     if kind in {"float_type", "float_parsing", "int_type", "int_parsing"}:
+        if error["loc"][-1] == "[key]" and isinstance(given, str):
+            # YAML splits an unquoted flow-mapping label at its comma: {6: about 6,000 (x)}
+            return (
+                f"expected a number as the key, got {given!r}; quote a label that holds a "
+                'comma, e.g. {6: "about 6,000 (final deal)"}'
+            )
         return f"expected a number, got {given!r}"
     if kind.startswith("date"):
+        if isinstance(given, dt.datetime):  # YAML reads 2014-11-24T10:00:00 as one
+            return f"expected a date as YYYY-MM-DD, got the date and time {given.isoformat()}"
         return f"expected a date as YYYY-MM-DD, got {given!r}"
     if kind in {"list_type", "tuple_type"}:
         return f"expected a list, got {given!r}"
@@ -211,10 +220,11 @@ def _message(error: Any, path: tuple[PathPart, ...]) -> str:
 
 
 def _from_validation(exc: ValidationError, data: Any, lines: LineMap, file: str) -> ScenarioError:
-    found = []
+    found: list[tuple[int, tuple[PathPart, ...], str]] = []
     for error in exc.errors():
         path = _document_path(tuple(error["loc"]), data, error["type"])
-        found.append((lines.line_of(path) or 0, path, _message(error, path)))
+        if all(path != seen for _, seen, _ in found):  # a key and its value: one problem
+            found.append((lines.line_of(path) or 0, path, _message(error, path)))
     # an unknown key usually explains a "missing" one (a typo): report it first
     found.sort(key=lambda item: (not item[2].startswith("unknown field"), item[0]))
     line, path, message = found[0]
