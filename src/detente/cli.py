@@ -123,6 +123,11 @@ def forecast(
             )
     if plot:
         check_output(plot, what="figure", suffixes=FIGURE_SUFFIXES)
+    if not models:  # said before the work: the models a large scenario leaves out
+        from detente.forecasting import too_many_actors
+
+        for note in too_many_actors(loaded).values():
+            announce(f"note: {note}")
     total = runs or 0
     with progress_bar(f"Sampling {total:,} scenarios", quiet=quiet or runs is None) as update:
         result = compute(

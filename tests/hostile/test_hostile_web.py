@@ -262,6 +262,20 @@ def test_a_whatif_change_out_of_range_is_a_422(client: TestClient) -> None:
     assert "1e+308 is out of range" in response.json()["error"]
 
 
+def test_a_whatif_hazard_past_one_a_day_is_a_422(client: TestClient) -> None:
+    # before: accepted, then the forecast asked for terabytes (a 503 "try a smaller scenario")
+    change = {"path": "agreement.signatories.japan.leader.exit_hazard", "value": 1e9}
+    response = client.post(
+        "/api/whatif", json={"embedded": "russia_japan_2018", "runs": 0, "changes": [change]}
+    )
+    assert response.status_code == 422
+    assert response.json()["error"].startswith(
+        "agreement.signatories.japan.leader.exit_hazard=1e+09: invalid value "
+        "(agreement.signatories[1].leader.exit_hazard: exit_hazard must lie in 0..365.25 "
+        "exits per year"
+    )
+
+
 def test_a_worker_uses_one_blas_thread_and_the_server_keeps_its_environment() -> None:
     before = dict(os.environ)
     runner = JobRunner(Budget(seconds=60, workers=1))

@@ -218,3 +218,38 @@ def test_a_numpy_integer_is_a_whole_number() -> None:
     assert check_runs(None, 1, optional=True) is None
     with pytest.raises(DetenteError, match="runs: expected a whole number from 1 to"):
         check_runs(None, 1)
+
+
+def _table(actors: int) -> str:
+    rows = [f"a{i},{1 + i % 5},{(i * 37) % 101},50" for i in range(actors)]
+    return "actor,capability,position,salience\n" + "\n".join(rows) + "\n"
+
+
+def test_exchange_and_smp_are_left_out_by_default_above_50_actors(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from detente.forecasting import select_models, too_many_actors
+
+    at_limit, over = tmp_path / "fifty.csv", tmp_path / "many.csv"
+    at_limit.write_text(_table(50))
+    over.write_text(_table(51))
+    fifty = detente.load(at_limit, scale=(0, 100)).scenario
+    many = detente.load(over, scale=(0, 100))
+    assert {"exchange", "smp"} <= set(select_models(fifty)) and not too_many_actors(fifty)
+    chosen = select_models(many.scenario)
+    assert "exchange" not in chosen and "smp" not in chosen and "compromise" in chosen
+    assert select_models(many.scenario, ["smp"]) == ["smp"]  # named: runs at any size
+    document = many.forecast(models=["compromise", "median"]).to_dict()
+    assert "models_left_out" not in document  # models named: nothing left out
+    code, out, err = run_cli(
+        capsys, "forecast", str(over), "--scale", "0:100", "-f", "json", "--no-store"
+    )
+    assert code == 0
+    left = json.loads(out)["models_left_out"]
+    assert [item["model"] for item in left] == ["exchange", "smp"]
+    assert left[0]["note"] == (
+        "exchange left out: 51 actors, more than the 50 it runs on by default (its time "
+        "grows with about the cube of the actor count); name it to run it (--model "
+        "exchange, or models=['exchange'])"
+    )
+    assert f"note: {left[1]['note']}" in err

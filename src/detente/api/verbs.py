@@ -127,12 +127,23 @@ def forecast(
     command line); ``source`` is what the document names as the scenario's source.
     """
     from detente.api.results import ForecastResult
-    from detente.forecasting import add_monte_carlo, forecast_document, run_models
+    from detente.forecasting import (
+        add_monte_carlo,
+        forecast_document,
+        run_models,
+        too_many_actors,
+    )
 
     runs = check_runs(runs, 1, optional=True)
     seed, workers = check_seed(seed), check_whole("workers", workers, 1)
     results = run_models(scenario, _model_names(models), rng=rng)
     document = forecast_document(scenario, results, source=source)
+    if not _model_names(models):
+        left_out = too_many_actors(scenario)
+        if left_out:
+            document["models_left_out"] = [
+                {"model": name, "note": note} for name, note in left_out.items()
+            ]
     drawn = None
     if runs is not None:
         drawn = monte_carlo(
