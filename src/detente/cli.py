@@ -8,6 +8,7 @@ fast.
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Sequence
 from typing import Any, NoReturn
@@ -122,6 +123,11 @@ def forecast(
             )
     if plot:
         check_output(plot, what="figure", suffixes=FIGURE_SUFFIXES)
+    if not models:  # said before the work: the models a large scenario leaves out
+        from detente.forecasting import too_many_actors
+
+        for note in too_many_actors(loaded).values():
+            announce(f"note: {note}")
     total = runs or 0
     with progress_bar(f"Sampling {total:,} scenarios", quiet=quiet or runs is None) as update:
         result = compute(
@@ -318,7 +324,30 @@ def main(argv: Sequence[str] | None = None) -> None:
         sys.stderr.close()
         sys.exit(1)
     except OSError as exc:
-        _fail(f"{exc.filename or ''}: {exc.strerror}" if exc.filename else str(exc))
+        if exc.filename:
+            _fail(f"{exc.filename}: {exc.strerror}")
+        if _writing_stdout(exc):
+            sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - so the exit adds no second error
+            _fail(
+                f"cannot write the output to standard output ({exc.strerror or exc}); "
+                "redirect it elsewhere, or write a file where the command offers one"
+            )
+        _fail(str(exc))
+
+
+def _writing_stdout(exc: OSError) -> bool:
+    """True when ``exc`` came from writing to standard output (a full disk, a dead
+    terminal): some frame of its traceback holds ``sys.stdout`` (or its buffer) as the
+    file it wrote to, as ``click.echo`` and rich's console do."""
+    import traceback
+
+    streams = [sys.stdout, sys.__stdout__]
+    targets = {id(x) for x in streams + [getattr(x, "buffer", None) for x in streams] if x}
+    return any(
+        id(value) in targets
+        for frame, _ in traceback.walk_tb(exc.__traceback__)
+        for value in frame.f_locals.values()
+    )
 
 
 if __name__ == "__main__":

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from detente.dynamics_spec import DynamicsSpec
+from detente.limits import MAX_EVENT_CELLS, check_cells
 from detente.quantity import Range
 from detente.scenario_fields import ScenarioFields
 
@@ -22,6 +23,7 @@ __all__ = [
     "DAYS_PER_YEAR",
     "Timeline",
     "add_months",
+    "event_times",
     "shock_offsets",
     "timeline",
 ]
@@ -82,10 +84,13 @@ def timeline(scenario: ScenarioFields) -> Timeline:
     spec = scenario.dynamics or DynamicsSpec()
     start, end = scenario.as_of, scenario.horizon
     points: set[dt.date] = {end}
-    k = 1
-    while (day := add_months(start, k * spec.step_months)) < end:
-        points.add(day)
-        k += 1
+    # whole months from as_of to the horizon: a step past them would lie beyond it (and,
+    # for a horizon in 9999, beyond the last date Python has)
+    months = (end.year - start.year) * 12 + end.month - start.month
+    for k in range(1, months // spec.step_months + 1):
+        day = add_months(start, k * spec.step_months)
+        if day < end:
+            points.add(day)
     report: dict[dt.date, list[str]] = {}
 
     def name(day: dt.date, label: str, *, named: bool = False) -> None:
@@ -131,8 +136,49 @@ def timeline(scenario: ScenarioFields) -> Timeline:
 # -- shocks ---------------------------------------------------------------------------
 
 
+def event_times(
+    hazard: np.ndarray, span: float, rng: np.random.Generator, what: str
+) -> tuple[np.ndarray, np.ndarray]:
+    """Arrival times of a homogeneous Poisson process on ``[0, span]`` years, per draw.
+
+    Parameters
+    ----------
+    hazard:
+        Events per year, one rate per draw (shape ``(n,)``).
+    span:
+        Length of the window, in years.
+    rng:
+        The only source of randomness: one Poisson count per draw, then the times.
+    what:
+        Names the stream in the error (``"shock 's1'"``).
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        ``times`` of shape ``(n, m)`` (``m`` the largest count; uniform on the span,
+        given the count) and ``live`` ``(n, m)``, True for the events each draw has.
+
+    Raises
+    ------
+    ModelError
+        When ``n x m`` passes :data:`~detente.limits.MAX_EVENT_CELLS` (checked after the
+        counts and before the times are drawn, so nothing large is allocated).
+    """
+    n = hazard.shape[0]
+    counts = rng.poisson(hazard * span)
+    most = int(counts.max()) if n else 0
+    check_cells(
+        n * most,
+        MAX_EVENT_CELLS,
+        f"{n:,} draws x {most:,} events of {what} over {span:.3g} years",
+        "lower the hazard, shorten the horizon or take fewer runs",
+    )
+    times = rng.uniform(0.0, span, size=(n, most)) if most else np.zeros((n, 0))
+    return times, np.arange(most)[None, :] < counts[:, None]
+
+
 def shock_offsets(
-    line: Timeline, hazard: np.ndarray, size: Range, rng: np.random.Generator
+    line: Timeline, hazard: np.ndarray, size: Range, rng: np.random.Generator, what: str = "a shock"
 ) -> np.ndarray:
     """Cumulative size of a Poisson stream of events at every grid date, per draw.
 
@@ -146,6 +192,8 @@ def shock_offsets(
         Distribution of one event's size (each event draws its own).
     rng:
         The only source of randomness.
+    what:
+        Names the stream in a :class:`~detente.errors.ModelError` (see :func:`event_times`).
 
     Returns
     -------
@@ -153,16 +201,17 @@ def shock_offsets(
         Shape ``(n, K)``: the sum of the sizes of the events that arrived by ``dates[k]``.
         Event counts are Poisson(hazard x span) and arrival times uniform on the span,
         which is the homogeneous Poisson process (so the result does not depend on the
-        grid).
+        grid). Memory is ``O(n x (events + K))``: each event is added to the step it
+        arrives in, then the steps are summed cumulatively.
     """
-    span = float(line.years[-1])
     n = hazard.shape[0]
-    counts = rng.poisson(hazard * span)
-    most = int(counts.max()) if n else 0
-    if most == 0:
+    times, live = event_times(hazard, float(line.years[-1]), rng, what)
+    if not live.any():
         return np.zeros((n, line.steps))
-    times = rng.uniform(0.0, span, size=(n, most))
-    sizes = np.asarray(size.sample(rng, (n, most)), dtype=float)
-    sizes = np.where(np.arange(most)[None, :] < counts[:, None], sizes, 0.0)
-    arrived = times[:, :, None] <= line.years[None, None, :]
-    return np.asarray(np.sum(sizes[:, :, None] * arrived, axis=1))
+    sizes = np.asarray(size.sample(rng, times.shape), dtype=float)
+    # an event at time t counts from the first grid date on or after t
+    step = np.searchsorted(line.years, times, side="left")
+    rows = np.broadcast_to(np.arange(n)[:, None], times.shape)
+    per_step = np.zeros((n, line.steps))
+    np.add.at(per_step, (rows[live], step[live]), sizes[live])
+    return np.cumsum(per_step, axis=1)

@@ -37,6 +37,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from detente.limits import hazard_rate
 from detente.quantity import Quantity, Range, nonnegative, probability
 
 __all__ = [
@@ -166,8 +167,8 @@ class Shock(_Strict):
     issue: Id | None = Field(
         None, description="Only this issue (default: every issue it constrains)."
     )
-    hazard: Annotated[Quantity, nonnegative("events per year")] = Field(
-        description="Expected number of events per year (>= 0)."
+    hazard: Annotated[Quantity, hazard_rate("events per year")] = Field(
+        description="Expected number of events per year (0 to 365.25, one a day)."
     )
     size: Quantity = Field(
         description=(

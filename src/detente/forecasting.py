@@ -27,6 +27,7 @@ __all__ = [
     "model_rng",
     "run_models",
     "select_models",
+    "too_many_actors",
     "with_model_options",
 ]
 
@@ -66,7 +67,8 @@ def select_models(
     Without ``models``: every registered model that can run on ``scenario``; with
     ``monte_carlo``, less those whose class sets ``monte_carlo_by_default = False``
     (models too slow per game to solve on every draw, such as ``smp``: they run on the
-    draws only when named). A named model that is unknown, or that cannot run on the
+    draws only when named), and less those left out for the scenario's size
+    (:func:`too_many_actors`). A named model that is unknown, or that cannot run on the
     scenario (:func:`~detente.models.base.not_applicable`: an agreement or, for the
     procedural model, the EU procedure it lacks), is a :class:`DetenteError`.
     """
@@ -78,6 +80,7 @@ def select_models(
             for name in available_models()
             if not_applicable(get_model(name), scenario) is None
             and not (monte_carlo and not getattr(get_model(name), "monte_carlo_by_default", True))
+            and name not in too_many_actors(scenario)
         ]
     names = list(dict.fromkeys(models))
     for name in names:
@@ -85,6 +88,27 @@ def select_models(
         if reason is not None:
             raise DetenteError(reason)
     return names
+
+
+def too_many_actors(scenario: Scenario) -> dict[str, str]:
+    """The models the default set leaves out for the number of actors, each with a note.
+
+    A model class may set ``default_max_actors``: above it the model runs only when
+    named, because its time grows too fast with the actor count (``exchange`` and
+    ``smp``: about a minute each at 100 actors on 3 issues, over 20 minutes at 300;
+    docs/performance.md, "Many actors"). The note says how to ask for it.
+    """
+    count = len(scenario.actors)
+    out: dict[str, str] = {}
+    for name in available_models():
+        limit = getattr(get_model(name), "default_max_actors", None)
+        if limit is not None and count > limit:
+            out[name] = (
+                f"{name} left out: {count} actors, more than the {limit} it runs on by default "
+                f"(its time grows with about the cube of the actor count); name it to run it "
+                f"(--model {name}, or models=[{name!r}])"
+            )
+    return out
 
 
 def run_models(

@@ -21,7 +21,22 @@ The numbers are chosen, not derived from a source:
   expansion of YAML aliases (a "billion laughs" document). PyYAML keeps about 700 bytes
   and takes about 55 microseconds per value while it reads (measured on a file of
   2-byte values), so the worst file stops after about 380 MiB and 30 s; a scenario of
-  3,000 actors with 10 issues is about 200,000 values in 1.5 MB.
+  3,000 actors with 10 issues is about 200,000 values in 1.5 MB;
+* :data:`MAX_HAZARD` = 365.25 events a year (one a day on average) bounds the rate of
+  every Poisson process of the dated model (a leader's ``exit_hazard``, a shock's
+  ``hazard``). Scenario dates are whole days and the finest time step is a month, at
+  which a change of leader takes effect; at one event a day a month already holds
+  about 30, so a faster process adds nothing the model can show (every step has a new
+  leader; a shock stream is a steady drift with a relative spread under 1/sqrt(30) a
+  month). The default exit hazards are 0.03-0.15 a year;
+* :data:`MAX_EVENT_CELLS` and :data:`MAX_GRID_CELLS` bound what the dated model holds
+  for a batch of draws, whatever the hazards and the horizon: events x draws of one
+  Poisson stream (``2**24``, 128 MiB of float64 per array: at the limit hazard and the
+  1,000 paths of a forecast at the modes, about 45 years of events), and the
+  ``(draws, steps)`` lanes of its paths and acceptable sets together (``2**27``, 1 GiB:
+  e.g. 1,024 draws of a task over 10 years of monthly steps leave room for about 1,000
+  lanes: two signatories with a ratifier each on 60 issues). Both are checked before
+  anything is allocated (:func:`check_cells`), and the error says what to shorten.
 
 This module is pure (no IO); :class:`~detente.errors.ScenarioError` carries the path of
 the offending value so that the readers in :mod:`detente.io` add file and line.
@@ -32,22 +47,30 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING, Any
 
-from detente.errors import PathPart, ScenarioError
+from detente.errors import ModelError, PathPart, ScenarioError
 
 if TYPE_CHECKING:
+    from pydantic import AfterValidator, ValidationInfo
+
+    from detente.quantity import Range
     from detente.scenario import Scenario
 
 __all__ = [
     "MAX_ACTORS",
     "MAX_DEPTH",
+    "MAX_EVENT_CELLS",
     "MAX_FILE_BYTES",
+    "MAX_GRID_CELLS",
+    "MAX_HAZARD",
     "MAX_ISSUES",
     "MAX_MAGNITUDE",
     "MAX_RUNS",
     "MAX_VALUES",
+    "check_cells",
     "check_document",
     "check_number",
     "check_weights",
+    "hazard_rate",
 ]
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
@@ -69,7 +92,51 @@ children; at the measured 0.4 ms a draw of the expected-utility model it is abou
 hour of work, where 10^12 draws asked the seed tree for more memory than the machine
 had (a ``MemoryError`` after five minutes)."""
 
+MAX_HAZARD = 365.25
+"""Largest rate of a Poisson process of the dated model (``exit_hazard``, a shock's
+``hazard``), in events per year: one a day on average."""
+MAX_EVENT_CELLS = 2**24
+"""Most events x draws the dated model samples for one Poisson stream at once."""
+MAX_GRID_CELLS = 2**27
+"""Most cells (signatories x issues x draws x steps, all sets) of the dated model's arrays."""
+
 _HINT = "see 'Limits' in docs/scenario-format.md"
+
+
+def hazard_rate(unit: str) -> AfterValidator:
+    """A validator for ``Annotated[Quantity, hazard_rate("exits per year")]``: 0..MAX_HAZARD.
+
+    The message names the field, the unit and the limit: ``"exit_hazard must lie in
+    0..365.25 exits per year (at most one a day on average), got 1e+09"``. The validator
+    raises ``ValueError``, which pydantic reports as a validation error of the field
+    (and the readers place at its file and line). pydantic is imported here, not at the
+    top, so that the command line's help (which reads :data:`MAX_RUNS`) stays light.
+    """
+    from pydantic import AfterValidator
+
+    def check(value: Range, info: ValidationInfo) -> Range:
+        if value.low < 0 or value.high > MAX_HAZARD:
+            raise ValueError(
+                f"{info.field_name} must lie in 0..{MAX_HAZARD:g} {unit} (at most one a day "
+                f"on average), got {value.describe()} ({_HINT})"
+            )
+        return value
+
+    return AfterValidator(check)
+
+
+def check_cells(cells: int, limit: int, what: str, advice: str) -> None:
+    """Raise :class:`ModelError` when an array of ``cells`` float64 values would pass ``limit``.
+
+    Called before the allocation, so the error costs nothing. ``what`` says what the
+    array holds (with its dimensions), ``advice`` what the analyst can change.
+    """
+    if cells > limit:
+        raise ModelError(
+            f"the dated model would hold {what} = {cells:,} values "
+            f"({cells * 8 / 2**30:.1f} GiB), more than its limit of {limit:,} "
+            f"({limit * 8 / 2**20:,.0f} MiB); {advice} ({_HINT})"
+        )
 
 
 def check_number(value: float, path: tuple[PathPart, ...] = ()) -> None:

@@ -242,6 +242,17 @@ def _is_range(node: Any) -> bool:
     return isinstance(node, dict) and set(node) == {"low", "mode", "high"}
 
 
+def _expected(node: Any) -> str:
+    """What a path may name at ``node``, or, where it holds nothing, how to add it."""
+    choices = _choices(node)
+    if choices != "nothing":
+        return f"expected one of {choices}"
+    return (
+        "it sets nothing in this scenario, and a change can only alter a value the "
+        "scenario has: add the value to the scenario file first"
+    )
+
+
 def _choices(node: Any) -> str:
     if isinstance(node, dict):
         names = [str(k) for k, v in node.items() if not isinstance(v, str) or k in _DATE_FIELDS]
@@ -269,9 +280,7 @@ def _locate(document: dict[str, Any], path: str) -> tuple[Any, str | int]:
         last = depth == len(parts) - 1
         if isinstance(node, dict) and not _is_range(node):
             if segment not in node:
-                raise DetenteError(
-                    f"{path}: no {segment!r} in {where}; expected one of {_choices(node)}"
-                )
+                raise DetenteError(f"{path}: no {segment!r} in {where}; {_expected(node)}")
             if last:
                 return node, segment
             node = node[segment]
@@ -283,9 +292,7 @@ def _locate(document: dict[str, Any], path: str) -> tuple[Any, str | int]:
         ):
             match = [item for item in node if _item_name(item) == segment]
             if not match:
-                raise DetenteError(
-                    f"{path}: no {segment!r} in {where}; expected one of {_choices(node)}"
-                )
+                raise DetenteError(f"{path}: no {segment!r} in {where}; {_expected(node)}")
             if last:
                 raise DetenteError(f"{path}: names a whole entry; name one of its numbers")
             node = match[0]

@@ -23,6 +23,7 @@ from pydantic import (
     model_validator,
 )
 
+from detente.limits import hazard_rate
 from detente.quantity import Quantity, Range, nonnegative, probability
 
 __all__ = [
@@ -231,7 +232,7 @@ class Leader(Strict):
         description="Width of the successor's acceptable set relative to the leader's (0-1+).",
     )
     regime: Literal["democracy", "autocracy"] | None = None
-    exit_hazard: Annotated[Quantity, nonnegative("exits per year")] | None = None
+    exit_hazard: Annotated[Quantity, hazard_rate("exits per year")] | None = None
     elections: list[Election] = Field(default_factory=list)
     successor: Acceptance | None = None
 

@@ -125,6 +125,11 @@ def connect(path: str | os.PathLike[str], *, create: bool = True) -> Iterator[sq
         cannot be opened; or, with ``create=False``, when it does not exist.
     """
     target = Path(path)
+    if target.is_dir():
+        raise StoreError(
+            f"the run store {target} is a folder; a store is one SQLite file: name a file "
+            f"(e.g. {target / 'runs.sqlite3'}) in DETENTE_STORE or --store"
+        )
     if not create and not target.exists():
         raise StoreError(f"no run store at {target} (nothing has been recorded there yet)")
     try:

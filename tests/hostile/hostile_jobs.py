@@ -28,3 +28,10 @@ def starts_a_process_and_hangs(pid_file: str) -> None:
     with open(pid_file, "w", encoding="ascii") as handle:
         handle.write(str(child.pid))
     time.sleep(600)
+
+
+def numpy_hungry(rows: int, columns: int) -> int:
+    """Ask numpy for a ``rows x columns`` float64 array (refused at once past the budget)."""
+    import numpy as np
+
+    return int(np.zeros((rows, columns)).size)

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 from hostile_helpers import GOOD, billion_laughs, first_laughs_line_past, line_of
-from hostile_jobs import hungry, starts_a_process_and_hangs, suicidal
+from hostile_jobs import hungry, numpy_hungry, starts_a_process_and_hangs, suicidal
 
 pytest.importorskip("fastapi", reason="the web extra (detente[web]) is not installed")
 pytest.importorskip("httpx", reason="FastAPI's TestClient needs httpx")
@@ -221,6 +221,20 @@ def test_a_job_over_the_memory_budget_is_refused_and_the_runner_goes_on() -> Non
     assert not any(alive(pid) for pid in runner.started)
 
 
+def test_a_job_over_the_memory_budget_says_what_was_too_big() -> None:
+    # before: "try a smaller scenario", said of a 5-actor file whose hazard asked for
+    # 15.3 TiB; numpy refuses the array at once (nothing is allocated)
+    runner = JobRunner(Budget(seconds=60, memory=1024**3, workers=1))
+    with pytest.raises(BudgetExceededError) as info:
+        runner.run(numpy_hungry, 1000, 2**40)
+    message = str(info.value)
+    assert message.startswith(
+        "the computation passed its memory budget of 1024 MiB and was stopped: unable to "
+        "allocate 7.81 PiB for an array with shape (1000, 1099511627776)"  # 8000 x 2**40 B
+    )
+    assert "smaller scenario" not in message and "--memory-budget" in message
+
+
 def test_a_worker_that_dies_is_a_503_not_a_hang() -> None:
     runner = JobRunner(Budget(seconds=60, workers=1))
     with pytest.raises(BudgetExceededError):
@@ -246,6 +260,20 @@ def test_a_whatif_change_out_of_range_is_a_422(client: TestClient) -> None:
     )
     assert response.status_code == 422
     assert "1e+308 is out of range" in response.json()["error"]
+
+
+def test_a_whatif_hazard_past_one_a_day_is_a_422(client: TestClient) -> None:
+    # before: accepted, then the forecast asked for terabytes (a 503 "try a smaller scenario")
+    change = {"path": "agreement.signatories.japan.leader.exit_hazard", "value": 1e9}
+    response = client.post(
+        "/api/whatif", json={"embedded": "russia_japan_2018", "runs": 0, "changes": [change]}
+    )
+    assert response.status_code == 422
+    assert response.json()["error"].startswith(
+        "agreement.signatories.japan.leader.exit_hazard=1e+09: invalid value "
+        "(agreement.signatories[1].leader.exit_hazard: exit_hazard must lie in 0..365.25 "
+        "exits per year"
+    )
 
 
 def test_a_worker_uses_one_blas_thread_and_the_server_keeps_its_environment() -> None:

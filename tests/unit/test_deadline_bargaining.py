@@ -202,11 +202,12 @@ def test_zone_at_start_is_signed_in_the_first_step_without_lag() -> None:
 
 
 def test_position_shock_that_always_arrives_closes_the_gap() -> None:
-    # A position shock on Japan of size +0.3 (30 points) at a huge rate arrives in the
-    # first step with certainty (P(no event in a month) = exp(-1000/12)): Japan's set
+    # A position shock on Japan of size +0.3 (30 points) at the largest rate allowed
+    # (limits.MAX_HAZARD, one a day) arrives in the first step with all but certainty
+    # (P(no event in a month) = exp(-365.25/12), about 6e-14): Japan's set
     # becomes 30-70 and overlaps Russia's 60-100, so P(by first grid date) = 1.
     data = base(
-        shocks=[{"id": "s", "target": "jp", "effect": "position", "hazard": 1000, "size": 0.3}]
+        shocks=[{"id": "s", "target": "jp", "effect": "position", "hazard": 365.25, "size": 0.3}]
     )
     data["actors"][0]["motives"] = []
     by = curve(data)

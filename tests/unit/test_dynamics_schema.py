@@ -297,3 +297,22 @@ def test_shock_offsets_are_poisson_sums_of_sizes() -> None:
     mean = rate * span  # Poisson mean by the horizon; its sd is sqrt(mean)
     assert paths[:, -1].mean() == pytest.approx(mean, abs=5 * np.sqrt(mean / n))
     assert paths[:, -1].var() == pytest.approx(mean, rel=0.05)
+
+
+def test_shock_offsets_equal_the_sum_over_events_of_their_sizes() -> None:
+    # the per-step sums (O(n x (events + K)) memory) against the definition, event by
+    # event on the same stream: Poisson counts, uniform times, then each event's size
+    line = timeline(Scenario.from_dict(scenario_dict()))
+    size = Range(low=-0.05, mode=0.01, high=0.04)
+    hazard = np.array([0.0, 0.3, 2.0, 12.0, 40.0])
+    paths = shock_offsets(line, hazard, size, np.random.default_rng(7))
+    rng = np.random.default_rng(7)
+    counts = rng.poisson(hazard * line.years[-1])
+    times = rng.uniform(0.0, line.years[-1], size=(hazard.size, counts.max()))
+    sizes = size.sample(rng, times.shape)
+    expected = np.zeros_like(paths)
+    for i, count in enumerate(counts):
+        for e in range(count):
+            expected[i] += sizes[i, e] * (times[i, e] <= line.years)
+    assert np.allclose(paths, expected, rtol=0, atol=1e-12)
+    assert counts[-1] > 0 and paths[-1, -1] != 0.0

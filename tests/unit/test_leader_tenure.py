@@ -116,7 +116,8 @@ def test_a_turnover_above_one_is_refused() -> None:
 
 
 def test_a_negative_hazard_is_refused() -> None:
-    assert "exit_hazard must be >= 0" in error_of(with_leader(exit_hazard=-0.1))
+    message = error_of(with_leader(exit_hazard=-0.1))
+    assert "exit_hazard must lie in 0..365.25 exits per year" in message and "got -0.1" in message
 
 
 def test_a_successor_on_an_unknown_issue_is_refused() -> None:

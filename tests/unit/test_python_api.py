@@ -175,3 +175,81 @@ def test_one_model_may_be_named_by_a_plain_string() -> None:
     one = scenario.forecast(models="compromise").to_dict()
     assert one == scenario.forecast(models=["compromise"]).to_dict()
     assert [m["name"] for m in one["models"]] == ["compromise"]
+
+
+@pytest.mark.parametrize(
+    ("verb", "kwargs", "expected"),
+    [
+        # before: a TypeError from a comparison deep inside
+        ("forecast", {"runs": "10"}, "runs: expected a whole number from 1 to 10,000,000 or "
+         "None, got '10' (str)"),
+        ("forecast", {"runs": True}, "runs: expected a whole number from 1 to 10,000,000 or "
+         "None, got True (bool)"),
+        # before: accepted, though the command line refuses them
+        ("forecast", {"seed": -3}, "seed: expected a whole number >= 0, got -3 (int)"),
+        ("forecast", {"workers": 0}, "workers: expected a whole number >= 1, got 0 (int)"),
+        ("forecast", {"runs": 10_000_001}, "runs: expected a whole number from 1 to 10,000,000"),
+        ("whatif", {"runs": 2.5}, "runs: expected a whole number from 0 to 10,000,000, got 2.5"),
+        ("flip", {"threshold": "0.5"}, "threshold: expected a number strictly between 0 and 1, "
+         "got '0.5' (str)"),
+        ("flip", {"limit": 0}, "limit: expected a whole number >= 1, got 0 (int)"),
+        ("flip", {"seed": -1}, "seed: expected a whole number >= 0, got -1 (int)"),
+        ("sensitivity", {"top": 0}, "top: expected a whole number >= 1, got 0 (int)"),
+        ("sensitivity", {"samples": "4"}, "samples: expected a whole number >= 2, got '4' (str)"),
+        ("sensitivity", {"workers": 0}, "workers: expected a whole number >= 1, got 0 (int)"),
+    ],
+)  # fmt: skip
+def test_api_arguments_are_as_strict_as_the_command_line(
+    two_actors: Path, verb: str, kwargs: dict[str, object], expected: str
+) -> None:
+    scenario = detente.load(two_actors, scale=(0, 100))
+    args: tuple[object, ...] = (["A.capability=2"],) if verb == "whatif" else ()
+    with pytest.raises(DetenteError) as info:
+        getattr(scenario, verb)(*args, **kwargs)
+    assert str(info.value).startswith(expected)
+
+
+def test_a_numpy_integer_is_a_whole_number() -> None:
+    import numpy as np
+
+    from detente.api.arguments import check_runs, check_whole
+
+    assert check_whole("runs", np.int64(5), 1) == 5
+    assert check_runs(None, 1, optional=True) is None
+    with pytest.raises(DetenteError, match="runs: expected a whole number from 1 to"):
+        check_runs(None, 1)
+
+
+def _table(actors: int) -> str:
+    rows = [f"a{i},{1 + i % 5},{(i * 37) % 101},50" for i in range(actors)]
+    return "actor,capability,position,salience\n" + "\n".join(rows) + "\n"
+
+
+def test_exchange_and_smp_are_left_out_by_default_above_50_actors(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from detente.forecasting import select_models, too_many_actors
+
+    at_limit, over = tmp_path / "fifty.csv", tmp_path / "many.csv"
+    at_limit.write_text(_table(50))
+    over.write_text(_table(51))
+    fifty = detente.load(at_limit, scale=(0, 100)).scenario
+    many = detente.load(over, scale=(0, 100))
+    assert {"exchange", "smp"} <= set(select_models(fifty)) and not too_many_actors(fifty)
+    chosen = select_models(many.scenario)
+    assert "exchange" not in chosen and "smp" not in chosen and "compromise" in chosen
+    assert select_models(many.scenario, ["smp"]) == ["smp"]  # named: runs at any size
+    document = many.forecast(models=["compromise", "median"]).to_dict()
+    assert "models_left_out" not in document  # models named: nothing left out
+    code, out, err = run_cli(
+        capsys, "forecast", str(over), "--scale", "0:100", "-f", "json", "--no-store"
+    )
+    assert code == 0
+    left = json.loads(out)["models_left_out"]
+    assert [item["model"] for item in left] == ["exchange", "smp"]
+    assert left[0]["note"] == (
+        "exchange left out: 51 actors, more than the 50 it runs on by default (its time "
+        "grows with about the cube of the actor count); name it to run it (--model "
+        "exchange, or models=['exchange'])"
+    )
+    assert f"note: {left[1]['note']}" in err

@@ -351,3 +351,36 @@ def test_the_interactive_docs_which_need_a_cdn_are_off(client: TestClient) -> No
 def test_a_foreign_host_header_is_refused(client: TestClient) -> None:
     response = client.get("/api/scenarios", headers={"host": "rebind.example"})
     assert response.status_code == 400
+    # before: the plain text "Invalid host header"; every other error is JSON
+    assert response.headers["content-type"] == "application/json"
+    assert response.json() == {
+        "error": "Host header 'rebind.example' is not served here; this server answers only "
+        "to 127.0.0.1, localhost, ::1, [::1]"
+    }
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "expected"),
+    [
+        ("runs", True, "body.runs: Input should be a valid integer"),  # before: read as 1
+        ("runs", "10", "body.runs: Input should be a valid integer"),  # before: read as 10
+        ("runs", 2.5, "body.runs: Input should be a valid integer"),
+        ("seed", "1", "body.seed: Input should be a valid integer"),
+        ("seed", False, "body.seed: Input should be a valid integer"),
+    ],
+)
+def test_web_numbers_are_as_strict_as_the_command_line(
+    client: TestClient, field: str, value: object, expected: str
+) -> None:
+    response = client.post("/api/forecast", json={"embedded": DEFAULT, field: value})
+    assert response.status_code == 422
+    assert response.json()["error"].startswith(f"request: {expected}")
+
+
+def test_a_whatif_value_of_true_is_refused(client: TestClient) -> None:
+    change = {"path": "actors.russia.capability", "value": True}
+    response = client.post(
+        "/api/whatif", json={"embedded": DEFAULT, "runs": 0, "changes": [change]}
+    )
+    assert response.status_code == 422
+    assert "body.changes[0].value" in response.json()["error"]

@@ -17,6 +17,7 @@ import os
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Literal
 
+from detente.api.arguments import check_fraction, check_runs, check_seed, check_whole
 from detente.errors import DetenteError
 
 if TYPE_CHECKING:
@@ -89,6 +90,9 @@ def monte_carlo(
     from detente.executors import open_executor
     from detente.uncertainty import run_monte_carlo
 
+    runs = check_runs(runs, 1) or 1
+    seed, workers = check_seed(seed), check_whole("workers", workers, 1)
+    block_size = check_whole("block_size", block_size, 1)
     with open_executor(workers=workers, dask=dask, announce=announce) as chosen:
         result = run_monte_carlo(
             scenario,
@@ -123,12 +127,23 @@ def forecast(
     command line); ``source`` is what the document names as the scenario's source.
     """
     from detente.api.results import ForecastResult
-    from detente.forecasting import add_monte_carlo, forecast_document, run_models
+    from detente.forecasting import (
+        add_monte_carlo,
+        forecast_document,
+        run_models,
+        too_many_actors,
+    )
 
-    if runs is not None and runs < 1:
-        raise DetenteError(f"runs: expected a whole number >= 1 (or None), got {runs}")
+    runs = check_runs(runs, 1, optional=True)
+    seed, workers = check_seed(seed), check_whole("workers", workers, 1)
     results = run_models(scenario, _model_names(models), rng=rng)
     document = forecast_document(scenario, results, source=source)
+    if not _model_names(models):
+        left_out = too_many_actors(scenario)
+        if left_out:
+            document["models_left_out"] = [
+                {"model": name, "note": note} for name, note in left_out.items()
+            ]
     drawn = None
     if runs is not None:
         drawn = monte_carlo(
@@ -206,8 +221,7 @@ def whatif(
     from detente.analysis.what_if import what_if
     from detente.api.results import WhatIf
 
-    if runs < 0:
-        raise DetenteError(f"runs: expected a whole number >= 0, got {runs}")
+    runs, seed = check_runs(runs, 0) or 0, check_seed(seed)
     changes = parse_changes(scenario, set)
     document = what_if(
         scenario, changes, models=_model_names(models), source=source, runs=runs, seed=seed,
@@ -237,6 +251,10 @@ def flip(
     from detente.report.explain_tables import flip_document
     from detente.scenario_paths import expand_path
 
+    threshold = check_fraction("threshold", threshold, 0.0, 1.0, open_ends=True)
+    runs, seed = check_runs(runs, 0, optional=True), check_seed(seed)
+    shock_paths = check_whole("shock_paths", shock_paths, 1)
+    limit = check_whole("limit", limit, 1)
     paths = [expand_path(scenario, p) for p in params] or None
     result = find_flips(
         scenario, target=target, threshold=threshold, runs=runs, seed=seed,
@@ -286,6 +304,9 @@ def sensitivity(
 
     if method not in ("oat", "sobol"):
         raise DetenteError(f"method: expected 'oat' or 'sobol', got {method!r}")
+    runs, seed = check_runs(runs, 0) or 0, check_seed(seed)
+    samples, top = check_whole("samples", samples, 2), check_whole("top", top, 1)
+    workers = check_whole("workers", workers, 1)
     check_metric(scenario, models, metric)
     from detente.executors import open_executor
 
@@ -351,6 +372,7 @@ def report(
     from detente.io import write_atomically
     from detente.report.document import build_report, render_html, render_markdown
 
+    runs, seed = check_runs(runs, 1) or 1, check_seed(seed)
     path = os.fspath(output)
     kind = check_report_output(path)
     if images not in (None, "svg", "png"):
@@ -389,6 +411,9 @@ def backtest_deu(
     from detente.api.backtests import DeuBacktest
     from detente.executors import open_executor
 
+    seed, workers = check_seed(seed), check_whole("workers", workers, 1)
+    bootstrap = check_whole("bootstrap", bootstrap, 1)
+    institution_weight = check_fraction("institution_weight", institution_weight, 0.0, 1000.0)
     with open_executor(workers=workers, dask=dask, announce=announce) as chosen:
         result = run_deu_backtest(
             path,
@@ -434,6 +459,8 @@ def backtest_cases(
     from detente.api.backtests import CaseBacktest
     from detente.executors import open_executor
 
+    runs, seed = check_runs(runs, 1) or 1, check_seed(seed)
+    workers = check_whole("workers", workers, 1)
     folder = os.fspath(directory) if directory else shipped_cases()
     with open_executor(workers=workers, dask=dask, announce=announce) as chosen:
         result = run_case_backtest(folder, runs=runs, seed=seed, progress=progress, executor=chosen)
@@ -458,6 +485,7 @@ def sweep(
     from detente.api.sweeps import Sweep
     from detente.executors import open_executor
 
+    workers = check_whole("workers", workers, 1)
     parsed = spec if isinstance(spec, SweepSpec) else read_spec(os.fspath(spec))
     with open_executor(workers=workers, dask=dask, announce=announce) as chosen:
         result = run_sweep(

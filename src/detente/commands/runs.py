@@ -234,7 +234,22 @@ def diff_command(store: str, old_id: int, new_id: int, tolerance: float, fmt: st
 
     shown: list[Any] = []
     if old.scenario_hash != new.scenario_hash:
-        shown.append(Text(f"Note: the runs are on different scenarios ({old.scenario_title!r} "
-                          f"and {new.scenario_title!r}).", style="yellow"))  # fmt: skip
+        shown.append(Text(_different_scenarios(old, new), style="yellow"))
     shown.append(diff_table(differences, old_id, new_id))
     print_renderables(shown, fmt)
+
+
+def _different_scenarios(old: Any, new: Any) -> str:
+    """The note for two runs on different scenario contents, saying what differs."""
+    if old.scenario_title != new.scenario_title:
+        return (
+            f"Note: the runs are on different scenarios ({old.scenario_title!r} and "
+            f"{new.scenario_title!r})."
+        )
+    hashes = [(run.scenario_hash or "none")[:12] for run in (old, new)]
+    return (
+        f"Note: the runs are on different contents of the scenario {old.scenario_title!r} "
+        f"(content hashes {hashes[0]} and {hashes[1]}): the file was edited between them or "
+        f"a run changed its values (run {old.id}: {old.command}, run {new.id}: {new.command}), "
+        "so some of the differences below come from the input."
+    )

@@ -8,6 +8,7 @@ and words the problem as what was expected and what was found.
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import types
 import typing
@@ -126,6 +127,12 @@ def _message(error: Any, path: tuple[PathPart, ...]) -> str:
             text += f" (allowed here: {', '.join(allowed)})"
         return text
     if kind in {"float_type", "float_parsing"}:
+        if error["loc"][-1] == "[key]" and isinstance(given, str):
+            # YAML splits an unquoted flow-mapping label at its comma: {6: about 6,000 (x)}
+            return (
+                f"expected a number as the key, got {given!r}; quote a label that holds a "
+                'comma, e.g. {6: "about 6,000 (final deal)"}'
+            )
         return f"expected a number, got {given!r}"
     if kind in {"int_type", "int_parsing", "int_from_float"}:
         return f"expected a whole number, got {given!r}"
@@ -151,6 +158,8 @@ def _message(error: Any, path: tuple[PathPart, ...]) -> str:
     if kind == "string_too_short":
         return f"expected a text of at least {error['ctx']['min_length']} character(s), got ''"
     if kind.startswith("date"):
+        if isinstance(given, dt.datetime):  # YAML reads 2014-11-24T10:00:00 as one
+            return f"expected a date as YYYY-MM-DD, got the date and time {given.isoformat()}"
         return f"expected a date as YYYY-MM-DD, got {given!r}"
     if kind == "list_type":
         return f"expected a list, got {given!r}"
@@ -190,10 +199,11 @@ def from_validation(
     user can act on; the others are counted and their lines listed (unless
     ``list_others`` is false, for a reader whose paths the user never wrote).
     """
-    found = []
+    found: list[tuple[int, tuple[PathPart, ...], str]] = []
     for error in exc.errors():
         path = _document_path(tuple(error["loc"]), data, error["type"])
-        found.append((line_of(path) or 0, path, _message(error, path)))
+        if all(path != seen for _, seen, _ in found):  # a key and its value: one problem
+            found.append((line_of(path) or 0, path, _message(error, path)))
     # an unknown key usually explains a "missing" one (a typo), and a wrong value may (a
     # range's bad dist leaves its mode unfilled): report unknown keys, then wrong values,
     # then missing fields

@@ -21,6 +21,7 @@ import numpy as np
 
 from detente.dynamics_spec import DEFAULT_DISCOUNT_RATE
 from detente.models._deadline_events import (
+    check_grid,
     mediation,
     sample_shocks,
     sample_turnover,
@@ -197,6 +198,7 @@ def inputs(
     """
     scenario, line, n = st.scenario, st.line, draws.n
     K, S, J = line.steps, len(st.signatories), len(st.issue_ids)
+    check_grid(st, n)
     if changes is None:
         changes = scheduled_turnover(st, n)
     new_leader = np.transpose(changes, (1, 0, 2)) > 0  # (S, n, K)

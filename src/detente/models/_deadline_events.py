@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from detente.dynamics import Timeline, shock_offsets
+from detente.dynamics import Timeline, event_times, shock_offsets
+from detente.limits import MAX_GRID_CELLS, check_cells
 from detente.models._deadline_structure import Role, Structure, first_step_from
 from detente.uncertainty import Draws
 
 __all__ = [
+    "check_grid",
     "mediation",
     "sample_shocks",
     "sample_turnover",
@@ -26,10 +28,11 @@ __all__ = [
 def sample_shocks(st: Structure, draws: Draws, rng: np.random.Generator) -> np.ndarray:
     """Shock paths, shape ``(n, H, K)``: cumulative event size per shock and grid date."""
     n, shocks = draws.n, st.spec.shocks
+    check_grid(st, n)
     out = np.zeros((n, len(shocks), st.line.steps))
     for h, shock in enumerate(shocks):
         hazard = draws.get(("dynamics", "shocks", h, "hazard"))
-        out[:, h, :] = shock_offsets(st.line, hazard, shock.size, rng)
+        out[:, h, :] = shock_offsets(st.line, hazard, shock.size, rng, f"shock {shock.id!r}")
     return out
 
 
@@ -43,6 +46,7 @@ def sample_turnover(st: Structure, draws: Draws, rng: np.random.Generator) -> np
     is used only for elections and hazards, in that order, signatory by signatory.
     """
     n, K, years = draws.n, st.line.steps, st.line.years
+    check_grid(st, n)
     out = np.zeros((n, len(st.signatories), K))
     span = float(years[-1])
     rows = np.arange(n)
@@ -54,16 +58,33 @@ def sample_turnover(st: Structure, draws: Draws, rng: np.random.Generator) -> np
         hazard = st.hazard_path[s] if st.hazard_path else None
         if hazard is None:
             continue
-        counts = rng.poisson(draws.get(hazard) * span)
-        most = int(counts.max()) if n else 0
-        if most == 0:
+        what = f"exits of {st.signatories[s]!r}'s leader (exit_hazard)"
+        times, live = event_times(draws.get(hazard), span, rng, what)
+        if not live.any():
             continue
-        times = rng.uniform(0.0, span, size=(n, most))
         step = np.searchsorted(years, times, side="left") + 1
-        keep = (np.arange(most)[None, :] < counts[:, None]) & (step < K)
+        keep = live & (step < K)
         who = np.broadcast_to(rows[:, None], keep.shape)
         np.add.at(out[:, s, :], (who[keep], step[keep]), 1.0)
     return out
+
+
+def check_grid(st: Structure, n: int) -> None:
+    """Refuse ``n`` draws whose arrays would pass :data:`~detente.limits.MAX_GRID_CELLS`.
+
+    Counts the ``(n, K)`` lanes the model holds at once, about: the shock and leader
+    paths twice (sampled, then joined), a low and a high per signatory, issue and set
+    (the leader's own and the win-set, twice each) and per role and issue, and 16 more
+    for the costs, the drift, the decay and the chain.
+    """
+    H, S, R, J = len(st.spec.shocks), len(st.signatories), len(st.roles), len(st.issue_ids)
+    check_cells(
+        n * st.line.steps * (2 * (H + S) + (4 * S + 2 * R) * J + 16),
+        MAX_GRID_CELLS,
+        f"the paths and acceptable sets of {n:,} draws x {st.line.steps:,} time steps "
+        f"({S} signatories, {R} roles, {J} issues, {H} shocks)",
+        "shorten the horizon or lengthen dynamics.step_months",
+    )
 
 
 def scheduled_turnover(st: Structure, n: int) -> np.ndarray:

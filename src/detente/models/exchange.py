@@ -136,6 +136,10 @@ class ExchangeModel:
     #: scenario against 3.4 s for every default model, about ten minutes for 2,000 draws
     #: of an 11 x 7 scenario (docs/performance.md).
     monte_carlo_by_default: ClassVar[bool] = False
+    #: Left out of the default model set above this many actors (named with ``-m`` it
+    #: runs at any size): its time grows with about the cube of the actor count
+    #: (docs/performance.md, "Many actors").
+    default_max_actors: ClassVar[int | None] = 50
 
     def __init__(self, *, rounds: int = 10, rate: Rate = "equal-gain") -> None:
         if isinstance(rounds, bool) or not isinstance(rounds, int) or rounds < 1:

@@ -200,6 +200,10 @@ class SMPModel:
     #: it would dominate ``forecast --runs``: 14.3 s CPU for 2,000 draws of the default
     #: scenario against 3.4 s for every default model together (docs/performance.md).
     monte_carlo_by_default: ClassVar[bool] = False
+    #: Left out of the default model set above this many actors (named with ``-m`` it
+    #: runs at any size): its time grows with about the cube of the actor count
+    #: (docs/performance.md, "Many actors").
+    default_max_actors: ClassVar[int | None] = 50
 
     def __init__(
         self,

@@ -105,13 +105,19 @@ def fragile_note(block: dict[str, Any]) -> str:
     )
 
 
+def _years_old(age: float) -> str:
+    """``"1 year old"``, ``"12 years old"``: the dispute's age as printed (whole years)."""
+    shown = f"{age:.0f}"
+    return f"{shown} year{'' if shown == '1' else 's'} old"
+
+
 def calibrated_caption(block: dict[str, Any]) -> str:
     """Where the numbers come from: the class (and why), the fit, the band, the columns."""
     chosen = block["reference_class"]
     why = f" (inferred: {'; '.join(chosen['reasons'])})" if chosen["inferred"] else ""
     return (
         f"Reference class: {chosen['label']}, {chosen['n']} records "
-        f"({chosen['source'].upper()}), dispute {chosen['age_years']:.0f} years old at as_of"
+        f"({chosen['source'].upper()}), dispute {_years_old(chosen['age_years'])} at as_of"
         f"{why}. Calibrated: cloglog combination fitted on {block['calibration']['n']} cases "
         "(docs/calibration.md); 90% band: from the uncertainty of its coefficients (Laplace "
         "approximation). Structural: the dated model's Monte Carlo plus a hazard of routes "
@@ -243,7 +249,7 @@ def base_rate_tables(document: dict[str, Any], *, all_records: bool = False) -> 
         )
     outlook = Table(
         title=f"Outside view as of {document['scenario']['as_of']} "
-        f"(dispute {chosen['age_years']:.0f} years old; the event as above)"
+        f"(dispute {_years_old(chosen['age_years'])}; the event as above)"
     )
     outlook.add_column("", justify="left")
     outlook.add_column("P", justify="right")

@@ -21,7 +21,7 @@ from typing import Any
 from fastapi import APIRouter, Query, Request
 from fastapi import Path as PathParam
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictFloat, StrictInt, StrictStr
 from starlette.concurrency import run_in_threadpool
 
 from detente.errors import DetenteError
@@ -94,21 +94,23 @@ class ForecastRequest(Source):
         json_schema_extra={"examples": [{"embedded": "russia_japan_2018", "runs": 200, "seed": 0}]},
     )
 
-    runs: int = Field(
+    # strict: JSON true or "10" is refused (lax pydantic reads them as 1 and 10), as the
+    # command line and the Python API (detente.api.arguments) refuse them
+    runs: StrictInt = Field(
         DEFAULT_RUNS,
         ge=0,
         le=MAX_RUNS,
         description="Monte Carlo draws for the P(agreement by date) curve; 0 for none.",
     )
-    seed: int = Field(0, ge=0, le=2**32 - 1, description="Root seed of the draws.")
+    seed: StrictInt = Field(0, ge=0, le=2**32 - 1, description="Root seed of the draws.")
 
 
 class RangeValue(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    low: float
-    mode: float
-    high: float
+    low: StrictFloat
+    mode: StrictFloat
+    high: StrictFloat
 
 
 class Change(BaseModel):
@@ -122,7 +124,7 @@ class Change(BaseModel):
         description="Dotted parameter path, e.g. actors.russia.capability or "
         "agreement.signatories.russia.ratifiers.russian_public.accepts.territory.0",
     )
-    value: float | RangeValue | str
+    value: StrictFloat | RangeValue | StrictStr
 
 
 class WhatIfRequest(ForecastRequest):

@@ -127,6 +127,43 @@ class BodyLimit:
         await response(scope, receive, send)
 
 
+class TrustedHosts(TrustedHostMiddleware):
+    """starlette's Host check (against DNS rebinding), its refusal answered as JSON.
+
+    starlette answers an unknown or malformed ``Host`` with the plain text ``Invalid
+    host header``; every other error of this server is ``{"error": ...}``, so the
+    refusal is rewritten to one, naming the host and the names served.
+    """
+
+    def __init__(self, app: ASGIApp, allowed_hosts: Sequence[str]) -> None:
+        async def served(scope: Scope, receive: Receive, send: Send) -> None:
+            scope[_HOST_SERVED] = True
+            await app(scope, receive, send)
+
+        super().__init__(served, allowed_hosts=list(allowed_hosts))
+        self.names = list(allowed_hosts)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        async def reply(message: Message) -> None:
+            if scope.get(_HOST_SERVED):
+                await send(message)
+            elif message["type"] == "http.response.start" and message["status"] == 400:
+                host = dict(scope.get("headers") or []).get(b"host", b"").decode("latin-1")
+                response = JSONResponse(
+                    {
+                        "error": f"Host header {host[:100]!r} is not served here; this server "
+                        f"answers only to {', '.join(self.names)}"
+                    },
+                    status_code=400,
+                )
+                await response(scope, receive, send)
+            elif message["type"] != "http.response.body":
+                await send(message)
+
+        await super().__call__(scope, receive, reply)
+
+
+_HOST_SERVED = "detente.host_served"
 _SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
@@ -305,5 +342,5 @@ def create_app(
     app.add_middleware(BodyLimit, limit=max_body)
     app.add_middleware(RequestGuard, content_types=CONTENT_TYPES)
     # added last, so it runs first: an unknown Host is refused before the body is read
-    app.add_middleware(TrustedHostMiddleware, allowed_hosts=list(allowed_hosts or LOOPBACK))
+    app.add_middleware(TrustedHosts, allowed_hosts=list(allowed_hosts or LOOPBACK))
     return app

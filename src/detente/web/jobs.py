@@ -125,8 +125,10 @@ def _child(
         cpu = math.ceil(seconds) + 1
         resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
         outcome: tuple[str, Any] = ("ok", job(*args))
-    except MemoryError:
-        outcome = ("memory", None)
+    except MemoryError as exc:
+        # numpy says what it could not allocate ("Unable to allocate 15.3 TiB for an
+        # array with shape (1000, 2102785682) and data type float64")
+        outcome = ("memory", str(exc) or None)
     except BudgetExceededError as exc:
         outcome = ("budget", str(exc))
     except DetenteError as exc:
@@ -196,14 +198,20 @@ class JobRunner:
                 "(detente serve --time-budget)"
             )
         memory = f"memory budget of {self.budget.memory // 1024**2} MiB"
+        advice = (
+            "what grows with the input is the number of actors and issues, the runs, the "
+            "time steps to the horizon and the rates (hazards) of random events; lower "
+            "one of them, or start the server with a larger --memory-budget"
+        )
         if status == "memory":
+            what = f": {payload[0].lower()}{payload[1:]}" if payload else ""
             raise BudgetExceededError(
-                f"the computation passed its {memory} and was stopped; try a smaller scenario"
+                f"the computation passed its {memory} and was stopped{what}; {advice}"
             )
         if status == "died":
             raise BudgetExceededError(
                 f"the computation stopped without an answer (most likely out of its {memory}); "
-                "try a smaller scenario"
+                f"{advice}"
             )
         raise JobError(payload)
 
