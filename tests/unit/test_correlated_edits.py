@@ -208,3 +208,52 @@ def test_sensitivity_with_draws_swings_each_member_on_its_hand_edited_scenario(
         for metric, value in numbers.items():
             assert swing.low[metric] == value
     assert np.isfinite(swings[FRONT_FLOOR].effect) and swings[FRONT_FLOOR].effect > 0
+
+
+# -- a parameter that cannot be evaluated is reported, never an effect of 0 or "no flip" -------
+
+CROSSING = "agreement.signatories.government.ratifiers.hardliners.accepts.security.1"
+
+
+@pytest.fixture(scope="module")
+def crossing() -> Scenario:
+    """The hardliners' security bounds overlap: the ceiling's low (15) lies under the
+    floor's mode (20), so setting the ceiling to 15 makes the pair [20, 15] invalid."""
+    data = document()
+    hardliners = data["agreement"]["signatories"][0]["ratifiers"][0]
+    hardliners["accepts"]["security"] = [
+        {"low": 0, "mode": 20, "high": 30},
+        {"low": 15, "mode": 50, "high": 65},
+    ]
+    return Scenario.from_dict(data)
+
+
+def test_sensitivity_reports_a_swing_it_could_not_evaluate(crossing: Scenario) -> None:
+    from detente.report.explain_tables import sensitivity_markdown
+
+    result = one_at_a_time(crossing, runs=0, models=["compromise", "two-level"])
+    swing = next(s for s in result.swings if s.parameter.path == CROSSING)
+    assert not swing.evaluated and swing.effects == {} and swing.low == {}
+    assert swing.error is not None and "low <= high" in swing.error
+    listed = result.to_dict()["swings"]
+    assert listed[-1]["path"] == CROSSING  # ranked after every evaluated swing
+    assert listed[-1]["effect"] is None and listed[-1]["error"] == swing.error
+    assert all(row["effect"] is not None for row in listed[:-1])
+    # the table shows it even when --top cuts the evaluated ones, never as 0.000
+    text = sensitivity_markdown(result, top=1)
+    row = next(line for line in text.splitlines() if "hardliners.accepts.security.1" in line)
+    assert "not evaluated" in row and "0.000" not in row
+
+
+def test_flip_reports_a_value_it_could_not_evaluate(crossing: Scenario) -> None:
+    from detente.report.explain_tables import flip_document, flip_markdown
+
+    result = find_flips(crossing, target="dated", runs=0, shock_paths=4, pairs=False)
+    failed = {path: (value, error) for path, value, error in result.not_evaluated}
+    # the domain of the ceiling is widened to the analyst's low, 15, under the floor's 20
+    assert failed[CROSSING][0] == 15.0 and "low <= high" in failed[CROSSING][1]
+    document = flip_document(crossing, result)
+    assert {"path": CROSSING, "value": 15.0, "error": failed[CROSSING][1]} in document[
+        "not_evaluated"
+    ]
+    assert "Could not evaluate hardliners.accepts.security.1 = 15" in flip_markdown(document)
