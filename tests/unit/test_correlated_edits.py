@@ -257,3 +257,34 @@ def test_flip_reports_a_value_it_could_not_evaluate(crossing: Scenario) -> None:
         "not_evaluated"
     ]
     assert "Could not evaluate hardliners.accepts.security.1 = 15" in flip_markdown(document)
+
+
+# -- sweep and Sobol -------------------------------------------------------------------------
+
+
+def test_a_sweep_over_a_correlated_range_runs_each_hand_edited_file(truce: Scenario) -> None:
+    from detente.analysis.sweep import SweepPoint, SweepTask, run_point
+
+    for value in (30.0, 45.0, 60.0):
+        point = SweepPoint("truce", truce, {FRONT_FLOOR: value})
+        swept = run_point(SweepTask(0, point, 64, 5, None, 4))
+        hand = by_hand(document(), FRONT_FLOOR, value)
+        hand["correlation"][0]["ranges"] = [HARD_CEILING, GOV_CEILING]
+        direct = run_point(
+            SweepTask(0, SweepPoint("truce", Scenario.from_dict(hand), {}), 64, 5, None, 4)
+        )
+        assert swept["results"] == direct["results"]
+
+
+def test_sobol_rows_fix_every_range_so_the_groups_drop_out(
+    truce: Scenario, uncorrelated: Scenario
+) -> None:
+    # every row of the Saltelli design sets every ranged parameter to a number, so (the
+    # rule above) every range leaves its group: the indices are those of the same file
+    # without groups, the independent inputs variance-based indices are defined for
+    pytest.importorskip("SALib", reason="Sobol indices need SALib (detente[analysis])")
+    from detente.analysis.sobol import sobol_sensitivity
+
+    mine = sobol_sensitivity(truce, n=8, seed=3, models=["compromise", "two-level"])
+    plain = sobol_sensitivity(uncorrelated, n=8, seed=3, models=["compromise", "two-level"])
+    assert mine.indices == plain.indices
