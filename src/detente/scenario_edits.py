@@ -239,8 +239,8 @@ def parameter_info(scenario: Scenario, path: str) -> ParameterInfo:
 # -- reading and writing by path -------------------------------------------------------
 
 
-def _is_range(node: Any) -> bool:
-    return isinstance(node, dict) and set(node) == {"low", "mode", "high"}
+def _is_range(node: Any) -> bool:  # as dumped: the law's name only when not triangular
+    return isinstance(node, dict) and set(node) - {"dist"} == {"low", "mode", "high"}
 
 
 def _choices(node: Any) -> str:
@@ -343,7 +343,7 @@ def _encode(path: str, current: Any, key: str | int, value: Value) -> Any:
     if isinstance(value, Range):
         if value.is_fixed:
             return value.mode
-        return {"low": value.low, "mode": value.mode, "high": value.high}
+        return value.model_dump()
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise DetenteError(f"{path}: expected a number or a range, got {value!r}")
     if not math.isfinite(value):
