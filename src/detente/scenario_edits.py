@@ -356,9 +356,7 @@ def _encode(path: str, current: Any, key: str | int, value: Value) -> Any:
 def set_parameters(scenario: Scenario, changes: Mapping[str, Value]) -> Scenario:
     """A new validated scenario with every ``path: value`` of ``changes`` applied.
 
-    A correlated range set to a number leaves its ``correlation`` groups (a group left
-    with one range is dropped); one set to a new range stays in them
-    (:mod:`detente.correlation_edits`).
+    A correlated range set to a number leaves its groups (:mod:`detente.correlation_edits`).
 
     Raises
     ------
@@ -375,7 +373,7 @@ def set_parameters(scenario: Scenario, changes: Mapping[str, Value]) -> Scenario
         if container[key] is not None:
             _read(container, key, path)  # refuses groups, pairs and text with a clear message
         container[key] = _encode(path, container[key], key, value)
-    leave_groups(scenario, document, fixed_paths(changes))  # docs/uncertainty.md
+    leave_groups(scenario, document, fixed_paths(changes))
     try:
         return Scenario.from_dict(document)
     except ValidationError as exc:
@@ -412,8 +410,7 @@ def set_parameter(scenario: Scenario, path: str, value: Value) -> Scenario:
         A parameter path such as ``actors.russia.capability`` or
         ``agreement.signatories.russia.ratifiers.russian_public.accepts.territory.0``.
     value:
-        A number (the parameter becomes fixed at it and leaves any correlation group),
-        a :class:`~detente.quantity.Range`,
+        A number (the parameter becomes fixed at it), a :class:`~detente.quantity.Range`,
         or a date for date parameters (``as_of``, ``horizon``, ``...leader.term_ends``).
         Saliences are on the file's ``salience_scale``.
     """

@@ -47,3 +47,19 @@ def test_a_slider_on_a_correlated_range_sends_a_plain_number() -> None:
     assert after["document"]["agreement"] == direct["document"]["agreement"]
     # the gap on autonomy closes at the modes: the front's 35 meets the hardliners' 35
     assert after["document"]["agreement"]["possible"] is True
+    assert response.json()["correlation"] == [
+        f"{FRONT_FLOOR!r} is fixed, so it leaves correlation group 'autonomy_misjudged', "
+        "whose other 2 ranges keep rho -0.3"
+    ]
+
+
+def test_each_slider_names_the_groups_it_would_leave() -> None:
+    client = TestClient(create_app(), base_url="http://127.0.0.1")
+    body = client.post(
+        "/api/validate", content=FILE.read_bytes(), headers={"content-type": "application/yaml"}
+    )
+    assert body.status_code == 200, body.text
+    sliders = {p["path"]: p for p in body.json()["parameters"]}
+    assert sliders[FRONT_FLOOR]["correlated"] == ["autonomy_misjudged"]
+    assert sliders[OTHERS[0]]["correlated"] == ["autonomy_misjudged"]
+    assert sliders["actors.front.capability"]["correlated"] == []
