@@ -273,6 +273,10 @@ def one_at_a_time(
         low, high = (_with_dated(*end) for end in ends)
         errors = [numbers for numbers, _, _ in ends if isinstance(numbers, str)]
         error = errors[-1] if errors else None
+        if error is not None:  # no numbers at an invalid end: reported, never an effect of 0
+            low, high = (
+                {} if isinstance(e[0], str) else n for e, n in zip(ends, (low, high), strict=True)
+            )
         effects = _effects(metrics, base, low, high) if error is None else {}
         swings.append(Swing(p, low, high, effects, error))
     return SensitivityResult(
