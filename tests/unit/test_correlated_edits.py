@@ -245,6 +245,15 @@ def test_sensitivity_reports_a_swing_it_could_not_evaluate(crossing: Scenario) -
     assert "not evaluated" in row and "0.000" not in row
 
 
+def test_the_report_lists_what_sensitivity_could_not_evaluate(crossing: Scenario) -> None:
+    from detente.report.blocks import Paragraph
+    from detente.report.document import _sensitivity
+
+    section = _sensitivity(crossing, 8, 0, "svg")
+    notes = [b.text for b in section.blocks if isinstance(b, Paragraph)]
+    assert any(CROSSING in text and "Not evaluated" in text for text in notes)
+
+
 def test_flip_reports_a_value_it_could_not_evaluate(crossing: Scenario) -> None:
     from detente.report.explain_tables import flip_document, flip_markdown
 
