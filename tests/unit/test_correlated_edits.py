@@ -297,3 +297,25 @@ def test_sobol_rows_fix_every_range_so_the_groups_drop_out(
     mine = sobol_sensitivity(truce, n=8, seed=3, models=["compromise", "two-level"])
     plain = sobol_sensitivity(uncorrelated, n=8, seed=3, models=["compromise", "two-level"])
     assert mine.indices == plain.indices
+
+
+# -- the command line, as the new user typed it ----------------------------------------------
+
+
+def test_whatif_set_a_number_on_a_correlated_range_from_the_command_line(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    import json
+
+    from cli_helpers import run_cli
+
+    code, out, err = run_cli(
+        capsys, "whatif", str(FILE), "--set", "front.accepts.autonomy.0=35", "--runs", "0",
+        "-f", "json", "--no-store",
+    )  # fmt: skip
+    assert code == 0, err
+    document = json.loads(out)
+    assert document["changes"] == [
+        {"path": FRONT_FLOOR, "before": {"low": 30.0, "mode": 50.0, "high": 65.0}, "after": 35.0}
+    ]
+    assert "leaves correlation group 'autonomy_misjudged'" in document["correlation"][0]
