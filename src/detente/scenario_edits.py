@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from pydantic import BaseModel, ValidationError
 
+from detente.correlation_edits import fixed_paths, leave_groups
 from detente.errors import DetenteError, PathPart, ScenarioError, format_path
 from detente.quantity import Range
 from detente.scenario import Scenario
@@ -238,8 +239,8 @@ def parameter_info(scenario: Scenario, path: str) -> ParameterInfo:
 # -- reading and writing by path -------------------------------------------------------
 
 
-def _is_range(node: Any) -> bool:
-    return isinstance(node, dict) and set(node) == {"low", "mode", "high"}
+def _is_range(node: Any) -> bool:  # as dumped: the law's name only when not triangular
+    return isinstance(node, dict) and set(node) - {"dist"} == {"low", "mode", "high"}
 
 
 def _expected(node: Any) -> str:
@@ -349,7 +350,7 @@ def _encode(path: str, current: Any, key: str | int, value: Value) -> Any:
     if isinstance(value, Range):
         if value.is_fixed:
             return value.mode
-        return {"low": value.low, "mode": value.mode, "high": value.high}
+        return value.model_dump()
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise DetenteError(f"{path}: expected a number or a range, got {value!r}")
     if not math.isfinite(value):
@@ -361,6 +362,8 @@ def _encode(path: str, current: Any, key: str | int, value: Value) -> Any:
 
 def set_parameters(scenario: Scenario, changes: Mapping[str, Value]) -> Scenario:
     """A new validated scenario with every ``path: value`` of ``changes`` applied.
+
+    A correlated range set to a number leaves its groups (:mod:`detente.correlation_edits`).
 
     Raises
     ------
@@ -377,6 +380,7 @@ def set_parameters(scenario: Scenario, changes: Mapping[str, Value]) -> Scenario
         if container[key] is not None:
             _read(container, key, path)  # refuses groups, pairs and text with a clear message
         container[key] = _encode(path, container[key], key, value)
+    leave_groups(scenario, document, fixed_paths(changes))
     try:
         return Scenario.from_dict(document)
     except ValidationError as exc:

@@ -66,6 +66,23 @@ def test_correlation_moves_p_agreement_as_worked_by_hand(
     assert p_agreement(uncertain_pair(rho)) == pytest.approx(expected, abs=0.01)
 
 
+@pytest.mark.parametrize("rho", [-1.0, 0.5, 1.0])
+def test_fixing_one_range_of_the_pair_gives_the_hand_worked_p(rho: float) -> None:
+    # Japan's bound fixed at 60: the zone exists iff 60 >= 45 + 20 u2, P = 0.75; Russia's
+    # fixed at 50: iff 40 + 20 u1 >= 50, P = 0.5; whatever rho, since a fixed range leaves
+    # its group (docs/uncertainty.md) and the other keeps its own law. 40,000 draws: SE
+    # <= 0.0025; tolerance 4 SE = 0.01.
+    from detente.scenario_edits import DatedEvaluator, set_parameter
+
+    scenario = Scenario.from_dict(uncertain_pair(rho))
+    edited = set_parameter(scenario, JP_HI, 60)  # what whatif and sweep forecast
+    assert edited.correlation == []
+    assert p_agreement(edited.to_dict()) == pytest.approx(0.75, abs=0.01)
+    # what flip and sensitivity evaluate: the joint draws with one column set
+    evaluator = DatedEvaluator(scenario, runs=40_000, seed=1)
+    assert evaluator([{JP_HI: 60}, {RU_LO: 50}]) == pytest.approx([0.75, 0.5], abs=0.01)
+
+
 def test_without_groups_the_draws_are_the_independent_stream() -> None:
     # a scenario without correlation must sample exactly as before the feature existed
     scenario = Scenario.from_dict(uncertain_pair(None))

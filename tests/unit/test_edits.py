@@ -185,3 +185,17 @@ def test_parse_assignment_errors(default: Scenario) -> None:
     ):
         with pytest.raises(DetenteError, match=expected.replace("(", r"\(")):
             parse_assignment(default, bad)
+
+
+def test_a_range_with_its_own_law_is_read_and_set_by_path() -> None:
+    # a uniform or PERT range dumps with its "dist": still one range, not a group
+    data = load_embedded(DEFAULT).to_dict()
+    data["actors"][0]["capability"] = {"low": 0.5, "high": 1.5, "dist": "uniform"}
+    scenario = Scenario.from_dict(data)
+    path = f"actors.{scenario.actors[0].id}.capability"
+    assert get_parameter(scenario, path) == Range(low=0.5, mode=1.0, high=1.5, dist="uniform")
+    pert = Range(low=0.2, mode=0.4, high=1.0, dist="pert")
+    assert get_parameter(set_parameter(scenario, path, pert), path) == pert
+    assert get_parameter(set_parameter(scenario, path, 0.7), path) == Range(
+        low=0.7, mode=0.7, high=0.7
+    )

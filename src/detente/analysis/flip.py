@@ -117,6 +117,9 @@ class FlipResult:
     seed: int
     pairs_searched: bool = False
     threshold: float = 0.5
+    not_evaluated: tuple[tuple[str, float, str], ...] = ()
+    """``(path, value, error)``: each parameter with a setting that could not be
+    evaluated (the edited scenario was invalid), the first such value and the message."""
 
     @property
     def possible_before(self) -> bool:
@@ -141,6 +144,10 @@ class FlipResult:
             "pairs": [f.to_dict() for f in self.pairs],
             "parameters_searched": self.searched,
             "pairs_searched": self.pairs_searched,
+            "not_evaluated": [
+                {"path": path, "value": value, "error": error}
+                for path, value, error in self.not_evaluated
+            ],
             "evaluations": self.evaluations,
             "runs": self.runs,
             "seed": self.seed,
@@ -184,6 +191,7 @@ class _Target:
             self.dated = DatedEvaluator(scenario, runs=runs, seed=seed, shock_paths=shock_paths)
         self.calibrated = CalibratedAtHorizon(scenario) if target == "calibrated" else None
         self.evaluations = 0
+        self.failed: dict[str, tuple[float, str]] = {}  # one parameter's settings that raised
         self.base = self.values([{}])[0]
         self.wanted = not bool(self.base[0] >= threshold)
 
@@ -196,7 +204,10 @@ class _Target:
         for row, setting in enumerate(settings):
             try:
                 verdict = TWO_LEVEL.forecast(set_parameters(self.scenario, setting)).agreement
-            except DetenteError:
+            except DetenteError as exc:
+                if len(setting) == 1:  # reported, never taken for "does not flip"
+                    path, value = next(iter(setting.items()))
+                    self.failed.setdefault(path, (value, str(exc)))
                 continue
             if verdict is not None:
                 out[row] = (float(verdict.possible), _distance(verdict.issues))
@@ -487,4 +498,5 @@ def find_flips(
         seed,
         search_pairs,
         threshold,
+        tuple((path, *goal.failed[path]) for path in sorted(goal.failed)),
     )

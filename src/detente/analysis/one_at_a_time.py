@@ -63,8 +63,14 @@ class Swing:
 
     @property
     def effect(self) -> float:
-        """The largest normalised effect over all metrics (0 when none)."""
+        """The largest normalised effect over all metrics (0 when none; see :attr:`error`)."""
         return max(self.effects.values(), default=0.0)
+
+    @property
+    def evaluated(self) -> bool:
+        """False when the low or the high made the scenario invalid (:attr:`error` says
+        why): then there are no effects, and no effect of 0 is claimed."""
+        return self.error is None
 
     def to_dict(self) -> dict[str, Any]:
         p = self.parameter
@@ -74,7 +80,7 @@ class Swing:
             "at_low": self.low,
             "at_high": self.high,
             "effects": self.effects,
-            "effect": self.effect,
+            "effect": self.effect if self.evaluated else None,
             "error": self.error,
         }
 
@@ -93,13 +99,15 @@ class SensitivityResult:
 
     def ranked(self, metric: str | None = None) -> list[Swing]:
         """Swings by decreasing effect on ``metric`` (ties: by the largest effect on any),
-        or by the largest effect on any metric when ``metric`` is ``None``."""
+        or by the largest effect on any metric when ``metric`` is ``None``; swings that
+        could not be evaluated come last."""
         if metric is not None and metric not in {m.id for m in self.metrics}:
             known = ", ".join(m.id for m in self.metrics)
             raise DetenteError(f"unknown metric {metric!r}; expected one of {known}")
         return sorted(
             self.swings,
             key=lambda s: (
+                not s.evaluated,
                 -s.effects.get(metric, 0.0) if metric else 0.0,
                 -s.effect,
                 s.parameter.path,
@@ -265,7 +273,12 @@ def one_at_a_time(
         low, high = (_with_dated(*end) for end in ends)
         errors = [numbers for numbers, _, _ in ends if isinstance(numbers, str)]
         error = errors[-1] if errors else None
-        swings.append(Swing(p, low, high, _effects(metrics, base, low, high), error))
+        if error is not None:  # no numbers at an invalid end: reported, never an effect of 0
+            low, high = (
+                {} if isinstance(e[0], str) else n for e, n in zip(ends, (low, high), strict=True)
+            )
+        effects = _effects(metrics, base, low, high) if error is None else {}
+        swings.append(Swing(p, low, high, effects, error))
     return SensitivityResult(
         scenario.title, tuple(metrics), base, tuple(swings), tuple(names), runs, seed
     )

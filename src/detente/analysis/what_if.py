@@ -12,6 +12,7 @@ import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+from detente.correlation_edits import correlation_notes
 from detente.errors import DetenteError
 from detente.quantity import Range
 from detente.scenario import Scenario
@@ -55,7 +56,9 @@ def what_if(
     Returns
     -------
     dict
-        ``scenario``, ``changes`` (path, before, after), ``comparison`` (each model's
+        ``scenario``, ``changes`` (path, before, after), ``correlation`` (a sentence per
+        correlation group the changes altered: a range fixed at a number leaves its
+        groups, :mod:`detente.correlation_edits`), ``comparison`` (each model's
         outcome per issue and the agreement verdict, before and after), and ``before``
         and ``after``: :func:`detente.forecasting.forecast_document` results (with
         ``monte_carlo`` and ``whether_and_when`` when ``runs > 0``).
@@ -97,6 +100,7 @@ def what_if(
     return {
         "scenario": before["scenario"],
         "changes": listed,
+        "correlation": correlation_notes(scenario, edited),
         "comparison": comparison,
         "before": before,
         "after": after,

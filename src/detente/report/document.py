@@ -299,6 +299,10 @@ def _sensitivity(scenario: Scenario, runs: int, seed: int, fmt: ImageFormat) -> 
         rows.append((swing.parameter.path, value.describe(), f"{low:.3g}", f"{high:.3g}"))
     if rows:
         section.blocks.append(Table(("Parameter", "Value (range)", "At low", "At high"), rows))
+    failed = [f"{s.parameter.path} ({s.error})" for s in result.swings if not s.evaluated]
+    if failed:  # reported, never passed off as no effect
+        section.blocks.append(Paragraph("Not evaluated (invalid at its low or high): "
+                                        + "; ".join(failed) + "."))  # fmt: skip
     return section
 
 

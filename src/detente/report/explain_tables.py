@@ -178,7 +178,20 @@ def flip_document(scenario: Scenario, result: FlipResult) -> dict[str, Any]:
             answer = f"P = {_p(result.before)}, threshold {_p(result.threshold)}"
         reach = "one or two parameters" if result.pairs_searched else "one parameter"
         document["summary"] = f"No change to {reach} within its domain flips the answer ({answer})."
+        if result.not_evaluated:
+            document["summary"] += (
+                f" Not searched where they could not be evaluated: "
+                f"{len(result.not_evaluated)} parameter(s), below."
+            )
     return document
+
+
+def _not_evaluated_lines(document: dict[str, Any]) -> list[str]:
+    """One line per parameter the search could not evaluate at some value."""
+    return [
+        f"Could not evaluate {short_path(row['path'])} = {_num(row['value'], 6)}: {row['error']}"
+        for row in document.get("not_evaluated", [])
+    ]
 
 
 def _answer_text(document: dict[str, Any]) -> str:
@@ -219,6 +232,7 @@ def flip_renderables(document: dict[str, Any]) -> list[RenderableType]:
         for kind, flip in flips:
             table.add_row(kind, _change_cell(flip), f"{flip['size']:.3f}", _p(flip["after"]))
         out.append(table)
+    out += [Text(line, style="yellow") for line in _not_evaluated_lines(document)]
     out.append(
         Text(
             f"Size: change in units of each parameter's scale. {document['parameters_searched']} "
@@ -246,6 +260,7 @@ def flip_markdown(document: dict[str, Any]) -> str:
         ]
         lines += markdown_table(("Kind", "Change", "Size", "After"), rows, numeric_from=2)
         lines += ["", *(f"- {esc(f['sentence'])}" for _, f in flips), ""]
+    lines += [f"- {esc(line)}" for line in _not_evaluated_lines(document)]
     return "\n".join(lines)
 
 
@@ -253,8 +268,12 @@ def flip_markdown(document: dict[str, Any]) -> str:
 
 
 def _sensitivity_rows(result: SensitivityResult, metric: str | None, top: int) -> list[list[str]]:
+    """The ``top`` ranked swings, then every swing that could not be evaluated (never
+    hidden by ``top``, never shown as an effect of 0)."""
     rows = []
-    for rank, swing in enumerate(result.ranked(metric)[:top], start=1):
+    ranked = result.ranked(metric)
+    failed = [s for s in ranked if not s.evaluated]
+    for rank, swing in enumerate([s for s in ranked if s.evaluated][:top], start=1):
         shown = metric or max(swing.effects, key=lambda m: swing.effects[m], default=None)
         values = [
             None if shown is None else d.get(shown) for d in (swing.low, result.base, swing.high)
@@ -265,6 +284,12 @@ def _sensitivity_rows(result: SensitivityResult, metric: str | None, top: int) -
             f"{_num(p.low)}–{_num(p.mode)}–{_num(p.high)}", *([] if metric else [shown or "—"]),
             " · ".join(_num(v) for v in values),
             f"{swing.effects.get(shown, 0.0) if shown else 0.0:.3f}",
+        ])  # fmt: skip
+    for swing in failed:
+        p = swing.parameter.value
+        rows.append([
+            "—", short_path(swing.parameter.path), f"{_num(p.low)}–{_num(p.mode)}–{_num(p.high)}",
+            *([] if metric else ["—"]), f"not evaluated: {swing.error}", "—",
         ])  # fmt: skip
     return rows
 
@@ -344,6 +369,7 @@ def whatif_renderables(document: dict[str, Any]) -> list[RenderableType]:
             short_path(change["path"]), _plain(change["before"]), _plain(change["after"])
         )
     out.append(changes if document["changes"] else Text("No changes: the plain forecast."))
+    out += [Text(f"{note}.", style="dim") for note in document.get("correlation", [])]
     comparison = document["comparison"]
     table = Table(title="Forecast before and after", title_justify="left")
     table.add_column("Issue", min_width=9, no_wrap=True)
@@ -414,6 +440,8 @@ def whatif_markdown(document: dict[str, Any]) -> str:
         )
     else:
         lines.append("No changes: the plain forecast.")
+    for note in document.get("correlation", []):
+        lines += ["", f"{markdown_text(note)}."]
     lines.append("")
     rows = [
         (row["issue"], row["model"], _num(row["before"], 3), _num(row["after"], 3),

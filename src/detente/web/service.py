@@ -146,6 +146,8 @@ def parameters(scenario: Scenario) -> list[dict[str, Any]]:
                 "issue": info.issue,
                 "value": {"low": info.value.low, "mode": info.value.mode, "high": info.value.high},
                 "domain": [lo, hi],
+                # a slider sends a number, which takes the range out of these groups
+                "correlated": [g.id for g in scenario.correlation if info.path in g.ranges],
             }
         )
     if scenario.agreement is not None:
@@ -405,6 +407,7 @@ def whatif_payload(
 
     ``before`` is the forecast of the unchanged scenario when already known (cached).
     """
+    from detente.correlation_edits import correlation_notes
     from detente.scenario_edits import set_parameters
 
     edits = {path: _value(path, raw) for path, raw in changes}
@@ -417,6 +420,7 @@ def whatif_payload(
     return clean_dict(
         {
             "changes": [{"path": path, "value": raw} for path, raw in changes],
+            "correlation": correlation_notes(scenario, edited),
             "before": before,
             "after": after,
         }

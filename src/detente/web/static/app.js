@@ -255,6 +255,10 @@
       if (p.value.low < p.value.high) {
         was.textContent = `analyst's range ${fmt(p.value.low)}–${fmt(p.value.high)}`;
       }
+      if (p.correlated && p.correlated.length) {
+        // a number takes the range out of its correlation groups (docs/uncertainty.md)
+        was.textContent += `; correlated (${p.correlated.join(", ")}): moving it leaves the group`;
+      }
     }
     const original = output.textContent;
     input.addEventListener("input", () => {
