@@ -41,10 +41,23 @@ def test_percent_text_by_hand() -> None:
     assert percent_text(0.99999) == ">99.99%" and percent_text(1e-6) == "<0.01%"
 
 
-def test_model_probability_text_marks_exactly_one() -> None:
+def test_model_probability_text_marks_exactly_zero_and_one() -> None:
     assert model_probability_text(1.0) == "1.00" + MODEL_CERTAIN
     assert model_probability_text(0.9999) == ">0.999"
-    assert model_probability_text(0.0) == "0.00"
+    assert model_probability_text(0.0) == "0.00" + MODEL_CERTAIN
+    assert model_probability_text(1e-6) == "<0.001"
+
+
+def test_the_forecast_table_marks_and_explains_a_dated_zero(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # the default scenario: no zone at the modes, so the dated model at the modes signs on
+    # no path (exactly 0 within the model); the table marks it and says why
+    code, out, err = run_cli(capsys, "forecast", "--no-store")
+    assert code == 0, err
+    text = " ".join(out.split())
+    assert "P(agreement) 0.00" + MODEL_CERTAIN in text
+    assert "Exactly 0 or 1 within the structural model only" in text
 
 
 def test_the_structural_table_says_why_it_prints_one(capsys: pytest.CaptureFixture[str]) -> None:
@@ -58,7 +71,7 @@ def test_the_structural_table_says_why_it_prints_one(capsys: pytest.CaptureFixtu
     assert code == 0, err
     structural = out[out.index("The structural model alone") :]
     assert f"1.00{MODEL_CERTAIN}" in structural
-    assert "Exactly 1 within the structural model only" in structural
+    assert "Exactly 0 or 1 within the structural model only" in " ".join(structural.split())
     assert "all 32" in structural  # every draw has a zone: a count, not "1.00"
     # the calibrated forecast above it is never 1
     calibrated = out[: out.index("The structural model alone")]
@@ -71,7 +84,7 @@ def test_whatif_at_the_modes_says_why_it_prints_one(capsys: pytest.CaptureFixtur
     )
     assert code == 0, err
     assert f"1.00{MODEL_CERTAIN} (unchanged), at the" in out.replace("\n", " ")
-    assert "Exactly 1 within the structural model only" in out.replace("\n", " ")
+    assert "Exactly 0 or 1 within the structural model only" in out.replace("\n", " ")
 
 
 def _blocks_text(section: doc.Section) -> list[str]:
@@ -94,7 +107,7 @@ def test_the_report_puts_the_calibrated_forecast_first() -> None:
     assert calibrated == 0 and structural > calibrated
     assert order[calibrated + 1] == "table:Forecast"  # the calibrated table, before the model's
     text = " ".join(b.text for b in section.blocks if isinstance(b, doc.Paragraph))
-    assert "Exactly 1 within the structural model only" in text
+    assert "Exactly 0 or 1 within the structural model only" in text
     tables = [b.rows for b in section.blocks if isinstance(b, doc.Table)]
     assert "100%" + MODEL_CERTAIN in str(tables[-1])
 

@@ -20,7 +20,12 @@ from rich.table import Table
 from rich.text import Text
 
 from detente.io.scenario_file import write_atomically
-from detente.report.numbers import MODEL_CERTAIN_NOTE, model_probability_text, probability_text
+from detente.report.numbers import (
+    MODEL_CERTAIN_NOTE,
+    model_certain,
+    model_probability_text,
+    probability_text,
+)
 from detente.report.safe_text import literal_figure_text
 from detente.uncertainty import AgreementSummary, MonteCarloResult, Summary
 
@@ -32,7 +37,7 @@ def _p(value: float | None) -> str:
 
 
 def _pm(value: float | None) -> str:
-    """A dated-model probability, marked when exactly 1 (certain within the model only)."""
+    """A dated-model probability, marked when exactly 0 or 1 (certain within the model only)."""
     return "—" if value is None else model_probability_text(value)
 
 
@@ -65,7 +70,9 @@ def agreement_table(result: MonteCarloResult) -> Table:
         median time to signature and the agreed outcome per issue.
     """
     agreement = result.agreement
-    certain = agreement is not None and any(1.0 in (s.mean, s.median, s.p95) for s in agreement.by)
+    certain = agreement is not None and any(
+        model_certain(v) for s in agreement.by for v in (s.mean, s.median, s.p95) if v is not None
+    )
     table = Table(
         title=f"The structural model alone (deadline-bargaining Monte Carlo): {result.title} "
         f"({result.runs:,} draws, seed {result.seed})",

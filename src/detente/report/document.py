@@ -41,7 +41,7 @@ from detente.report.comparison_tables import (
 )
 from detente.report.figures import ImageFormat
 from detente.report.forecast_tables import forecast_note, forecast_rows
-from detente.report.numbers import MODEL_CERTAIN, MODEL_CERTAIN_NOTE, percent_text
+from detente.report.numbers import MODEL_CERTAIN, MODEL_CERTAIN_NOTE, model_certain, percent_text
 from detente.report.render import render_html, render_markdown
 
 if TYPE_CHECKING:
@@ -76,9 +76,9 @@ def _pct(value: float | None) -> str:
 
 
 def _pct_model(value: float | None) -> str:
-    """A dated-model probability as a percentage, marked when exactly 1 (certain within
-    the model only, :data:`~detente.report.numbers.MODEL_CERTAIN_NOTE`)."""
-    return _pct(value) + (MODEL_CERTAIN if value == 1.0 else "")
+    """A dated-model probability as a percentage, marked when exactly 0 or 1 (certain
+    within the model only, :data:`~detente.report.numbers.MODEL_CERTAIN_NOTE`)."""
+    return _pct(value) + (MODEL_CERTAIN if value is not None and model_certain(value) else "")
 
 
 # -- sections ------------------------------------------------------------------------
@@ -245,7 +245,8 @@ def _agreement_curve(
         interval = f"{_pct_model(band['p05'])}–{_pct_model(band['p95'])}"
         rows.append((day, summary["labels"].get(day, ""), _pct_model(p), interval))
     section.blocks.append(Table(("Date", "What", "P(signed by)", "90% of draws"), rows))
-    if any(v == 1.0 for v in (final, *(b["p95"] for b in summary["by_interval"].values()))):
+    shown = (final, *(v for b in summary["by_interval"].values() for v in (b["p05"], b["p95"])))
+    if any(v is not None and model_certain(v) for v in shown):
         section.blocks.append(Paragraph(MODEL_CERTAIN_NOTE))
     return section
 

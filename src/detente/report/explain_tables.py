@@ -17,7 +17,12 @@ from rich.table import Table
 from rich.text import Text
 
 from detente.report.markdown import markdown_table, markdown_text
-from detente.report.numbers import MODEL_CERTAIN, MODEL_CERTAIN_NOTE, probability_text
+from detente.report.numbers import (
+    MODEL_CERTAIN,
+    MODEL_CERTAIN_NOTE,
+    model_certain,
+    probability_text,
+)
 
 if TYPE_CHECKING:
     from detente.analysis.flip import Change, Flip, FlipResult
@@ -410,7 +415,7 @@ def _dated_change(comparison: dict[str, Any]) -> str:
             old, new = row["p_agreement"]
             if old is None or new is None:
                 return ""
-            mark = [MODEL_CERTAIN if v == 1.0 else "" for v in (old, new)]
+            mark = [MODEL_CERTAIN if model_certain(v) else "" for v in (old, new)]
             change = (
                 f"{_p(old)}{mark[0]} → {_p(new)}{mark[1]}"
                 if abs(new - old) >= 0.005

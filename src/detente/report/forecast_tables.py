@@ -19,7 +19,12 @@ from detente.report.comparison_tables import (
     has_comparison,
 )
 from detente.report.markdown import markdown_table, markdown_text
-from detente.report.numbers import MODEL_CERTAIN_NOTE, model_probability_text, probability_text
+from detente.report.numbers import (
+    MODEL_CERTAIN,
+    MODEL_CERTAIN_NOTE,
+    model_certain,
+    model_probability_text,
+)
 
 __all__ = [
     "forecast_markdown",
@@ -72,7 +77,7 @@ def forecast_note(entry: dict[str, Any]) -> str:
         if entry["model"] == "nash":
             return f"no point beats the status quo for all: it stays{stays}"
         if "p_agreement" in entry:
-            p = probability_text(entry["p_agreement"])
+            p = model_probability_text(entry["p_agreement"])
             return f"P(agreement) {p}: the status quo stays{stays}"
         return f"no agreement: the status quo stays{stays}"
     if entry["model"] == "two-level" and entry.get("agreement"):
@@ -222,12 +227,20 @@ def forecast_renderables(document: dict[str, Any]) -> list[RenderableType]:
     if _options_line(document):
         out.append(Text(f"model options: {_options_line(document)}", style="dim"))
     for issue in document["issues"]:
-        table = Table(title=_issue_title(issue), title_justify="left", title_style="bold")
+        rows = forecast_rows(issue)
+        certain = any(MODEL_CERTAIN in row[3] for row in rows)
+        table = Table(
+            title=_issue_title(issue),
+            title_justify="left",
+            title_style="bold",
+            caption=MODEL_CERTAIN_NOTE if certain else None,
+            caption_justify="left",
+        )
         table.add_column("Model")
         table.add_column("Outcome", justify="right")
         table.add_column("Nearest labelled point")
         table.add_column("Note", style="dim")
-        for row in forecast_rows(issue):
+        for row in rows:
             table.add_row(*row)
         out.append(table)
     if has_comparison(document):
@@ -261,10 +274,11 @@ def forecast_markdown(document: dict[str, Any]) -> str:
         lines += [f"Model options: {_options_line(document)}.", ""]
     for issue in document["issues"]:
         lines += [f"## {markdown_text(_issue_title(issue))}", ""]
-        lines += markdown_table(
-            ("Model", "Outcome", "Nearest labelled point", "Note"), forecast_rows(issue)
-        )
+        issue_rows = forecast_rows(issue)
+        lines += markdown_table(("Model", "Outcome", "Nearest labelled point", "Note"), issue_rows)
         lines.append("")
+        if any(MODEL_CERTAIN in row[3] for row in issue_rows):
+            lines += [markdown_text(MODEL_CERTAIN_NOTE), ""]
     if has_comparison(document):
         lines += comparison_markdown(document)
     if "monte_carlo" in document:
@@ -315,7 +329,7 @@ def forecast_markdown(document: dict[str, Any]) -> str:
                 numeric_from=1,
             )
             lines.append("")
-            if 1.0 in agreement["by"].values():
+            if any(model_certain(p) for p in agreement["by"].values()):
                 lines += [markdown_text(MODEL_CERTAIN_NOTE), ""]
     models = document.get("models", [])
     if models:

@@ -5,6 +5,7 @@ from __future__ import annotations
 __all__ = [
     "MODEL_CERTAIN",
     "MODEL_CERTAIN_NOTE",
+    "model_certain",
     "model_probability_text",
     "percent_text",
     "probability_text",
@@ -28,22 +29,28 @@ def probability_text(value: float, digits: int = 2) -> str:
 
 
 MODEL_CERTAIN = "†"
-"""Marks a dated-model probability that is exactly 1: certain within the model only."""
+"""Marks a dated-model probability that is exactly 0 or 1: certain within the model only."""
 
 MODEL_CERTAIN_NOTE = (
-    f"{MODEL_CERTAIN} Exactly 1 within the structural model only: at these inputs every "
-    "path it models has signed by then (as when a zone of agreement exists at as_of and "
-    "signing_lag is 0, so it signs at its first step). That is the model's logic, not a "
-    "forecast of the world; the calibrated forecast, which adds what the model cannot "
-    "see, is never 1."
+    f"{MODEL_CERTAIN} Exactly 0 or 1 within the structural model only: at these inputs no "
+    "path it models has signed by then (the win-sets never meet), or every path has (as "
+    "when a zone of agreement exists at as_of and signing_lag is 0, so it signs at its "
+    "first step). That is the model's logic, not a forecast of the world; the calibrated "
+    "forecast, which adds what the model cannot see, is never 0 or 1."
 )
+
+
+def model_certain(value: float) -> bool:
+    """Whether a dated-model probability is exactly 0 or 1 (marked :data:`MODEL_CERTAIN`)."""
+    return value in (0.0, 1.0)
 
 
 def model_probability_text(value: float, digits: int = 2) -> str:
     """:func:`probability_text` of a dated-model probability, marked with
-    :data:`MODEL_CERTAIN` when it is exactly 1 (explained by :data:`MODEL_CERTAIN_NOTE`)."""
+    :data:`MODEL_CERTAIN` when it is exactly 0 or 1 (explained by
+    :data:`MODEL_CERTAIN_NOTE`)."""
     text = probability_text(value, digits)
-    return text + MODEL_CERTAIN if value == 1.0 else text
+    return text + MODEL_CERTAIN if model_certain(value) else text
 
 
 def percent_text(value: float) -> str:
