@@ -127,7 +127,7 @@ def forecast(
         from detente.forecasting import too_many_actors
 
         for note in too_many_actors(loaded).values():
-            announce(f"note: {note}")
+            announce(f"detente: note: {note}")
     total = runs or 0
     with progress_bar(f"Sampling {total:,} scenarios", quiet=quiet or runs is None) as update:
         result = compute(

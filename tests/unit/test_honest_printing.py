@@ -136,3 +136,8 @@ def test_outside_band_by_hand() -> None:
     assert not outside_band({**row, "outcome": 9.0})  # on the edge is inside
     assert not outside_band({**row, "band": None})
     assert not outside_band({**row, "outcome_kind": "status_quo"})
+    # a new user's case: the point 45.0 and p05 45.00485 both print 45.0, so no mark
+    printed_inside = {"outcome": 45.0, "outcome_kind": "forecast",
+                      "band": {"p05": 45.00485, "p95": 76.8}}  # fmt: skip
+    assert not outside_band(printed_inside)
+    assert outside_band({**printed_inside, "band": {"p05": 45.06, "p95": 76.8}})

@@ -61,13 +61,18 @@ def has_comparison(document: dict[str, Any]) -> bool:
 
 
 def outside_band(row: dict[str, Any]) -> bool:
-    """Whether a model's forecast at the modes lies outside its 90% band across draws
-    (beyond float rounding, 1e-9 of the value)."""
+    """Whether a model's forecast at the modes lies outside its 90% band across draws, as
+    printed: beyond float rounding (1e-9 of the value) and beyond the table's one decimal,
+    so that a point printed inside its printed band is never marked (45.0 beside a p05 of
+    45.005 reads 45.0 and 45.0-76.8)."""
     band, outcome = row.get("band"), row.get("outcome")
     if band is None or outcome is None or row.get("outcome_kind") != "forecast":
         return False
     slack = 1e-9 * max(1.0, abs(outcome))
-    return bool(outcome < band["p05"] - slack or outcome > band["p95"] + slack)
+    outside = outcome < band["p05"] - slack or outcome > band["p95"] + slack
+    shown = float(_num(outcome))
+    printed_outside = shown < float(_num(band["p05"])) or shown > float(_num(band["p95"]))
+    return bool(outside and printed_outside)
 
 
 def _cell(row: dict[str, Any] | None) -> str:
