@@ -66,10 +66,18 @@ def expand_path(scenario: Scenario, text: str) -> str:
         ACTOR.accepts.ISSUE.0|1           -> agreement.signatories...ACTOR.accepts.ISSUE.0|1
         ACTOR.tolerance.ISSUE             -> agreement.signatories...ACTOR.tolerance.ISSUE
         ACTOR.leader.FIELD                -> agreement.signatories.ACTOR.leader.FIELD
+        ACTOR.packages.PACKAGE...         -> agreement.signatories.ACTOR.packages.PACKAGE...
         ISSUE.status_quo                  -> issues.ISSUE.status_quo
+        dynamics.SIGNATORY.FIELD          -> dynamics.signatories.SIGNATORY.FIELD
+        dynamics.RATIFIER.FIELD           -> dynamics.signatories.S.ratifiers.RATIFIER.FIELD
+        dynamics.SHOCK.FIELD              -> dynamics.shocks.SHOCK.FIELD
+
+    The dynamics forms are those ``detente flip`` and ``sensitivity`` print.
     """
     parts = text.split(".")
     head, rest = parts[0], parts[1:]
+    if head == "dynamics" and len(rest) >= 2:
+        return _expand_dynamics(scenario, text, rest)
     if head in _TOP:
         return text
     actors = {a.id: a for a in scenario.actors}
@@ -82,9 +90,9 @@ def expand_path(scenario: Scenario, text: str) -> str:
             return f"actors.{head}.stances.{rest[0]}.{rest[1]}"
         if len(rest) == 2 and rest[1] == "weight" and rest[0] in {m.id for m in actor.motives}:
             return f"actors.{head}.motives.{rest[0]}.weight"
-        if rest[0] in ("accepts", "tolerance", "leader"):
+        if rest[0] in ("accepts", "tolerance", "leader", "packages"):
             roles = _roles(scenario, head)
-            if rest[0] == "leader":
+            if rest[0] in ("leader", "packages"):  # a signatory's own fields
                 roles = [r for r in roles if ".ratifiers." not in r]
             if len(roles) == 1:
                 return ".".join([roles[0], *rest])
@@ -100,12 +108,38 @@ def expand_path(scenario: Scenario, text: str) -> str:
         raise DetenteError(
             f"{text!r}: expected ACTOR.capability, ACTOR.ISSUE.position, ACTOR.ISSUE.salience, "
             "ACTOR.MOTIVE.weight, ACTOR.accepts.ISSUE.0|1, ACTOR.tolerance.ISSUE, "
-            "ACTOR.leader.FIELD, ISSUE.status_quo or a full path"
+            "ACTOR.leader.FIELD, ACTOR.packages.PACKAGE..., ISSUE.status_quo, "
+            "dynamics.ID.FIELD or a full path"
         )
     raise DetenteError(
         f"{text!r}: {head!r} is no actor ({', '.join(actors)}), issue "
         f"({', '.join(sorted(issues))}) or top-level block ({', '.join(_TOP)})"
     )
+
+
+def _expand_dynamics(scenario: Scenario, text: str, rest: list[str]) -> str:
+    """``dynamics.ID.FIELD`` (the short form flip and sensitivity print) to its full path;
+    full paths and the block's own fields pass through."""
+    dynamics = scenario.dynamics
+    key = rest[0]
+    if dynamics is None or key in type(dynamics).model_fields:
+        return text
+    found = [f"dynamics.signatories.{s.actor}" for s in dynamics.signatories if s.actor == key]
+    found += [
+        f"dynamics.signatories.{s.actor}.ratifiers.{r.actor}"
+        for s in dynamics.signatories
+        for r in s.ratifiers
+        if r.actor == key
+    ]
+    found += [f"dynamics.shocks.{shock.id}" for shock in dynamics.shocks if shock.id == key]
+    if len(found) == 1:
+        return ".".join([found[0], *rest[1:]])
+    if len(found) > 1:
+        raise DetenteError(
+            f"{text!r}: {key!r} names several dynamics entries; write the full path "
+            f"({' or '.join(f + '.' + '.'.join(rest[1:]) for f in found)})"
+        )
+    return text
 
 
 _NUMBER = r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 
@@ -199,3 +200,23 @@ def test_a_range_with_its_own_law_is_read_and_set_by_path() -> None:
     assert get_parameter(set_parameter(scenario, path, 0.7), path) == Range(
         low=0.7, mode=0.7, high=0.7
     )
+
+
+@pytest.mark.parametrize(
+    "name", ["russia_japan_2018", "russia_japan_2018_whatif", "docs/examples/every_block.yaml"]
+)
+def test_every_short_path_flip_and_sensitivity_print_reads_back_in_whatif(name: str) -> None:
+    """A new user pasted flip's ``dynamics.serbia.drift`` into ``whatif --set`` and was
+    refused: every displayed short form must expand to the full path it came from."""
+    from detente.io import load_scenario
+    from detente.report.explain_tables import short_path
+    from detente.scenario_edits import numeric_parameters
+    from detente.scenario_paths import expand_path
+    from detente.scenarios import load_embedded
+
+    root = Path(__file__).resolve().parents[2]
+    scenario = load_scenario(root / name) if name.endswith(".yaml") else load_embedded(name)
+    paths = [info.path for info in numeric_parameters(scenario)]
+    assert any(p.startswith("dynamics.signatories.") for p in paths)  # the case that failed
+    for path in paths:
+        assert expand_path(scenario, short_path(path)) == path, path
