@@ -253,3 +253,18 @@ def test_exchange_and_smp_are_left_out_by_default_above_50_actors(
         "exchange, or models=['exchange'])"
     )
     assert f"note: {left[1]['note']}" in err
+
+
+def test_a_path_of_the_wrong_type_is_one_clear_error() -> None:
+    """A new user's ``detente.load(123)`` and ``report(123)`` raised raw TypeErrors."""
+    import detente
+    from detente.errors import DetenteError
+
+    with pytest.raises(
+        DetenteError, match=r"path_or_name: expected a file path or a name or None, got 123 \(int\)"
+    ):
+        detente.load(123)  # type: ignore[arg-type]
+    with pytest.raises(
+        DetenteError, match=r"path: expected a file path or a name, got 123 \(int\)"
+    ):
+        detente.load("russia_japan_2018").report(123)  # type: ignore[arg-type]

@@ -22,7 +22,7 @@ from typing import Any
 from detente.errors import DetenteError
 from detente.limits import MAX_RUNS
 
-__all__ = ["check_fraction", "check_runs", "check_seed", "check_whole"]
+__all__ = ["check_fraction", "check_path", "check_runs", "check_seed", "check_whole"]
 
 
 def _got(value: Any) -> str:
@@ -82,3 +82,21 @@ def check_fraction(
             f"{name}: expected a number {kind} {low:g} {joint} {high:g}, {_got(value)}"
         )
     return float(value)
+
+
+def check_path(name: str, value: Any, *, optional: bool = False) -> None:
+    """``value`` is a text or an ``os.PathLike`` (or ``None`` when ``optional``).
+
+    Raises
+    ------
+    DetenteError
+        Naming the argument: ``detente.load(123)`` would otherwise end in a ``TypeError``
+        inside ``os.fspath``.
+    """
+    import os
+
+    if value is None and optional:
+        return
+    if not isinstance(value, str | os.PathLike):
+        expected = "a file path or a name" + (" or None" if optional else "")
+        raise DetenteError(f"{name}: expected {expected}, {_got(value)}")

@@ -67,8 +67,10 @@ def load(
         No such file or scenario, or invalid content: one line naming the file, line,
         field and what was expected.
     """
+    from detente.api.arguments import check_path
     from detente.io.scenario_names import read_scenario
 
+    check_path("path_or_name", path_or_name, optional=True)
     loaded, notes = read_scenario(
         path_or_name, scale=scale, table_format=table_format, salience_scale=salience_scale
     )
@@ -349,8 +351,10 @@ class LoadedScenario:
         sensitivity:
             Include the sensitivity tornado (the slowest section).
         """
+        from detente.api.arguments import check_path
         from detente.api.verbs import report
 
+        check_path("path", path)
         report(
             self.scenario, path, source=self.source, runs=runs, seed=seed, images=images,
             sensitivity=sensitivity,
