@@ -384,3 +384,18 @@ def test_a_whatif_value_of_true_is_refused(client: TestClient) -> None:
     )
     assert response.status_code == 422
     assert "body.changes[0].value" in response.json()["error"]
+
+
+def test_whatif_reads_the_short_paths_the_command_line_reads(client: TestClient) -> None:
+    """A new user's short path was refused by the web while the CLI read it: a short
+    form and its full path give the same answer (both read by expand_path)."""
+    short = {"path": "russian_public.accepts.territory.0", "value": 45}
+    full = {"path": "agreement.signatories.russia.ratifiers.russian_public.accepts.territory.0",
+            "value": 45}  # fmt: skip
+    answers = [
+        client.post("/api/whatif", json={"embedded": DEFAULT, "runs": 0, "changes": [c]})
+        for c in (short, full)
+    ]
+    assert [a.status_code for a in answers] == [200, 200]
+    assert answers[0].json()["after"] == answers[1].json()["after"]
+    assert answers[0].json()["after"] != answers[0].json()["before"]

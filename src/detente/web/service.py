@@ -403,14 +403,17 @@ def whatif_payload(
     budget: float,
     before: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """The forecast before and after ``changes`` (``(path, value)`` pairs, applied in order).
+    """The forecast before and after ``changes`` (``(path, value)`` pairs, applied in order;
+    a path is full or a short form, :func:`detente.scenario_paths.expand_path`).
 
     ``before`` is the forecast of the unchanged scenario when already known (cached).
     """
     from detente.correlation_edits import correlation_notes
     from detente.scenario_edits import set_parameters
+    from detente.scenario_paths import expand_path
 
-    edits = {path: _value(path, raw) for path, raw in changes}
+    # short forms as the CLI, the Python API and sweep read them (docs/explain.md)
+    edits = {expand_path(scenario, path): _value(path, raw) for path, raw in changes}
     edited = set_parameters(scenario, edits)
     started = time.monotonic()
     if before is None:
