@@ -57,11 +57,10 @@ from detente.eu_council import (
     PopulationTable,
     WeightRegime,
     accession_regime,
-    carried_forward_note,
     check_transition,
     council_rule_at,
-    population_table_at,
     regime_at,
+    substituted_table,
 )
 
 __all__ = [
@@ -236,9 +235,9 @@ def capability_notes(
     Returns
     -------
     tuple of str
-        For ``council``, ``banzhaf`` and ``shapley``, a note if some date lies after the
-        last shipped population figures (they are carried forward,
-        :func:`detente.eu_council.carried_forward_note`); empty otherwise.
+        For ``council``, ``banzhaf`` and ``shapley``, one note per shipped year that reads
+        dates no shipped year covers (the nearest year with the same member states,
+        :func:`detente.eu_council.substituted_table`), naming those dates; empty otherwise.
     """
     if callable(option) or option == "equal":
         return ()
@@ -246,8 +245,9 @@ def capability_notes(
     first = LISBON_START if transition == "lisbon" else NICE_ON_REQUEST_END + dt.timedelta(days=1)
     substituted: dict[int, list[dt.date]] = {}
     for day in sorted({d for d in dates if d >= first}):
-        if carried_forward_note(day) is not None:
-            substituted.setdefault(population_table_at(day).start.year, []).append(day)
+        table = substituted_table(day)
+        if table is not None:
+            substituted.setdefault(table.start.year, []).append(day)
     return tuple(
         f"Council population figures not shipped for {len(days)} date(s) from "
         f"{days[0].isoformat()} to {days[-1].isoformat()}: they use the {year} figures, the "

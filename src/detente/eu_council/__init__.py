@@ -13,6 +13,7 @@ from detente.eu_council.population import (
     carried_forward_note,
     population_table_at,
     population_tables,
+    substituted_table,
 )
 from detente.eu_council.rules import (
     DEFAULT_TRANSITION,
@@ -56,4 +57,5 @@ __all__ = [
     "population_tables",
     "qmv_quota_on",
     "regime_at",
+    "substituted_table",
 ]

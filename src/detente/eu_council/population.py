@@ -51,6 +51,7 @@ __all__ = [
     "population_table_at",
     "population_tables",
     "read_population_rows",
+    "substituted_table",
 ]
 
 UK_WITHDRAWAL = dt.date(2020, 2, 1)
@@ -198,6 +199,19 @@ def population_table_at(date: dt.date) -> PopulationTable:
     )
 
 
+def substituted_table(date: dt.date) -> PopulationTable | None:
+    """The table that reads ``date`` when no shipped period covers it (the nearest with
+    its member states, :func:`population_table_at`), or ``None`` when one covers it.
+
+    Raises
+    ------
+    DetenteError
+        As :func:`population_table_at`.
+    """
+    table = population_table_at(date)
+    return None if table.start <= date <= table.end else table
+
+
 def carried_forward_note(date: dt.date) -> str | None:
     """A note naming the figures used when no shipped period covers ``date``, else None.
 
@@ -206,8 +220,8 @@ def carried_forward_note(date: dt.date) -> str | None:
     DetenteError
         As :func:`population_table_at`.
     """
-    table = population_table_at(date)
-    if table.start <= date <= table.end:
+    table = substituted_table(date)
+    if table is None:
         return None
     return (
         f"Council population figures for {date.year} are not shipped: {date.isoformat()} "
